@@ -1,0 +1,82 @@
+"""Speed of the core model against raw SimPy, and how its cost grows with office size.
+
+Prints, from one run of this script:
+* raw SimPy events/s: a bare ``yield env.timeout(1)`` loop;
+* the model's events/s on the reference office (8 weeks, 1 replication), counting SimPy events
+  processed and the whole wall time of ``simulate`` (set-up and result tables included);
+* their ratio (target >= 0.5);
+* wall time of the reference office and of a London-size office (25x staff and cases), and
+  the cost per staff-week of each (linear cost: the two should be close).
+
+Usage: python benchmarks/bench_core.py [--weeks 8] [--scale 25] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import simpy
+
+from sim import simulate
+from sim.loader import load_scenario
+from sim.scaling import scaled
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def raw_simpy_events_per_second(n_events: int = 1_000_000) -> float:
+    env = simpy.Environment()
+
+    def ticker(env):
+        while True:
+            yield env.timeout(1)
+
+    env.process(ticker(env))
+    start = time.perf_counter()
+    env.run(until=n_events)
+    return n_events / (time.perf_counter() - start)
+
+
+def timed_run(scenario, weeks: int, repeat: int) -> tuple[float, int, int]:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = simulate(scenario, weeks=weeks)
+        best = min(best, time.perf_counter() - start)
+    staff = result["staff_weekly"]["staff_id"].nunique()
+    return best, result.manifest["events"], staff
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--scale", type=int, default=25)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    reference = load_scenario(ROOT / "scenarios" / "reference-office.yaml")
+    raw = max(raw_simpy_events_per_second() for _ in range(args.repeat))
+    ref_wall, ref_events, ref_staff = timed_run(reference, args.weeks, args.repeat)
+    big_wall, big_events, big_staff = timed_run(scaled(reference, args.scale), args.weeks, 1)
+    model_rate = ref_events / ref_wall
+    figures = {
+        "raw_simpy_events_per_s": round(raw),
+        "model_events_per_s": round(model_rate),
+        "ratio": round(model_rate / raw, 3),
+        "reference_office": {"staff": ref_staff, "weeks": args.weeks, "events": ref_events,
+                             "wall_s": round(ref_wall, 3),
+                             "ms_per_staff_week": round(1000 * ref_wall / (ref_staff * args.weeks), 4)},
+        f"office_x{args.scale}": {"staff": big_staff, "weeks": args.weeks, "events": big_events,
+                                  "wall_s": round(big_wall, 3),
+                                  "ms_per_staff_week": round(1000 * big_wall / (big_staff * args.weeks), 4),
+                                  "events_per_s": round(big_events / big_wall)},
+        "cost_growth_vs_size": round((big_wall / ref_wall) / (big_staff / ref_staff), 3),
+    }
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""One run of the office model: build it from a scenario, run it, return its result tables."""
+
+from __future__ import annotations
+
+import gc
+import platform
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from sim import __version__
+from sim.calendar import DAY, WEEKDAYS, Calendar
+from sim.case_events import assessment_reviews, orders_ending, recalls, risk_escalations, transfers
+from sim.config import Scenario
+from sim.intake import court_results, initial_caseload
+from sim.office import OfficeModel
+from sim.random_streams import Streams
+from sim.results import RunResult, build_tables
+from sim.supervision import contacts_due
+from sim.systems import SystemsLayer
+
+Progress = Callable[[float], None]
+
+
+def office_calendar(scenario: Scenario, horizon_days: int) -> Calendar:
+    days = frozenset(WEEKDAYS.index(d) for d in scenario.calendar.working_days)
+    return Calendar(working_weekdays=days, day_start_hour=scenario.calendar.day_start_hour,
+                    horizon_days=horizon_days)
+
+
+def _office_days(office: OfficeModel, streams: Streams, progress: Progress | None):
+    """The daily round at midnight: orders end; on working days, demand arrives and the diary
+    is booked."""
+    env = office.env
+    calendar = office.calendar
+    intake_rng = streams.generator("intake")
+    recall_rng = streams.generator("recalls")
+    escalation_rng = streams.generator("risk_escalations")
+    transfer_rng = streams.generator("transfers")
+    for day in range(office.horizon_days):
+        if env.now < day * DAY:
+            yield env.timeout(day * DAY - env.now)
+        orders_ending(office, day)
+        if calendar.is_working_day(day):
+            court_results(office, day, intake_rng)
+            recalls(office, day, recall_rng)
+            risk_escalations(office, day, escalation_rng)
+            transfers(office, day, transfer_rng)
+            assessment_reviews(office, day)
+            contacts_due(office, day)
+        if progress is not None:
+            progress(day / office.horizon_days)
+
+
+def manifest(scenario: Scenario, seed: int, replication: int, weeks: int, events: int) -> dict:
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.digest(),
+        "seed": seed,
+        "replication": replication,
+        "weeks": weeks,
+        "version": __version__,
+        "simpy": simpy.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "events": events,
+    }
+
+
+def simulate(scenario: Scenario, *, seed: int | None = None, replication: int = 0,
+             weeks: int | None = None, progress: Progress | None = None) -> RunResult:
+    """Run the scenario once and return its tables.
+
+    ``seed`` and ``weeks`` default to the scenario's run settings; ``replication`` selects an
+    independent set of random streams under the same seed. ``progress`` is called with the
+    fraction of simulated time done, once a simulated day.
+    """
+    seed = scenario.run.seed if seed is None else seed
+    weeks = scenario.run.weeks if weeks is None else weeks
+    horizon_days = weeks * 7
+    streams = Streams(seed, replication)
+    office = OfficeModel(scenario, streams, office_calendar(scenario, horizon_days), SystemsLayer(), horizon_days)
+    initial_caseload(office, streams.generator("caseload"))
+    for person in office.staff:
+        office.env.process(person.work(office))
+    office.env.process(_office_days(office, streams, progress))
+    # The run makes many small long-lived objects and no reference cycles that matter: the
+    # cyclic collector would only rescan them over and over (a cost growing with office size).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        office.env.run(until=horizon_days * DAY)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    events = next(office.env._eid) - len(office.env._queue)  # events processed
+    if progress is not None:
+        progress(1.0)
+    return RunResult(manifest(scenario, seed, replication, weeks, events),
+                     build_tables(office, horizon_days))

@@ -1,0 +1,181 @@
+"""The office: its SimPy environment, staff, queues, cases and the ledger of all work.
+
+:class:`OfficeModel` is the shared state of one run. Task flows (:mod:`sim.supervision`,
+:mod:`sim.intake`, :mod:`sim.case_events`) create work through :meth:`OfficeModel.new_item`
+and hand it to a queue with :meth:`OfficeModel.release`; staff take it with
+:meth:`OfficeModel.take`.
+
+Routing: team tasks (reception check-in, court results entry, case allocation, appointment
+letters) go to one queue per task, served by every role the task names; all other work goes to
+the practitioner holding the case, except urgent work (recall requests and risk escalations)
+whose holder is not at work that day, which goes to the duty queue of the holder's role.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import simpy
+
+from sim.calendar import HOUR, Calendar
+from sim.caseload import Allocator, Case
+from sim.config import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
+from sim.random_streams import DurationSampler, Streams
+from sim.roster import build_people
+from sim.staff import Staff
+from sim.systems import SystemsLayer
+from sim.work import WorkItem, WorkQueue
+
+URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
+
+
+class OfficeModel:
+    """Everything one run shares: clock, calendar, staff, queues, cases and the work ledger."""
+
+    def __init__(self, scenario: Scenario, streams: Streams, calendar: Calendar,
+                 systems: SystemsLayer, horizon_days: int):
+        self.env = simpy.Environment()
+        self.scenario = scenario
+        self.streams = streams
+        self.calendar = calendar
+        self.systems = systems
+        self.horizon_days = horizon_days
+        self.weeks = (horizon_days + 6) // 7
+        self.items: list[WorkItem] = []
+        self.cases: list[Case] = []
+        self.next_case_id = 0
+        self.counts: Counter[str] = Counter()
+        self.tasks = {name: scenario.tasks.get(name) for name in type(scenario.tasks).model_fields}
+        self.samplers = {name: DurationSampler(task.duration, streams.generator(f"duration:{name}"))
+                         for name, task in self.tasks.items()}
+        people = build_people(scenario, calendar, horizon_days, streams.generator("absence"))
+        self.staff = [Staff(p, self.weeks) for p in people]
+        self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
+        for s in self.staff:
+            self.by_role[s.role].append(s)
+        self.team_queues = {task: WorkQueue(f"team:{task}") for task in TEAM_TASKS}
+        self.duty_queues = {role: WorkQueue(f"duty:{role}") for role in PRACTITIONER_ROLES}
+        for s in self.staff:
+            s.queues.extend(q for task, q in sorted(self.team_queues.items())
+                            if s.role in self.tasks[task].roles)
+            if s.role in self.duty_queues:
+                s.queues.append(self.duty_queues[s.role])
+        self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
+        self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
+        # Diaries: day -> cases with a contact, an assessment review or an order end that day.
+        self.contact_buckets: dict[int, list[Case]] = {}
+        self.review_buckets: dict[int, list[Case]] = {}
+        self.end_buckets: dict[int, list[Case]] = {}
+        # Cases on the books, in an order that depends only on demand (for random picks).
+        self.active_cases: list[Case] = []
+        self._active_index: dict[int, int] = {}
+
+    # ----- work items -------------------------------------------------------------------
+    def due_after(self, task: str, t: float) -> float:
+        deadline = self.tasks[task].deadline
+        if deadline.hours is not None:
+            return t + deadline.hours * HOUR
+        return self.calendar.end_of_working_day(t, deadline.working_days)
+
+    def new_item(self, task: str, case: Case | None, *, due: float | None = None,
+                 on_done=None, detail: dict | None = None, cancellable: bool = False) -> WorkItem:
+        """Create a work item (entered in the ledger, not yet queued)."""
+        now = self.env.now
+        spec = self.tasks[task]
+        item = WorkItem(len(self.items), task, case, now,
+                        self.due_after(task, now) if due is None else due,
+                        spec.priority, spec.systems, self.samplers[task](), on_done, detail)
+        self.items.append(item)
+        if cancellable and case is not None:
+            case.open_items.append(item)
+        return item
+
+    def queue_for(self, item: WorkItem) -> WorkQueue:
+        if item.task in self.team_queues:
+            return self.team_queues[item.task]
+        case = item.case
+        holder = case.holder
+        if holder is None:  # not yet allocated: the duty officer of the role that would hold it
+            return self.duty_queues[self.scenario.caseload.holder_roles[case.rosh_level][0]]
+        if item.task in URGENT_TASKS and not holder.present_on(self.calendar.day_of(self.env.now)):
+            return self.duty_queues[holder.role]
+        return holder.own_queue
+
+    def release(self, item: WorkItem, queue: WorkQueue | None = None) -> None:
+        """Put a ready item in its queue and wake someone who can take it."""
+        if item.cancelled is not None:
+            return
+        queue = queue or self.queue_for(item)
+        queue.put(item)
+        if queue.idle:
+            self.wake_up(next(iter(queue.idle)))
+
+    def add_work(self, task: str, case: Case | None, **kwargs) -> WorkItem:
+        """Create an item and queue it at once."""
+        item = self.new_item(task, case, **kwargs)
+        self.release(item)
+        return item
+
+    def at(self, t: float, callback) -> None:
+        """Call ``callback()`` at minute ``t`` (now if ``t`` is past)."""
+        delay = max(t - self.env.now, 0.0)
+        self.env.timeout(delay).callbacks.append(lambda _e: callback())
+
+    # ----- staff taking work ------------------------------------------------------------
+    def take(self, staff: Staff) -> WorkItem | None:
+        """The next item for ``staff`` by the priority rule, or None."""
+        best = None
+        best_key = None
+        for queue in staff.queues:
+            key = queue.head_key()
+            if key is not None and (best_key is None or key < best_key):
+                best, best_key = queue, key
+        return best.pop() if best is not None else None
+
+    def take_after_hours(self, staff: Staff, day_end: float) -> WorkItem | None:
+        """After hours: only appointment steps for people who arrived before ``day_end``."""
+        for queue in staff.queues:
+            item = queue.pop_first_arrived(day_end)
+            if item is not None:
+                return item
+        return None
+
+    def go_idle(self, staff: Staff) -> None:
+        staff.idle = True
+        staff.wake = self.env.event()
+        for queue in staff.queues:
+            queue.idle[staff] = None
+
+    def wake_up(self, staff: Staff) -> None:
+        if staff.idle:
+            staff.idle = False
+            for queue in staff.queues:
+                queue.idle.pop(staff, None)
+            staff.wake.succeed()
+
+    # ----- cases ------------------------------------------------------------------------
+    def add_case(self, case: Case) -> None:
+        self.cases.append(case)
+        self._active_index[case.id] = len(self.active_cases)
+        self.active_cases.append(case)
+        end_day = max(case.end_day, self.calendar.day_of(self.env.now))
+        if end_day < self.horizon_days:
+            self.end_buckets.setdefault(end_day, []).append(case)
+
+    def end_case(self, case: Case, reason: str) -> None:
+        """The case leaves the office's caseload; work that only made sense for it is cancelled."""
+        if case.ended is not None:
+            return
+        now = self.env.now
+        case.ended = now
+        self.counts[f"cases_ended_{reason}"] += 1
+        self.allocator.release(case)
+        i = self._active_index.pop(case.id)
+        last = self.active_cases.pop()
+        if last is not case:
+            self.active_cases[i] = last
+            self._active_index[last.id] = i
+        for item in case.open_items:  # a person already in the building is still seen
+            if item.started is None and item.cancelled is None and item.arrived is None:
+                item.cancelled = now
+        case.open_items = []

@@ -1,0 +1,190 @@
+"""Result tables of one run, with the measures named as in PRODUCT.md.
+
+All tables are tidy (one row per observation) and derived from the ledger of work items and the
+staff's time records after the run, so the model's hot loop records nothing but times.
+
+* ``work_items``: every piece of work created, with its times and status.
+* ``backlog_daily``: per day and task, **backlog** = items past due and not done at the day's end.
+* ``completed_daily``: per day and task, items completed and completed late.
+* ``staff_weekly``: per person and week, contracted hours, hours worked, task hours, extra hours
+  past the contracted day, and **workload** = hours worked / contracted hours.
+* ``risk_checks``: per RoSH level, contacts held, **missed risk checks**, deferred contacts.
+* ``event_counts``: counts of events (cases arriving and ending, failures to attend, ...).
+* ``summary``: one row per headline measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import DAY, HOUR, WEEK
+from sim.config import ROSH_LEVELS, TASK_NAMES
+from sim.office import OfficeModel
+from sim.work import STATUSES
+
+INF = float("inf")
+ENFORCEMENT_TASKS = ("enforcement_action", "breach_action")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The tables and manifest of one run. Tables are pandas DataFrames keyed by name."""
+
+    manifest: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def measure(self, name: str) -> float:
+        summary = self.tables["summary"]
+        return float(summary.loc[summary["measure"] == name, "value"].iloc[0])
+
+
+def work_items_table(office: OfficeModel) -> pd.DataFrame:
+    items = office.items
+    nan = float("nan")
+
+    def opt(v):
+        return nan if v is None else v
+
+    detail = [it.detail or {} for it in items]
+    return pd.DataFrame({
+        "item_id": [it.id for it in items],
+        "task": pd.Categorical([it.task for it in items], categories=TASK_NAMES),
+        "case_id": [it.case.id if it.case is not None else -1 for it in items],
+        "rosh": pd.Categorical([ROSH_LEVELS[it.case.rosh] if it.case is not None else None for it in items],
+                               categories=ROSH_LEVELS),
+        "created_minute": [it.created for it in items],
+        "due_minute": [it.due for it in items],
+        "started_minute": [opt(it.started) for it in items],
+        "finished_minute": [opt(it.finished) for it in items],
+        "cancelled_minute": [opt(it.cancelled) for it in items],
+        "staff_id": [-1 if it.staff is None else it.staff for it in items],
+        "status": pd.Categorical([it.status() for it in items], categories=STATUSES),
+        "first_appointment": [bool(d.get("first", False)) for d in detail],
+        "risk_checked": [bool(d.get("risk_checked", False)) for d in detail],
+        "outcome": [d.get("outcome", "") for d in detail],
+    })
+
+
+def _closed_at(items: pd.DataFrame) -> np.ndarray:
+    """When each item stopped being owed: finished or cancelled, else never."""
+    return np.fmin(items["finished_minute"].fillna(INF).to_numpy(),
+                   items["cancelled_minute"].fillna(INF).to_numpy())
+
+
+def backlog_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
+    closed = _closed_at(items)
+    due = items["due_minute"].to_numpy()
+    task = items["task"].cat.codes.to_numpy()
+    rows = []
+    for t_index, name in enumerate(TASK_NAMES):
+        mask = task == t_index
+        d, c = due[mask], closed[mask]
+        for day in range(n_days):
+            end = (day + 1) * DAY
+            rows.append((day, name, int(np.count_nonzero((d < end) & (c > end)))))
+    return pd.DataFrame(rows, columns=["day", "task", "backlog"])
+
+
+def completed_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
+    done = items[items["finished_minute"].notna()]
+    day = (done["finished_minute"] // DAY).astype(int)
+    late = done["finished_minute"] > done["due_minute"]
+    frame = pd.DataFrame({"day": day, "task": done["task"].astype(str), "late": late})
+    grid = pd.MultiIndex.from_product([range(n_days), TASK_NAMES], names=["day", "task"])
+    grouped = frame.groupby(["day", "task"])["late"].agg(completed="size", completed_late="sum")
+    out = grouped.reindex(grid, fill_value=0).reset_index()
+    return out.astype({"completed": int, "completed_late": int})
+
+
+def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
+    rows = []
+    for s in office.staff:
+        at_work = [0.0] * office.weeks
+        for shift in s.shifts:
+            week = int(shift.start // WEEK)
+            if week < office.weeks:
+                at_work[week] += shift.end - shift.start
+        for week in range(office.weeks):
+            worked = (at_work[week] + s.extra_minutes[week]) / HOUR
+            rows.append((s.id, s.role, s.organisation, s.part_time, week, s.contracted_hours,
+                         at_work[week] / HOUR, s.task_minutes[week] / HOUR,
+                         s.extra_minutes[week] / HOUR, worked, worked / s.contracted_hours))
+    return pd.DataFrame(rows, columns=[
+        "staff_id", "role", "organisation", "part_time", "week", "contracted_hours",
+        "hours_at_work", "task_hours", "extra_hours", "hours_worked", "workload"])
+
+
+def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
+    contacts = items[items["task"] == "supervision_contact"]
+    rows = []
+    for level in ROSH_LEVELS:
+        c = contacts[contacts["rosh"] == level]
+        held = c["outcome"] == "held"
+        rows.append((level, int(held.sum()), int((held & ~c["risk_checked"]).sum()),
+                     int((c["outcome"] == "deferred").sum()),
+                     int((c["outcome"] == "failed_to_attend").sum())))
+    return pd.DataFrame(rows, columns=["rosh", "contacts_held", "missed_risk_checks",
+                                       "deferred_contacts", "failed_to_attend"])
+
+
+def late_count(items: pd.DataFrame, end: float) -> int:
+    """Items done after their deadline, or not done and past it at ``end`` (not cancelled)."""
+    finished = items["finished_minute"].to_numpy()
+    due = items["due_minute"].to_numpy()
+    cancelled = items["cancelled_minute"].notna().to_numpy()
+    late_done = finished > due
+    overdue = np.isnan(finished) & ~cancelled & (due < end)
+    return int(np.count_nonzero(late_done | overdue))
+
+
+def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFrame,
+                  risk: pd.DataFrame, end: float) -> pd.DataFrame:
+    by_day = backlog.groupby("day")["backlog"].sum()
+    recalls = items[items["task"] == "recall_request"]
+    delay_h = ((recalls["finished_minute"] - recalls["created_minute"]) / HOUR).dropna()
+    first = items[(items["task"] == "supervision_contact") & items["first_appointment"]]
+    status = items["status"].value_counts()
+    rows = [
+        ("backlog_end", float(by_day.iloc[-1]) if len(by_day) else 0.0, "items"),
+        ("backlog_mean", float(by_day.mean()) if len(by_day) else 0.0, "items"),
+        ("backlog_max", float(by_day.max()) if len(by_day) else 0.0, "items"),
+        ("missed_risk_checks", float(risk["missed_risk_checks"].sum()), "contacts"),
+        ("deferred_contacts", float(risk["deferred_contacts"].sum()), "contacts"),
+        ("contacts_held", float(risk["contacts_held"].sum()), "contacts"),
+        ("recalls", float(len(recalls)), "recalls"),
+        ("recall_delay_mean", float(delay_h.mean()) if len(delay_h) else 0.0, "hours"),
+        ("late_recalls", float(late_count(recalls, end)), "recalls"),
+        ("late_first_appointments", float(late_count(first, end)), "cases"),
+        ("late_court_results", float(late_count(items[items["task"] == "court_results_entry"], end)),
+         "results"),
+        ("late_enforcement", float(late_count(items[items["task"].isin(ENFORCEMENT_TASKS)], end)),
+         "actions"),
+        ("workload_mean", float(staff["workload"].mean()), "hours worked / contracted"),
+        ("extra_hours", float(staff["extra_hours"].sum()), "hours"),
+        ("task_hours", float(staff["task_hours"].sum()), "hours"),
+    ]
+    rows += [(f"items_{s}", float(status.get(s, 0)), "items") for s in STATUSES]
+    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+
+
+def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:
+    items = work_items_table(office)
+    backlog = backlog_daily_table(items, n_days)
+    staff = staff_weekly_table(office)
+    risk = risk_checks_table(items)
+    counts = pd.DataFrame(sorted(office.counts.items()), columns=["event", "count"])
+    return {
+        "work_items": items,
+        "backlog_daily": backlog,
+        "completed_daily": completed_daily_table(items, n_days),
+        "staff_weekly": staff,
+        "risk_checks": risk,
+        "event_counts": counts,
+        "summary": summary_table(items, backlog, staff, risk, n_days * DAY),
+    }

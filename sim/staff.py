@@ -1,0 +1,104 @@
+"""A member of staff at work: the SimPy process that takes work and does it.
+
+On each shift a person repeatedly takes the next item by the priority rule (see
+:mod:`sim.work`) from the queues open to them, asks the systems layer whether it can be done,
+and works on it for its duration. With nothing to do they wait until work arrives or their
+working day ends. Work started before the day ends is always finished, and a practitioner with
+people in the building for an appointment stays to see them (for at most ``AFTER_HOURS_LIMIT``);
+time past the end of the contracted day is recorded as extra hours worked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.calendar import HOUR, WEEK
+from sim.roster import Person
+from sim.systems import systems_needed
+from sim.work import WorkQueue
+
+if TYPE_CHECKING:
+    from sim.office import OfficeModel
+
+# Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
+AFTER_HOURS_LIMIT = 2 * HOUR
+
+
+class Staff:
+    """One person in post: their rosters, queues and the time they spend on each week."""
+
+    __slots__ = (
+        "id", "role", "organisation", "contracted_hours", "part_time", "shifts", "shift_on",
+        "own_queue", "queues", "wake", "idle", "task_minutes", "extra_minutes", "weeks",
+        "expecting",
+    )
+
+    def __init__(self, person: Person, weeks: int):
+        self.id = person.staff_id
+        self.role = person.role
+        self.organisation = person.organisation
+        self.contracted_hours = person.contracted_hours
+        self.part_time = person.part_time
+        self.shifts = person.shifts
+        self.shift_on = {s.day: s for s in person.shifts}  # day -> Shift, for days at work
+        self.own_queue = WorkQueue(f"staff:{self.id}")
+        self.queues: list[WorkQueue] = [self.own_queue]
+        self.wake = None
+        self.idle = False
+        self.expecting = 0  # people in the building for an appointment with this person
+        self.weeks = weeks
+        self.task_minutes = [0.0] * (weeks + 1)
+        self.extra_minutes = [0.0] * (weeks + 1)
+
+    def present_on(self, day: int) -> bool:
+        return day in self.shift_on
+
+    def work(self, office: OfficeModel):
+        """The SimPy process: shift after shift, take work and do it."""
+        env = office.env
+        systems = office.systems
+        take = office.take
+        task_minutes = self.task_minutes
+        for shift in self.shifts:
+            if env.now < shift.work_start:
+                yield env.timeout(shift.work_start - env.now)
+            day_end = shift.end
+            leave_by = day_end + AFTER_HOURS_LIMIT
+            env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(self))
+            waiting_late = False
+            while True:
+                if env.now < day_end:
+                    item = take(self)
+                elif env.now < leave_by:  # after hours: people already in the building only
+                    item = office.take_after_hours(self, day_end)
+                else:
+                    break
+                if item is None:
+                    if env.now >= day_end:
+                        if not self.expecting:
+                            break
+                        if not waiting_late:
+                            waiting_late = True
+                            env.timeout(leave_by - env.now).callbacks.append(
+                                lambda _e: office.wake_up(self))
+                    office.go_idle(self)
+                    yield self.wake
+                    continue
+                case = item.case
+                needs = systems_needed(item.systems, case.organisation if case else None,
+                                       self.organisation)
+                access = systems.access(needs, env.now)
+                item.started = env.now
+                item.staff = self.id
+                duration = item.duration * access.slowdown
+                yield env.timeout(duration)
+                item.finished = env.now
+                week = int(item.started // WEEK)
+                if week <= self.weeks:
+                    task_minutes[week] += duration
+                if item.on_done is not None:
+                    item.on_done(office, item)
+            if env.now > day_end:
+                week = int(day_end // WEEK)
+                if week <= self.weeks:
+                    self.extra_minutes[week] += env.now - day_end
