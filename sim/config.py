@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RoSH = Literal["low", "medium", "high", "very_high"]
 ROSH_LEVELS: tuple[str, ...] = ("low", "medium", "high", "very_high")
@@ -33,7 +33,8 @@ System = Literal["case_system", "assessment_system", "email", "court_feed", "cro
 SYSTEMS: tuple[str, ...] = System.__args__  # type: ignore[attr-defined]
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Share = Field(ge=0.0, le=1.0)
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+IntervalDays = Annotated[int, Field(ge=1, le=365)]
 
 
 class Frozen(BaseModel):
@@ -52,6 +53,14 @@ class CalendarSettings(Frozen):
         ("mon", "tue", "wed", "thu", "fri"), min_length=1, description="Days the office works."
     )
     day_start_hour: float = Field(9.0, ge=0.0, le=16.0, description="Hour the working day starts.")
+
+    @field_validator("working_days")
+    @classmethod
+    def _no_repeats(cls, days: tuple[str, ...]) -> tuple[str, ...]:
+        repeated = sorted({d for d in days if days.count(d) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} listed more than once; list each day once")
+        return days
 
 
 class RoleSettings(Frozen):
@@ -103,9 +112,9 @@ class Office(Frozen):
 class Flags(Frozen):
     """Share of cases carrying each risk flag."""
 
-    mappa: float = Share
-    child_protection: float = Share
-    domestic_abuse: float = Share
+    mappa: Share
+    child_protection: Share
+    domestic_abuse: Share
 
 
 class RangeWeeks(Frozen):
@@ -123,22 +132,20 @@ def _check_shares(shares: dict[str, float], what: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} shares add up to {total:g}; make them add up to 1")
-    if any(v < 0 for v in shares.values()):
-        raise ValueError(f"{what} shares must not be negative")
 
 
 class Caseload(Frozen):
     cases: int = Field(ge=0, le=1_000_000, description="People under supervision at the start.")
-    rosh_mix: dict[RoSH, float] = Field(description="Share of cases at each RoSH level.")
+    rosh_mix: dict[RoSH, Share] = Field(description="Share of cases at each RoSH level.")
     flags: Flags
-    organisations: dict[str, float] = Field(
+    organisations: dict[str, Share] = Field(
         {"Probation Service": 1.0}, description="Share of cases owned by each organisation."
     )
     licence_share: float = Field(ge=0, le=1, description="Share of cases on licence (recallable).")
-    contact_interval_days: dict[RoSH, int] = Field(
+    contact_interval_days: dict[RoSH, IntervalDays] = Field(
         description="Calendar days between supervision contacts, by RoSH level."
     )
-    holder_roles: dict[RoSH, tuple[PractitionerRole, ...]] = Field(
+    holder_roles: dict[RoSH, Annotated[tuple[PractitionerRole, ...], Field(min_length=1)]] = Field(
         description="Practitioner roles that may hold cases at each RoSH level (least loaded first)."
     )
     new_cases_per_week: float = Field(ge=0, le=100_000)
@@ -159,10 +166,6 @@ class Caseload(Frozen):
             missing = [lvl for lvl in ROSH_LEVELS if lvl not in table]
             if missing:
                 raise ValueError(f"{name} has no entry for {', '.join(missing)}; give every RoSH level")
-        if any(not roles for roles in self.holder_roles.values()):
-            raise ValueError("holder_roles needs at least one role at every RoSH level")
-        if any(v < 1 for v in self.contact_interval_days.values()):
-            raise ValueError("contact_interval_days must be at least 1 day at every RoSH level")
         return self
 
 

@@ -3,7 +3,7 @@
 :class:`OfficeModel` is the shared state of one run. Task flows (:mod:`sim.supervision`,
 :mod:`sim.intake`, :mod:`sim.case_events`) create work through :meth:`OfficeModel.new_item`
 and hand it to a queue with :meth:`OfficeModel.release`; staff take it with
-:meth:`OfficeModel.take`.
+:meth:`~sim.dispatch.Dispatcher.take`.
 
 Routing: team tasks (reception check-in, court results entry, case allocation, appointment
 letters) go to one queue per task, served by every role the task names; all other work goes to
@@ -19,6 +19,7 @@ import simpy
 
 from sim.calendar import HOUR, Calendar
 from sim.caseload import Allocator, Case
+from sim.dispatch import Dispatcher
 from sim.config import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
 from sim.random_streams import DurationSampler, Streams
 from sim.roster import build_people
@@ -29,16 +30,15 @@ from sim.work import WorkItem, WorkQueue
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
-class OfficeModel:
+class OfficeModel(Dispatcher):
     """Everything one run shares: clock, calendar, staff, queues, cases and the work ledger."""
 
     def __init__(self, scenario: Scenario, streams: Streams, calendar: Calendar,
                  systems: SystemsLayer, horizon_days: int):
-        self.env = simpy.Environment()
+        super().__init__(simpy.Environment(), systems)
         self.scenario = scenario
         self.streams = streams
         self.calendar = calendar
-        self.systems = systems
         self.horizon_days = horizon_days
         self.weeks = (horizon_days + 6) // 7
         self.items: list[WorkItem] = []
@@ -103,12 +103,8 @@ class OfficeModel:
 
     def release(self, item: WorkItem, queue: WorkQueue | None = None) -> None:
         """Put a ready item in its queue and wake someone who can take it."""
-        if item.cancelled is not None:
-            return
-        queue = queue or self.queue_for(item)
-        queue.put(item)
-        if queue.idle:
-            self.wake_up(next(iter(queue.idle)))
+        if item.cancelled is None:
+            self.dispatch(item, queue or self.queue_for(item))
 
     def add_work(self, task: str, case: Case | None, **kwargs) -> WorkItem:
         """Create an item and queue it at once."""
@@ -120,38 +116,6 @@ class OfficeModel:
         """Call ``callback()`` at minute ``t`` (now if ``t`` is past)."""
         delay = max(t - self.env.now, 0.0)
         self.env.timeout(delay).callbacks.append(lambda _e: callback())
-
-    # ----- staff taking work ------------------------------------------------------------
-    def take(self, staff: Staff) -> WorkItem | None:
-        """The next item for ``staff`` by the priority rule, or None."""
-        best = None
-        best_key = None
-        for queue in staff.queues:
-            key = queue.head_key()
-            if key is not None and (best_key is None or key < best_key):
-                best, best_key = queue, key
-        return best.pop() if best is not None else None
-
-    def take_after_hours(self, staff: Staff, day_end: float) -> WorkItem | None:
-        """After hours: only appointment steps for people who arrived before ``day_end``."""
-        for queue in staff.queues:
-            item = queue.pop_first_arrived(day_end)
-            if item is not None:
-                return item
-        return None
-
-    def go_idle(self, staff: Staff) -> None:
-        staff.idle = True
-        staff.wake = self.env.event()
-        for queue in staff.queues:
-            queue.idle[staff] = None
-
-    def wake_up(self, staff: Staff) -> None:
-        if staff.idle:
-            staff.idle = False
-            for queue in staff.queues:
-                queue.idle.pop(staff, None)
-            staff.wake.succeed()
 
     # ----- cases ------------------------------------------------------------------------
     def add_case(self, case: Case) -> None:

@@ -1,0 +1,63 @@
+"""Handing work to staff: who takes what next, and waking people who are waiting for work.
+
+The priority rule lives here: a member of staff takes, from the queues open to them, the ready
+item with the lowest ``(priority, due, creation order)`` (see :mod:`sim.work`). Idle staff wait
+on an event; putting work in a queue wakes the longest-waiting idle person who serves it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.systems import SystemsLayer
+from sim.work import WorkItem, WorkQueue
+
+if TYPE_CHECKING:
+    from sim.staff import Staff
+
+
+class Dispatcher:
+    """The clock, the systems layer and the hand-over of work between queues and staff."""
+
+    def __init__(self, env: simpy.Environment, systems: SystemsLayer):
+        self.env = env
+        self.systems = systems
+
+    def dispatch(self, item: WorkItem, queue: WorkQueue) -> None:
+        """Put a ready item in ``queue`` and wake someone who can take it."""
+        queue.put(item)
+        if queue.idle:
+            self.wake_up(next(iter(queue.idle)))
+
+    def take(self, staff: Staff) -> WorkItem | None:
+        """The next item for ``staff`` by the priority rule, or None."""
+        best = None
+        best_key = None
+        for queue in staff.queues:
+            key = queue.head_key()
+            if key is not None and (best_key is None or key < best_key):
+                best, best_key = queue, key
+        return best.pop() if best is not None else None
+
+    def take_after_hours(self, staff: Staff, day_end: float) -> WorkItem | None:
+        """After hours: only appointment steps for people who arrived before ``day_end``."""
+        for queue in staff.queues:
+            item = queue.pop_first_arrived(day_end)
+            if item is not None:
+                return item
+        return None
+
+    def go_idle(self, staff: Staff) -> None:
+        staff.idle = True
+        staff.wake = self.env.event()
+        for queue in staff.queues:
+            queue.idle[staff] = None
+
+    def wake_up(self, staff: Staff) -> None:
+        if staff.idle:
+            staff.idle = False
+            for queue in staff.queues:
+                queue.idle.pop(staff, None)
+            staff.wake.succeed()
