@@ -34,11 +34,11 @@ class Dispatcher:
     def take(self, staff: Staff) -> WorkItem | None:
         """The next item for ``staff`` by the priority rule, or None."""
         best = None
-        best_key = None
+        best_entry = None
         for queue in staff.queues:
-            key = queue.head_key()
-            if key is not None and (best_key is None or key < best_key):
-                best, best_key = queue, key
+            entry = queue.head_entry()
+            if entry is not None and (best_entry is None or entry < best_entry):
+                best, best_entry = queue, entry
         return best.pop() if best is not None else None
 
     def take_after_hours(self, staff: Staff, day_end: float) -> WorkItem | None:

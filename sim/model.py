@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import platform
+from contextlib import contextmanager
 from collections.abc import Callable
 
 import numpy as np
@@ -68,6 +69,19 @@ def manifest(scenario: Scenario, seed: int, replication: int, weeks: int, events
     }
 
 
+@contextmanager
+def _cyclic_gc_paused():
+    """A run makes many small, long-lived objects and no garbage cycles that matter; the cyclic
+    collector would only rescan them again and again, at a cost growing with office size."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def simulate(scenario: Scenario, *, seed: int | None = None, replication: int = 0,
              weeks: int | None = None, progress: Progress | None = None) -> RunResult:
     """Run the scenario once and return its tables.
@@ -76,26 +90,25 @@ def simulate(scenario: Scenario, *, seed: int | None = None, replication: int = 
     independent set of random streams under the same seed. ``progress`` is called with the
     fraction of simulated time done, once a simulated day.
     """
+    with _cyclic_gc_paused():
+        return _simulate(scenario, seed, replication, weeks, progress)
+
+
+def _simulate(scenario: Scenario, seed: int | None, replication: int, weeks: int | None,
+              progress: Progress | None) -> RunResult:
     seed = scenario.run.seed if seed is None else seed
     weeks = scenario.run.weeks if weeks is None else weeks
     horizon_days = weeks * 7
     streams = Streams(seed, replication)
-    office = OfficeModel(scenario, streams, office_calendar(scenario, horizon_days), SystemsLayer(), horizon_days)
+    calendar = office_calendar(scenario, horizon_days)
+    office = OfficeModel(scenario, streams, calendar, SystemsLayer(), horizon_days)
     initial_caseload(office, streams.generator("caseload"))
     for person in office.staff:
         office.env.process(person.work(office))
     office.env.process(_office_days(office, streams, progress))
-    # The run makes many small long-lived objects and no reference cycles that matter: the
-    # cyclic collector would only rescan them over and over (a cost growing with office size).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        office.env.run(until=horizon_days * DAY)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    office.env.run(until=horizon_days * DAY)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
+    tables = build_tables(office, horizon_days)
     if progress is not None:
         progress(1.0)
-    return RunResult(manifest(scenario, seed, replication, weeks, events),
-                     build_tables(office, horizon_days))
+    return RunResult(manifest(scenario, seed, replication, weeks, events), tables)

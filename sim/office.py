@@ -46,8 +46,11 @@ class OfficeModel(Dispatcher):
         self.next_case_id = 0
         self.counts: Counter[str] = Counter()
         self.tasks = {name: scenario.tasks.get(name) for name in type(scenario.tasks).model_fields}
-        self.samplers = {name: DurationSampler(task.duration, streams.generator(f"duration:{name}"))
-                         for name, task in self.tasks.items()}
+        self._task_info = {
+            name: (task.priority, task.systems,
+                   DurationSampler(task.duration, streams.generator(f"duration:{name}")))
+            for name, task in self.tasks.items()
+        }
         people = build_people(scenario, calendar, horizon_days, streams.generator("absence"))
         self.staff = [Staff(p, self.weeks) for p in people]
         self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
@@ -72,6 +75,7 @@ class OfficeModel(Dispatcher):
 
     # ----- work items -------------------------------------------------------------------
     def due_after(self, task: str, t: float) -> float:
+        """When work of ``task`` created at minute ``t`` falls due."""
         deadline = self.tasks[task].deadline
         if deadline.hours is not None:
             return t + deadline.hours * HOUR
@@ -81,10 +85,10 @@ class OfficeModel(Dispatcher):
                  on_done=None, detail: dict | None = None, cancellable: bool = False) -> WorkItem:
         """Create a work item (entered in the ledger, not yet queued)."""
         now = self.env.now
-        spec = self.tasks[task]
+        priority, systems, sampler = self._task_info[task]
         item = WorkItem(len(self.items), task, case, now,
                         self.due_after(task, now) if due is None else due,
-                        spec.priority, spec.systems, self.samplers[task](), on_done, detail)
+                        priority, systems, sampler(), on_done, detail)
         self.items.append(item)
         if cancellable and case is not None:
             case.open_items.append(item)

@@ -84,13 +84,15 @@ class Staff:
                     office.go_idle(self)
                     yield self.wake
                     continue
-                case = item.case
-                needs = systems_needed(item.systems, case.organisation if case else None,
-                                       self.organisation)
-                access = systems.access(needs, env.now)
+                if systems.disrupted:
+                    case = item.case
+                    needs = systems_needed(item.systems, case.organisation if case else None,
+                                           self.organisation)
+                    duration = item.duration * systems.access(needs, env.now).slowdown
+                else:
+                    duration = item.duration
                 item.started = env.now
                 item.staff = self.id
-                duration = item.duration * access.slowdown
                 yield env.timeout(duration)
                 item.finished = env.now
                 week = int(item.started // WEEK)

@@ -39,7 +39,12 @@ def systems_needed(task_systems: tuple[str, ...], case_organisation: str | None,
 
 
 class SystemsLayer:
-    """Answers, for one run, whether the systems a piece of work needs are usable."""
+    """Answers, for one run, whether the systems a piece of work needs are usable.
+
+    ``disrupted`` is False when every system is up for the whole run, so staff can skip asking.
+    """
+
+    disrupted = False
 
     def access(self, needs: tuple[str, ...], now: float) -> Access:
         """Access to ``needs`` at minute ``now``. Baseline: every system is always up."""

@@ -72,12 +72,13 @@ class WorkQueue:
     def put(self, item: WorkItem) -> None:
         heapq.heappush(self._heap, (item.priority, item.due, item.id, item))
 
-    def head_key(self) -> tuple[int, float, int] | None:
-        """The key of the next live item, dropping cancelled ones from the top."""
+    def head_entry(self) -> tuple[int, float, int, WorkItem] | None:
+        """The next live ``(priority, due, id, item)`` entry, dropping cancelled ones from the
+        top. Entries compare by the priority rule (ids are unique, so items are never compared)."""
         heap = self._heap
         while heap and heap[0][3].cancelled is not None:
             heapq.heappop(heap)
-        return heap[0][:3] if heap else None
+        return heap[0] if heap else None
 
     def pop_first_arrived(self, before: float) -> WorkItem | None:
         """Remove and return the first item, by the priority rule, for a person who arrived

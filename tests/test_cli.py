@@ -1,0 +1,84 @@
+"""The command line: runs, writes tables, refuses to overwrite, and fails cleanly with exit 2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_run_prints_summary_and_writes_tables(tmp_path):
+    out = tmp_path / "run1"
+    result = invoke("run", str(REFERENCE), "--weeks", "1", "--seed", "3", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Reference office: 1 weeks, seed 3" in result.output
+    assert "missed_risk_checks" in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["weeks"] == 1 and len(manifest["scenario_hash"]) == 16
+    backlog = pd.read_csv(out / "backlog_daily.csv")
+    assert list(backlog.columns) == ["day", "task", "backlog"]
+    assert backlog["day"].max() == 6
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"backlog_end", "missed_risk_checks", "late_recalls"} <= set(summary["measure"])
+
+
+def test_run_refuses_to_overwrite_saved_results(tmp_path):
+    out = tmp_path / "kept"
+    out.mkdir()
+    (out / "summary.csv").write_text("precious\n")
+    result = invoke("run", str(REFERENCE), "--weeks", "1", "--out", str(out))
+    assert result.exit_code == 2
+    assert "already holds results" in result.output and "--force" in result.output
+    assert (out / "summary.csv").read_text() == "precious\n"
+    forced = invoke("run", str(REFERENCE), "--weeks", "1", "--out", str(out), "--force")
+    assert forced.exit_code == 0
+    assert (out / "summary.csv").read_text() != "precious\n"
+
+
+def test_same_seed_same_csv(tmp_path):
+    for name in ("a", "b"):
+        assert invoke("run", str(REFERENCE), "--weeks", "1", "--out", str(tmp_path / name)).exit_code == 0
+    for table in ("work_items", "backlog_daily", "staff_weekly", "summary"):
+        assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda t: t.replace("cases: 2400", "cases: lots"), "caseload.cases"),
+    (lambda t: t.replace("  weeks: 8 ", "  weeks: 0 "), "run.weeks"),
+    (lambda t: t.replace("rosh_mix:", "rosh_mx:"), "caseload.rosh_mx"),
+])
+def test_bad_scenario_exits_2_with_field_and_fix(tmp_path, edit, field):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(edit(REFERENCE.read_text()))
+    result = invoke("run", str(bad))
+    assert result.exit_code == 2
+    assert str(bad) in result.output and field in result.output and "Fix:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = invoke("run", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2 and "nope.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_extends_from_cli(tmp_path):
+    shutil.copy(REFERENCE, tmp_path / "reference-office.yaml")
+    child = tmp_path / "short.yaml"
+    child.write_text("extends: reference-office.yaml\nname: Short run\nrun: {weeks: 1}\n")
+    result = invoke("run", str(child))
+    assert result.exit_code == 0, result.output
+    assert "Short run: 1 weeks" in result.output

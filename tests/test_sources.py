@@ -1,0 +1,52 @@
+"""Every default parameter of the reference office cites a source or is marked an assumption."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+LEAF = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w ]*:\s*(?!>|\||#|$)\S")  # "key: value" on one line
+NOT_PARAMETERS = ("name:", "description:", "extends:")
+
+
+def uncited_lines(path: Path) -> list[str]:
+    """Value lines with no comment of their own or on an enclosing key's line."""
+    bad = []
+    in_systems = False
+    parents: list[tuple[int, bool]] = []  # (indent, has a comment) of enclosing keys
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        has_comment = bool(line.partition("#")[2].strip())
+        if indent == 0:
+            in_systems = stripped.startswith("systems:")
+        if not LEAF.match(line):
+            parents.append((indent, has_comment))
+            continue
+        if in_systems or stripped.startswith(NOT_PARAMETERS):
+            continue
+        if stripped.startswith("roles:") or stripped.startswith("priority:"):
+            continue  # model structure (who does a task, picking order), documented in docs/model.md
+        if not has_comment and not any(c for _, c in parents):
+            bad.append(f"{path.name}:{number}: {stripped}")
+    return bad
+
+
+def test_reference_office_every_value_has_a_source_or_assumption():
+    reference = ROOT / "scenarios" / "reference-office.yaml"
+    assert uncited_lines(reference) == []
+
+
+def test_assumptions_give_a_range():
+    reference = (ROOT / "scenarios" / "reference-office.yaml").read_text().splitlines()
+    missing = [line.strip() for line in reference
+               if "# assumption" in line and "range" not in line and "unused" not in line
+               and "same day" not in line and "full-time week" not in line
+               and "weekend" not in line]
+    assert missing == [], "assumptions without a plausible range:\n" + "\n".join(missing)
