@@ -27,6 +27,7 @@ from sim.work import STATUSES
 
 INF = float("inf")
 ENFORCEMENT_TASKS = ("enforcement_action", "breach_action")
+OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred")
 
 
 @dataclass(frozen=True)
@@ -44,31 +45,40 @@ class RunResult:
         return float(summary.loc[summary["measure"] == name, "value"].iloc[0])
 
 
+ITEM_COLUMNS = ("item_id", "task", "case_id", "rosh", "created_minute", "due_minute",
+                "arrived_minute", "started_minute", "finished_minute", "cancelled_minute",
+                "staff_id", "status", "first_appointment", "risk_checked", "outcome")
+
+
+def _item_row(it, nan=float("nan")) -> tuple:
+    case = it.case
+    detail = it.detail or {}
+    return (it.id, it.task, -1 if case is None else case.id,
+            None if case is None else ROSH_LEVELS[case.rosh], it.created, it.due,
+            nan if it.arrived is None else it.arrived, nan if it.started is None else it.started,
+            nan if it.finished is None else it.finished,
+            nan if it.cancelled is None else it.cancelled, -1 if it.staff is None else it.staff,
+            it.status(), bool(detail.get("first", False)), bool(detail.get("risk_checked", False)),
+            detail.get("outcome", ""))
+
+
 def work_items_table(office: OfficeModel) -> pd.DataFrame:
-    items = office.items
-    nan = float("nan")
-
-    def opt(v):
-        return nan if v is None else v
-
-    detail = [it.detail or {} for it in items]
-    return pd.DataFrame({
-        "item_id": [it.id for it in items],
-        "task": pd.Categorical([it.task for it in items], categories=TASK_NAMES),
-        "case_id": [it.case.id if it.case is not None else -1 for it in items],
-        "rosh": pd.Categorical([ROSH_LEVELS[it.case.rosh] if it.case is not None else None for it in items],
-                               categories=ROSH_LEVELS),
-        "created_minute": [it.created for it in items],
-        "due_minute": [it.due for it in items],
-        "started_minute": [opt(it.started) for it in items],
-        "finished_minute": [opt(it.finished) for it in items],
-        "cancelled_minute": [opt(it.cancelled) for it in items],
-        "staff_id": [-1 if it.staff is None else it.staff for it in items],
-        "status": pd.Categorical([it.status() for it in items], categories=STATUSES),
-        "first_appointment": [bool(d.get("first", False)) for d in detail],
-        "risk_checked": [bool(d.get("risk_checked", False)) for d in detail],
-        "outcome": [d.get("outcome", "") for d in detail],
+    """One row per work item ever created (one pass over the ledger)."""
+    columns = list(zip(*map(_item_row, office.items))) or [()] * len(ITEM_COLUMNS)
+    data = dict(zip(ITEM_COLUMNS, columns))
+    frame = pd.DataFrame({
+        "item_id": np.asarray(data["item_id"], dtype=np.int64),
+        "task": pd.Categorical(data["task"], categories=TASK_NAMES),
+        "case_id": np.asarray(data["case_id"], dtype=np.int64),
+        "rosh": pd.Categorical(data["rosh"], categories=ROSH_LEVELS),
+        **{name: np.asarray(data[name], dtype=float) for name in ITEM_COLUMNS[4:10]},
+        "staff_id": np.asarray(data["staff_id"], dtype=np.int64),
+        "status": pd.Categorical(data["status"], categories=STATUSES),
+        "first_appointment": np.asarray(data["first_appointment"], dtype=bool),
+        "risk_checked": np.asarray(data["risk_checked"], dtype=bool),
+        "outcome": pd.Categorical(data["outcome"], categories=OUTCOMES),
     })
+    return frame
 
 
 def _closed_at(items: pd.DataFrame) -> np.ndarray:
@@ -149,6 +159,8 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
     recalls = items[items["task"] == "recall_request"]
     delay_h = ((recalls["finished_minute"] - recalls["created_minute"]) / HOUR).dropna()
     first = items[(items["task"] == "supervision_contact") & items["first_appointment"]]
+    held = items[items["outcome"] == "held"]
+    wait = (held["started_minute"] - held["arrived_minute"]).dropna()
     status = items["status"].value_counts()
     rows = [
         ("backlog_end", float(by_day.iloc[-1]) if len(by_day) else 0.0, "items"),
@@ -157,6 +169,7 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
         ("missed_risk_checks", float(risk["missed_risk_checks"].sum()), "contacts"),
         ("deferred_contacts", float(risk["deferred_contacts"].sum()), "contacts"),
         ("contacts_held", float(risk["contacts_held"].sum()), "contacts"),
+        ("appointment_wait_mean", float(wait.mean()) if len(wait) else 0.0, "minutes"),
         ("recalls", float(len(recalls)), "recalls"),
         ("recall_delay_mean", float(delay_h.mean()) if len(delay_h) else 0.0, "hours"),
         ("late_recalls", float(late_count(recalls, end)), "recalls"),
