@@ -11,6 +11,8 @@ drawn when the case was created. All of it is drawn from streams no plan touches
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sim.calendar import DAY, HOUR, WEEK
 from sim.office import OfficeModel
 
@@ -42,52 +44,40 @@ def _pick(office: OfficeModel, rng, licence_only: bool):
     return None
 
 
-def recalls(office: OfficeModel, day: int, rng) -> None:
-    caseload = office.scenario.caseload
-    n_licence = sum(1 for c in office.active_cases if c.licence)
-    for t in _arrivals(office, day, rng, caseload.recalls_per_licence_case_per_week, n_licence):
-        case = _pick(office, rng, licence_only=True)
+@dataclass(frozen=True)
+class CaseEvent:
+    """A kind of event that happens to a case: the work it makes and whether the case leaves."""
+
+    name: str  # counted in event_counts
+    task: str
+    licence_only: bool
+    ends_case: str | None  # the reason the case leaves the caseload, if it does
+
+
+RECALL = CaseEvent("recall_decisions", "recall_request", licence_only=True, ends_case="recalled")
+RISK_ESCALATION = CaseEvent("risk_escalations", "risk_escalation", licence_only=False, ends_case=None)
+TRANSFER = CaseEvent("transfers_out", "case_transfer", licence_only=False, ends_case="transferred")
+
+
+def case_events(office: OfficeModel, day: int, rng, kind: CaseEvent, rate_per_case_week: float) -> None:
+    """Draw the day's events of ``kind`` and schedule each for a random case."""
+    if kind.licence_only:
+        n_cases = sum(1 for c in office.active_cases if c.licence)
+    else:
+        n_cases = len(office.active_cases)
+    for t in _arrivals(office, day, rng, rate_per_case_week, n_cases):
+        case = _pick(office, rng, kind.licence_only)
         if case is not None:
-            office.at(t, lambda case=case: recall_decided(office, case))
+            office.at(t, lambda case=case: _happens(office, case, kind))
 
 
-def recall_decided(office: OfficeModel, case) -> None:
+def _happens(office: OfficeModel, case, kind: CaseEvent) -> None:
     if case.ended is not None:
         return
-    office.counts["recall_decisions"] += 1
-    office.add_work("recall_request", case)
-    office.end_case(case, "recalled")
-
-
-def risk_escalations(office: OfficeModel, day: int, rng) -> None:
-    rate = office.scenario.caseload.risk_escalations_per_case_per_week
-    for t in _arrivals(office, day, rng, rate, len(office.active_cases)):
-        case = _pick(office, rng, licence_only=False)
-        if case is not None:
-            office.at(t, lambda case=case: escalation_raised(office, case))
-
-
-def escalation_raised(office: OfficeModel, case) -> None:
-    if case.ended is not None:
-        return
-    office.counts["risk_escalations"] += 1
-    office.add_work("risk_escalation", case)
-
-
-def transfers(office: OfficeModel, day: int, rng) -> None:
-    rate = office.scenario.caseload.transfers_out_per_case_per_week
-    for t in _arrivals(office, day, rng, rate, len(office.active_cases)):
-        case = _pick(office, rng, licence_only=False)
-        if case is not None:
-            office.at(t, lambda case=case: transfer_decided(office, case))
-
-
-def transfer_decided(office: OfficeModel, case) -> None:
-    if case.ended is not None:
-        return
-    office.counts["transfers_out"] += 1
-    office.add_work("case_transfer", case)
-    office.end_case(case, "transferred")
+    office.counts[kind.name] += 1
+    office.add_work(kind.task, case)
+    if kind.ends_case is not None:
+        office.end_case(case, kind.ends_case)
 
 
 def schedule_review(office: OfficeModel, case, day: int) -> None:

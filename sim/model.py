@@ -12,7 +12,9 @@ import simpy
 
 from sim import __version__
 from sim.calendar import DAY, WEEKDAYS, Calendar
-from sim.case_events import assessment_reviews, orders_ending, recalls, risk_escalations, transfers
+from sim.case_events import (
+    RECALL, RISK_ESCALATION, TRANSFER, assessment_reviews, case_events, orders_ending,
+)
 from sim.config import Scenario
 from sim.intake import court_results, initial_caseload
 from sim.office import OfficeModel
@@ -45,9 +47,11 @@ def _office_days(office: OfficeModel, streams: Streams, progress: Progress | Non
         orders_ending(office, day)
         if calendar.is_working_day(day):
             court_results(office, day, intake_rng)
-            recalls(office, day, recall_rng)
-            risk_escalations(office, day, escalation_rng)
-            transfers(office, day, transfer_rng)
+            caseload = office.scenario.caseload
+            case_events(office, day, recall_rng, RECALL, caseload.recalls_per_licence_case_per_week)
+            case_events(office, day, escalation_rng, RISK_ESCALATION,
+                        caseload.risk_escalations_per_case_per_week)
+            case_events(office, day, transfer_rng, TRANSFER, caseload.transfers_out_per_case_per_week)
             assessment_reviews(office, day)
             contacts_due(office, day)
         if progress is not None:
