@@ -93,34 +93,46 @@ class Allocator:
 
     Load is expected supervision contacts a week (7 / contact interval, summed over the cases
     held) per contracted hour, so higher-risk cases weigh more and a part-time practitioner holds
-    a proportionate caseload; ties go to the lowest staff id."""
+    a proportionate caseload; ties go to the lowest staff id. One heap per RoSH level holds a
+    versioned entry per person; every change of load pushes fresh entries and stale ones are
+    dropped when they reach the top, so the choice is exact."""
 
     def __init__(self, practitioners_by_role: dict[str, list], holder_roles: dict[str, tuple[str, ...]]):
         self.contacts_held: dict[int, float] = {}
-        self.heaps: dict[int, list[tuple[float, int, object]]] = {}
+        self.version: dict[int, int] = {}
+        self.heaps: dict[int, list[tuple[float, int, int, object]]] = {}
+        self.heaps_of: dict[int, list[list]] = {}
         for rosh, level in enumerate(ROSH_LEVELS):
-            people = [p for role in holder_roles[level] for p in practitioners_by_role.get(role, [])]
-            heap = [(0.0, p.id, p) for p in people]
+            heap: list = []
+            for role in holder_roles[level]:
+                for p in practitioners_by_role.get(role, []):
+                    self.contacts_held.setdefault(p.id, 0.0)
+                    self.version.setdefault(p.id, 0)
+                    self.heaps_of.setdefault(p.id, []).append(heap)
+                    heap.append((0.0, p.id, 0, p))
             heapq.heapify(heap)
             self.heaps[rosh] = heap
-            for p in people:
-                self.contacts_held[p.id] = 0.0
 
-    def _load(self, person) -> float:
+    def load(self, person) -> float:
         return self.contacts_held[person.id] / person.contracted_hours
+
+    def _change(self, person, delta: float) -> None:
+        pid = person.id
+        self.contacts_held[pid] += delta
+        self.version[pid] += 1
+        entry = (self.load(person), pid, self.version[pid], person)
+        for heap in self.heaps_of[pid]:
+            heapq.heappush(heap, entry)
 
     def allocate(self, case: Case) -> object:
         heap = self.heaps[case.rosh]
-        while True:  # entries are refreshed lazily: a stale key is corrected when it surfaces
-            load, pid, person = heap[0]
-            if load == self._load(person):
-                break
-            heapq.heapreplace(heap, (self._load(person), pid, person))
-        self.contacts_held[pid] += case.weekly_contacts
-        heapq.heapreplace(heap, (self._load(person), pid, person))
+        while heap[0][2] != self.version[heap[0][1]]:
+            heapq.heappop(heap)
+        person = heap[0][3]
+        self._change(person, case.weekly_contacts)
         case.holder = person
         return person
 
     def release(self, case: Case) -> None:
         if case.holder is not None:
-            self.contacts_held[case.holder.id] -= case.weekly_contacts
+            self._change(case.holder, -case.weekly_contacts)

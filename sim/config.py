@@ -257,9 +257,15 @@ class Scenario(Frozen):
                     f"{level} cases are held by {' or '.join(roles)}, with no filled posts; "
                     f"add staff to one of those roles or hold {level} cases in another role"
                 )
-        for name in TASK_NAMES:
-            if not self.tasks.get(name).roles and name in TEAM_TASKS:
+        for name in sorted(TEAM_TASKS):
+            roles = self.tasks.get(name).roles
+            if not roles:
                 raise ValueError(f"tasks.{name}.roles is empty; name the team role that does it")
+            if not any(filled_posts(self.office.staffing.role(r)) for r in roles):
+                raise ValueError(
+                    f"tasks.{name} is done by {' or '.join(roles)}, with no filled posts; "
+                    f"add staff to one of those roles or name another role in tasks.{name}.roles"
+                )
         return self
 
     def digest(self) -> str:

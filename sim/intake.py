@@ -48,11 +48,15 @@ def court_result_arrives(office: OfficeModel, case: Case) -> None:
 
 
 def entered(office: OfficeModel, entry) -> None:
+    if entry.case.ended is not None:  # the case left while its result was being entered
+        return
     office.add_work("case_allocation", entry.case, cancellable=True, on_done=allocated)
 
 
 def allocated(office: OfficeModel, allocation) -> None:
     case = allocation.case
+    if case.ended is not None:
+        return
     office.allocator.allocate(case)
     sentence_day = office.calendar.day_of(case.start)
     due_day = office.calendar.add_working_days(sentence_day, FIRST_APPOINTMENT_WORKING_DAYS)

@@ -51,7 +51,7 @@ class OfficeModel(Dispatcher):
                    DurationSampler(task.duration, streams.generator(f"duration:{name}")))
             for name, task in self.tasks.items()
         }
-        people = build_people(scenario, calendar, horizon_days, streams.generator("absence"))
+        people = build_people(scenario, calendar, horizon_days, streams.generator)
         self.staff = [Staff(p, self.weeks) for p in people]
         self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
         for s in self.staff:

@@ -7,13 +7,14 @@ that part-timers do not all take the same day off. A working day at the office i
 tasks; the time before that on duties the model does not represent (meetings, travel, training),
 so work arriving late in the day still meets someone at their desk.
 
-Absence is drawn once per person for the whole run from the ``absence`` stream: sickness as
+Absence is drawn once per person for the whole run from their own stream: sickness as
 spells (geometric lengths, mean ``sickness_spell_days``, starting at a rate that gives
 ``sickness_days_per_year`` on average) and annual leave as whole weeks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,8 +82,11 @@ def sickness_and_leave(absence: Absence, days_worked: int, n_days: int,
 
 
 def build_people(scenario: Scenario, calendar: Calendar, n_days: int,
-                 rng: np.random.Generator) -> list[Person]:
-    """Everyone in post, role by role in the order of ``ROLES``, with their shifts."""
+                 absence_stream: Callable[[str], np.random.Generator]) -> list[Person]:
+    """Everyone in post, role by role in the order of ``ROLES``, with their shifts.
+
+    Each person's absence comes from their own stream (``absence:<role>:<k>``), so changing one
+    role's staffing leaves everyone else's absences as they were."""
     people: list[Person] = []
     working_weekdays = sorted(calendar.working_weekdays)
     for role in ROLES:
@@ -101,7 +105,8 @@ def build_people(scenario: Scenario, calendar: Calendar, n_days: int,
             else:
                 weekdays = frozenset(working_weekdays)
             day_hours = hours / len(weekdays)
-            absent = sickness_and_leave(scenario.office.absence, len(weekdays), n_days, rng)
+            absent = sickness_and_leave(scenario.office.absence, len(weekdays), n_days,
+                                        absence_stream(f"absence:{role}:{k}"))
             shifts = []
             for day in range(n_days):
                 if (day % 7) in weekdays and not absent[day]:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 from sim.config import ROLES, Scenario
+
+
+def scaled_posts(count: int, k: float) -> int:
+    """Posts times ``k``, halves rounded up; a role that had posts keeps at least one."""
+    if count == 0:
+        return 0
+    return max(1, math.floor(count * k + 0.5))
 
 
 def scaled(scenario: Scenario, k: float) -> Scenario:
     """A copy of ``scenario`` with every role's posts, the caseload and new cases times ``k``."""
     changes: dict[str, object] = {
-        f"office.staffing.{role}.count": int(round(scenario.office.staffing.role(role).count * k))
+        f"office.staffing.{role}.count": scaled_posts(scenario.office.staffing.role(role).count, k)
         for role in ROLES
     }
     changes["caseload.cases"] = int(round(scenario.caseload.cases * k))
