@@ -6,7 +6,9 @@ Prints, from one run of this script:
   processed and the whole wall time of ``simulate`` (set-up and result tables included);
 * their ratio (target >= 0.5);
 * wall time of the reference office and of a London-size office (25x staff and cases), and
-  the cost per staff-week of each (linear cost: the two should be close).
+  the cost per staff-week of each (linear cost: the two should be close);
+* for scale, raw SimPy with as many concurrent processes as each office has staff: SimPy's own
+  events/s fall as its event heap grows, and the model inherits that.
 
 Usage: python benchmarks/bench_core.py [--weeks 8] [--scale 25] [--repeat 3]
 """
@@ -27,17 +29,19 @@ from sim.scaling import scaled
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def raw_simpy_events_per_second(n_events: int = 1_000_000) -> float:
+def raw_simpy_events_per_second(n_events: int = 1_000_000, processes: int = 1) -> float:
+    """Events/s of bare ``yield env.timeout(...)`` loops (``processes`` of them at once)."""
     env = simpy.Environment()
 
-    def ticker(env):
+    def ticker(env, step):
         while True:
-            yield env.timeout(1)
+            yield env.timeout(step)
 
-    env.process(ticker(env))
+    for k in range(processes):
+        env.process(ticker(env, 1.0 + k / processes))
     start = time.perf_counter()
-    env.run(until=n_events)
-    return n_events / (time.perf_counter() - start)
+    env.run(until=n_events / processes)
+    return (next(env._eid) - len(env._queue)) / (time.perf_counter() - start)
 
 
 def timed_run(scenario, weeks: int, repeat: int) -> tuple[float, int, int]:
@@ -61,6 +65,8 @@ def main() -> None:
     raw = max(raw_simpy_events_per_second() for _ in range(args.repeat))
     ref_wall, ref_events, ref_staff = timed_run(reference, args.weeks, args.repeat)
     big_wall, big_events, big_staff = timed_run(scaled(reference, args.scale), args.weeks, 1)
+    raw_small = raw_simpy_events_per_second(processes=ref_staff)
+    raw_big = raw_simpy_events_per_second(processes=big_staff)
     model_rate = ref_events / ref_wall
     figures = {
         "raw_simpy_events_per_s": round(raw),
@@ -74,6 +80,8 @@ def main() -> None:
                                   "ms_per_staff_week": round(1000 * big_wall / (big_staff * args.weeks), 4),
                                   "events_per_s": round(big_events / big_wall)},
         "cost_growth_vs_size": round((big_wall / ref_wall) / (big_staff / ref_staff), 3),
+        "raw_simpy_slowdown_same_sizes": round(raw_small / raw_big, 3),
+        "raw_simpy_events_per_s_by_processes": {ref_staff: round(raw_small), big_staff: round(raw_big)},
     }
     print(json.dumps(figures, indent=2))
 
