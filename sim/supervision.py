@@ -18,7 +18,7 @@ due within 5 working days of sentence (measure SL004).
 
 from __future__ import annotations
 
-from sim.calendar import DAY, HOUR, WEEK
+from sim.calendar import DAY, WEEK
 from sim.caseload import Case
 from sim.office import OfficeModel
 from sim.work import WorkItem
