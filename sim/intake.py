@@ -64,6 +64,14 @@ def allocated(office: OfficeModel, allocation) -> None:
     book(office, contact, office.calendar.day_of(office.env.now) + 1)
 
 
+def _first_contact_day(office: OfficeModel, case: Case, u: float) -> int:
+    """A day in the case's first contact interval, spread evenly over its working days (a
+    weekend date would otherwise move every such contact to Monday)."""
+    calendar = office.calendar
+    working = calendar.working_days_between(0, case.interval_days) or 1
+    return calendar.add_working_days(0, int(u * working))
+
+
 def initial_caseload(office: OfficeModel, rng) -> None:
     """The people on the books at the start: allocated, part way through their orders, with
     their next contact and assessment review spread over the coming interval."""
@@ -77,5 +85,5 @@ def initial_caseload(office: OfficeModel, rng) -> None:
         case = cases[i]
         office.add_case(case)
         office.allocator.allocate(case)
-        schedule_contact(office, case, int(contact_offsets[i] * case.interval_days))
+        schedule_contact(office, case, _first_contact_day(office, case, contact_offsets[i]))
         schedule_review(office, case, int(review_offsets[i]))

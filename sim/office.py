@@ -65,6 +65,7 @@ class OfficeModel(Dispatcher):
                 s.queues.append(self.duty_queues[s.role])
         self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
         self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
+        self.cover_turn: dict[str, int] = {role: 0 for role in ROLES}  # next colleague asked to cover
         # Diaries: day -> cases with a contact, an assessment review or an order end that day.
         self.contact_buckets: dict[int, list[Case]] = {}
         self.review_buckets: dict[int, list[Case]] = {}
@@ -108,7 +109,7 @@ class OfficeModel(Dispatcher):
     def release(self, item: WorkItem, queue: WorkQueue | None = None) -> None:
         """Put a ready item in its queue and wake someone who can take it."""
         if item.cancelled is None:
-            self.dispatch(item, queue or self.queue_for(item))
+            self.dispatch(item, self.queue_for(item) if queue is None else queue)
 
     def add_work(self, task: str, case: Case | None, **kwargs) -> WorkItem:
         """Create an item and queue it at once."""

@@ -1,13 +1,15 @@
 """Supervision appointments, from the diary to the record, and failures to attend.
 
 A contact falls due by the case's cadence (``contact_interval_days`` by RoSH level). It is booked
-with the practitioner holding the case on the first day they are at work (a later day is a
-rearranged appointment, and the person is sent a letter). The diary has fixed slots
+with the practitioner holding the case; if they are away or their diary is full on the due day,
+a colleague of the same role covers it; if no colleague can, it moves to the holder's next day
+with a free slot (a rearranged appointment, and the person is sent a letter). The diary has fixed slots
 (``SLOT`` minutes) from the start of the practitioner's casework, first slots staggered across
 practitioners; a full day moves the appointment to the next day with a free slot. At the booked time the person attends or fails to attend:
 
 * attends: reception check-in (reception, needs the case system to see who the appointment is
-  with) -> pre-contact risk check (practitioner) -> the contact -> recording (practitioner).
+  with) -> pre-contact risk check -> the contact -> recording, all by the practitioner who sees
+  the person (the holder, or a colleague covering for an absent holder).
 * fails to attend: the contact is cancelled and an enforcement action falls due; with
   ``breach_after_failures`` failures in 12 months a breach action follows (to court within 10
   working days).
@@ -58,28 +60,56 @@ def new_contact(office: OfficeModel, case: Case, due: float, first: bool) -> Wor
     return contact
 
 
+def _free_slot(office: OfficeModel, person, day: int) -> float | None:
+    """Start of ``person``'s next free diary slot on ``day``, or None (away or full)."""
+    shift = person.shift_on.get(day)
+    if shift is None:
+        return None
+    first_slot = shift.work_start + (person.id % STAGGER) * SLOT / STAGGER
+    booked = office.appointments_booked[(person.id, day)]
+    if booked >= max(1, int((shift.end - first_slot) // SLOT)):
+        return None
+    return first_slot + booked * SLOT
+
+
+def _cover(office: OfficeModel, holder, day: int):
+    """A colleague of the holder's role at work on ``day`` with a free slot, taken in turn."""
+    colleagues = office.by_role[holder.role]
+    start = office.cover_turn[holder.role]
+    for k in range(len(colleagues)):
+        person = colleagues[(start + k) % len(colleagues)]
+        if person is not holder and _free_slot(office, person, day) is not None:
+            office.cover_turn[holder.role] = (start + k + 1) % len(colleagues)
+            return person
+    return None
+
+
 def book(office: OfficeModel, contact: WorkItem, day: int) -> None:
-    """Book the contact in the holder's first free slot on a day they are at work, from ``day``;
-    with no free slot within the run, it stays pending."""
+    """Book the contact in the diary from ``day``.
+
+    With the holder: on ``day`` if they are at work with a free slot. Otherwise, when the contact
+    is due that day, a colleague of the same role covers it; failing that, the holder's first
+    day with a free slot (a rearranged appointment). Not bookable within the run: it stays
+    pending."""
     holder = contact.case.holder
-    while day < office.horizon_days:
-        shift = holder.shift_on.get(day)
-        if shift is not None:
-            first_slot = shift.work_start + (holder.id % STAGGER) * SLOT / STAGGER
-            slots = max(1, int((shift.end - first_slot) // SLOT))
-            booked = office.appointments_booked[(holder.id, day)]
-            if booked < slots:
-                break
+    seen_by = holder
+    start = _free_slot(office, holder, day)
+    if start is None and day * DAY < contact.due and (cover := _cover(office, holder, day)):
+        seen_by, start = cover, _free_slot(office, cover, day)
+        office.counts["appointments_covered"] += 1
+    while start is None:
         day += 1
-    else:
-        return
-    office.appointments_booked[(holder.id, day)] = booked + 1
+        if day >= office.horizon_days:
+            return
+        start = _free_slot(office, holder, day)
+    office.appointments_booked[(seen_by.id, day)] += 1
+    contact.detail["seen_by"] = seen_by
     if day * DAY >= contact.due or contact.detail["first"]:
         office.counts["appointment_letters_needed"] += 1
         office.add_work("appointment_letter", contact.case, cancellable=True)
     if day * DAY >= contact.due:
         office.counts["appointments_rearranged"] += 1
-    office.at(first_slot + booked * SLOT, lambda: arrive(office, contact))
+    office.at(start, lambda: arrive(office, contact))
 
 
 def arrive(office: OfficeModel, contact: WorkItem) -> None:
@@ -96,7 +126,7 @@ def arrive(office: OfficeModel, contact: WorkItem) -> None:
         office.add_work("enforcement_action", case, on_done=enforcement_done)
         return
     contact.arrived = office.env.now
-    case.holder.expecting += 1
+    contact.detail["seen_by"].expecting += 1
     check_in = office.new_item("reception_check_in", case, detail={"contact": contact},
                                on_done=checked_in)
     check_in.arrived = contact.arrived
@@ -108,19 +138,22 @@ def checked_in(office: OfficeModel, check_in: WorkItem) -> None:
     check = office.new_item("risk_check", contact.case, detail={"contact": contact},
                             on_done=risk_checked)
     check.arrived = contact.arrived
-    office.release(check)
+    office.release(check, contact.detail["seen_by"].own_queue)
 
 
 def risk_checked(office: OfficeModel, check: WorkItem) -> None:
     contact = check.detail["contact"]
     contact.detail["risk_checked"] = True
-    office.release(contact)
+    office.release(contact, contact.detail["seen_by"].own_queue)
 
 
 def contact_held(office: OfficeModel, contact: WorkItem) -> None:
+    """The practitioner who saw the person records the contact."""
     contact.detail["outcome"] = "held"
-    contact.case.holder.expecting -= 1
-    office.add_work("contact_recording", contact.case)
+    seen_by = contact.detail["seen_by"]
+    seen_by.expecting -= 1
+    recording = office.new_item("contact_recording", contact.case)
+    office.release(recording, seen_by.own_queue)
 
 
 def enforcement_done(office: OfficeModel, action: WorkItem) -> None:

@@ -110,10 +110,16 @@ def reception_ladder():
 
 
 def test_more_practitioners_never_raise_mean_backlog(practitioner_ladder):
+    """Each step up the ladder: the mean backlog does not rise by more than sampling noise (two
+    standard errors of the paired, same-seed differences). Near saturation, where a few more
+    staff barely matter, the two means differ by noise alone and may cross either way."""
     means = [practitioner_ladder[n].mean() for n in PRACTITIONER_LADDER]
-    for (n0, m0), (n1, m1) in zip(zip(PRACTITIONER_LADDER, means),
-                                  zip(PRACTITIONER_LADDER[1:], means[1:])):
-        assert m1 <= m0, f"{n1} practitioners each role: mean backlog {m1:.1f} > {m0:.1f} with {n0}"
+    for n0, n1 in zip(PRACTITIONER_LADDER, PRACTITIONER_LADDER[1:]):
+        diff = practitioner_ladder[n1] - practitioner_ladder[n0]
+        noise = 2 * diff.std(ddof=1) / np.sqrt(len(diff))
+        assert diff.mean() <= noise, (
+            f"{n1} practitioners each role: mean backlog {diff.mean():+.2f} against {n0} "
+            f"(noise {noise:.2f}); means {means}")
     # and staff do matter: the top of the ladder is well below the bottom
     assert means[-1] < 0.75 * means[0], means
 
