@@ -45,40 +45,53 @@ class RunResult:
         return float(summary.loc[summary["measure"] == name, "value"].iloc[0])
 
 
-ITEM_COLUMNS = ("item_id", "task", "case_id", "rosh", "created_minute", "due_minute",
-                "arrived_minute", "started_minute", "finished_minute", "cancelled_minute",
-                "staff_id", "status", "first_appointment", "risk_checked", "outcome")
+TASK_CODE = {name: code for code, name in enumerate(TASK_NAMES)}
+OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
+NAN = float("nan")
 
 
-def _item_row(it, nan=float("nan")) -> tuple:
+def _item_row(it) -> tuple:
+    """One item as plain numbers: categories as integer codes, missing times as NaN."""
     case = it.case
     detail = it.detail or {}
-    return (it.id, it.task, -1 if case is None else case.id,
-            None if case is None else ROSH_LEVELS[case.rosh], it.created, it.due,
-            nan if it.arrived is None else it.arrived, nan if it.started is None else it.started,
-            nan if it.finished is None else it.finished,
-            nan if it.cancelled is None else it.cancelled, -1 if it.staff is None else it.staff,
-            it.status(), bool(detail.get("first", False)), bool(detail.get("risk_checked", False)),
-            detail.get("outcome", ""))
+    finished, cancelled = it.finished, it.cancelled
+    status = (3 if cancelled is not None else 2 if finished is None
+              else 1 if finished > it.due else 0)  # codes of STATUSES
+    return (it.id, TASK_CODE[it.task], -1 if case is None else case.id,
+            -1 if case is None else case.rosh, it.created, it.due,
+            NAN if it.arrived is None else it.arrived, NAN if it.started is None else it.started,
+            NAN if finished is None else finished, NAN if cancelled is None else cancelled,
+            -1 if it.staff is None else it.staff, status, detail.get("first", False),
+            detail.get("risk_checked", False), OUTCOME_CODE[detail.get("outcome", "")])
 
 
 def work_items_table(office: OfficeModel) -> pd.DataFrame:
     """One row per work item ever created (one pass over the ledger)."""
-    columns = list(zip(*map(_item_row, office.items))) or [()] * len(ITEM_COLUMNS)
-    data = dict(zip(ITEM_COLUMNS, columns))
-    frame = pd.DataFrame({
-        "item_id": np.asarray(data["item_id"], dtype=np.int64),
-        "task": pd.Categorical(data["task"], categories=TASK_NAMES),
-        "case_id": np.asarray(data["case_id"], dtype=np.int64),
-        "rosh": pd.Categorical(data["rosh"], categories=ROSH_LEVELS),
-        **{name: np.asarray(data[name], dtype=float) for name in ITEM_COLUMNS[4:10]},
-        "staff_id": np.asarray(data["staff_id"], dtype=np.int64),
-        "status": pd.Categorical(data["status"], categories=STATUSES),
-        "first_appointment": np.asarray(data["first_appointment"], dtype=bool),
-        "risk_checked": np.asarray(data["risk_checked"], dtype=bool),
-        "outcome": pd.Categorical(data["outcome"], categories=OUTCOMES),
+    rows = np.array(list(map(_item_row, office.items)), dtype=float).reshape(-1, 15)
+    ints = np.zeros(rows.shape, dtype=np.int64)
+    whole = [0, 1, 2, 3, 10, 11, 14]  # columns that are ids or category codes (never NaN)
+    ints[:, whole] = rows[:, whole]
+
+    def categorical(column: int, categories: tuple[str, ...]) -> pd.Categorical:
+        return pd.Categorical.from_codes(ints[:, column], categories=list(categories))
+
+    return pd.DataFrame({
+        "item_id": ints[:, 0],
+        "task": categorical(1, TASK_NAMES),
+        "case_id": ints[:, 2],
+        "rosh": categorical(3, ROSH_LEVELS),
+        "created_minute": rows[:, 4],
+        "due_minute": rows[:, 5],
+        "arrived_minute": rows[:, 6],
+        "started_minute": rows[:, 7],
+        "finished_minute": rows[:, 8],
+        "cancelled_minute": rows[:, 9],
+        "staff_id": ints[:, 10],
+        "status": categorical(11, STATUSES),
+        "first_appointment": rows[:, 12].astype(bool),
+        "risk_checked": rows[:, 13].astype(bool),
+        "outcome": categorical(14, OUTCOMES),
     })
-    return frame
 
 
 def _closed_at(items: pd.DataFrame) -> np.ndarray:
