@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.calendar import DAY, HOUR, WEEK
+from sim.disruptions import message_sent
 from sim.office import OfficeModel
 
 WORKING_HOURS = 8 * HOUR
@@ -52,10 +53,14 @@ class CaseEvent:
     task: str
     licence_only: bool
     ends_case: str | None  # the reason the case leaves the caseload, if it does
+    changes_risk: bool = False  # the person's risk information changes (a print goes stale)
 
 
+# Recall requests, risk escalations and transfer forms are all sent on (message_sent records
+# when they are delivered, which lost emails delay).
 RECALL = CaseEvent("recall_decisions", "recall_request", licence_only=True, ends_case="recalled")
-RISK_ESCALATION = CaseEvent("risk_escalations", "risk_escalation", licence_only=False, ends_case=None)
+RISK_ESCALATION = CaseEvent("risk_escalations", "risk_escalation", licence_only=False,
+                            ends_case=None, changes_risk=True)
 TRANSFER = CaseEvent("transfers_out", "case_transfer", licence_only=False, ends_case="transferred")
 
 
@@ -75,7 +80,9 @@ def _happens(office: OfficeModel, case, kind: CaseEvent) -> None:
     if case.ended is not None:
         return
     office.counts[kind.name] += 1
-    office.add_work(kind.task, case)
+    if kind.changes_risk:
+        case.changed = office.env.now
+    office.add_work(kind.task, case, on_done=message_sent)
     if kind.ends_case is not None:
         office.end_case(case, kind.ends_case)
 

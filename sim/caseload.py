@@ -22,7 +22,7 @@ class Case:
     __slots__ = (
         "id", "rosh", "mappa", "child_protection", "domestic_abuse", "organisation", "licence",
         "interval_days", "holder", "start", "end_day", "ended", "attendance", "contacts",
-        "failures", "open_items",
+        "failures", "open_items", "changed", "record_lost",
     )
 
     def __init__(self, id: int, rosh: int, mappa: bool, child_protection: bool,
@@ -44,6 +44,8 @@ class Case:
         self.contacts = 0  # contacts scheduled so far (the next contact's number)
         self.failures: list[float] = []  # times of failures to attend since the last breach
         self.open_items: list = []  # work that is cancelled if the case ends first
+        self.changed = start  # last change to the person's risk information (minute)
+        self.record_lost = False  # the case record has gone and is not yet reconstructed
 
     @property
     def weekly_contacts(self) -> float:

@@ -12,35 +12,26 @@ import hashlib
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-RoSH = Literal["low", "medium", "high", "very_high"]
-ROSH_LEVELS: tuple[str, ...] = ("low", "medium", "high", "very_high")
+from sim.outages import Outages
+from sim.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
+    PRACTITIONER_ROLES,
+    ROLES,
+    ROSH_LEVELS,
+    SYSTEMS,
+    TASK_NAMES,
+    Frozen,
+    PractitionerRole,
+    Role,
+    RoSH,
+    Share,
+    System,
+    TaskName,
+    Weekday,
+)
 
-Role = Literal[
-    "probation_officer",
-    "probation_services_officer",
-    "senior_probation_officer",
-    "reception",
-    "court_admin",
-    "case_admin",
-]
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
-PractitionerRole = Literal["probation_officer", "probation_services_officer"]
-PRACTITIONER_ROLES: tuple[str, ...] = PractitionerRole.__args__  # type: ignore[attr-defined]
-
-System = Literal["case_system", "assessment_system", "email", "court_feed", "cross_organisation_access"]
-SYSTEMS: tuple[str, ...] = System.__args__  # type: ignore[attr-defined]
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
 IntervalDays = Annotated[int, Field(ge=1, le=365)]
-
-
-class Frozen(BaseModel):
-    """Base for every scenario model: immutable, unknown fields refused."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class RunSettings(Frozen):
@@ -216,12 +207,19 @@ class Tasks(Frozen):
     risk_escalation: Task
     assessment_review: Task
     case_transfer: Task
+    # Double handling after outages; the defaults are assumptions (ranges in docs/model.md).
+    paper_rekeying: Task = Task(
+        duration=Duration(mean_minutes=10, cv=0.5), deadline=Deadline(working_days=5),
+        systems=("case_system",), priority=7)
+    record_reconstruction: Task = Task(
+        duration=Duration(mean_minutes=60, cv=0.5), deadline=Deadline(working_days=10),
+        systems=("case_system",), priority=5)
 
     def get(self, name: str) -> Task:
         return getattr(self, name)
 
 
-TASK_NAMES: tuple[str, ...] = tuple(Tasks.model_fields)
+assert tuple(Tasks.model_fields) == TASK_NAMES, "Tasks fields and TaskName must list the same tasks"
 
 
 class SystemSettings(Frozen):
@@ -248,6 +246,9 @@ class Scenario(Frozen):
     caseload: Caseload
     tasks: Tasks
     systems: Systems = Systems()
+    outages: Outages = Outages()
+    plans: tuple[str, ...] = Field(
+        (), description="Plan files (in scenarios/plans/) this scenario compares.")
 
     @model_validator(mode="after")
     def _holders_in_post(self) -> Scenario:
@@ -270,8 +271,7 @@ class Scenario(Frozen):
 
     def digest(self) -> str:
         """A stable hash of the scenario's content (not of the file it came from)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return digest(self)
 
     def with_changes(self, **changes: object) -> Scenario:
         """A new scenario with dotted-path fields replaced, validated again.
@@ -292,6 +292,12 @@ class Scenario(Frozen):
 
 # Tasks done by a team queue rather than by the practitioner who holds the case.
 TEAM_TASKS = frozenset({"reception_check_in", "court_results_entry", "case_allocation", "appointment_letter"})
+
+
+def digest(model: Frozen) -> str:
+    """A stable 16-hex-digit hash of a scenario's or plan's content."""
+    text = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def filled_posts(role: RoleSettings) -> int:

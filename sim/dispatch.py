@@ -19,11 +19,20 @@ if TYPE_CHECKING:
 
 
 class Dispatcher:
-    """The clock, the systems layer and the hand-over of work between queues and staff."""
+    """The clock, the systems layer and the hand-over of work between queues and staff.
+
+    On its own (the degenerate configuration checked against queueing theory) nothing is
+    disrupted and nobody works overtime; the office model refines both."""
+
+    disrupted = False
 
     def __init__(self, env: simpy.Environment, systems: SystemsLayer):
         self.env = env
         self.systems = systems
+
+    def overtime_granted(self, staff: Staff, day_end: float) -> float:
+        """Until when ``staff`` may work on after ``day_end``: here, not at all."""
+        return day_end
 
     def dispatch(self, item: WorkItem, queue: WorkQueue) -> None:
         """Put a ready item in ``queue`` and wake someone who can take it."""

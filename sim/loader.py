@@ -18,12 +18,13 @@ from typing import Any, Iterator
 import yaml
 
 from sim.config import Scenario
+from sim.plans import DO_NOTHING, Plan
 from sim.problems import (  # Problem and ScenarioError are part of this module's API
     MAX_PROBLEMS, REFERENCE, Index, Problem, ScenarioError, dotted, fail, short, validate,
 )
 
-__all__ = ["Problem", "ScenarioError", "load_scenario", "scenario_from_mapping",
-           "scenario_from_text", "scenario_to_yaml"]
+__all__ = ["Problem", "ScenarioError", "load_plan", "load_scenario", "plans_of",
+           "scenario_from_mapping", "scenario_from_text", "scenario_to_yaml"]
 
 MAX_BYTES = 1_048_576
 MAX_EXTENDS_DEPTH = 10
@@ -240,13 +241,32 @@ def _named(file: str) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------- public API
-def load_scenario(path: str | os.PathLike) -> Scenario:
-    """Read, check, merge ``extends`` and validate one scenario file."""
+def _load(path: str | os.PathLike, model: type) -> Any:
     p, file = Path(path), os.fspath(path)
     with _named(file):
         data, index = _parse(_read(p, file), file)
         data, index = _compose(data, index, file, p.parent, (os.path.realpath(p),))
-    return validate(data, index, file)
+    return validate(data, index, file, model)
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read, check, merge ``extends`` and validate one scenario file."""
+    return _load(path, Scenario)
+
+
+def load_plan(path: str | os.PathLike) -> Plan:
+    """Read and validate one contingency plan file (same rules as scenario files)."""
+    return _load(path, Plan)
+
+
+def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:
+    """The plans a scenario compares, "do nothing" first, read from ``plans_dir``."""
+    plans = [DO_NOTHING]
+    for name in scenario.plans:
+        plan = load_plan(Path(plans_dir) / (name if name.endswith(".yaml") else f"{name}.yaml"))
+        if plan.pulls_any():
+            plans.append(plan)
+    return plans
 
 
 def scenario_from_text(text: str | bytes, name: str = "<upload>",

@@ -15,7 +15,9 @@ from sim.calendar import DAY, WEEKDAYS, Calendar
 from sim.case_events import (
     RECALL, RISK_ESCALATION, TRANSFER, assessment_reviews, case_events, orders_ending,
 )
-from sim.config import Scenario
+from sim import disruptions
+from sim.config import Scenario, digest
+from sim.plans import DO_NOTHING, Plan
 from sim.intake import court_results, initial_caseload
 from sim.office import OfficeModel
 from sim.random_streams import Streams
@@ -58,10 +60,13 @@ def _office_days(office: OfficeModel, streams: Streams, progress: Progress | Non
             progress(day / office.horizon_days)
 
 
-def manifest(scenario: Scenario, seed: int, replication: int, weeks: int, events: int) -> dict:
+def manifest(scenario: Scenario, plan: Plan, seed: int, replication: int, weeks: int,
+             events: int) -> dict:
     return {
         "scenario": scenario.name,
         "scenario_hash": scenario.digest(),
+        "plan": plan.name,
+        "plan_hash": digest(plan),
         "seed": seed,
         "replication": replication,
         "weeks": weeks,
@@ -86,33 +91,39 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def simulate(scenario: Scenario, *, seed: int | None = None, replication: int = 0,
-             weeks: int | None = None, progress: Progress | None = None) -> RunResult:
+def simulate(scenario: Scenario, *, plan: Plan = DO_NOTHING, seed: int | None = None,
+             replication: int = 0, weeks: int | None = None,
+             progress: Progress | None = None) -> RunResult:
     """Run the scenario once and return its tables.
 
-    ``seed`` and ``weeks`` default to the scenario's run settings; ``replication`` selects an
+    ``plan`` is the contingency plan in force (default: do nothing). ``seed`` and ``weeks``
+    default to the scenario's run settings; ``replication`` selects an
     independent set of random streams under the same seed. ``progress`` is called with the
     fraction of simulated time done, once a simulated day.
     """
     with _cyclic_gc_paused():
-        return _simulate(scenario, seed, replication, weeks, progress)
+        return _simulate(scenario, plan, seed, replication, weeks, progress)
 
 
-def _simulate(scenario: Scenario, seed: int | None, replication: int, weeks: int | None,
-              progress: Progress | None) -> RunResult:
+def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int,
+              weeks: int | None, progress: Progress | None) -> RunResult:
     seed = scenario.run.seed if seed is None else seed
     weeks = scenario.run.weeks if weeks is None else weeks
     horizon_days = weeks * 7
     streams = Streams(seed, replication)
     calendar = office_calendar(scenario, horizon_days)
-    office = OfficeModel(scenario, streams, calendar, SystemsLayer(), horizon_days)
+    systems = SystemsLayer(scenario.outages)
+    office = OfficeModel(scenario, streams, calendar, systems, horizon_days, plan)
     initial_caseload(office, streams.generator("caseload"))
     for person in office.staff:
-        office.env.process(person.work(office))
+        person.process = office.env.process(person.work(office))
+    for minute, system in systems.failures():
+        office.at(minute, lambda system=system: office.system_failed(system))
+    disruptions.schedule(office)
     office.env.process(_office_days(office, streams, progress))
     office.env.run(until=horizon_days * DAY)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
     tables = build_tables(office, horizon_days)
     if progress is not None:
         progress(1.0)
-    return RunResult(manifest(scenario, seed, replication, weeks, events), tables)
+    return RunResult(manifest(scenario, plan, seed, replication, weeks, events), tables)

@@ -17,14 +17,16 @@ from collections import Counter, defaultdict
 
 import simpy
 
-from sim.calendar import HOUR, Calendar
+from sim.calendar import DAY, HOUR, WEEK, Calendar
 from sim.caseload import Allocator, Case
 from sim.dispatch import Dispatcher
+from sim.plans import DO_NOTHING, Levers, Plan
 from sim.config import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
-from sim.random_streams import DurationSampler, Streams
+from sim.random_streams import DurationSampler, Streams, UniformSampler
 from sim.roster import build_people
 from sim.staff import Staff
-from sim.systems import SystemsLayer
+from sim.fallback import work_without_systems
+from sim.systems import Access, SystemsLayer, systems_needed
 from sim.work import WorkItem, WorkQueue
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
@@ -34,9 +36,16 @@ class OfficeModel(Dispatcher):
     """Everything one run shares: clock, calendar, staff, queues, cases and the work ledger."""
 
     def __init__(self, scenario: Scenario, streams: Streams, calendar: Calendar,
-                 systems: SystemsLayer, horizon_days: int):
+                 systems: SystemsLayer, horizon_days: int, plan: Plan = DO_NOTHING):
         super().__init__(simpy.Environment(), systems)
         self.scenario = scenario
+        self.plan = plan
+        # Anything to check before each task: an outage, or a plan that changes how work is done.
+        outages = scenario.outages
+        self.plan_pulls_levers = plan.pulls_any()
+        self.disrupted = systems.disrupted or bool(outages.record_loss) or self.plan_pulls_levers
+        self.email_draw = UniformSampler(streams.generator("email"))
+        self.rekey_error_draw = UniformSampler(streams.generator("rekey_errors"))
         self.streams = streams
         self.calendar = calendar
         self.horizon_days = horizon_days
@@ -73,6 +82,63 @@ class OfficeModel(Dispatcher):
         # Cases on the books, in an order that depends only on demand (for random picks).
         self.active_cases: list[Case] = []
         self._active_index: dict[int, int] = {}
+
+    # ----- plan ---------------------------------------------------------------------------
+    def levers(self) -> Levers:
+        """The plan's levers in force now."""
+        return self.plan.levers_at(self.env.now)
+
+    def last_print(self, refresh_days: float, now: float) -> float | None:
+        """When the risk register in hand was printed: the latest scheduled print (every
+        ``refresh_days`` from the start) at which the case and assessment systems were up."""
+        period = refresh_days * DAY
+        t = (now // period) * period
+        while t >= 0:
+            if not self.systems.access(("case_system", "assessment_system"), t).missing:
+                return t
+            t -= period
+        return None
+
+    def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
+        """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""
+        case = item.case
+        needs = systems_needed(item.systems, case.organisation if case else None,
+                               staff.organisation)
+        access = self.systems.access(needs, self.env.now)
+        if (item.task == "risk_check" and case is not None and case.record_lost):
+            access = Access(access.missing + ("case_record",), access.slowdown)
+        if access.missing:
+            return work_without_systems(self, item, staff, access)
+        return item.duration * access.slowdown
+
+    def overtime_granted(self, staff: Staff, day_end: float) -> float:
+        """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The
+        plan's overtime lever grants a day's share of the weekly cap, while the week's cap
+        lasts and there is overdue work in their own queue."""
+        if not self.plan_pulls_levers:
+            return day_end
+        overtime = self.levers().overtime
+        if overtime is None or staff.role not in overtime.roles:
+            return day_end
+        if not any(it.due < day_end for it in staff.own_queue.items()):
+            return day_end
+        week = int(day_end // WEEK)
+        per_week = overtime.hours_per_week * HOUR
+        used = staff.overtime_minutes[week] if week <= staff.weeks else per_week
+        days = max(len({s.day % 7 for s in staff.shifts}), 1)
+        return day_end + max(0.0, min(per_week / days, per_week - used))
+
+    def system_failed(self, system: str) -> None:
+        """Work in progress that needs ``system`` stops (see :mod:`sim.fallback`)."""
+        for person in self.staff:
+            item = person.current
+            if item is None or item.detail is not None and item.detail.get("paper"):
+                continue
+            case = item.case
+            needs = systems_needed(item.systems, case.organisation if case else None,
+                                   person.organisation)
+            if system in needs:
+                person.process.interrupt(system)
 
     # ----- work items -------------------------------------------------------------------
     def due_after(self, task: str, t: float) -> float:

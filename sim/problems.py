@@ -100,9 +100,9 @@ def _get(data: Any, loc: tuple) -> Any:
 _END = object()
 
 
-def _type_at(loc: Iterable[Any]) -> Any:
-    """The annotation at a location, walking the Scenario model class (None if there is none)."""
-    tp: Any = Scenario
+def _type_at(loc: Iterable[Any], model: type[BaseModel]) -> Any:
+    """The annotation at a location, walking the model class (None if there is none)."""
+    tp: Any = model
     for el in (*loc, _END):
         if typing.get_origin(tp) in (typing.Union, types.UnionType):  # X | None -> X
             tp = next(a for a in typing.get_args(tp) if a is not type(None))
@@ -117,9 +117,9 @@ def _type_at(loc: Iterable[Any]) -> Any:
             return None
 
 
-def _names_at(loc: tuple) -> list[str]:
+def _names_at(loc: tuple, model: type[BaseModel]) -> list[str]:
     """Field names of the model at loc, or the allowed keys of a dict[Literal, ...]."""
-    tp = _type_at(loc)
+    tp = _type_at(loc, model)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     if typing.get_origin(tp) is dict:
@@ -152,7 +152,7 @@ _IMPERATIVE = ("give", "add", "remove", "use", "make", "swap", "name", "set", "w
 _HINTS = ((re.compile(r"^(\w+) cases are held by"), "caseload.holder_roles.{0}"),)
 
 
-def _problem(err: dict, data: dict, index: Index, file: str) -> Problem:
+def _problem(err: dict, data: dict, index: Index, file: str, model: type[BaseModel]) -> Problem:
     loc, typ, ctx = tuple(err["loc"]), err["type"], err.get("ctx") or {}
     msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     value = "" if typ == "missing" else short(err["input"])
@@ -166,7 +166,7 @@ def _problem(err: dict, data: dict, index: Index, file: str) -> Problem:
             hints = [t.format(*m.groups()) for r, t in _HINTS if (m := r.match(msg))]
             for cand in [*hints, msg.split(" ")[0]] if not loc else [msg.split(" ")[0]]:
                 sub = loc + tuple(cand.split("."))
-                if sub in index or _type_at(sub) is not None:
+                if sub in index or _type_at(sub, model) is not None:
                     got = _get(data, sub)
                     field_loc = line_loc = sub
                     value = "" if got is None else short(got)
@@ -174,12 +174,12 @@ def _problem(err: dict, data: dict, index: Index, file: str) -> Problem:
     elif typ == "invalid_key":
         field_loc, msg, fix = loc[:-1], f"the key {value} is not text", _FIXES[typ]
     elif typ == "extra_forbidden":
-        names = _names_at(loc[:-1])
+        names = _names_at(loc[:-1], model)
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         fix = "remove it or check the spelling" + (
             f"; did you mean {close[0]}?" if close else f"; allowed here: {', '.join(names)}")
     elif loc[-1:] == ("[key]",) and typ == "literal_error":
-        close = difflib.get_close_matches(str(err["input"]), _names_at(loc[:-2]), n=1)
+        close = difflib.get_close_matches(str(err["input"]), _names_at(loc[:-2], model), n=1)
         fix = f"use one of: {ctx.get('expected')}"
         fix += f"; did you mean {close[0]}?" if close else ""
     else:
@@ -194,12 +194,14 @@ def _problem(err: dict, data: dict, index: Index, file: str) -> Problem:
     return Problem(where, line, dotted(field_loc, data), value, msg, fix)
 
 
-def validate(data: dict, index: Index, file: str) -> Scenario:
+def validate(data: dict, index: Index, file: str, model: type[BaseModel] = Scenario) -> Any:
+    """``model`` (a scenario by default, or a plan) from ``data``, or a ScenarioError."""
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        raise ScenarioError(file, [_problem(e, data, index, file) for e in errors[:MAX_PROBLEMS]],
+        raise ScenarioError(file, [_problem(e, data, index, file, model)
+                                   for e in errors[:MAX_PROBLEMS]],
                             max(0, len(errors) - MAX_PROBLEMS)) from None
 
 

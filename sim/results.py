@@ -4,7 +4,8 @@ All tables are tidy (one row per observation) and derived from the ledger of wor
 staff's time records after the run, so the model's hot loop records nothing but times.
 
 * ``work_items``: every piece of work created, with its times and status.
-* ``backlog_daily``: per day and task, **backlog** = items past due and not done at the day's end.
+* ``backlog_daily``: per day and task, **backlog** = items past due and not done at the day's
+  end, plus paper records awaiting re-keying.
 * ``completed_daily``: per day and task, items completed and completed late.
 * ``staff_weekly``: per person and week, contracted hours, hours worked, task hours, extra hours
   past the contracted day, and **workload** = hours worked / contracted hours.
@@ -62,12 +63,13 @@ def _item_row(it) -> tuple:
             NAN if it.arrived is None else it.arrived, NAN if it.started is None else it.started,
             NAN if finished is None else finished, NAN if cancelled is None else cancelled,
             -1 if it.staff is None else it.staff, status, detail.get("first", False),
-            detail.get("risk_checked", False), OUTCOME_CODE[detail.get("outcome", "")])
+            detail.get("risk_checked", False), OUTCOME_CODE[detail.get("outcome", "")],
+            detail.get("delivered", NAN))
 
 
 def work_items_table(office: OfficeModel) -> pd.DataFrame:
     """One row per work item ever created (one pass over the ledger)."""
-    rows = np.array(list(map(_item_row, office.items)), dtype=float).reshape(-1, 15)
+    rows = np.array(list(map(_item_row, office.items)), dtype=float).reshape(-1, 16)
     ints = np.zeros(rows.shape, dtype=np.int64)
     whole = [0, 1, 2, 3, 10, 11, 14]  # columns that are ids or category codes (never NaN)
     ints[:, whole] = rows[:, whole]
@@ -91,6 +93,7 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
         "first_appointment": rows[:, 12].astype(bool),
         "risk_checked": rows[:, 13].astype(bool),
         "outcome": categorical(14, OUTCOMES),
+        "delivered_minute": rows[:, 15],
     })
 
 
@@ -100,9 +103,15 @@ def _closed_at(items: pd.DataFrame) -> np.ndarray:
                    items["cancelled_minute"].fillna(INF).to_numpy())
 
 
+# Paper records awaiting re-keying are backlog from the moment they are written (PRODUCT.md).
+OWED_FROM_CREATION = ("paper_rekeying",)
+
+
 def backlog_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
     closed = _closed_at(items)
-    due = items["due_minute"].to_numpy()
+    owed_from_creation = items["task"].isin(OWED_FROM_CREATION).to_numpy()
+    due = np.where(owed_from_creation, items["created_minute"].to_numpy(),
+                   items["due_minute"].to_numpy())
     task = items["task"].cat.codes.to_numpy()
     rows = []
     for t_index, name in enumerate(TASK_NAMES):
@@ -134,13 +143,16 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
             if week < office.weeks:
                 at_work[week] += shift.end - shift.start
         for week in range(office.weeks):
-            worked = (at_work[week] + s.extra_minutes[week]) / HOUR
+            worked = (at_work[week] + s.extra_minutes[week] + s.overtime_minutes[week]) / HOUR
             rows.append((s.id, s.role, s.organisation, s.part_time, week, s.contracted_hours,
                          at_work[week] / HOUR, s.task_minutes[week] / HOUR,
-                         s.extra_minutes[week] / HOUR, worked, worked / s.contracted_hours))
+                         s.extra_minutes[week] / HOUR, s.overtime_minutes[week] / HOUR,
+                         s.double_handling_minutes[week] / HOUR, worked,
+                         worked / s.contracted_hours))
     return pd.DataFrame(rows, columns=[
         "staff_id", "role", "organisation", "part_time", "week", "contracted_hours",
-        "hours_at_work", "task_hours", "extra_hours", "hours_worked", "workload"])
+        "hours_at_work", "task_hours", "extra_hours", "overtime_hours", "double_handling_hours",
+        "hours_worked", "workload"])
 
 
 def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -166,11 +178,19 @@ def late_count(items: pd.DataFrame, end: float) -> int:
     return int(np.count_nonzero(late_done | overdue))
 
 
+def late_delivery_count(messages: pd.DataFrame, end: float) -> int:
+    """Messages delivered after their deadline, or not delivered by ``end`` and past it."""
+    delivered = messages["delivered_minute"].to_numpy()
+    due = messages["due_minute"].to_numpy()
+    undelivered = np.isnan(delivered) | (delivered > end)
+    return int(np.count_nonzero((delivered > due) & ~undelivered | undelivered & (due < end)))
+
+
 def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFrame,
                   risk: pd.DataFrame, end: float) -> pd.DataFrame:
     by_day = backlog.groupby("day")["backlog"].sum()
     recalls = items[items["task"] == "recall_request"]
-    delay_h = ((recalls["finished_minute"] - recalls["created_minute"]) / HOUR).dropna()
+    delay_h = ((recalls["delivered_minute"] - recalls["created_minute"]) / HOUR).dropna()
     first = items[(items["task"] == "supervision_contact") & items["first_appointment"]]
     held = items[items["outcome"] == "held"]
     wait = (held["started_minute"] - held["arrived_minute"]).dropna()
@@ -185,7 +205,7 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
         ("appointment_wait_mean", float(wait.mean()) if len(wait) else 0.0, "minutes"),
         ("recalls", float(len(recalls)), "recalls"),
         ("recall_delay_mean", float(delay_h.mean()) if len(delay_h) else 0.0, "hours"),
-        ("late_recalls", float(late_count(recalls, end)), "recalls"),
+        ("late_recalls", float(late_delivery_count(recalls, end)), "recalls"),
         ("late_first_appointments", float(late_count(first, end)), "cases"),
         ("late_court_results", float(late_count(items[items["task"] == "court_results_entry"], end)),
          "results"),
@@ -193,6 +213,8 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
          "actions"),
         ("workload_mean", float(staff["workload"].mean()), "hours worked / contracted"),
         ("extra_hours", float(staff["extra_hours"].sum()), "hours"),
+        ("overtime_hours", float(staff["overtime_hours"].sum()), "hours"),
+        ("double_handling_hours", float(staff["double_handling_hours"].sum()), "hours"),
         ("task_hours", float(staff["task_hours"].sum()), "hours"),
     ]
     rows += [(f"items_{s}", float(status.get(s, 0)), "items") for s in STATUSES]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import simpy
+
 from sim.calendar import HOUR, WEEK
 from sim.roster import Person
-from sim.systems import systems_needed
 from sim.work import WorkQueue
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
 AFTER_HOURS_LIMIT = 2 * HOUR
+# Work that only exists because of an outage: its hours are double handling.
+DOUBLE_HANDLING_TASKS = frozenset({"paper_rekeying", "record_reconstruction"})
 
 
 class Staff:
@@ -30,7 +33,8 @@ class Staff:
     __slots__ = (
         "id", "role", "organisation", "contracted_hours", "part_time", "shifts", "shift_on",
         "own_queue", "queues", "wake", "idle", "task_minutes", "extra_minutes", "weeks",
-        "expecting",
+        "expecting", "current", "process", "double_handling_minutes", "overtime_minutes",
+
     )
 
     def __init__(self, person: Person, weeks: int):
@@ -48,7 +52,11 @@ class Staff:
         self.expecting = 0  # people in the building for an appointment with this person
         self.weeks = weeks
         self.task_minutes = [0.0] * (weeks + 1)
-        self.extra_minutes = [0.0] * (weeks + 1)
+        self.extra_minutes = [0.0] * (weeks + 1)  # staying late to see people waiting
+        self.overtime_minutes = [0.0] * (weeks + 1)  # overtime under a plan's overtime lever
+        self.double_handling_minutes = [0.0] * (weeks + 1)  # re-keying, redoing, lost work
+        self.current = None  # the item being worked on
+        self.process = None  # this person's SimPy process
 
     def present_on(self, day: int) -> bool:
         return day in self.shift_on
@@ -56,23 +64,27 @@ class Staff:
     def work(self, office: OfficeModel):
         """The SimPy process: shift after shift, take work and do it."""
         env = office.env
-        systems = office.systems
         take = office.take
-        task_minutes = self.task_minutes
         for shift in self.shifts:
             if env.now < shift.work_start:
                 yield env.timeout(shift.work_start - env.now)
             day_end = shift.end
             leave_by = day_end + AFTER_HOURS_LIMIT
+            overtime_until = None  # granted once, when the day ends (the plan's overtime lever)
             env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(self))
             waiting_late = False
             while True:
                 if env.now < day_end:
                     item = take(self)
-                elif env.now < leave_by:  # after hours: people already in the building only
-                    item = office.take_after_hours(self, day_end)
                 else:
-                    break
+                    if overtime_until is None:
+                        overtime_until = office.overtime_granted(self, day_end)
+                    if env.now < overtime_until:
+                        item = take(self) or office.take_after_hours(self, day_end)
+                    elif env.now < leave_by:  # after hours: people already in the building only
+                        item = office.take_after_hours(self, day_end)
+                    else:
+                        break
                 if item is None:
                     if env.now >= day_end:
                         if not self.expecting:
@@ -84,23 +96,40 @@ class Staff:
                     office.go_idle(self)
                     yield self.wake
                     continue
-                if systems.disrupted:
-                    case = item.case
-                    needs = systems_needed(item.systems, case.organisation if case else None,
-                                           self.organisation)
-                    duration = item.duration * systems.access(needs, env.now).slowdown
+                if office.disrupted:
+                    duration = office.plan_work(item, self)
+                    if duration is None:  # parked until its systems are back
+                        continue
                 else:
                     duration = item.duration
                 item.started = env.now
                 item.staff = self.id
-                yield env.timeout(duration)
+                self.current = item
+                try:
+                    yield env.timeout(duration)
+                except simpy.Interrupt:  # a system this work needs has failed (see sim.fallback)
+                    self.current = None
+                    self._record(self.double_handling_minutes, item.started, env.now - item.started)
+                    self._record(self.task_minutes, item.started, env.now - item.started)
+                    item.started = None
+                    item.staff = None
+                    office.counts["work_interrupted_by_failures"] += 1
+                    office.release(item)
+                    continue
+                self.current = None
                 item.finished = env.now
-                week = int(item.started // WEEK)
-                if week <= self.weeks:
-                    task_minutes[week] += duration
+                self._record(self.task_minutes, item.started, duration)
+                if item.task in DOUBLE_HANDLING_TASKS:
+                    self._record(self.double_handling_minutes, item.started, duration)
                 if item.on_done is not None:
                     item.on_done(office, item)
             if env.now > day_end:
-                week = int(day_end // WEEK)
-                if week <= self.weeks:
-                    self.extra_minutes[week] += env.now - day_end
+                late = env.now - day_end
+                overtime = min(late, (overtime_until or day_end) - day_end)
+                self._record(self.overtime_minutes, day_end, overtime)
+                self._record(self.extra_minutes, day_end, late - overtime)
+
+    def _record(self, per_week: list[float], at: float, minutes: float) -> None:
+        week = int(at // WEEK)
+        if week <= self.weeks:
+            per_week[week] += minutes

@@ -51,13 +51,16 @@ def contacts_due(office: OfficeModel, day: int) -> None:
         book(office, contact, day)
 
 
-def new_contact(office: OfficeModel, case: Case, due: float, first: bool) -> WorkItem:
-    contact = office.new_item("supervision_contact", case, due=due, cancellable=True,
-                              on_done=contact_held,
-                              detail={"number": case.contacts, "first": first,
-                                      "risk_checked": False, "outcome": "booked"})
-    case.contacts += 1
-    return contact
+def new_contact(office: OfficeModel, case: Case, due: float, first: bool,
+                number: int | None = None) -> WorkItem:
+    """A contact item; ``number`` (default: the case's next) picks its attendance draw."""
+    if number is None:
+        number = case.contacts
+        case.contacts += 1
+    return office.new_item("supervision_contact", case, due=due, cancellable=True,
+                           on_done=contact_held,
+                           detail={"number": number, "first": first,
+                                   "risk_checked": False, "outcome": "booked"})
 
 
 def _free_slot(office: OfficeModel, person, day: int) -> float | None:
@@ -142,9 +145,29 @@ def checked_in(office: OfficeModel, check_in: WorkItem) -> None:
 
 
 def risk_checked(office: OfficeModel, check: WorkItem) -> None:
+    """After the risk check: the contact goes ahead (with or without the risk information), or
+    under triage a contact at a deferred RoSH level is put back when the check could not be
+    done."""
     contact = check.detail["contact"]
-    contact.detail["risk_checked"] = True
-    office.release(contact, contact.detail["seen_by"].own_queue)
+    seen_by = contact.detail["seen_by"]
+    if not check.detail.get("failed"):
+        contact.detail["risk_checked"] = True
+        contact.detail["from_print"] = bool(check.detail.get("from_print"))
+        office.release(contact, seen_by.own_queue)
+        return
+    triage = office.levers().triage
+    case = contact.case
+    if triage is not None and case.rosh_level in triage.defer_levels:
+        seen_by.expecting -= 1
+        contact.cancelled = office.env.now
+        contact.detail["outcome"] = "deferred"
+        office.counts["contacts_deferred"] += 1
+        later = office.calendar.day_of(office.env.now) + triage.defer_days
+        again = new_contact(office, case, office.due_after("supervision_contact", later * DAY),
+                            first=contact.detail["first"], number=contact.detail["number"])
+        book(office, again, later)
+        return
+    office.release(contact, seen_by.own_queue)  # held without the risk information
 
 
 def contact_held(office: OfficeModel, contact: WorkItem) -> None:

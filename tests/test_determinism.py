@@ -60,8 +60,9 @@ def test_same_seed_same_tables_and_manifest(reference, first):
     assert m["scenario_hash"] == reference.digest() and len(m["scenario_hash"]) == 16
     assert m["events"] > 10_000
     # nothing time- or machine-dependent besides versions
-    assert set(m) == {"scenario", "scenario_hash", "seed", "replication", "weeks", "version",
-                      "simpy", "numpy", "python", "events"}
+    assert set(m) == {"scenario", "scenario_hash", "plan", "plan_hash", "seed", "replication",
+                      "weeks", "version", "simpy", "numpy", "python", "events"}
+    assert m["plan"] == "Do nothing" and len(m["plan_hash"]) == 16
 
 
 def test_seed_from_the_scenario_by_default(reference, first):

@@ -1,0 +1,57 @@
+"""The domain's words as types: RoSH levels, roles, systems, task names, and the frozen base.
+
+Every scenario and plan model is built from these, so a name used in a file (a role, a system,
+a task) is checked against one list.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RoSH = Literal["low", "medium", "high", "very_high"]
+ROSH_LEVELS: tuple[str, ...] = RoSH.__args__  # type: ignore[attr-defined]
+
+Role = Literal[
+    "probation_officer",
+    "probation_services_officer",
+    "senior_probation_officer",
+    "reception",
+    "court_admin",
+    "case_admin",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+PractitionerRole = Literal["probation_officer", "probation_services_officer"]
+PRACTITIONER_ROLES: tuple[str, ...] = PractitionerRole.__args__  # type: ignore[attr-defined]
+
+System = Literal["case_system", "assessment_system", "email", "court_feed", "cross_organisation_access"]
+SYSTEMS: tuple[str, ...] = System.__args__  # type: ignore[attr-defined]
+
+TaskName = Literal[
+    "reception_check_in",
+    "risk_check",
+    "supervision_contact",
+    "contact_recording",
+    "enforcement_action",
+    "breach_action",
+    "court_results_entry",
+    "case_allocation",
+    "appointment_letter",
+    "recall_request",
+    "risk_escalation",
+    "assessment_review",
+    "case_transfer",
+    "paper_rekeying",
+    "record_reconstruction",
+]
+TASK_NAMES: tuple[str, ...] = TaskName.__args__  # type: ignore[attr-defined]
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Frozen(BaseModel):
+    """Base for every scenario and plan model: immutable, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,0 +1,56 @@
+"""A run of the simulation together with the office object behind it, for the conservation and
+work-chain tests.
+
+The office object is captured by wrapping ``sim.model.build_tables`` (the tables are built from
+it), so the tests can also look at cases and holders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+from scenario_edits import REFERENCE
+
+import sim.model
+from sim import simulate
+from sim.config import Scenario
+from sim.loader import load_scenario
+
+
+@dataclass
+class Run:
+    scenario: Scenario
+    weeks: int
+    result: sim.RunResult
+    office: object
+
+    @property
+    def items(self) -> pd.DataFrame:
+        return self.result["work_items"]
+
+    def count(self, event: str) -> int:
+        ev = self.result["event_counts"]
+        hit = ev.loc[ev["event"] == event, "count"]
+        return int(hit.iloc[0]) if len(hit) else 0
+
+    def n(self, task: str) -> int:
+        return int((self.items["task"] == task).sum())
+
+
+def run_capturing_office(scenario: Scenario, seed: int, weeks: int) -> Run:
+    captured = {}
+    real = sim.model.build_tables
+
+    def spy(office, n_days):
+        captured["office"] = office
+        return real(office, n_days)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sim.model, "build_tables", spy)
+        result = simulate(scenario, seed=seed, weeks=weeks)
+    return Run(scenario, weeks, result, captured["office"])
+
+
+def reference_scenario():
+    return load_scenario(REFERENCE)
