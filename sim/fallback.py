@@ -34,9 +34,10 @@ MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
 def work_without_systems(office: OfficeModel, item: WorkItem, staff: Staff,
-                         access: Access) -> float | None:
-    """Minutes to work on ``item`` now without its missing systems, or None if it must wait
-    (it is then parked until the systems are back)."""
+                         access: Access, set_aside=None) -> float | None:
+    """Minutes to work on ``item`` now without its missing systems, or None if it must wait:
+    it is then parked until the systems are back, or handed to ``set_aside`` if given (a login
+    rota keeps it until the person's next slot)."""
     levers = office.levers()
     task = item.task
     if item.detail is None:
@@ -62,7 +63,10 @@ def work_without_systems(office: OfficeModel, item: WorkItem, staff: Staff,
 
         item.on_done = on_paper_done
         return item.duration * paper.paper_factor
-    park(office, item, access.missing)
+    if set_aside is not None:
+        set_aside(item)
+    else:
+        park(office, item, access.missing)
     return None
 
 

@@ -15,7 +15,7 @@ from sim.calendar import DAY, WEEKDAYS, Calendar
 from sim.case_events import (
     RECALL, RISK_ESCALATION, TRANSFER, assessment_reviews, case_events, orders_ending,
 )
-from sim import disruptions
+from sim import disruptions, logins
 from sim.config import Scenario, digest
 from sim.plans import DO_NOTHING, Plan
 from sim.intake import court_results, initial_caseload
@@ -120,6 +120,8 @@ def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int
     for minute, system in systems.failures():
         office.at(minute, lambda system=system: office.system_failed(system))
     disruptions.schedule(office)
+    office.login_windows = logins.open_windows(office)
+    office.disrupted = office.disrupted or bool(office.login_windows)
     office.env.process(_office_days(office, streams, progress))
     office.env.run(until=horizon_days * DAY)
     events = next(office.env._eid) - len(office.env._queue)  # events processed

@@ -30,6 +30,7 @@ from sim.systems import Access, SystemsLayer, systems_needed
 from sim.work import WorkItem, WorkQueue
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
+CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
 
 
 class OfficeModel(Dispatcher):
@@ -46,6 +47,7 @@ class OfficeModel(Dispatcher):
         self.disrupted = systems.disrupted or bool(outages.record_loss) or self.plan_pulls_levers
         self.email_draw = UniformSampler(streams.generator("email"))
         self.rekey_error_draw = UniformSampler(streams.generator("rekey_errors"))
+        self.login_windows: list = []  # set by the model: sim.logins.open_windows
         self.streams = streams
         self.calendar = calendar
         self.horizon_days = horizon_days
@@ -109,7 +111,29 @@ class OfficeModel(Dispatcher):
             access = Access(access.missing + ("case_record",), access.slowdown)
         if access.missing:
             return work_without_systems(self, item, staff, access)
+        now = self.env.now
+        for window in self.login_windows:
+            if not window.active(now) or window.system not in needs:
+                continue
+            if window.rota is not None:
+                if not window.has_slot(staff, now):
+                    return self._without_a_slot(item, staff, window)
+            elif staff.session is not window:
+                staff.session = window
+                staff.login_ticket = window.log_in(staff)
         return item.duration * access.slowdown
+
+    def _without_a_slot(self, item: WorkItem, staff: Staff, window) -> float | None:
+        """Under a login rota, work needing the system by someone without a slot: a risk check
+        at a triage-protected RoSH level is done through a colleague who has a session (extra
+        minutes); anything else follows the outage rules, set aside until the person's slot."""
+        triage = self.levers().triage
+        if (item.task == "risk_check" and triage is not None
+                and item.case.rosh_level in triage.protect_levels):
+            item.detail["via_colleague"] = True
+            return item.duration + CHECK_VIA_COLLEAGUE_MINUTES
+        return work_without_systems(self, item, staff, Access((window.system,)),
+                                    set_aside=lambda it: window.set_aside_until_slot(staff, it))
 
     def overtime_granted(self, staff: Staff, day_end: float) -> float:
         """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The

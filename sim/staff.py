@@ -34,6 +34,7 @@ class Staff:
         "id", "role", "organisation", "contracted_hours", "part_time", "shifts", "shift_on",
         "own_queue", "queues", "wake", "idle", "task_minutes", "extra_minutes", "weeks",
         "expecting", "current", "process", "double_handling_minutes", "overtime_minutes",
+        "session", "login_ticket", "login_wait_minutes",
 
     )
 
@@ -55,6 +56,9 @@ class Staff:
         self.extra_minutes = [0.0] * (weeks + 1)  # staying late to see people waiting
         self.overtime_minutes = [0.0] * (weeks + 1)  # overtime under a plan's overtime lever
         self.double_handling_minutes = [0.0] * (weeks + 1)  # re-keying, redoing, lost work
+        self.login_wait_minutes = [0.0] * (weeks + 1)  # waiting for a free login session
+        self.session = None  # the capped login window whose session this person holds
+        self.login_ticket = None  # an event to wait for before a session is theirs
         self.current = None  # the item being worked on
         self.process = None  # this person's SimPy process
 
@@ -100,6 +104,12 @@ class Staff:
                     duration = office.plan_work(item, self)
                     if duration is None:  # parked until its systems are back
                         continue
+                    if self.login_ticket is not None:  # no free session: wait in turn
+                        waited_from = env.now
+                        yield self.login_ticket
+                        self.login_ticket = None
+                        self.session.wait_minutes += env.now - waited_from
+                        self._record(self.login_wait_minutes, waited_from, env.now - waited_from)
                 else:
                     duration = item.duration
                 item.started = env.now
@@ -123,11 +133,18 @@ class Staff:
                     self._record(self.double_handling_minutes, item.started, duration)
                 if item.on_done is not None:
                     item.on_done(office, item)
+            self.log_out()
             if env.now > day_end:
                 late = env.now - day_end
                 overtime = min(late, (overtime_until or day_end) - day_end)
                 self._record(self.overtime_minutes, day_end, overtime)
                 self._record(self.extra_minutes, day_end, late - overtime)
+
+    def log_out(self) -> None:
+        """Leave any capped login session (at the end of the day)."""
+        if self.session is not None:
+            self.session.log_out(self)
+            self.session = None
 
     def _record(self, per_week: list[float], at: float, minutes: float) -> None:
         week = int(at // WEEK)

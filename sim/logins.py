@@ -1,0 +1,139 @@
+"""Capped concurrent logins: a pool of sessions for a system, with or without a rota.
+
+During a ``login_cap`` window at most N people can be logged in to the system.
+
+* **Without a rota** (first come, first served): a person who needs the system logs in when a
+  session is free and stays logged in (seeing people, idle or not, as users of a case system
+  do) until they leave for the day or the cap is lifted. With none free they wait, in turn, and
+  the time spent waiting is lost (``login_wait`` hours).
+* **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (``slot_hours``
+  from the window's start) the N sessions go to people at work, roles in the rota's priority
+  order and, within a role, whoever has had the fewest slots. A holder keeps the session for the
+  whole slot, used or not. Without a slot, work needing the system is set aside (or done on
+  paper, under a paper fallback) until the person's next slot or the end of the cap.
+
+Session hours are counted either way, so the cap can be checked: they never exceed N times the
+window's length.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.office import OfficeModel
+    from sim.staff import Staff
+    from sim.work import WorkItem
+
+
+class LoginCapWindow:
+    """One capped window of one system."""
+
+    def __init__(self, office: OfficeModel, system: str, start: float, end: float, sessions: int):
+        self.office = office
+        self.system = system
+        self.start = start
+        self.end = end
+        self.sessions = sessions
+        self.rota = None  # the plan's LoginRota, decided when the window opens
+        self.in_use = 0
+        self.waiting: deque = deque()
+        self.logged_in: dict = {}  # first come, first served: person -> logged in since
+        self.holders: dict[int, float] = {}  # rota: staff id -> session held until
+        self.slots_had: dict[int, int] = {}
+        self.set_aside: dict[int, list] = {}  # rota: staff id -> items waiting for a slot
+        self.session_minutes = 0.0
+        self.wait_minutes = 0.0
+
+    def active(self, now: float) -> bool:
+        return self.start <= now < self.end
+
+    # ----- first come, first served -------------------------------------------------------
+    def log_in(self, staff: Staff):
+        """Log ``staff`` in: None if a session was free, else an event that fires when one is
+        handed over to them (they are logged in from then)."""
+        if self.in_use < self.sessions:
+            self.in_use += 1
+            self.logged_in[staff] = self.office.env.now
+            return None
+        ticket = self.office.env.event()
+        ticket.callbacks.append(lambda _e: self.logged_in.__setitem__(staff, self.office.env.now))
+        self.waiting.append(ticket)
+        return ticket
+
+    def log_out(self, staff: Staff) -> None:
+        since = self.logged_in.pop(staff, None)
+        if since is None:
+            return
+        self.session_minutes += self.office.env.now - since
+        if self.waiting and self.office.env.now < self.end:
+            self.waiting.popleft().succeed()  # the session passes straight to the next in turn
+        else:
+            self.in_use = max(self.in_use - 1, 0)
+
+    # ----- rota -----------------------------------------------------------------------------
+    def has_slot(self, staff: Staff, now: float) -> bool:
+        return self.holders.get(staff.id, -1.0) > now
+
+    def set_aside_until_slot(self, staff: Staff, item: WorkItem) -> None:
+        self.set_aside.setdefault(staff.id, []).append(item)
+
+    def deal_slots(self) -> None:
+        """Give out this slot's sessions (called at each slot start within the window)."""
+        office, rota = self.office, self.rota
+        now = office.env.now
+        slot_end = min(now + rota.slot_hours * 60.0, self.end)
+        day = office.calendar.day_of(now)
+        order = {role: i for i, role in enumerate(rota.priority)}
+        at_work = [s for s in office.staff if s.role in order and (sh := s.shift_on.get(day))
+                   and sh.start <= now < sh.end]
+        at_work.sort(key=lambda s: (order[s.role], self.slots_had.get(s.id, 0), s.id))
+        self.holders = {}
+        for person in at_work[:self.sessions]:
+            self.holders[person.id] = slot_end
+            self.slots_had[person.id] = self.slots_had.get(person.id, 0) + 1
+            self.session_minutes += min(slot_end, person.shift_on[day].end) - now
+            for item in self.set_aside.pop(person.id, []):
+                office.release(item)
+
+    def close(self) -> None:
+        """The cap is lifted: everyone waiting gets in, and set-aside work returns."""
+        now = self.office.env.now
+        for person, since in self.logged_in.items():
+            self.session_minutes += now - since
+            person.session = None
+        self.logged_in = {}
+        while self.waiting:
+            self.waiting.popleft().succeed()
+        for items in self.set_aside.values():
+            for item in items:
+                self.office.release(item)
+        self.set_aside = {}
+        self.holders = {}
+
+
+def open_windows(office: OfficeModel) -> list[LoginCapWindow]:
+    """The scenario's effective login caps (a cap at or above the headcount has no effect),
+    each scheduled to open, deal rota slots and close."""
+    headcount = len(office.staff)
+    windows = []
+    for cap in office.scenario.outages.login_cap:
+        sessions = cap.sessions_for(headcount)
+        if cap.empty or sessions >= headcount:
+            continue
+        window = LoginCapWindow(office, cap.system, cap.start_minute, cap.end_minute, sessions)
+        windows.append(window)
+        office.at(window.start, lambda w=window: _open(office, w))
+        office.at(window.end, window.close)
+    return windows
+
+
+def _open(office: OfficeModel, window: LoginCapWindow) -> None:
+    window.rota = office.levers().login_rota
+    if window.rota is None:
+        return
+    t = window.start
+    while t < window.end:
+        office.at(t, window.deal_slots)
+        t += window.rota.slot_hours * 60.0
