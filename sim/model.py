@@ -15,7 +15,7 @@ from sim.calendar import DAY, WEEKDAYS, Calendar
 from sim.case_events import (
     RECALL, RISK_ESCALATION, TRANSFER, assessment_reviews, case_events, orders_ending,
 )
-from sim import disruptions, logins
+from sim import disruptions, logins, office_cap
 from sim.config import Scenario, digest
 from sim.plans import DO_NOTHING, Plan
 from sim.intake import court_results, initial_caseload
@@ -121,6 +121,7 @@ def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int
         office.at(minute, lambda system=system: office.system_failed(system))
     disruptions.schedule(office)
     office.login_windows = logins.open_windows(office)
+    office_cap.schedule(office)
     office.disrupted = office.disrupted or bool(office.login_windows)
     office.env.process(_office_days(office, streams, progress))
     office.env.run(until=horizon_days * DAY)

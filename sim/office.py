@@ -23,7 +23,7 @@ from sim.dispatch import Dispatcher
 from sim.plans import DO_NOTHING, Levers, Plan
 from sim.config import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
 from sim.random_streams import DurationSampler, Streams, UniformSampler
-from sim.roster import build_people
+from sim.roster import build_people, mutual_aid_people
 from sim.staff import Staff
 from sim.fallback import work_without_systems
 from sim.systems import Access, SystemsLayer, systems_needed
@@ -31,6 +31,7 @@ from sim.work import WorkItem, WorkQueue
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
 CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
+HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
 
 
 class OfficeModel(Dispatcher):
@@ -67,6 +68,13 @@ class OfficeModel(Dispatcher):
         self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
         for s in self.staff:
             self.by_role[s.role].append(s)
+        # Holders are allocated among the office's own staff, before any mutual aid arrives.
+        self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
+        for person in mutual_aid_people(scenario, plan, calendar, horizon_days, len(self.staff)):
+            helper = Staff(person, self.weeks)
+            helper.helper = True
+            self.staff.append(helper)
+            self.by_role[helper.role].append(helper)
         self.team_queues = {task: WorkQueue(f"team:{task}") for task in TEAM_TASKS}
         self.duty_queues = {role: WorkQueue(f"duty:{role}") for role in PRACTITIONER_ROLES}
         for s in self.staff:
@@ -74,7 +82,6 @@ class OfficeModel(Dispatcher):
                             if s.role in self.tasks[task].roles)
             if s.role in self.duty_queues:
                 s.queues.append(self.duty_queues[s.role])
-        self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
         self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
         self.cover_turn: dict[str, int] = {role: 0 for role in ROLES}  # next colleague asked to cover
         # Diaries: day -> cases with a contact, an assessment review or an order end that day.
@@ -101,6 +108,30 @@ class OfficeModel(Dispatcher):
             t -= period
         return None
 
+    def take_as_helper(self, staff: Staff) -> WorkItem | None:
+        """Mutual aid: their own queues first, then the most pressing overdue item in a
+        colleague's queue (never a step of an appointment someone is waiting for)."""
+        item = self.take(staff)
+        if item is not None:
+            return item
+        now = self.env.now
+        best = None
+        for colleague in self.by_role[staff.role]:
+            if colleague.helper:
+                continue
+            for i, entry in enumerate(colleague.own_queue._heap):
+                it = entry[3]
+                if (it.due < now and it.arrived is None and it.cancelled is None
+                        and (best is None or entry < best[0])):
+                    best = (entry, colleague.own_queue, i)
+        if best is None:
+            self.at(now + HELPER_LOOKS_EVERY, lambda: self.wake_up(staff))
+            return None
+        entry, queue, i = best
+        queue.remove_at(i)
+        self.counts["items_taken_by_mutual_aid"] += 1
+        return entry[3]
+
     def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
         """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""
         case = item.case
@@ -109,6 +140,9 @@ class OfficeModel(Dispatcher):
         access = self.systems.access(needs, self.env.now)
         if (item.task == "risk_check" and case is not None and case.record_lost):
             access = Access(access.missing + ("case_record",), access.slowdown)
+        if staff.at_home and not staff.home_kit and needs:  # at home without kit
+            return work_without_systems(self, item, staff, Access(tuple(needs)),
+                                        set_aside=staff.set_aside.append)
         if access.missing:
             return work_without_systems(self, item, staff, access)
         now = self.env.now

@@ -117,3 +117,28 @@ def build_people(scenario: Scenario, calendar: Calendar, n_days: int,
             people.append(Person(len(people), role, settings.organisation, hours, part_time,
                                  tuple(shifts)))
     return people
+
+
+def mutual_aid_people(scenario: Scenario, plan, calendar: Calendar, n_days: int,
+                      first_id: int) -> list[Person]:
+    """Staff lent from elsewhere by the plan's ``mutual_aid`` lever (in any of its switches):
+    full-time, every working day from ``from_day`` to ``until_day``, no absence (assumption:
+    a short loan). Numbered after the office's own staff, whose numbers do not change."""
+    people: list[Person] = []
+    loans = {levers.mutual_aid for levers in [plan.levers, *(s.levers for s in plan.switches)]}
+    for aid in sorted((a for a in loans if a is not None), key=lambda a: (a.from_day, a.role)):
+        settings = scenario.office.staffing.role(aid.role)
+        hours = settings.contracted_hours
+        days = [d for d in range(aid.from_day, min(aid.until_day or n_days, n_days))
+                if calendar.is_working_day(d)]
+        day_hours = hours / max(len(calendar.working_weekdays), 1)
+        for _ in range(aid.staff):
+            shifts = []
+            for day in days:
+                start = calendar.day_start(day)
+                end = start + day_hours * HOUR
+                shifts.append(Shift(day, start, end - day_hours * settings.case_work_share * HOUR,
+                                    end))
+            people.append(Person(first_id + len(people), aid.role, settings.organisation, hours,
+                                 False, tuple(shifts)))
+    return people

@@ -34,7 +34,8 @@ class Staff:
         "id", "role", "organisation", "contracted_hours", "part_time", "shifts", "shift_on",
         "own_queue", "queues", "wake", "idle", "task_minutes", "extra_minutes", "weeks",
         "expecting", "current", "process", "double_handling_minutes", "overtime_minutes",
-        "session", "login_ticket", "login_wait_minutes",
+        "session", "login_ticket", "login_wait_minutes", "at_home", "home_kit", "set_aside",
+        "helper",
 
     )
 
@@ -59,6 +60,10 @@ class Staff:
         self.login_wait_minutes = [0.0] * (weeks + 1)  # waiting for a free login session
         self.session = None  # the capped login window whose session this person holds
         self.login_ticket = None  # an event to wait for before a session is theirs
+        self.helper = False  # mutual aid from outside the office: holds no cases
+        self.at_home = False  # working at home today (an office capacity cap)
+        self.home_kit = True  # at home: able to log in
+        self.set_aside: list = []  # work waiting for this person to be able to log in
         self.current = None  # the item being worked on
         self.process = None  # this person's SimPy process
 
@@ -68,7 +73,7 @@ class Staff:
     def work(self, office: OfficeModel):
         """The SimPy process: shift after shift, take work and do it."""
         env = office.env
-        take = office.take
+        take = office.take_as_helper if self.helper else office.take
         for shift in self.shifts:
             if env.now < shift.work_start:
                 yield env.timeout(shift.work_start - env.now)

@@ -129,7 +129,15 @@ def arrive(office: OfficeModel, contact: WorkItem) -> None:
         office.add_work("enforcement_action", case, on_done=enforcement_done)
         return
     contact.arrived = office.env.now
-    contact.detail["seen_by"].expecting += 1
+    seen_by = contact.detail["seen_by"]
+    seen_by.expecting += 1
+    if seen_by.at_home:  # held by phone: nobody comes to reception
+        contact.detail["by_phone"] = True
+        check = office.new_item("risk_check", case, detail={"contact": contact},
+                                on_done=risk_checked)
+        check.arrived = contact.arrived
+        office.release(check, seen_by.own_queue)
+        return
     check_in = office.new_item("reception_check_in", case, detail={"contact": contact},
                                on_done=checked_in)
     check_in.arrived = contact.arrived

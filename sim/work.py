@@ -80,6 +80,15 @@ class WorkQueue:
             heapq.heappop(heap)
         return heap[0] if heap else None
 
+    def remove_at(self, i: int) -> WorkItem:
+        """Remove and return the item at heap position ``i``."""
+        heap = self._heap
+        entry = heap[i]
+        heap[i] = heap[-1]
+        heap.pop()
+        heapq.heapify(heap)
+        return entry[3]
+
     def pop_first_arrived(self, before: float) -> WorkItem | None:
         """Remove and return the first item, by the priority rule, for a person who arrived
         before ``before`` (a linear search: used only after hours)."""
@@ -90,13 +99,7 @@ class WorkQueue:
             if (item.cancelled is None and item.arrived is not None and item.arrived < before
                     and (best is None or entry < heap[best])):
                 best = i
-        if best is None:
-            return None
-        entry = heap[best]
-        heap[best] = heap[-1]
-        heap.pop()
-        heapq.heapify(heap)
-        return entry[3]
+        return None if best is None else self.remove_at(best)
 
     def pop(self) -> WorkItem:
         return heapq.heappop(self._heap)[3]
