@@ -7,8 +7,8 @@ During a ``login_cap`` window at most N people can be logged in to the system.
   do) until they leave for the day or the cap is lifted. With none free they wait, in turn, and
   the time spent waiting is lost (``login_wait`` hours).
 * **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (``slot_hours``
-  from the window's start) the N sessions go to people at work, roles in the rota's priority
-  order and, within a role, whoever has had the fewest slots. A holder keeps the session for the
+  from the window's start) the N sessions go to people at work: the rota's priority roles first
+  (in order), then everyone else; within each, whoever has had the fewest slots. A holder keeps the session for the
   whole slot, used or not. Without a slot, work needing the system is set aside (or done on
   paper, under a paper fallback) until the person's next slot or the end of the cap.
 
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections import deque
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 if TYPE_CHECKING:
     from sim.office import OfficeModel
@@ -45,6 +47,7 @@ class LoginCapWindow:
         self.set_aside: dict[int, list] = {}  # rota: staff id -> items waiting for a slot
         self.session_minutes = 0.0
         self.wait_minutes = 0.0
+        self.peak_in_use = 0  # most sessions held at once
 
     def active(self, now: float) -> bool:
         return self.start <= now < self.end
@@ -55,6 +58,7 @@ class LoginCapWindow:
         handed over to them (they are logged in from then)."""
         if self.in_use < self.sessions:
             self.in_use += 1
+            self.peak_in_use = max(self.peak_in_use, self.in_use)
             self.logged_in[staff] = self.office.env.now
             return None
         ticket = self.office.env.event()
@@ -86,10 +90,11 @@ class LoginCapWindow:
         slot_end = min(now + rota.slot_hours * 60.0, self.end)
         day = office.calendar.day_of(now)
         order = {role: i for i, role in enumerate(rota.priority)}
-        at_work = [s for s in office.staff if s.role in order and (sh := s.shift_on.get(day))
-                   and sh.start <= now < sh.end]
-        at_work.sort(key=lambda s: (order[s.role], self.slots_had.get(s.id, 0), s.id))
+        later = len(order)
+        at_work = [s for s in office.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end]
+        at_work.sort(key=lambda s: (order.get(s.role, later), self.slots_had.get(s.id, 0), s.id))
         self.holders = {}
+        self.peak_in_use = max(self.peak_in_use, min(len(at_work), self.sessions))
         for person in at_work[:self.sessions]:
             self.holders[person.id] = slot_end
             self.slots_had[person.id] = self.slots_had.get(person.id, 0) + 1
@@ -137,3 +142,12 @@ def _open(office: OfficeModel, window: LoginCapWindow) -> None:
     while t < window.end:
         office.at(t, window.deal_slots)
         t += window.rota.slot_hours * 60.0
+
+
+def login_table(windows: list[LoginCapWindow], headcount: int) -> pd.DataFrame:
+    """One row per capped window: the cap, its use and the time lost waiting for a session."""
+    rows = [(w.system, w.start, w.end, w.sessions, headcount, "rota" if w.rota else "first come",
+             w.peak_in_use, w.session_minutes / 60.0, w.wait_minutes / 60.0) for w in windows]
+    return pd.DataFrame(rows, columns=[
+        "system", "start_minute", "end_minute", "sessions", "headcount", "allocation",
+        "peak_sessions_in_use", "session_hours", "login_wait_hours"])

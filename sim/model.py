@@ -127,6 +127,7 @@ def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int
     office.env.run(until=horizon_days * DAY)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
     tables = build_tables(office, horizon_days)
+    tables["login_sessions"] = logins.login_table(office.login_windows, len(office.staff))
     if progress is not None:
         progress(1.0)
     return RunResult(manifest(scenario, plan, seed, replication, weeks, events), tables)

@@ -57,9 +57,9 @@ class DayLists(Frozen):
 class LoginRota(Frozen):
     slot_hours: float = Field(2.0, gt=0, le=24)
     priority: tuple[Role, ...] = Field(
-        ("reception", "court_admin", "probation_officer", "probation_services_officer",
-         "senior_probation_officer", "case_admin"),
-        description="Roles in the order they are given sessions (fair turns within a role).")
+        ("reception", "court_admin"),
+        description="Roles given sessions first, in this order; every other role after them, "
+                    "all in fair turns (fewest slots so far first).")
 
 
 class Triage(Frozen):

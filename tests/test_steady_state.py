@@ -100,12 +100,16 @@ def test_no_task_backlog_grows_linearly(runs):
     assert not growing, f"task backlogs growing (slope, bound per day): {growing}"
 
 
-def test_team_queues_keep_up(runs):
+def test_team_queues_keep_up(runs, scenario):
+    """Team queues stay short. The court team is calibrated near capacity (a court admin team
+    ran a 2-day backlog, prepare-a-case design history), so its bound is two days of results."""
+    court_bound = 2 * scenario.caseload.new_cases_per_week / 5
     for task in TEAM_TASKS:
+        bound = court_bound if task == "court_results_entry" else 5
         for seed, r in runs.items():
             b = r["backlog_daily"]
             level = b[(b["task"] == task) & b["day"].isin(SECOND_HALF)]["backlog"].mean()
-            assert level <= 5, (seed, task, level)
+            assert level <= bound, (seed, task, level, bound)
 
 
 def test_caseload_stays_within_15_percent(runs, scenario):
