@@ -3,7 +3,8 @@
 Case attributes are drawn in bulk from a stream no plan touches (``caseload`` for the people
 on the books at the start, ``intake`` for people sentenced during the run), including one
 attendance draw per scheduled contact, so every plan sees the same people, the same contacts
-and the same failures to attend.
+and the same failures to attend. Each case's WMT tier (:mod:`sim.workload`) comes from a child
+stream spawned from the same generator, which leaves the generator's own numbers unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from sim.calendar import DAY, WEEK
 from sim.config import ROSH_LEVELS, Caseload
+from sim.workload import draw_tiers
 
 
 class Case:
@@ -22,12 +24,12 @@ class Case:
     __slots__ = (
         "id", "rosh", "mappa", "child_protection", "domestic_abuse", "organisation", "licence",
         "interval_days", "holder", "start", "end_day", "ended", "attendance", "contacts",
-        "failures", "open_items", "changed", "record_lost",
+        "failures", "open_items", "changed", "record_lost", "tier",
     )
 
     def __init__(self, id: int, rosh: int, mappa: bool, child_protection: bool,
                  domestic_abuse: bool, organisation: str, licence: bool, interval_days: int,
-                 start: float, end_day: int, attendance: list[float]):
+                 start: float, end_day: int, attendance: list[float], tier: str | None = None):
         self.id = id
         self.rosh = rosh
         self.mappa = mappa
@@ -46,6 +48,7 @@ class Case:
         self.open_items: list = []  # work that is cancelled if the case ends first
         self.changed = start  # last change to the person's risk information (minute)
         self.record_lost = False  # the case record has gone and is not yet reconstructed
+        self.tier = tier  # WMT tier such as "B2" (sim.workload.CASE_POINTS); None: not tiered
 
     @property
     def weekly_contacts(self) -> float:
@@ -63,7 +66,10 @@ class Case:
 def draw_cases(caseload: Caseload, n: int, first_id: int, start: float, horizon_days: int,
                new: bool, rng: np.random.Generator) -> list[Case]:
     """``n`` cases drawn from the caseload's mix. ``new``: sentenced at ``start`` (a whole
-    order ahead); otherwise already part way through their order (remaining time uniform)."""
+    order ahead); otherwise already part way through their order (remaining time uniform).
+
+    Tiers are drawn last, from a child of ``rng`` (``rng.spawn``): drawing them from ``rng``
+    itself would shift every later draw of that stream (contact dates, later court days)."""
     if n == 0:
         return []
     rosh = rng.choice(len(ROSH_LEVELS), size=n, p=[caseload.rosh_mix[lvl] for lvl in ROSH_LEVELS])
@@ -83,9 +89,10 @@ def draw_cases(caseload: Caseload, n: int, first_id: int, start: float, horizon_
     intervals = [caseload.contact_interval_days[lvl] for lvl in ROSH_LEVELS]
     f = (flags < np.array([caseload.flags.mappa, caseload.flags.child_protection,
                            caseload.flags.domestic_abuse])).tolist()
+    tiers = draw_tiers(caseload.tier_mix, rosh, rng.spawn(1)[0])
     return [
         Case(first_id + i, rosh[i], f[i][0], f[i][1], f[i][2], orgs[org[i]], licence[i],
-             intervals[rosh[i]], start, end_days[i], attendance[i])
+             intervals[rosh[i]], start, end_days[i], attendance[i], tiers[i])
         for i in range(n)
     ]
 

@@ -7,13 +7,15 @@ Every user mistake ends with a message naming the file, field, value and fix, an
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import typer
 
-from sim.loader import ScenarioError, load_scenario
+from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.model import simulate
+from sim.plans import DO_NOTHING, Plan
 from sim.results import RunResult
 
 USAGE_ERROR = 2
@@ -51,8 +53,10 @@ def write_result(result: RunResult, out: Path) -> None:
 
 def summary_text(result: RunResult) -> str:
     m = result.manifest
-    lines = [f"{m['scenario']}: {m['weeks']} weeks, seed {m['seed']}, replication "
-             f"{m['replication']} (scenario {m['scenario_hash']}, version {m['version']})"]
+    head = (f"{m['scenario']}: {m['weeks']} weeks, seed {m['seed']}, replication "
+            f"{m['replication']}, plan {m.get('plan', DO_NOTHING.name)} (scenario "
+            f"{m['scenario_hash']}, plan {m.get('plan_hash', '-')}, version {m['version']})")
+    lines = [head]
     width = max(len(name) for name in result["summary"]["measure"])
     for row in result["summary"].itertuples():
         value = f"{row.value:,.0f}" if float(row.value).is_integer() else f"{row.value:,.2f}"
@@ -60,9 +64,38 @@ def summary_text(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+def plans_folder(scenario: Path) -> Path:
+    """Plans live in ``plans/`` beside the scenario files."""
+    return scenario.parent / "plans"
+
+
+def plan_names(folder: Path) -> str:
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return ", ".join(names) if names else f"none ({folder}/ holds no plan files)"
+
+
+def load_plan_option(name: str, scenario: Path) -> Plan:
+    """``--plan``: an existing file path, else a plan name in ``plans/`` beside the scenario."""
+    folder = plans_folder(scenario)
+    path = Path(name)
+    if not path.is_file():
+        path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+        if not name.strip() or Path(name).name != name or not path.is_file():
+            fail(f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
+                 f"Fix: give a plan file's path, or one of the plans available: "
+                 f"{plan_names(folder)}.")
+    try:
+        return load_plan(path)
+    except ScenarioError as err:
+        fail(str(err).replace(" in the scenario", " in the plan", 1)
+             + f"\nPlans available in {folder}/: {plan_names(folder)}.")
+
+
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    plan: str = typer.Option(None, help="Contingency plan: a plan file, or a plan name in "
+                             "plans/ beside the scenario (default: do nothing)."),
     weeks: int = typer.Option(None, min=1, max=104, help="Weeks to simulate (default: the scenario's)."),
     seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
     replication: int = typer.Option(0, min=0, help="Replication number under the seed."),
@@ -75,6 +108,7 @@ def run(
         loaded = load_scenario(scenario)
     except ScenarioError as err:
         fail(str(err))
+    chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
     if out is not None and not force:
         refuse_overwrite(out)
     show = not quiet and sys.stderr.isatty()
@@ -87,11 +121,64 @@ def run(
                 bar.update(step)
                 done[0] += step
 
-        result = simulate(loaded, seed=seed, weeks=weeks, replication=replication, progress=progress)
+        result = simulate(loaded, plan=chosen, seed=seed, weeks=weeks, replication=replication,
+                          progress=progress)
     typer.echo(summary_text(result))
     if out is not None:
         write_result(result, out)
         typer.echo(f"tables written to {out}/")
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0] if text else "(no description)"
+
+
+def first_problem(err: ScenarioError) -> str:
+    p = err.problems[0] if err.problems else None
+    if p is None:
+        return str(err).splitlines()[0]
+    where = f"line {p.line}, " * (p.line is not None) + (f"{p.field}: " if p.field else "")
+    return f"{where}{p.message}"
+
+
+def describe(path: Path, plans: Path | None, width: int) -> list[str]:
+    """One line for a scenario (plans is None: a plan) file, plus the plans a scenario compares."""
+    try:
+        loaded = load_plan(path) if plans is None else load_scenario(path)
+    except ScenarioError as err:
+        return [f"  {path.name:<{width}}  (invalid: {first_problem(err)})"]
+    lines = [f"  {path.name:<{width}}  {loaded.name}: {first_sentence(loaded.description)}"]
+    if plans is not None and loaded.plans:
+        try:
+            plans_of(loaded, plans)
+        except ScenarioError as err:
+            plan = Path(err.file).name
+            return [f"  {path.name:<{width}}  (invalid: plan {plan}: {first_problem(err)})"]
+        lines.append(f"  {'':<{width}}  plans: {', '.join(loaded.plans)}")
+    return lines
+
+
+@app.command("list")
+def list_files(
+    folder: Path = typer.Option(Path("scenarios"), "--dir", help="Folder of scenario files "
+                                "(plans in its plans/ folder)."),
+) -> None:
+    """List the scenarios and plans in a folder with the first sentence of each description."""
+    if not folder.is_dir():
+        fail(f"{folder}: no such folder. Fix: give the folder holding the scenario files with "
+             "--dir (default: scenarios).")
+    plans = folder / "plans"
+    scenario_files = sorted(folder.glob("*.yaml"))
+    plan_files = sorted(plans.glob("*.yaml")) if plans.is_dir() else []
+    width = max((len(p.name) for p in scenario_files + plan_files), default=0)
+    lines = [f"Scenarios ({folder}/):"]
+    for path in scenario_files:
+        lines += describe(path, plans, width)
+    lines += ["", f"Plans ({plans}/):"]
+    for path in plan_files:
+        lines += describe(path, None, width)
+    typer.echo("\n".join(lines))
 
 
 class _Silent:

@@ -30,6 +30,7 @@ from sim.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
     TaskName,
     Weekday,
 )
+from sim.workload import Tier, default_tier_mix
 
 IntervalDays = Annotated[int, Field(ge=1, le=365)]
 
@@ -147,16 +148,21 @@ class Caseload(Frozen):
     risk_escalations_per_case_per_week: float = Field(ge=0, le=5)
     transfers_out_per_case_per_week: float = Field(ge=0, le=1)
     assessment_review_weeks: float = Field(16.0, gt=0, le=104)
+    tier_mix: dict[RoSH, dict[Tier, Share]] = Field(
+        default_factory=default_tier_mix,
+        description="Share of cases in each WMT tier letter, by RoSH level (sources: sim.workload).")
 
     @model_validator(mode="after")
     def _complete(self) -> Caseload:
         _check_shares(self.rosh_mix, "rosh_mix")
         _check_shares(self.organisations, "organisations")
         for table, name in ((self.rosh_mix, "rosh_mix"), (self.contact_interval_days, "contact_interval_days"),
-                            (self.holder_roles, "holder_roles")):
+                            (self.holder_roles, "holder_roles"), (self.tier_mix, "tier_mix")):
             missing = [lvl for lvl in ROSH_LEVELS if lvl not in table]
             if missing:
                 raise ValueError(f"{name} has no entry for {', '.join(missing)}; give every RoSH level")
+        for level, shares in self.tier_mix.items():
+            _check_shares(shares, f"tier_mix.{level}")
         return self
 
 

@@ -5,7 +5,8 @@ During a ``login_cap`` window at most N people can be logged in to the system.
 * **Without a rota** (first come, first served): a person who needs the system logs in when a
   session is free and stays logged in (seeing people, idle or not, as users of a case system
   do) until they leave for the day or the cap is lifted. With none free they wait, in turn, and
-  the time spent waiting is lost (``login_wait`` hours).
+  the time spent waiting is lost (``login_wait`` hours); under a paper fallback, work it covers
+  is written on paper instead of waiting.
 * **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (``slot_hours``
   from the window's start) the N sessions go to people at work: the rota's priority roles first
   (in order), then everyone else; within each, whoever has had the fewest slots. A holder keeps the session for the

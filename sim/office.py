@@ -153,6 +153,10 @@ class OfficeModel(Dispatcher):
                 if not window.has_slot(staff, now):
                     return self._without_a_slot(item, staff, window)
             elif staff.session is not window:
+                paper = self.levers().paper_fallback
+                if window.in_use >= window.sessions and paper and item.task in paper.tasks:
+                    # no session free: under a paper fallback, write it on paper, don't wait
+                    return work_without_systems(self, item, staff, Access((window.system,)))
                 staff.session = window
                 staff.login_ticket = window.log_in(staff)
         return item.duration * access.slowdown

@@ -8,7 +8,9 @@ staff's time records after the run, so the model's hot loop records nothing but 
   end, plus paper records awaiting re-keying.
 * ``completed_daily``: per day and task, items completed and completed late.
 * ``staff_weekly``: per person and week, contracted hours, hours worked, task hours, extra hours
-  past the contracted day, and **workload** = hours worked / contracted hours.
+  past the contracted day, and **workload** = hours worked / contracted hours; for practitioners
+  also WMT ``case_points`` held at the start of the week, ``available_points`` and
+  ``wmt_capacity`` (%) (see :mod:`sim.workload`).
 * ``risk_checks``: per RoSH level, contacts held, **missed risk checks**, deferred contacts.
 * ``event_counts``: counts of events (cases arriving and ending, failures to attend, ...).
 * ``summary``: one row per headline measure.
@@ -25,6 +27,7 @@ from sim.calendar import DAY, HOUR, WEEK
 from sim.config import ROSH_LEVELS, TASK_NAMES
 from sim.office import OfficeModel
 from sim.work import STATUSES
+from sim.workload import summary_rows, weekly_case_points, with_wmt
 
 INF = float("inf")
 ENFORCEMENT_TASKS = ("enforcement_action", "breach_action")
@@ -216,6 +219,7 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
         ("overtime_hours", float(staff["overtime_hours"].sum()), "hours"),
         ("double_handling_hours", float(staff["double_handling_hours"].sum()), "hours"),
         ("task_hours", float(staff["task_hours"].sum()), "hours"),
+        *summary_rows(staff),
     ]
     rows += [(f"items_{s}", float(status.get(s, 0)), "items") for s in STATUSES]
     return pd.DataFrame(rows, columns=["measure", "value", "unit"])
@@ -224,7 +228,7 @@ def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFram
 def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:
     items = work_items_table(office)
     backlog = backlog_daily_table(items, n_days)
-    staff = staff_weekly_table(office)
+    staff = with_wmt(staff_weekly_table(office), weekly_case_points(office, items))
     risk = risk_checks_table(items)
     counts = pd.DataFrame(sorted(office.counts.items()), columns=["event", "count"])
     return {

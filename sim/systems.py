@@ -1,7 +1,7 @@
 """The IT systems layer: the one place a task asks whether it can be done now.
 
-Every task declares the systems it needs (``Task.systems``). A case owned by another
-organisation than the worker's also needs ``cross_organisation_access``. Staff ask
+Every task declares the systems it needs (``Task.systems``). A task using a system on a case
+owned by another organisation than the worker's also needs ``cross_organisation_access``. Staff ask
 :meth:`SystemsLayer.access` before each task; the answer lists the needed systems that are down
 and how much slower the work goes. Outages change only these answers, so task code never needs
 to know about them.
@@ -36,8 +36,10 @@ FULL_ACCESS = Access()
 
 def systems_needed(task_systems: tuple[str, ...], case_organisation: str | None,
                    worker_organisation: str) -> tuple[str, ...]:
-    """The systems a task needs for this worker and case."""
-    if case_organisation is not None and case_organisation != worker_organisation:
+    """The systems a task needs for this worker and case: a task that uses a system on another
+    organisation's case also needs cross-organisation access (a meeting that uses none does
+    not)."""
+    if task_systems and case_organisation is not None and case_organisation != worker_organisation:
         return task_systems + (CROSS_ORGANISATION,)
     return task_systems
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
 WEEKS = 3
 TABLES = ("work_items", "backlog_daily", "completed_daily", "staff_weekly", "risk_checks",
-          "event_counts", "summary")
+          "event_counts", "summary", "login_sessions")
 
 
 @pytest.fixture(scope="module")

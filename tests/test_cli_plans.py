@@ -1,0 +1,114 @@
+"""The command line's plans: ``run --plan`` by name or path, clean exit 2 for a bad or unknown
+plan, and ``list`` of scenarios and plans that shows broken files instead of crashing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.loader import load_plan, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "scenarios"
+S08 = FOLDER / "s08-reception.yaml"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_run_with_plan_by_name_shows_it_and_records_it(tmp_path):
+    result = invoke("run", S08, "--plan", "day-lists", "--weeks", "1", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    assert "S8 Reception without the case system: 1 weeks, seed 1" in result.output
+    assert "plan Day lists" in result.output
+    assert json.loads((tmp_path / "o" / "manifest.json").read_text())["plan"] == "Day lists"
+
+
+def test_run_with_plan_by_path_and_by_file_name():
+    for plan in (FOLDER / "plans" / "triage.yaml", "triage.yaml"):
+        result = invoke("run", S08, "--plan", plan, "--weeks", "1")
+        assert result.exit_code == 0, result.output
+        assert "plan Triage" in result.output
+
+
+def test_run_without_plan_is_do_nothing():
+    result = invoke("run", S08, "--weeks", "1")
+    assert result.exit_code == 0 and "plan Do nothing" in result.output
+
+
+def test_plan_name_is_looked_up_beside_the_scenario(tmp_path):
+    shutil.copy(FOLDER / "reference-office.yaml", tmp_path / "reference-office.yaml")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "mine.yaml").write_text(
+        "name: My plan\nlevers:\n  overtime:\n    hours_per_week: 3   # assumption (range 1-5)\n")
+    result = invoke("run", tmp_path / "reference-office.yaml", "--plan", "mine", "--weeks", "1")
+    assert result.exit_code == 0, result.output
+    assert "plan My plan" in result.output
+    assert invoke("run", tmp_path / "reference-office.yaml", "--plan", "triage",
+                  "--weeks", "1").exit_code == 2  # not in this scenario's plans/ folder
+
+
+def test_unknown_plan_exits_2_naming_the_plans_available():
+    result = invoke("run", S08, "--plan", "nosuchplan", "--weeks", "1")
+    assert result.exit_code == 2
+    assert "nosuchplan" in result.output and "Fix:" in result.output
+    assert "day-lists" in result.output and "paper-fallback" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_plan_file_exits_2_with_file_field_and_fix(tmp_path):
+    bad = tmp_path / "bad-plan.yaml"
+    bad.write_text("name: Bad\nlevers:\n  triage:\n    defer_days: 0\n")
+    result = invoke("run", S08, "--plan", bad, "--weeks", "1")
+    assert result.exit_code == 2
+    assert str(bad) in result.output and "levers.triage.defer_days" in result.output
+    assert "Fix:" in result.output and "paper-fallback" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_list_names_every_scenario_and_plan():
+    result = invoke("list", "--dir", FOLDER)
+    assert result.exit_code == 0, result.output
+    scenarios, _, plans = result.output.partition("Plans (")
+    for path in sorted(FOLDER.glob("*.yaml")):
+        assert path.name in scenarios and load_scenario(path).name in scenarios
+    for path in sorted((FOLDER / "plans").glob("*.yaml")):
+        assert path.name in plans and load_plan(path).name in plans
+    assert "(invalid" not in result.output
+    lines = [line.split()[0] for line in scenarios.splitlines()[1:] if line.strip()
+             and not line.strip().startswith("plans:")]
+    assert lines == sorted(lines)
+
+
+def test_list_shows_invalid_files_instead_of_crashing(tmp_path):
+    shutil.copy(FOLDER / "reference-office.yaml", tmp_path / "reference-office.yaml")
+    (tmp_path / "broken.yaml").write_text("extends: reference-office.yaml\nname: Broken\n"
+                                          "run:\n  weeks: 0\n")
+    (tmp_path / "garbage.yaml").write_text("name: [unclosed\n")
+    (tmp_path / "lists-missing-plan.yaml").write_text(
+        "extends: reference-office.yaml\nname: Missing plan\nplans:\n  - not-there\n")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "ok.yaml").write_text("name: Fine plan\ndescription: It works. Really.\n")
+    (tmp_path / "plans" / "bad.yaml").write_text("name: Bad\nlevers:\n  nonsense: {}\n")
+    result = invoke("list", "--dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Traceback" not in out
+    line = {ln.split()[0]: ln for ln in out.splitlines() if ln.startswith("  ") and ln.split()}
+    assert "(invalid: line 4, run.weeks" in line["broken.yaml"]
+    assert "(invalid:" in line["garbage.yaml"]
+    assert "(invalid: plan not-there.yaml" in line["lists-missing-plan.yaml"]
+    assert "(invalid:" in line["bad.yaml"] and "nonsense" in line["bad.yaml"]
+    assert "Fine plan: It works." in line["ok.yaml"] and "Really" not in line["ok.yaml"]
+    assert "Reference office:" in line["reference-office.yaml"]
+
+
+def test_list_of_a_missing_folder_exits_2(tmp_path):
+    result = invoke("list", "--dir", tmp_path / "nope")
+    assert result.exit_code == 2 and "nope" in result.output and "Fix:" in result.output
