@@ -15,6 +15,7 @@ import typer
 
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.model import simulate
+from sim.recovery import baseline_of, recovery_table, restoration_minute
 from sim.plans import DO_NOTHING, Plan
 from sim.results import RunResult
 
@@ -123,10 +124,23 @@ def run(
 
         result = simulate(loaded, plan=chosen, seed=seed, weeks=weeks, replication=replication,
                           progress=progress)
+    if restoration_minute(loaded) is not None:  # an outage: compare with the same run without it
+        baseline = simulate(baseline_of(loaded), seed=seed, weeks=weeks, replication=replication)
+        result.tables["recovery"] = recovery_table(result, baseline, loaded)
     typer.echo(summary_text(result))
+    if "recovery" in result.tables:
+        typer.echo(recovery_text(result.tables["recovery"].iloc[0]))
     if out is not None:
         write_result(result, out)
         typer.echo(f"tables written to {out}/")
+
+
+def recovery_text(row) -> str:
+    recover = ("not within the run" if row.time_to_recover_days != row.time_to_recover_days
+               else f"{row.time_to_recover_days:.0f} days")
+    return (f"  restored on day {row.restored_day:.1f}; time to recover: {recover} "
+            f"(backlog peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
+            f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})")
 
 
 def first_sentence(text: str) -> str:

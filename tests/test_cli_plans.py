@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+
+import pandas as pd
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -112,3 +114,20 @@ def test_list_shows_invalid_files_instead_of_crashing(tmp_path):
 def test_list_of_a_missing_folder_exits_2(tmp_path):
     result = invoke("list", "--dir", tmp_path / "nope")
     assert result.exit_code == 2 and "nope" in result.output and "Fix:" in result.output
+
+
+def test_an_outage_run_reports_time_to_recover_against_the_baseline(tmp_path):
+    out = tmp_path / "s02"
+    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+                                      "--weeks", "5", "--quiet", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "restored on day 25.0; time to recover:" in result.output
+    recovery = pd.read_csv(out / "recovery.csv")
+    assert recovery.loc[0, "restored_day"] == 25.0
+    assert recovery.loc[0, "backlog_peak"] > 3 * recovery.loc[0, "baseline_backlog_mean"]
+
+
+def test_a_run_without_outage_has_no_recovery_line(tmp_path):
+    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "reference-office.yaml"),
+                                      "--weeks", "1", "--quiet"])
+    assert result.exit_code == 0 and "time to recover" not in result.output

@@ -172,3 +172,25 @@ def test_work_in_progress_is_stopped_and_counted_as_double_handling():
     counts = dict(zip(r["event_counts"]["event"], r["event_counts"]["count"]))
     assert counts["work_interrupted_by_failures"] > 0
     assert r.measure("double_handling_hours") > 0
+
+
+def test_overtime_shortens_recovery_and_shows_in_workload():
+    from sim.plans import Overtime
+    from sim.recovery import baseline_of, restoration_minute, time_to_recover
+
+    scenario = with_outages(down=[down("case_system", 4)])
+    overtime = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
+    restored = restoration_minute(scenario)
+    weeks, left = 10, 10 * 7 - restored // (24 * 60)
+    plain, extra, hours, plain_hours = [], [], [], []
+    for seed in SEEDS:
+        base = simulate(baseline_of(scenario), seed=seed, weeks=weeks)
+        nothing = simulate(scenario, seed=seed, weeks=weeks)
+        worked = simulate(scenario, plan=overtime, seed=seed, weeks=weeks)
+        plain.append(time_to_recover(nothing, base, restored) or left)
+        extra.append(time_to_recover(worked, base, restored) or left)
+        hours.append(worked["staff_weekly"]["hours_worked"].sum())
+        plain_hours.append(nothing["staff_weekly"]["hours_worked"].sum())
+        assert worked.measure("overtime_hours") > 0 and nothing.measure("overtime_hours") == 0
+    assert np.mean(extra) < np.mean(plain), (extra, plain)
+    assert all(h > p for h, p in zip(hours, plain_hours))
