@@ -29,6 +29,7 @@ from sim.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
     System,
     TaskName,
     Weekday,
+    exactly_one,
 )
 from sim.workload import Tier, default_tier_mix
 
@@ -182,8 +183,7 @@ class Deadline(Frozen):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Deadline:
-        if (self.hours is None) == (self.working_days is None):
-            raise ValueError("give exactly one of hours or working_days")
+        exactly_one(self, "hours", "working_days")
         return self
 
 

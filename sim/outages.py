@@ -24,7 +24,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.calendar import DAY, HOUR
-from sim.vocabulary import Frozen, Share, System, TaskName
+from sim.vocabulary import Frozen, Share, System, TaskName, exactly_one
 
 
 class Moment(Frozen):
@@ -47,8 +47,7 @@ class Window(Frozen):
 
     @model_validator(mode="after")
     def _one_length(self) -> Window:
-        if (self.duration_hours is None) == (self.duration_days is None):
-            raise ValueError("give exactly one of duration_hours or duration_days")
+        exactly_one(self, "duration_hours", "duration_days")
         return self
 
     @property
@@ -76,8 +75,7 @@ class LoginCap(Window):
 
     @model_validator(mode="after")
     def _one_cap(self) -> LoginCap:
-        if (self.sessions is None) == (self.share_of_staff is None):
-            raise ValueError("give exactly one of sessions or share_of_staff")
+        exactly_one(self, "sessions", "share_of_staff")
         return self
 
     def sessions_for(self, headcount: int) -> int:

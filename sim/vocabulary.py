@@ -55,3 +55,9 @@ class Frozen(BaseModel):
     """Base for every scenario and plan model: immutable, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def exactly_one(model: BaseModel, first: str, second: str) -> None:
+    """Refuse a model that gives both, or neither, of two alternative fields."""
+    if (getattr(model, first) is None) == (getattr(model, second) is None):
+        raise ValueError(f"give exactly one of {first} or {second}")
