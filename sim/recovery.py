@@ -85,11 +85,20 @@ def time_to_recover(result, baseline, restored_minute: float | None,
     ``hold_days`` does not."""
     backlog = total_backlog(result)
     base = total_backlog(baseline).reindex(backlog.index).to_numpy()
+    return recovery_days(backlog.to_numpy(), base, restored_minute, tolerance, hold_days)
+
+
+def recovery_days(backlog, base, restored_minute: float | None,
+                  tolerance: Tolerance = Tolerance(),
+                  hold_days: int | None = HOLD_DAYS) -> float | None:
+    """:func:`time_to_recover` on daily total backlogs (arrays indexed by day from 0)."""
+    backlog, base = np.asarray(backlog, dtype=float), np.asarray(base, dtype=float)
+    day_index = np.arange(len(backlog))
     restored_day = 0 if restored_minute is None else int(restored_minute // DAY)
-    after = backlog.index.to_numpy() >= restored_day
-    excess = backlog.to_numpy()[after] - base[after]
+    after = day_index >= restored_day
+    excess = backlog[after] - base[after]
     within = excess <= np.maximum(tolerance.items, tolerance.share * base[after])
-    days = backlog.index.to_numpy()[after]
+    days = day_index[after]
     if hold_days is None:
         if len(within) == 0 or not within[-1]:
             return None

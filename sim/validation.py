@@ -15,7 +15,6 @@ The time unit is the clock's minute: rates are per minute, waits are in minutes.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -26,13 +25,13 @@ from sim.config import Duration
 from sim.dispatch import Dispatcher
 from sim.random_streams import DurationSampler, Streams
 from sim.roster import Person, Shift
+from sim.statistics import t_quantile
 from sim.staff import Staff
 from sim.systems import SystemsLayer
 from sim.work import WorkItem, WorkQueue
 
 TASK = "service"
 MAX_MEAN_MINUTES = 24 * 60  # the scenario schema's upper bound on a task's mean duration
-EXACT_T_DF = 1000  # above this many degrees of freedom: t quantiles by Cornish-Fisher
 
 
 # ----- theory ---------------------------------------------------------------------------------
@@ -52,55 +51,6 @@ def erlang_c(servers: int, offered_load: float) -> float:
         b = offered_load * b / (k + offered_load * b)
     rho = offered_load / servers
     return b / (1.0 - rho * (1.0 - b))
-
-
-def _t_coverage(t: float, df: int) -> float:
-    """P(|T| <= t) for Student's t with integer ``df`` (the closed forms in Abramowitz & Stegun
-    26.7.3 and 26.7.4)."""
-    theta = math.atan(t / math.sqrt(df))
-    c2 = math.cos(theta) ** 2
-    total, term = 1.0, 1.0
-    if df % 2:
-        if df == 1:
-            return 2.0 * theta / math.pi
-        for k in range(1, (df - 3) // 2 + 1):
-            term *= c2 * (2 * k) / (2 * k + 1)
-            total += term
-        return 2.0 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
-    for k in range(1, (df - 2) // 2 + 1):
-        term *= c2 * (2 * k - 1) / (2 * k)
-        total += term
-    return math.sin(theta) * total
-
-
-def t_quantile(p: float, df: int) -> float:
-    """The ``p`` quantile of Student's t distribution with ``df`` degrees of freedom (p > 0.5).
-
-    Exact (bisection on the closed-form distribution function) up to ``EXACT_T_DF`` degrees of
-    freedom; beyond that the Cornish-Fisher expansion about the normal quantile (error < 1e-12).
-    """
-    if not 0.5 < p < 1.0:
-        raise ValueError(f"p must be in (0.5, 1), got {p!r}")
-    if not isinstance(df, int) or df < 1:
-        raise ValueError(f"df must be an integer >= 1, got {df!r}")
-    if df > EXACT_T_DF:
-        z = statistics.NormalDist().inv_cdf(p)
-        z2 = z * z
-        return z * (1 + (z2 + 1) / (4 * df) + (5 * z2**2 + 16 * z2 + 3) / (96 * df**2)
-                    + (3 * z2**3 + 19 * z2**2 + 17 * z2 - 15) / (384 * df**3))
-    target = 2.0 * p - 1.0
-    lo, hi = 0.0, 2.0
-    while _t_coverage(hi, df) < target:
-        lo, hi = hi, hi * 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if _t_coverage(mid, df) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-13 * hi:
-            break
-    return 0.5 * (lo + hi)
 
 
 # ----- the model in its degenerate configuration ----------------------------------------------

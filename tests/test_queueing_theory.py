@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.validation import build_mmc, erlang_c, run_mmc, t_quantile
+from sim.statistics import t_quantile
+from sim.validation import build_mmc, erlang_c, run_mmc
 
 # One seed, chosen before looking at any result and never changed: if a set fails, run it longer.
 SEED = 1

@@ -1,0 +1,181 @@
+"""Experiments: every plan run on the same replications, compared with paired statistics.
+
+Replication r of a scenario uses the random streams keyed by (seed, r, source) under every plan
+and in the no-outage baseline, so demand, absences, failures to attend and the outage are the
+same: differences between plans are the plans' doing (common random numbers, docs/experiments.md).
+
+:func:`compare` returns an :class:`Experiment` of tidy tables:
+
+* ``runs``: plan, replication, measure, value (every headline measure of every run);
+* ``backlog``: plan, replication, day, backlog (total backlog at each day's end: fan charts);
+* ``comparison``: per plan and measure, the mean with its 95% t-interval, the paired difference
+  from "do nothing" and from the no-outage baseline with their intervals, the probability the
+  plan is better than doing nothing, and its rank among the plans (1 = best);
+* ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from sim import __version__
+from sim.config import Scenario, digest
+from sim.engines import Progress, RunOutcome, RunSpec, run_all
+from sim.plans import DO_NOTHING, Plan
+from sim.recovery import baseline_of, recovery_days, restoration_minute
+from sim.statistics import mean_ci, paired_difference, probability_better
+
+NO_OUTAGE = "no outage"
+# Headline measures compared (lower is better for each), with time to recover added per run.
+COMPARED = (
+    "backlog_mean", "backlog_max", "missed_risk_checks", "deferred_contacts", "late_recalls",
+    "recall_delay_mean", "late_first_appointments", "late_court_results", "late_enforcement",
+    "appointment_wait_mean", "overtime_hours", "double_handling_hours", "extra_hours",
+    "staff_over_110_hours_4_weeks", "time_to_recover_days",
+)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The tables and manifest of one comparison of plans."""
+
+    manifest: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def specs_for(scenario: Scenario, plans: Sequence[Plan], replications: int, seed: int,
+              weeks: int) -> list[RunSpec]:
+    """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
+    each plan, for each replication."""
+    labelled = [(plan.name, scenario, plan) for plan in plans]
+    if restoration_minute(scenario) is not None:
+        labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
+    return [RunSpec(label, sc, plan, seed, r, weeks)
+            for r in range(replications) for label, sc, plan in labelled]
+
+
+def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
+            *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
+            workers: int | None = None, progress: Progress | None = None) -> Experiment:
+    """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
+    them. "Do nothing" is added if missing: it is the reference for paired differences."""
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    plans = list(plans)
+    if not any(p.name == DO_NOTHING.name for p in plans):
+        plans.insert(0, DO_NOTHING)
+    names = [p.name for p in plans]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two plans share a name ({', '.join(names)}); give each plan its own name")
+    seed = scenario.run.seed if seed is None else seed
+    weeks = scenario.run.weeks if weeks is None else weeks
+    specs = specs_for(scenario, plans, replications, seed, weeks)
+    outcomes = run_all(specs, engine=engine, workers=workers, progress=progress)
+    add_recovery(outcomes, restoration_minute(scenario))
+    tables = tables_from(outcomes, names)
+    manifest = {
+        "scenario": scenario.name, "scenario_hash": scenario.digest(),
+        "plans": names, "plan_hashes": [digest(p) for p in plans],
+        "seed": seed, "replications": replications, "weeks": weeks, "engine": engine,
+        "version": __version__, "runs": len(specs),
+        "events": sum(o.events for o in outcomes),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    return Experiment(manifest, tables)
+
+
+def add_recovery(outcomes: list[RunOutcome], restored: float | None) -> None:
+    """Each run's time to recover against the no-outage run of the same replication."""
+    base = {o.replication: o.backlog for o in outcomes if o.label == NO_OUTAGE}
+    for o in outcomes:
+        days = math.nan
+        if restored is not None and o.replication in base and o.label != NO_OUTAGE:
+            found = recovery_days(o.backlog, base[o.replication], restored)
+            days = math.nan if found is None else found
+        o.measures["time_to_recover_days"] = days
+        o.units["time_to_recover_days"] = "days"
+
+
+def tables_from(outcomes: list[RunOutcome], plan_names: list[str]) -> dict[str, pd.DataFrame]:
+    runs = pd.DataFrame([(o.label, o.replication, m, v, o.units.get(m, ""))
+                         for o in outcomes for m, v in o.measures.items()],
+                        columns=["plan", "replication", "measure", "value", "unit"])
+    backlog = pd.DataFrame([(o.label, o.replication, day, v)
+                            for o in outcomes for day, v in enumerate(o.backlog)],
+                           columns=["plan", "replication", "day", "backlog"])
+    return {"runs": runs, "backlog": backlog,
+            "comparison": comparison_table(runs, plan_names),
+            "recovery": recovery_table(runs, plan_names)}
+
+
+def _values(runs: pd.DataFrame, plan: str, measure: str) -> pd.Series:
+    sel = runs[(runs["plan"] == plan) & (runs["measure"] == measure)]
+    return sel.set_index("replication")["value"].sort_index()
+
+
+def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
+    rows = []
+    labels = plan_names + ([NO_OUTAGE] if (runs["plan"] == NO_OUTAGE).any() else [])
+    for measure in COMPARED:
+        if not (runs["measure"] == measure).any():
+            continue
+        reference = _values(runs, DO_NOTHING.name, measure)
+        baseline = _values(runs, NO_OUTAGE, measure)
+        for label in labels:
+            values = _values(runs, label, measure)
+            ci = mean_ci(values.dropna())
+            row = {"plan": label, "measure": measure, "mean": ci.mean, "ci_low": ci.low,
+                   "ci_high": ci.high, "replications": ci.n}
+            row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
+            row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
+            both = pd.concat([values, reference], axis=1).dropna()
+            row["probability_better"] = (probability_better(both.iloc[:, 0], both.iloc[:, 1])
+                                         if label != DO_NOTHING.name and len(both) else math.nan)
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(table):
+        plans_only = table[table["plan"] != NO_OUTAGE]
+        table["rank"] = plans_only.groupby("measure")["mean"].rank(method="min")
+    return table
+
+
+def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) -> dict:
+    """The paired difference from ``reference`` (NaN for the reference itself)."""
+    both = pd.concat([values, reference], axis=1).dropna()
+    if len(both) == 0 or itself:
+        return {f"{prefix}_mean": math.nan, f"{prefix}_low": math.nan, f"{prefix}_high": math.nan}
+    diff = paired_difference(both.iloc[:, 0], both.iloc[:, 1])
+    return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
+
+
+def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
+    """Time to recover per plan: P50 and P90 over replications by nearest rank, a run that did
+    not recover within the run counting as longer than any that did (NaN: the percentile falls
+    on such runs), and the share of replications that recovered."""
+    rows = []
+    restored = runs[runs["measure"] == "time_to_recover_days"]
+    for label in plan_names:
+        values = restored[restored["plan"] == label]["value"].to_numpy()
+        rows.append({"plan": label,
+                     "recovered_share": float((~np.isnan(values)).mean()) if len(values) else math.nan,
+                     "time_to_recover_p50": nearest_rank(values, 50),
+                     "time_to_recover_p90": nearest_rank(values, 90)})
+    return pd.DataFrame(rows)
+
+
+def nearest_rank(values, q: float) -> float:
+    """The ``q`` percentile by nearest rank, NaN (not recovered) ranking last."""
+    ordered = np.sort(np.where(np.isnan(values), np.inf, values))
+    if len(ordered) == 0:
+        return math.nan
+    value = ordered[max(math.ceil(q / 100 * len(ordered)), 1) - 1]
+    return math.nan if value == np.inf else float(value)
