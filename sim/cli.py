@@ -14,6 +14,8 @@ from pathlib import Path
 import typer
 
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
+from sim.engines import ENGINES
+from sim.experiment import compare as run_comparison
 from sim.model import simulate
 from sim.recovery import baseline_of, recovery_table, restoration_minute
 from sim.plans import DO_NOTHING, Plan
@@ -41,7 +43,7 @@ def refuse_overwrite(out: Path) -> None:
              "Fix: choose another --out folder, or add --force to replace them.")
 
 
-def write_result(result: RunResult, out: Path) -> None:
+def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Experiment
     """Write each table as CSV and the manifest as JSON into ``out``."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -171,6 +173,83 @@ def describe(path: Path, plans: Path | None, width: int) -> list[str]:
             return [f"  {path.name:<{width}}  (invalid: plan {plan}: {first_problem(err)})"]
         lines.append(f"  {'':<{width}}  plans: {', '.join(loaded.plans)}")
     return lines
+
+
+HEADLINE = ("backlog_mean", "missed_risk_checks", "late_recalls", "time_to_recover_days",
+            "overtime_hours", "double_handling_hours")
+
+
+def comparison_text(experiment) -> str:
+    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
+    nothing [95% CI], probability better, rank; then recovery P50/P90."""
+    c = experiment["comparison"]
+    lines = []
+    for measure in HEADLINE:
+        rows = c[c["measure"] == measure]
+        if rows.empty:
+            continue
+        lines.append(f"{measure}:")
+        for row in rows.itertuples():
+            diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
+                    f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
+                    f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
+                    f"  P(better) {row.probability_better:.2f}")
+            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
+            lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
+                         f"{row.ci_high:,.1f}]{diff}{rank}")
+    for row in experiment["recovery"].itertuples():
+        p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
+            else f"{row.time_to_recover_p50:.0f} days"
+        p90 = "not within the run" if row.time_to_recover_p90 != row.time_to_recover_p90 \
+            else f"{row.time_to_recover_p90:.0f} days"
+        lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
+                     f"({row.recovered_share:.0%} of replications recovered)")
+    return "\n".join(lines)
+
+
+@app.command()
+def compare(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
+                              "scenario's plans:)."),
+    reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
+    engine: str = typer.Option("pool", help="serial or pool."),
+    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
+    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
+    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
+    out: Path = typer.Option(None, help="Folder for the comparison tables (CSV)."),
+    force: bool = typer.Option(False, help="Replace results already in --out."),
+) -> None:
+    """Compare plans on the same replications (common random numbers) with paired statistics."""
+    try:
+        loaded = load_scenario(scenario)
+        chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
+                  [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
+    except ScenarioError as err:
+        fail(str(err))
+    if engine not in ENGINES:
+        fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
+    if out is not None and not force:
+        refuse_overwrite(out)
+    show = sys.stderr.isatty()
+    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else _Silent() as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        try:
+            experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
+                                        engine=engine, workers=workers, progress=progress)
+        except ValueError as err:
+            fail(f"compare: {err}")
+    m = experiment.manifest
+    typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
+               f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
+               f"(scenario {m['scenario_hash']}, version {m['version']})")
+    typer.echo(comparison_text(experiment))
+    if out is not None:
+        write_result(experiment, out)
+        typer.echo(f"tables written to {out}/")
 
 
 @app.command("list")

@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pandas as pd
+import pytest
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -131,3 +132,29 @@ def test_a_run_without_outage_has_no_recovery_line(tmp_path):
     result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "reference-office.yaml"),
                                       "--weeks", "1", "--quiet"])
     assert result.exit_code == 0 and "time to recover" not in result.output
+
+
+def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(app, [
+        "compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"), "--plans",
+        "do-nothing,printed-risk-register", "--reps", "2", "--weeks", "4", "--engine", "serial",
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 plans x 2 replications" in result.output
+    assert "missed_risk_checks:" in result.output and "vs do nothing" in result.output
+    comparison = pd.read_csv(out / "comparison.csv")
+    register = comparison[(comparison.plan == "Printed risk register")
+                          & (comparison.measure == "missed_risk_checks")].iloc[0]
+    assert register.vs_do_nothing_high < 0 and register.probability_better == 1.0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--engine", "warp"], "unknown"),
+    (["--plans", "no-such-plan"], "no-such-plan"),
+    (["--reps", "0"], "reps"),
+])
+def test_compare_bad_input_exits_2(args, message):
+    result = CliRunner().invoke(app, ["compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+                                      "--weeks", "1", *args])
+    assert result.exit_code == 2 and message in result.output
