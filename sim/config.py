@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.objectives import Objective
 from sim.outages import Outages
 from sim.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
     PRACTITIONER_ROLES,
@@ -253,6 +254,8 @@ class Scenario(Frozen):
     tasks: Tasks
     systems: Systems = Systems()
     outages: Outages = Outages()
+    objectives: tuple[Objective, ...] = Field(
+        (), description="Continuity objectives (RTO, MTPD, MBCO) per prioritised activity.")
     plans: tuple[str, ...] = Field(
         (), description="Plan files (in scenarios/plans/) this scenario compares.")
 

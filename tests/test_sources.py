@@ -40,8 +40,8 @@ def uncited_lines(path: Path) -> list[str]:
             continue
         if in_systems or stripped.startswith(NOT_PARAMETERS):
             continue
-        if stripped.startswith(("roles:", "priority:")):
-            continue  # model structure (who does a task, picking order), documented in docs/model.md
+        if stripped.startswith(("roles:", "priority:", "- activity:", "tasks:")):
+            continue  # structure (who does a task, picking order, what an activity is): docs/model.md
         if not has_comment and not any(c for _, c in parents):
             bad.append(f"{path.name}:{number}: {stripped}")
     return bad
