@@ -13,45 +13,22 @@ from pathlib import Path
 
 import typer
 
+from sim.cli_common import Silent, fail, load_plan_option, refuse_overwrite, write_result
+from sim.cli_experiments import compare, runs_app
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
-from sim.engines import ENGINES
-from sim.experiment import compare as run_comparison
 from sim.model import simulate
 from sim.recovery import baseline_of, recovery_table, restoration_minute
-from sim.plans import DO_NOTHING, Plan
+from sim.plans import DO_NOTHING
 from sim.results import RunResult
 
-USAGE_ERROR = 2
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Probation business-continuity tabletop simulator.")
 validate_app = typer.Typer(no_args_is_help=True,
                            help="Check the model against theory in degenerate configurations.")
 app.add_typer(validate_app, name="validate")
-
-
-def fail(message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(USAGE_ERROR)
-
-
-def refuse_overwrite(out: Path) -> None:
-    """Stop before running if ``out`` already holds results: nothing a user saved is lost."""
-    existing = sorted(out.glob("*.csv")) + sorted(out.glob("manifest.json"))
-    if existing:
-        fail(f"{out}: already holds results ({existing[0].name}, ...). "
-             "Fix: choose another --out folder, or add --force to replace them.")
-
-
-def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Experiment
-    """Write each table as CSV and the manifest as JSON into ``out``."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, table in result.tables.items():
-            table.to_csv(out / f"{name}.csv", index=False)
-        (out / "manifest.json").write_text(json.dumps(result.manifest, indent=2) + "\n")
-    except OSError as err:
-        fail(f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to.")
+app.add_typer(runs_app, name="runs")
+app.command()(compare)
 
 
 def summary_text(result: RunResult) -> str:
@@ -65,33 +42,6 @@ def summary_text(result: RunResult) -> str:
         value = f"{row.value:,.0f}" if float(row.value).is_integer() else f"{row.value:,.2f}"
         lines.append(f"  {row.measure:<{width}}  {value:>12}  {row.unit}")
     return "\n".join(lines)
-
-
-def plans_folder(scenario: Path) -> Path:
-    """Plans live in ``plans/`` beside the scenario files."""
-    return scenario.parent / "plans"
-
-
-def plan_names(folder: Path) -> str:
-    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-    return ", ".join(names) if names else f"none ({folder}/ holds no plan files)"
-
-
-def load_plan_option(name: str, scenario: Path) -> Plan:
-    """``--plan``: an existing file path, else a plan name in ``plans/`` beside the scenario."""
-    folder = plans_folder(scenario)
-    path = Path(name)
-    if not path.is_file():
-        path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
-        if not name.strip() or Path(name).name != name or not path.is_file():
-            fail(f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
-                 f"Fix: give a plan file's path, or one of the plans available: "
-                 f"{plan_names(folder)}.")
-    try:
-        return load_plan(path)
-    except ScenarioError as err:
-        fail(str(err).replace(" in the scenario", " in the plan", 1)
-             + f"\nPlans available in {folder}/: {plan_names(folder)}.")
 
 
 @app.command()
@@ -115,7 +65,7 @@ def run(
     if out is not None and not force:
         refuse_overwrite(out)
     show = not quiet and sys.stderr.isatty()
-    with typer.progressbar(length=1000, label="simulating", file=sys.stderr) if show else _Silent() as bar:
+    with typer.progressbar(length=1000, label="simulating", file=sys.stderr) if show else Silent() as bar:
         done = [0]
 
         def progress(fraction: float) -> None:
@@ -175,83 +125,6 @@ def describe(path: Path, plans: Path | None, width: int) -> list[str]:
     return lines
 
 
-HEADLINE = ("backlog_mean", "missed_risk_checks", "late_recalls", "time_to_recover_days",
-            "overtime_hours", "double_handling_hours")
-
-
-def comparison_text(experiment) -> str:
-    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
-    nothing [95% CI], probability better, rank; then recovery P50/P90."""
-    c = experiment["comparison"]
-    lines = []
-    for measure in HEADLINE:
-        rows = c[c["measure"] == measure]
-        if rows.empty:
-            continue
-        lines.append(f"{measure}:")
-        for row in rows.itertuples():
-            diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
-                    f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
-                    f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
-                    f"  P(better) {row.probability_better:.2f}")
-            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
-            lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
-                         f"{row.ci_high:,.1f}]{diff}{rank}")
-    for row in experiment["recovery"].itertuples():
-        p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
-            else f"{row.time_to_recover_p50:.0f} days"
-        p90 = "not within the run" if row.time_to_recover_p90 != row.time_to_recover_p90 \
-            else f"{row.time_to_recover_p90:.0f} days"
-        lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
-                     f"({row.recovered_share:.0%} of replications recovered)")
-    return "\n".join(lines)
-
-
-@app.command()
-def compare(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
-                              "scenario's plans:)."),
-    reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
-    engine: str = typer.Option("pool", help="serial or pool."),
-    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
-    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
-    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
-    out: Path = typer.Option(None, help="Folder for the comparison tables (CSV)."),
-    force: bool = typer.Option(False, help="Replace results already in --out."),
-) -> None:
-    """Compare plans on the same replications (common random numbers) with paired statistics."""
-    try:
-        loaded = load_scenario(scenario)
-        chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
-                  [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
-    except ScenarioError as err:
-        fail(str(err))
-    if engine not in ENGINES:
-        fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
-    if out is not None and not force:
-        refuse_overwrite(out)
-    show = sys.stderr.isatty()
-    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else _Silent() as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(1)
-
-        try:
-            experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
-                                        engine=engine, workers=workers, progress=progress)
-        except ValueError as err:
-            fail(f"compare: {err}")
-    m = experiment.manifest
-    typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
-               f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
-               f"(scenario {m['scenario_hash']}, version {m['version']})")
-    typer.echo(comparison_text(experiment))
-    if out is not None:
-        write_result(experiment, out)
-        typer.echo(f"tables written to {out}/")
-
-
 @app.command("list")
 def list_files(
     folder: Path = typer.Option(Path("scenarios"), "--dir", help="Folder of scenario files "
@@ -272,17 +145,6 @@ def list_files(
     for path in plan_files:
         lines += describe(path, None, width)
     typer.echo("\n".join(lines))
-
-
-class _Silent:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def update(self, _n: int) -> None:
-        return None
 
 
 @validate_app.command("mmc")

@@ -139,9 +139,17 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
     result = CliRunner().invoke(app, [
         "compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"), "--plans",
         "do-nothing,printed-risk-register", "--reps", "2", "--weeks", "4", "--engine", "serial",
-        "--out", str(out)])
+        "--out", str(out), "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     assert "2 plans x 2 replications" in result.output
+    run_id = result.output.split("saved as run ")[1].split()[0]
+    listed = CliRunner().invoke(app, ["runs", "list", "--store", str(tmp_path / "store")])
+    assert listed.exit_code == 0 and run_id in listed.output
+    shown = CliRunner().invoke(app, ["runs", "show", run_id[:12], "--store", str(tmp_path / "store")])
+    assert shown.exit_code == 0 and "missed_risk_checks:" in shown.output
+    assert "re-run with: python -m sim compare" in shown.output
+    missing = CliRunner().invoke(app, ["runs", "show", "nope", "--store", str(tmp_path / "store")])
+    assert missing.exit_code == 2 and "runs list" in missing.output
     assert "missed_risk_checks:" in result.output and "vs do nothing" in result.output
     comparison = pd.read_csv(out / "comparison.csv")
     register = comparison[(comparison.plan == "Printed risk register")
@@ -154,7 +162,7 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
     (["--plans", "no-such-plan"], "no-such-plan"),
     (["--reps", "0"], "reps"),
 ])
-def test_compare_bad_input_exits_2(args, message):
+def test_compare_bad_input_exits_2(args, message, tmp_path):
     result = CliRunner().invoke(app, ["compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
-                                      "--weeks", "1", *args])
+                                      "--weeks", "1", "--store", str(tmp_path), *args])
     assert result.exit_code == 2 and message in result.output

@@ -1,0 +1,83 @@
+"""What the command-line commands share: failing cleanly, refusing to overwrite, writing tables,
+finding plans, and a progress bar that can be switched off.
+
+Part of the command-line view (with :mod:`sim.cli` and :mod:`sim.cli_experiments`): the only
+modules of the package that print or write files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from sim.loader import ScenarioError, load_plan
+from sim.plans import Plan
+from sim.results import RunResult
+
+USAGE_ERROR = 2
+
+
+def fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def refuse_overwrite(out: Path) -> None:
+    """Stop before running if ``out`` already holds results: nothing a user saved is lost."""
+    existing = sorted(out.glob("*.csv")) + sorted(out.glob("manifest.json"))
+    if existing:
+        fail(f"{out}: already holds results ({existing[0].name}, ...). "
+             "Fix: choose another --out folder, or add --force to replace them.")
+
+
+def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Experiment
+    """Write each table as CSV and the manifest as JSON into ``out``."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in result.tables.items():
+            table.to_csv(out / f"{name}.csv", index=False)
+        (out / "manifest.json").write_text(json.dumps(result.manifest, indent=2) + "\n")
+    except OSError as err:
+        fail(f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to.")
+
+
+def plans_folder(scenario: Path) -> Path:
+    """Plans live in ``plans/`` beside the scenario files."""
+    return scenario.parent / "plans"
+
+
+def plan_names(folder: Path) -> str:
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return ", ".join(names) if names else f"none ({folder}/ holds no plan files)"
+
+
+def load_plan_option(name: str, scenario: Path) -> Plan:
+    """``--plan``: an existing file path, else a plan name in ``plans/`` beside the scenario."""
+    folder = plans_folder(scenario)
+    path = Path(name)
+    if not path.is_file():
+        path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+        if not name.strip() or Path(name).name != name or not path.is_file():
+            fail(f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
+                 f"Fix: give a plan file's path, or one of the plans available: "
+                 f"{plan_names(folder)}.")
+    try:
+        return load_plan(path)
+    except ScenarioError as err:
+        fail(str(err).replace(" in the scenario", " in the plan", 1)
+             + f"\nPlans available in {folder}/: {plan_names(folder)}.")
+
+
+class Silent:
+    """A stand-in for a progress bar when none is shown."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, _n: int) -> None:
+        return None

@@ -1,0 +1,136 @@
+"""Command-line experiments: compare plans on shared replications, and the saved runs.
+
+``python -m sim compare`` runs every plan on the same replications, prints the paired comparison
+and saves the experiment in the results store; ``python -m sim runs list|show`` lists and reopens
+saved experiments without re-running them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from sim.cli_common import Silent, fail, load_plan_option, plans_folder, refuse_overwrite, write_result
+from sim.engines import ENGINES
+from sim.experiment import Experiment
+from sim.experiment import compare as run_comparison
+from sim.loader import ScenarioError, load_scenario, plans_of
+from sim.store import ResultsStore, StoreError
+
+DEFAULT_STORE = Path("results")
+runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them, show one.")
+
+HEADLINE = ("backlog_mean", "missed_risk_checks", "late_recalls", "time_to_recover_days",
+            "overtime_hours", "double_handling_hours")
+
+
+def comparison_text(experiment) -> str:
+    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
+    nothing [95% CI], probability better, rank; then recovery P50/P90."""
+    c = experiment["comparison"]
+    lines = []
+    for measure in HEADLINE:
+        rows = c[c["measure"] == measure]
+        if rows.empty:
+            continue
+        lines.append(f"{measure}:")
+        for row in rows.itertuples():
+            diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
+                    f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
+                    f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
+                    f"  P(better) {row.probability_better:.2f}")
+            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
+            lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
+                         f"{row.ci_high:,.1f}]{diff}{rank}")
+    for row in experiment["recovery"].itertuples():
+        p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
+            else f"{row.time_to_recover_p50:.0f} days"
+        p90 = "not within the run" if row.time_to_recover_p90 != row.time_to_recover_p90 \
+            else f"{row.time_to_recover_p90:.0f} days"
+        lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
+                     f"({row.recovered_share:.0%} of replications recovered)")
+    return "\n".join(lines)
+
+
+def compare(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
+                              "scenario's plans:)."),
+    reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
+    engine: str = typer.Option("pool", help="serial or pool."),
+    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
+    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
+    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
+    out: Path = typer.Option(None, help="Folder for the comparison tables (CSV)."),
+    force: bool = typer.Option(False, help="Replace results already in --out."),
+    store: Path = typer.Option(DEFAULT_STORE, help="Results store the experiment is saved in."),
+) -> None:
+    """Compare plans on the same replications (common random numbers) with paired statistics."""
+    try:
+        loaded = load_scenario(scenario)
+        chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
+                  [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
+    except ScenarioError as err:
+        fail(str(err))
+    if engine not in ENGINES:
+        fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
+    if out is not None and not force:
+        refuse_overwrite(out)
+    show = sys.stderr.isatty()
+    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        try:
+            experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
+                                        engine=engine, workers=workers, progress=progress)
+        except ValueError as err:
+            fail(f"compare: {err}")
+    m = experiment.manifest
+    typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
+               f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
+               f"(scenario {m['scenario_hash']}, version {m['version']})")
+    typer.echo(comparison_text(experiment))
+    command = " ".join(["python -m sim", *sys.argv[1:]]) if sys.argv else ""
+    try:
+        run_id = ResultsStore(store).save(experiment.tables, {**m, "command": command})
+    except StoreError as err:
+        fail(str(err))
+    typer.echo(f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id})")
+    if out is not None:
+        write_result(experiment, out)
+        typer.echo(f"tables written to {out}/")
+
+
+@runs_app.command("list")
+def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+    """Saved experiments, newest first."""
+    results = ResultsStore(store)
+    table = results.list()
+    if table.empty:
+        typer.echo(f"no saved experiments in {store}/ (python -m sim compare saves one)")
+    for row in table.itertuples():
+        plans = ", ".join(row.plans) if isinstance(row.plans, (list, tuple)) else row.plans
+        typer.echo(f"{row.run_id}  {row.created_at}  {row.scenario}: {plans}; "
+                   f"{row.replications} replications, {row.weeks} weeks, seed {row.seed}")
+    for problem in results.problems():
+        typer.echo(f"skipped: {problem}", err=True)
+
+
+@runs_app.command("show")
+def runs_show(run_id: str = typer.Argument(..., help="A run id, or a unique start of one."),
+              store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+    """Reopen a saved experiment and print its comparison (nothing is re-run)."""
+    try:
+        tables, manifest = ResultsStore(store).load(run_id)
+    except StoreError as err:
+        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
+    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']}, {manifest['replications']} "
+               f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
+               f"{manifest['engine']} (version {manifest['version']})")
+    if manifest.get("command"):
+        typer.echo(f"re-run with: {manifest['command']}")
+    typer.echo(comparison_text(Experiment(manifest, tables)))
