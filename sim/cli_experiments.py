@@ -94,7 +94,8 @@ def compare(
                f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
                f"(scenario {m['scenario_hash']}, version {m['version']})")
     typer.echo(comparison_text(experiment))
-    command = " ".join(["python -m sim", *sys.argv[1:]]) if sys.argv else ""
+    command = (f"python -m sim compare {scenario}" + (f" --plans {plans}" if plans else "")
+               + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")  # any engine: same numbers
     try:
         run_id = ResultsStore(store).save(experiment.tables, {**m, "command": command})
     except StoreError as err:
