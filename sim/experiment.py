@@ -52,22 +52,47 @@ class Experiment:
         return self.tables[name]
 
 
-def specs_for(scenario: Scenario, plans: Sequence[Plan], replications: int, seed: int,
+@dataclass(frozen=True)
+class Precision:
+    """Automatic replication count: add ``step`` replications at a time until, for every plan,
+    each of ``measures`` has a 95% interval no wider (half-width) than ``relative`` times its
+    mean (or ``absolute``, whichever is larger), stopping at ``cap`` replications."""
+
+    measures: tuple[str, ...] = ("backlog_mean",)
+    relative: float = 0.10
+    absolute: float = 0.0
+    step: int = 5
+    cap: int = 100
+
+
+def specs_for(scenario: Scenario, plans: Sequence[Plan], replications: range, seed: int,
               weeks: int) -> list[RunSpec]:
     """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
-    each plan, for each replication."""
+    each plan, for each replication number."""
     labelled = [(plan.name, scenario, plan) for plan in plans]
     if restoration_minute(scenario) is not None:
         labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
     return [RunSpec(label, sc, plan, seed, r, weeks)
-            for r in range(replications) for label, sc, plan in labelled]
+            for r in replications for label, sc, plan in labelled]
+
+
+def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
+    for label in {o.label for o in outcomes if o.label != NO_OUTAGE}:
+        for measure in precision.measures:
+            values = [o.measures.get(measure, math.nan) for o in outcomes if o.label == label]
+            ci = mean_ci([v for v in values if v == v])
+            if ci.n < 2 or ci.half_width > max(precision.relative * abs(ci.mean), precision.absolute):
+                return False
+    return True
 
 
 def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
             *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
-            workers: int | None = None, progress: Progress | None = None) -> Experiment:
+            workers: int | None = None, progress: Progress | None = None,
+            precision: Precision | None = None) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
-    them. "Do nothing" is added if missing: it is the reference for paired differences."""
+    them. "Do nothing" is added if missing: it is the reference for paired differences. With
+    ``precision``, more replications are added until its target is met or its cap reached."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -78,15 +103,23 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         raise ValueError(f"two plans share a name ({', '.join(names)}); give each plan its own name")
     seed = scenario.run.seed if seed is None else seed
     weeks = scenario.run.weeks if weeks is None else weeks
-    specs = specs_for(scenario, plans, replications, seed, weeks)
-    outcomes = run_all(specs, engine=engine, workers=workers, progress=progress)
+    done = 0
+    outcomes: list[RunOutcome] = []
+    while True:
+        batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
+        outcomes += run_all(batch, engine=engine, workers=workers, progress=progress)
+        done = replications
+        if precision is None or precise_enough(outcomes, precision) or done >= precision.cap:
+            break
+        replications = min(done + precision.step, precision.cap)
     add_recovery(outcomes, restoration_minute(scenario))
     tables = tables_from(outcomes, names)
     manifest = {
         "scenario": scenario.name, "scenario_hash": scenario.digest(),
         "plans": names, "plan_hashes": [digest(p) for p in plans],
         "seed": seed, "replications": replications, "weeks": weeks, "engine": engine,
-        "version": __version__, "runs": len(specs),
+        "version": __version__, "runs": len(outcomes),
+        "precision_target_met": None if precision is None else precise_enough(outcomes, precision),
         "events": sum(o.events for o in outcomes),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

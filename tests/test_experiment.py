@@ -102,3 +102,19 @@ def test_statistics_known_values():
     assert probability_better([1, 2, 3], [2, 2, 2]) == pytest.approx(0.5)  # one better, one tie
     with pytest.raises(ValueError):
         compare(reference_scenario(), replications=0)
+
+
+def test_automatic_replication_count_stops_at_the_target_or_the_cap(scenario):
+    from sim.experiment import Precision
+
+    loose = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial",
+                    precision=Precision(measures=("backlog_mean",), relative=0.5, step=2, cap=9))
+    assert loose.manifest["precision_target_met"] is True
+    assert 3 <= loose.manifest["replications"] <= 9
+    strict = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial",
+                     precision=Precision(measures=("backlog_mean",), relative=0.0001, step=2, cap=7))
+    assert strict.manifest["replications"] == 7 and strict.manifest["precision_target_met"] is False
+    # the first replications are the same runs as without the automatic count
+    plain = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial")
+    first = strict["runs"][strict["runs"]["replication"] < 3].reset_index(drop=True)
+    assert first.equals(plain["runs"])
