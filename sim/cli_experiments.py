@@ -59,7 +59,9 @@ def compare(
     plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
                               "scenario's plans:)."),
     reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
-    engine: str = typer.Option("pool", help="serial or pool."),
+    engine: str = typer.Option("pool", help="serial, pool or dask."),
+    address: str = typer.Option(None, help="Dask scheduler address of an existing cluster "
+                                "(default: a local cluster for the run)."),
     workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
     seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
     weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
@@ -86,8 +88,9 @@ def compare(
 
         try:
             experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
-                                        engine=engine, workers=workers, progress=progress)
-        except ValueError as err:
+                                        engine=engine, workers=workers, address=address,
+                                        progress=progress)
+        except (ValueError, OSError) as err:
             fail(f"compare: {err}")
     m = experiment.manifest
     typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "

@@ -88,8 +88,8 @@ def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
 
 def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
             *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
-            workers: int | None = None, progress: Progress | None = None,
-            precision: Precision | None = None) -> Experiment:
+            workers: int | None = None, address: str | None = None,
+            progress: Progress | None = None, precision: Precision | None = None) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
     ``precision``, more replications are added until its target is met or its cap reached."""
@@ -107,7 +107,8 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     outcomes: list[RunOutcome] = []
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
-        outcomes += run_all(batch, engine=engine, workers=workers, progress=progress)
+        outcomes += run_all(batch, engine=engine, workers=workers, progress=progress,
+                            address=address)
         done = replications
         if precision is None or precise_enough(outcomes, precision) or done >= precision.cap:
             break

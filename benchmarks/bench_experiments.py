@@ -1,0 +1,142 @@
+"""Speed of the engines on experiment-sized batches: pool against serial, Dask against the pool,
+and the wall time of a full comparison on the reference office.
+
+Prints, as JSON:
+* ``pool_speedup``: one batch (S2 NDelius upgrade, do nothing and paper fallback, 8 replications,
+  8 weeks, with the no-outage baseline: 24 runs) serial and on a pool of ``--workers`` processes
+  (target >= 1.9x on 2 cores). ``cold``: the first pool of a fresh process (its forkserver
+  starts and imports the model); ``warm``: a second pool in the same process.
+* ``dask_overhead``: a one-at-a-time sweep of 100 runs (S2, 4 weeks, 2 parameters x low/high +
+  base, 20 replications) on the pool and on a local Dask cluster of as many workers; overhead =
+  (dask wall - pool wall) / pool wall (target <= 10%). Each engine's first call in a fresh
+  process (``cold``) and its second (``warm``); the two must give the same table.
+* ``reference_office``: S2 with 4 of its plans, 30 replications, 8 weeks (150 runs with the
+  baseline) compared on the pool: wall time.
+
+Every figure is timed in a fresh Python process, one at a time, with the 1-minute load average
+before it: other work on the machine slows parallel engines first.
+
+Usage: python benchmarks/bench_experiments.py [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+S02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
+SWEEP = {"office.staffing.probation_officer.count": (34, 54),
+         "outages.down.0.duration_days": (2, 6)}
+
+
+def fingerprint(obj) -> str:
+    """A short hash of ``repr(obj)``: equal only if every number is equal to the last bit."""
+    return hashlib.sha256(repr(obj).encode()).hexdigest()[:16]
+
+
+def plans(names):
+    from sim.loader import load_plan
+    return [load_plan(ROOT / "scenarios" / "plans" / f"{n}.yaml") for n in names]
+
+
+def batch(engine: str, workers: int) -> dict:
+    """The pool-speed-up batch on ``engine``, twice (cold, then warm)."""
+    from sim.engines import run_all
+    from sim.experiment import specs_for
+    from sim.loader import load_scenario
+    specs = specs_for(load_scenario(S02), plans(["do-nothing", "paper-fallback"]), range(8), 1, 8)
+    out = {"runs": len(specs)}
+    for when in ("cold", "warm"):
+        start = time.perf_counter()
+        outcomes = run_all(specs, engine=engine, workers=workers)
+        out[when] = time.perf_counter() - start
+        out["fingerprint"] = fingerprint(outcomes)
+    return out
+
+
+def sweep(engine: str, workers: int) -> dict:
+    """The 100-run one-at-a-time sweep on ``engine``, twice (cold, then warm)."""
+    from sim.loader import load_scenario
+    from sim.plans import DO_NOTHING
+    from sim.sweeps import one_at_a_time
+    scenario = load_scenario(S02)
+    out = {"runs": 20 * (1 + 2 * len(SWEEP))}
+    for when in ("cold", "warm"):
+        start = time.perf_counter()
+        table = one_at_a_time(scenario, DO_NOTHING, SWEEP, "backlog_mean", 20, weeks=4,
+                              engine=engine, workers=workers)
+        out[when] = time.perf_counter() - start
+        out["fingerprint"] = fingerprint(table.to_dict("records"))
+    return out
+
+
+def reference(engine: str, workers: int) -> dict:
+    """The reference comparison: S2, 4 plans x 30 replications x 8 weeks, once."""
+    from sim.experiment import compare
+    from sim.loader import load_scenario
+    chosen = plans(["do-nothing", "paper-fallback", "overtime", "triage"])
+    start = time.perf_counter()
+    experiment = compare(load_scenario(S02), chosen, 30, weeks=8, engine=engine, workers=workers)
+    return {"runs": experiment.manifest["runs"], "cold": time.perf_counter() - start,
+            "events": experiment.manifest["events"]}
+
+
+MEASUREMENTS = {"batch": batch, "sweep": sweep, "reference": reference}
+
+
+def in_child(name: str, engine: str, workers: int) -> dict:
+    """Run one measurement in a fresh interpreter; its figures, with the load average before."""
+    load = os.getloadavg()[0]
+    cmd = [sys.executable, __file__, "--child", name, "--engine", engine, "--workers", str(workers)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["load_before"] = round(load, 2)
+    return figures
+
+
+def rounded(figures: dict) -> dict:
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child", choices=sorted(MEASUREMENTS), help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="pool", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(MEASUREMENTS[args.child](args.engine, args.workers)))
+        return
+
+    w = args.workers
+    serial, pool = in_child("batch", "serial", w), in_child("batch", "pool", w)
+    sweep_pool, sweep_dask = in_child("sweep", "pool", w), in_child("sweep", "dask", w)
+    ref = in_child("reference", "pool", w)
+    figures = {
+        "cpus": os.cpu_count(), "workers": w,
+        "pool_speedup": {
+            "runs": serial["runs"], "serial_s": rounded(serial), "pool_s": rounded(pool),
+            "speedup_cold": round(serial["cold"] / pool["cold"], 3),
+            "speedup_warm": round(serial["warm"] / pool["warm"], 3),
+            "identical": serial["fingerprint"] == pool["fingerprint"]},
+        "dask_overhead": {
+            "runs": sweep_pool["runs"], "pool_s": rounded(sweep_pool), "dask_s": rounded(sweep_dask),
+            "overhead_cold": round((sweep_dask["cold"] - sweep_pool["cold"]) / sweep_pool["cold"], 3),
+            "overhead_warm": round((sweep_dask["warm"] - sweep_pool["warm"]) / sweep_pool["warm"], 3),
+            "identical": sweep_pool["fingerprint"] == sweep_dask["fingerprint"]},
+        "reference_office": {**rounded(ref), "plans": 4, "replications": 30, "weeks": 8,
+                             "engine": "pool"},
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
