@@ -51,6 +51,13 @@ def comparison_text(experiment) -> str:
             else f"{row.time_to_recover_p90:.0f} days"
         lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
                      f"({row.recovered_share:.0%} of replications recovered)")
+    objectives = experiment.tables.get("objectives")
+    if objectives is not None and len(objectives):
+        lines.append("objectives (probability of breach over replications):")
+        for row in objectives.itertuples():
+            lines.append(f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} d "
+                         f"{row.p_rto_breached:.0%}, MTPD {row.mtpd_days:g} d "
+                         f"{row.p_mtpd_breached:.0%}, MBCO {row.mbco:.0%} {row.p_mbco_breached:.0%}")
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 
 from sim.config import Scenario
@@ -61,6 +61,7 @@ class RunOutcome:
     units: dict[str, str]
     backlog: tuple[float, ...]  # total backlog at the end of each day
     events: int
+    completed: dict[str, tuple[float, ...]] = field(default_factory=dict)  # objective -> per day
 
 
 def risk_check_measures(risk_checks) -> dict[str, float]:
@@ -83,8 +84,15 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     extra = risk_check_measures(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
+    done = result["completed_daily"]
+    completed = {
+        o.activity: tuple(float(v) for v in done[done["task"].isin(o.tasks)]
+                          .groupby("day")["completed"].sum().to_numpy())
+        for o in spec.scenario.objectives
+    }
     return RunOutcome(spec.label, spec.replication, measures, units,
-                      tuple(float(v) for v in backlog.to_numpy()), result.manifest["events"])
+                      tuple(float(v) for v in backlog.to_numpy()), result.manifest["events"],
+                      completed)
 
 
 def default_workers() -> int:

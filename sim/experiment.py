@@ -28,7 +28,10 @@ from sim import __version__
 from sim.config import Scenario, digest
 from sim.engines import Progress, RunOutcome, RunSpec, run_all
 from sim.plans import DO_NOTHING, Plan
-from sim.recovery import baseline_of, recovery_days, restoration_minute
+from sim.calendar import DAY
+from sim.model import office_calendar
+from sim.objectives import assess
+from sim.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
 from sim.statistics import mean_ci, paired_difference, probability_better
 
 NO_OUTAGE = "no outage"
@@ -115,6 +118,7 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         replications = min(done + precision.step, precision.cap)
     add_recovery(outcomes, restoration_minute(scenario))
     tables = tables_from(outcomes, names)
+    tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     manifest = {
         "scenario": scenario.name, "scenario_hash": scenario.digest(),
         "plans": names, "plan_hashes": [digest(p) for p in plans],
@@ -189,6 +193,36 @@ def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) 
         return {f"{prefix}_mean": math.nan, f"{prefix}_low": math.nan, f"{prefix}_high": math.nan}
     diff = paired_difference(both.iloc[:, 0], both.iloc[:, 1])
     return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
+
+
+def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str],
+                     weeks: int) -> pd.DataFrame:
+    """Per plan and prioritised activity: the probability (share of replications) that the
+    RTO, MTPD and MBCO are breached, and the median days to resume (sim.objectives)."""
+    start, restored = disruption_start(scenario), restoration_minute(scenario)
+    if not scenario.objectives or start is None:
+        return pd.DataFrame(columns=["plan", "activity", "rto_days", "mtpd_days", "mbco",
+                                     "p_rto_breached", "p_mtpd_breached", "p_mbco_breached",
+                                     "days_to_resume_p50", "replications"])
+    working = np.array([d % 7 in office_calendar(scenario, weeks * 7).working_weekdays
+                        for d in range(weeks * 7)])
+    base = {o.replication: o.completed for o in outcomes if o.label == NO_OUTAGE}
+    rows = []
+    for label in plan_names:
+        runs = [o for o in outcomes if o.label == label and o.replication in base]
+        for objective in scenario.objectives:
+            assessed = [assess(objective, o.completed[objective.activity],
+                               base[o.replication][objective.activity], working,
+                               int(start // DAY), int(restored // DAY)) for o in runs]
+            rows.append({
+                "plan": label, "activity": objective.activity, "rto_days": objective.rto_days,
+                "mtpd_days": objective.mtpd_days, "mbco": objective.mbco,
+                **{f"p_{k}_breached": float(np.mean([a[f"{k}_breached"] for a in assessed]))
+                   for k in ("rto", "mtpd", "mbco")},
+                "days_to_resume_p50": nearest_rank(
+                    np.array([a["days_to_resume"] for a in assessed]), 50),
+                "replications": len(assessed)})
+    return pd.DataFrame(rows)
 
 
 def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:

@@ -63,6 +63,17 @@ def restoration_minute(scenario: Scenario) -> float | None:
     return max(ends) if ends else None
 
 
+def disruption_start(scenario: Scenario) -> float | None:
+    """The minute the first disruption starts (None: no outage)."""
+    outages = scenario.outages
+    starts = [w.start_minute for kind in (outages.down, outages.login_cap, outages.slow,
+                                          outages.email_loss, outages.office_cap)
+              for w in kind if not w.empty]
+    starts += [loss.at.minute for loss in outages.record_loss if loss.share > 0]
+    starts += [surge.at.minute for surge in outages.surges if surge.share_of_cases > 0]
+    return min(starts) if starts else None
+
+
 def total_backlog(result) -> pd.Series:
     """Backlog summed over tasks, by day."""
     return result["backlog_daily"].groupby("day")["backlog"].sum()

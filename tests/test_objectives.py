@@ -55,3 +55,42 @@ def test_a_one_day_dip_after_restoration_is_not_an_mbco_breach():
 def test_rto_must_fall_within_mtpd():
     with pytest.raises(ValidationError, match="within the MTPD"):
         Objective(activity="x", tasks=("recall_request",), rto_days=8, mtpd_days=7, mbco=0.5)
+
+
+def test_breach_probabilities_over_replications_known_answer():
+    """Two replications: in one the activity stops for a week (RTO and MBCO breached), in the
+    other it keeps half its service (nothing breached): each probability is 1/2, MTPD 0."""
+    from office_runs import reference_scenario
+    from sim.engines import RunOutcome
+    from sim.experiment import NO_OUTAGE, objectives_table
+
+    scenario = reference_scenario().with_changes(**{
+        "objectives": [RECALLS.model_dump()],
+        "outages": {"down": [{"system": "email", "start": {"day": 7, "hour": 0}, "duration_days": 7}]},
+    })
+
+    def outcome(label, replication, completed):
+        return RunOutcome(label, replication, {}, {}, (), 0, {"Recall requests": tuple(completed)})
+
+    outcomes = [
+        outcome(NO_OUTAGE, 0, NORMAL), outcome(NO_OUTAGE, 1, NORMAL),
+        outcome("Do nothing", 0, series({d: 0.0 for d in range(7, 12)})),
+        outcome("Do nothing", 1, series({d: 5.0 for d in range(7, 12)})),
+    ]
+    table = objectives_table(outcomes, scenario, ["Do nothing"], weeks=4).iloc[0]
+    assert table["p_rto_breached"] == 0.5 and table["p_mbco_breached"] == 0.5
+    assert table["p_mtpd_breached"] == 0.0 and table["replications"] == 2
+
+
+def test_objectives_in_an_experiment():
+    from sim.experiment import compare
+    from sim.loader import load_scenario
+    from scenario_edits import REFERENCE
+
+    scenario = load_scenario(REFERENCE.parent / "s02-ndelius-upgrade.yaml")
+    experiment = compare(scenario, replications=2, weeks=6, engine="serial")
+    table = experiment["objectives"].set_index("activity")
+    assert set(table.index) == {o.activity for o in scenario.objectives}
+    # four days without the case system: recall requests wait, so the 1-day RTO is breached
+    assert table.loc["Recall requests", "p_rto_breached"] == 1.0
+    assert table[["p_rto_breached", "p_mtpd_breached", "p_mbco_breached"]].stack().between(0, 1).all()
