@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from sim.cli_common import Silent, fail, load_plan_option, refuse_overwrite, write_result
-from sim.cli_experiments import compare, runs_app
+from sim.cli_experiments import compare, runs_app, sweep
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.model import simulate
 from sim.recovery import baseline_of, recovery_table, restoration_minute
@@ -29,6 +29,7 @@ validate_app = typer.Typer(no_args_is_help=True,
 app.add_typer(validate_app, name="validate")
 app.add_typer(runs_app, name="runs")
 app.command()(compare)
+app.command()(sweep)
 
 
 def summary_text(result: RunResult) -> str:

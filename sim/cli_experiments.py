@@ -145,3 +145,75 @@ def runs_show(run_id: str = typer.Argument(..., help="A run id, or a unique star
     if manifest.get("command"):
         typer.echo(f"re-run with: {manifest['command']}")
     typer.echo(comparison_text(Experiment(manifest, tables)))
+
+
+def _number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _parse_ranges(items: list[str]) -> dict[str, tuple]:
+    ranges = {}
+    for item in items:
+        path, _, span = item.partition("=")
+        low, _, high = span.partition(":")
+        try:
+            ranges[path.strip()] = (_number(low), _number(high))
+        except ValueError:
+            fail(f"--vary {item!r}: give PATH=LOW:HIGH, e.g. "
+                 "office.staffing.probation_officer.count=30:50")
+    return ranges
+
+
+def _parse_axes(items: list[str]) -> dict[str, list]:
+    axes = {}
+    for item in items:
+        path, _, values = item.partition("=")
+        try:
+            axes[path.strip()] = [_number(v) for v in values.split(",")]
+        except ValueError:
+            fail(f"--grid {item!r}: give PATH=V1,V2,..., e.g. "
+                 "outages.down.0.duration_days=1,2,4")
+    return axes
+
+
+def sweep(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    vary: list[str] = typer.Option(None, help="One at a time: PATH=LOW:HIGH (repeatable)."),
+    grid_axis: list[str] = typer.Option(None, "--grid", help="Grid axis PATH=V1,V2,... (twice)."),
+    measure: str = typer.Option("backlog_mean", help="The measure to report."),
+    plan: str = typer.Option(None, help="Plan name or file (default: do nothing)."),
+    reps: int = typer.Option(5, min=1, max=10_000, help="Replications per setting."),
+    engine: str = typer.Option("pool", help="serial, pool or dask."),
+    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
+    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
+    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
+    out: Path = typer.Option(None, help="CSV file for the sweep table."),
+) -> None:
+    """Sensitivity: one parameter at a time (tornado data) or a two-parameter grid."""
+    from sim.plans import DO_NOTHING
+    from sim.sweeps import grid, one_at_a_time
+
+    if bool(vary) == bool(grid_axis):
+        fail("sweep: give either --vary PATH=LOW:HIGH (one at a time) or two --grid PATH=V1,V2,...")
+    if grid_axis and len(grid_axis) != 2:
+        fail("sweep: a grid needs exactly two --grid axes")
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as err:
+        fail(str(err))
+    chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
+    options = dict(seed=seed, weeks=weeks, engine=engine, workers=workers)
+    try:
+        if vary:
+            table = one_at_a_time(loaded, chosen, _parse_ranges(vary), measure, reps, **options)
+        else:
+            table = grid(loaded, chosen, _parse_axes(grid_axis), measure, reps, **options)
+    except (ValueError, OSError) as err:
+        fail(f"sweep: {err}")
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if out is not None:
+        if out.exists():
+            fail(f"{out}: already exists. Fix: choose another file name.")
+        table.to_csv(out, index=False)
+        typer.echo(f"table written to {out}")

@@ -166,3 +166,33 @@ def test_compare_bad_input_exits_2(args, message, tmp_path):
     result = CliRunner().invoke(app, ["compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
                                       "--weeks", "1", "--store", str(tmp_path), *args])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_sweep_one_at_a_time_and_grid(tmp_path):
+    scenario = str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml")
+    tornado = CliRunner().invoke(app, [
+        "sweep", scenario, "--vary", "outages.down.0.duration_days=2:6", "--reps", "2",
+        "--weeks", "5", "--engine", "serial", "--out", str(tmp_path / "t.csv")])
+    assert tornado.exit_code == 0, tornado.output
+    row = pd.read_csv(tmp_path / "t.csv").iloc[0]
+    assert row.mean_at_high > row.mean_at_low  # a longer outage leaves more backlog
+    cells = CliRunner().invoke(app, [
+        "sweep", scenario, "--grid", "outages.down.0.duration_days=1,3",
+        "--grid", "office.staffing.probation_officer.count=40,48", "--measure",
+        "missed_risk_checks", "--reps", "1", "--weeks", "4", "--engine", "serial",
+        "--out", str(tmp_path / "g.csv")])
+    assert cells.exit_code == 0, cells.output
+    assert len(pd.read_csv(tmp_path / "g.csv")) == 4
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "either --vary"),
+    (["--vary", "nonsense"], "PATH=LOW:HIGH"),
+    (["--grid", "outages.down.0.duration_days=1,2"], "two --grid"),
+    (["--vary", "office.nowhere=1:2", "--engine", "serial", "--weeks", "1", "--reps", "1"],
+     "office.nowhere"),
+])
+def test_sweep_bad_input_exits_2(args, message):
+    result = CliRunner().invoke(app, ["sweep", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+                                      *args])
+    assert result.exit_code == 2 and message in result.output, result.output
