@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
@@ -31,6 +31,7 @@ from sim.plans import DO_NOTHING, Plan
 from sim.calendar import DAY
 from sim.model import office_calendar
 from sim.objectives import assess
+from sim.results import Tables
 from sim.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
 from sim.statistics import mean_ci, paired_difference, probability_better
 
@@ -45,14 +46,8 @@ COMPARED = (
 
 
 @dataclass(frozen=True)
-class Experiment:
+class Experiment(Tables):
     """The tables and manifest of one comparison of plans."""
-
-    manifest: dict
-    tables: dict[str, pd.DataFrame] = field(repr=False)
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred")
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """The tables and manifest of one run. Tables are pandas DataFrames keyed by name."""
+class Tables:
+    """Named tidy tables (pandas DataFrames) with the manifest that says how they were made."""
 
     manifest: dict
     tables: dict[str, pd.DataFrame] = field(repr=False)
@@ -44,7 +44,13 @@ class RunResult:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
+
+@dataclass(frozen=True)
+class RunResult(Tables):
+    """The tables and manifest of one run."""
+
     def measure(self, name: str) -> float:
+        """A headline measure's value from the ``summary`` table."""
         summary = self.tables["summary"]
         return float(summary.loc[summary["measure"] == name, "value"].iloc[0])
 
