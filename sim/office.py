@@ -115,22 +115,21 @@ class OfficeModel(Dispatcher):
         if item is not None:
             return item
         now = self.env.now
+
+        def overdue(it: WorkItem) -> bool:
+            return it.due < now and it.arrived is None
+
         best = None
         for colleague in self.by_role[staff.role]:
-            if colleague.helper:
-                continue
-            for i, entry in enumerate(colleague.own_queue._heap):
-                it = entry[3]
-                if (it.due < now and it.arrived is None and it.cancelled is None
-                        and (best is None or entry < best[0])):
-                    best = (entry, colleague.own_queue, i)
+            found = None if colleague.helper else colleague.own_queue.first_where(overdue)
+            if found is not None and (best is None or found[0] < best[0][0]):
+                best = (found, colleague.own_queue)
         if best is None:
             self.at(now + HELPER_LOOKS_EVERY, lambda: self.wake_up(staff))
             return None
-        entry, queue, i = best
-        queue.remove_at(i)
+        (_, i), queue = best
         self.counts["items_taken_by_mutual_aid"] += 1
-        return entry[3]
+        return queue.remove_at(i)
 
     def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
         """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""

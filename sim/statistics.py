@@ -1,4 +1,4 @@
-"""Statistics for comparing runs: confidence intervals, paired differences and percentiles.
+"""Statistics for comparing runs: confidence intervals and paired differences.
 
 Means carry 95% Student-t intervals over replications. Plans are compared with **paired**
 differences: replication r of every plan shares its random numbers (common random numbers), so
@@ -109,10 +109,3 @@ def probability_better(plan, reference, lower_is_better: bool = True) -> float:
         return math.nan
     better = (a < b) if lower_is_better else (a > b)
     return float((better.sum() + 0.5 * (a == b).sum()) / len(a))
-
-
-def percentile(values, q: float) -> float:
-    """The ``q`` percentile (0-100) of ``values``, ignoring NaN; NaN if there are none."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    return float(np.percentile(x, q)) if len(x) else math.nan

@@ -89,17 +89,20 @@ class WorkQueue:
         heapq.heapify(heap)
         return entry[3]
 
-    def pop_first_arrived(self, before: float) -> WorkItem | None:
-        """Remove and return the first item, by the priority rule, for a person who arrived
-        before ``before`` (a linear search: used only after hours)."""
-        heap = self._heap
+    def first_where(self, wanted) -> tuple[tuple, int] | None:
+        """The first live entry, by the priority rule, whose item satisfies ``wanted``, and its
+        heap position (a linear search: for the rare cases that cannot use the heap's order)."""
         best = None
-        for i, entry in enumerate(heap):
+        for i, entry in enumerate(self._heap):
             item = entry[3]
-            if (item.cancelled is None and item.arrived is not None and item.arrived < before
-                    and (best is None or entry < heap[best])):
-                best = i
-        return None if best is None else self.remove_at(best)
+            if item.cancelled is None and wanted(item) and (best is None or entry < best[0]):
+                best = (entry, i)
+        return best
+
+    def pop_first_arrived(self, before: float) -> WorkItem | None:
+        """Remove and return the first item for a person who arrived before ``before``."""
+        found = self.first_where(lambda it: it.arrived is not None and it.arrived < before)
+        return None if found is None else self.remove_at(found[1])
 
     def pop(self) -> WorkItem:
         return heapq.heappop(self._heap)[3]
