@@ -42,8 +42,12 @@ def comparison_text(experiment) -> str:
                     f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
                     f"  P(better) {row.probability_better:.2f}")
             rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
+            missing = getattr(row, "without_value", 0)  # runs saved before the column existed
+            left_out = ("" if not missing else
+                        f"  ({missing} of {row.replications + missing} "
+                        f"replications without a value)")
             lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
-                         f"{row.ci_high:,.1f}]{diff}{rank}")
+                         f"{row.ci_high:,.1f}]{diff}{rank}{left_out}")
     for row in experiment["recovery"].itertuples():
         p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
             else f"{row.time_to_recover_p50:.0f} days"

@@ -10,7 +10,9 @@ same: differences between plans are the plans' doing (common random numbers, doc
 * ``backlog``: plan, replication, day, backlog (total backlog at each day's end: fan charts);
 * ``comparison``: per plan and measure, the mean with its 95% t-interval, the paired difference
   from "do nothing" and from the no-outage baseline with their intervals, the probability the
-  plan is better than doing nothing, and its rank among the plans (1 = best);
+  plan is better than doing nothing, and its rank among the plans (1 = best); the mean is over
+  the ``replications`` with a value, and ``without_value`` counts the rest (for time to recover:
+  runs that had not recovered by the end, so that mean is a lower bound: read ``recovery``);
 * ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications.
 """
 
@@ -167,7 +169,8 @@ def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
             values = _values(runs, label, measure)
             ci = mean_ci(values.dropna())
             row = {"plan": label, "measure": measure, "mean": ci.mean, "ci_low": ci.low,
-                   "ci_high": ci.high, "replications": ci.n}
+                   "ci_high": ci.high, "replications": ci.n,
+                   "without_value": int(values.isna().sum())}
             row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
             both = pd.concat([values, reference], axis=1).dropna()

@@ -118,3 +118,21 @@ def test_automatic_replication_count_stops_at_the_target_or_the_cap(scenario):
     plain = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial")
     first = strict["runs"][strict["runs"]["replication"] < 3].reset_index(drop=True)
     assert first.equals(plain["runs"])
+
+
+def test_comparison_counts_replications_without_a_value():
+    """A run that never recovered has no time to recover: the mean is over the others and the
+    table says how many were left out, so nobody reads that mean as the whole story."""
+    import pandas as pd
+    from sim.experiment import comparison_table
+    runs = pd.DataFrame(
+        [(plan, rep, "time_to_recover_days", value, "days")
+         for plan, values in ((DO_NOTHING.name, [10.0, 12.0, math.nan, math.nan]),
+                              ("Overtime", [6.0, 7.0, 9.0, math.nan]))
+         for rep, value in enumerate(values)],
+        columns=["plan", "replication", "measure", "value", "unit"])
+    table = comparison_table(runs, [DO_NOTHING.name, "Overtime"]).set_index("plan")
+    assert table.loc[DO_NOTHING.name, "without_value"] == 2
+    assert table.loc[DO_NOTHING.name, "replications"] == 2
+    assert table.loc["Overtime", "without_value"] == 1
+    assert table.loc["Overtime", "mean"] == pytest.approx(22 / 3)
