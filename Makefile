@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test bench lock clean
+.PHONY: run test bench load lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -25,6 +25,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+# 10 concurrent browser sessions comparing plans on a local app (needs chromium)
+load: $(STAMP)
+	$(BIN)/python benchmarks/load_app.py --sessions 10
 
 # Regenerate requirements.lock from the pins in pyproject.toml (needs the registry).
 lock:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 
@@ -33,6 +33,9 @@ from sim.vocabulary import ROSH_LEVELS
 ENGINES = ("serial", "pool", "dask")
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 HIGH_RISK = ("high", "very_high")  # the RoSH levels counted by ``missed_high_risk_checks``
+# What an outcome keeps of ``staff_weekly``: one row per person and week (workload evidence)
+WORKLOAD_COLUMNS = ("staff_id", "role", "week", "contracted_hours", "hours_worked", "workload",
+                    "wmt_capacity", "overtime_hours", "double_handling_hours")
 CONNECT_TIMEOUT_S = 10.0  # default wait for a Dask scheduler at a given address
 
 
@@ -62,6 +65,7 @@ class RunOutcome:
     backlog: tuple[float, ...]  # total backlog at the end of each day
     events: int
     completed: dict[str, tuple[float, ...]] = field(default_factory=dict)  # objective -> per day
+    workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
 
 
 def risk_check_measures(risk_checks) -> dict[str, float]:
@@ -90,9 +94,11 @@ def run_spec(spec: RunSpec) -> RunOutcome:
                           .groupby("day")["completed"].sum().to_numpy())
         for o in spec.scenario.objectives
     }
+    staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
+    workload = tuple(staff.itertuples(index=False, name=None))
     return RunOutcome(spec.label, spec.replication, measures, units,
                       tuple(float(v) for v in backlog.to_numpy()), result.manifest["events"],
-                      completed)
+                      completed, workload)
 
 
 def default_workers() -> int:
@@ -112,13 +118,17 @@ def pool_context():
 
 def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None = None,
             progress: Progress | None = None, *, address: str | None = None,
-            timeout: float = CONNECT_TIMEOUT_S) -> list[RunOutcome]:
+            timeout: float = CONNECT_TIMEOUT_S,
+            executor: Executor | None = None) -> list[RunOutcome]:
     """Run every spec with ``engine``; outcomes come back in the order of ``specs``.
 
     ``workers``: processes for ``pool`` or a local Dask cluster (default :func:`default_workers`).
     ``address``: a running Dask scheduler to use (``dask`` only; its own workers run the specs
     and need this package installed, ``workers`` is then unused); ``timeout``: seconds to wait
-    for it. ``progress(done, total)`` is called as runs finish, in whatever order they do."""
+    for it. ``executor``: a process pool the caller owns and keeps (``pool`` only; a web server
+    shares one among its users), instead of a pool started and closed for this call.
+    ``progress(done, total)`` is called as runs finish, in whatever order they do; if it raises
+    (a user pressed cancel), runs not yet started are cancelled and the exception propagates."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
@@ -126,26 +136,47 @@ def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None 
     if address is not None and engine != "dask":
         raise ValueError(f"address {address!r} is only used by the dask engine; "
                          f"pass engine='dask' or leave address out")
+    if executor is not None and engine != "pool":
+        raise ValueError(f"an executor is only used by the pool engine (got engine {engine!r}); "
+                         f"pass engine='pool' or leave executor out")
     if timeout <= 0:
         raise ValueError(f"timeout must be more than 0 seconds (got {timeout})")
     total = len(specs)
     if engine == "dask" and total:
         return _run_dask(specs, workers, progress, address, timeout)
-    if engine == "serial" or total <= 1:
+    if engine == "serial" or (total <= 1 and executor is None):
         outcomes = []
         for spec in specs:
             outcomes.append(run_spec(spec))
             if progress is not None:
                 progress(len(outcomes), total)
         return outcomes
-    workers = workers or default_workers()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
-        outcomes = []
-        for outcome in pool.map(run_spec, specs, chunksize=1):
-            outcomes.append(outcome)
+    if executor is not None:
+        return _run_on(executor, specs, progress)
+    pool = ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=pool_context())
+    try:
+        return _run_on(pool, specs, progress)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_on(executor: Executor, specs: Sequence[RunSpec],
+            progress: Progress | None) -> list[RunOutcome]:
+    """Every spec on ``executor``, one task each; on any error (a run's, or progress raising)
+    the tasks not yet started are cancelled before the error propagates."""
+    futures = [executor.submit(run_spec, spec) for spec in specs]
+    index = {future: i for i, future in enumerate(futures)}
+    outcomes: list[RunOutcome | None] = [None] * len(futures)
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcomes[index[future]] = future.result()
             if progress is not None:
-                progress(len(outcomes), total)
-    return outcomes
+                progress(done, len(futures))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return outcomes  # type: ignore[return-value]
 
 
 def _run_dask(specs: Sequence[RunSpec], workers: int | None, progress: Progress | None,

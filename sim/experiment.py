@@ -13,13 +13,21 @@ same: differences between plans are the plans' doing (common random numbers, doc
   plan is better than doing nothing, and its rank among the plans (1 = best); the mean is over
   the ``replications`` with a value, and ``without_value`` counts the rest (for time to recover:
   runs that had not recovered by the end, so that mean is a lower bound: read ``recovery``);
-* ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications.
+* ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications;
+* ``objectives``: per plan and prioritised activity, the probability of breaching RTO, MTPD, MBCO;
+* ``workload``: plan, replication and each person's week (hours worked against contract, WMT
+  capacity %, overtime and double handling): the evidence behind the workload measures.
+
+The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
+as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, and the disruption's first and
+last day (``disruption_days``) for charts.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -27,23 +35,25 @@ import numpy as np
 import pandas as pd
 
 from sim import __version__
-from sim.config import Scenario, digest
-from sim.engines import Progress, RunOutcome, RunSpec, run_all
-from sim.plans import DO_NOTHING, Plan
 from sim.calendar import DAY
+from sim.config import Scenario, digest
+from sim.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
+from sim.loader import to_yaml
 from sim.model import office_calendar
 from sim.objectives import assess
-from sim.results import Tables
+from sim.plans import DO_NOTHING, Plan
 from sim.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
+from sim.results import Tables
 from sim.statistics import mean_ci, paired_difference, probability_better
 
 NO_OUTAGE = "no outage"
 # Headline measures compared (lower is better for each), with time to recover added per run.
 COMPARED = (
-    "backlog_mean", "backlog_max", "missed_risk_checks", "deferred_contacts", "late_recalls",
+    "backlog_mean", "backlog_max", "missed_risk_checks", "missed_high_risk_checks",
+    "deferred_contacts", "late_recalls",
     "recall_delay_mean", "late_first_appointments", "late_court_results", "late_enforcement",
     "appointment_wait_mean", "overtime_hours", "double_handling_hours", "extra_hours",
-    "staff_over_110_hours_4_weeks", "time_to_recover_days",
+    "staff_over_110_for_4_weeks", "staff_over_110_hours_4_weeks", "time_to_recover_days",
 )
 
 
@@ -89,10 +99,12 @@ def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
 def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
             *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
             workers: int | None = None, address: str | None = None,
-            progress: Progress | None = None, precision: Precision | None = None) -> Experiment:
+            progress: Progress | None = None, precision: Precision | None = None,
+            executor: Executor | None = None) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
-    ``precision``, more replications are added until its target is met or its cap reached."""
+    ``precision``, more replications are added until its target is met or its cap reached.
+    ``executor``: a process pool owned by the caller (see :func:`sim.engines.run_all`)."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -108,7 +120,7 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
         outcomes += run_all(batch, engine=engine, workers=workers, progress=progress,
-                            address=address)
+                            address=address, executor=executor)
         done = replications
         if precision is None or precise_enough(outcomes, precision) or done >= precision.cap:
             break
@@ -116,6 +128,8 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     add_recovery(outcomes, restoration_minute(scenario))
     tables = tables_from(outcomes, names)
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
+    tables["workload"] = workload_table(outcomes)
+    start, restored = disruption_start(scenario), restoration_minute(scenario)
     manifest = {
         "scenario": scenario.name, "scenario_hash": scenario.digest(),
         "plans": names, "plan_hashes": [digest(p) for p in plans],
@@ -124,8 +138,17 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         "precision_target_met": None if precision is None else precise_enough(outcomes, precision),
         "events": sum(o.events for o in outcomes),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "disruption_days": (None if start is None or restored is None
+                            else [start / DAY, restored / DAY]),
+        "scenario_yaml": to_yaml(scenario), "plans_yaml": [to_yaml(p) for p in plans],
     }
     return Experiment(manifest, tables)
+
+
+def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
+    """Each run's people by week: plan, replication and :data:`WORKLOAD_COLUMNS`."""
+    rows = [(o.label, o.replication, *row) for o in outcomes for row in o.workload]
+    return pd.DataFrame(rows, columns=["plan", "replication", *WORKLOAD_COLUMNS])
 
 
 def add_recovery(outcomes: list[RunOutcome], restored: float | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,7 +25,7 @@ from sim.problems import (  # Problem and ScenarioError are part of this module'
 )
 
 __all__ = ["Problem", "ScenarioError", "load_plan", "load_scenario", "plans_of",
-           "scenario_from_mapping", "scenario_from_text", "scenario_to_yaml"]
+           "scenario_from_mapping", "scenario_from_text", "plan_from_text", "to_yaml"]
 
 MAX_BYTES = 1_048_576
 MAX_EXTENDS_DEPTH = 10
@@ -284,6 +285,13 @@ def scenario_from_text(text: str | bytes, name: str = "<upload>",
     return validate(data, index, name)
 
 
+def plan_from_text(text: str, name: str = "<plan>") -> Plan:
+    """A contingency plan from YAML text in memory (no ``extends``)."""
+    with _named(name):
+        data, index = _parse(_decode(text.encode("utf-8", "surrogatepass"), name), name)
+    return validate(data, index, name, model=Plan)
+
+
 def scenario_from_mapping(data: dict, name: str) -> Scenario:
     """Validate a Python mapping (e.g. from a form); its problems have no line."""
     if not isinstance(data, dict):
@@ -291,12 +299,47 @@ def scenario_from_mapping(data: dict, name: str) -> Scenario:
     return validate(data, {}, name)
 
 
+_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_]\w*):\s*(.*)$")
+
+
+def parameter_sources(path: str | os.PathLike) -> list[tuple[str, str, str]]:
+    """Each value set in a scenario or plan file, as (dotted key, value, its comment): the
+    source or assumption written beside it (or beside the nearest enclosing key). Keys of lists
+    show without an index."""
+    text = _read(Path(path), str(path))
+    rows: list[tuple[str, str, str]] = []
+    stack: list[tuple[int, str, str]] = []  # enclosing keys: indent, key, comment
+    block: int | None = None  # indent of a key whose value is a block of text
+    for line in text.splitlines():
+        indent_all = len(line) - len(line.lstrip())
+        if block is not None and (not line.strip() or indent_all > block):
+            continue
+        block = None
+        match = _KEY_LINE.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        lead, dash, key, rest = match.groups()
+        indent = len(lead) + len(dash or "")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        value, _, comment = rest.partition(" #") if not rest.startswith("#") else ("", "", rest[1:])
+        value, comment = value.strip(), comment.strip()
+        inherited = next((c for _, _, c in reversed(stack) if c), "")
+        if value in (">", ">-", "|", "|-"):
+            block = indent
+        elif value:
+            rows.append((".".join([k for _, k, _ in stack] + [key]), value,
+                         comment or inherited))
+        stack.append((indent, key, comment))
+    return rows
+
+
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:  # never write &anchors: the loader refuses them
         return True
 
 
-def scenario_to_yaml(scenario: Scenario) -> str:
-    """YAML text that loads back to an equal scenario."""
-    return yaml.dump(scenario.model_dump(mode="json"), Dumper=_Dumper, sort_keys=False,
+def to_yaml(model: Scenario | Plan) -> str:
+    """YAML text that loads back to an equal scenario or plan."""
+    return yaml.dump(model.model_dump(mode="json"), Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, default_flow_style=False, width=100)

@@ -95,6 +95,13 @@ class ResultsStore:
         rows.sort(key=lambda r: (str(r["saved_at"]), r["run_id"]), reverse=True)
         return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
 
+    def find(self, **fields) -> list[str]:
+        """Ids of the saved runs (newest first) whose manifest has each of ``fields`` with that
+        value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run."""
+        found = [m for m in self._scan()[0] if all(m.get(k) == v for k, v in fields.items())]
+        found.sort(key=lambda m: (str(m.get("saved_at")), m["run_id"]), reverse=True)
+        return [m["run_id"] for m in found]
+
     def problems(self) -> tuple[str, ...]:
         """What is wrong with each folder in the root that is not a readable saved run."""
         return self._scan()[1]

@@ -13,7 +13,7 @@ from sim.loader import (
     load_scenario,
     scenario_from_mapping,
     scenario_from_text,
-    scenario_to_yaml,
+    to_yaml,
 )
 
 
@@ -25,7 +25,7 @@ def test_reference_loads():
 
 def test_round_trip(tmp_path):
     scenario = load_scenario(REFERENCE)
-    text = scenario_to_yaml(scenario)  # the strict loader would refuse any &anchor it wrote
+    text = to_yaml(scenario)  # the strict loader would refuse any &anchor it wrote
     assert scenario_from_text(text) == scenario
     assert load_scenario(write(tmp_path, text, "dumped.yaml")) == scenario
 

@@ -1,0 +1,85 @@
+"""Compare: run the plans on shared replications and read the verdict, charts and tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from app_pages.results_view import render_experiment
+from app_pages.widgets import code, plain, scenario_or_problems
+from sim.plans import DO_NOTHING
+
+MAX_SEED = 2**53 - 1  # the largest whole number a browser's number box holds exactly
+MAX_REPLICATIONS = 200
+JOB = "compare_job"
+
+
+def render() -> None:
+    st.title("Compare plans")
+    current = scenario_or_problems()
+    if current is None:
+        return
+    scenario, source = current
+    st.markdown(f"Scenario: **{plain(scenario.name)}** (from {code(source)}). "
+                "Choose another or edit it on the Scenarios page.")
+    available = state.plans()
+    default = [n for n in state.scenario_plan_names(scenario) if n in available]
+    with st.form("compare"):
+        chosen = st.multiselect(
+            "Plans to compare", list(available), default=default, key="compare_plans",
+            help="Do nothing is always run too: every plan is compared with it, on the same "
+                 "replications.")
+        cols = st.columns(3)
+        replications = cols[0].number_input(
+            "Replications", 1, MAX_REPLICATIONS, 10, key="compare_replications",
+            help="Runs per plan, each with its own random demand, absences and failures to "
+                 "attend, the same for every plan. More replications, narrower intervals.")
+        weeks = cols[1].number_input(
+            "Weeks to simulate", 1, 104, max(1, min(scenario.run.weeks, 104)),
+            key="compare_weeks", help="Long enough to see the recovery after the outage.")
+        seed = cols[2].number_input("Seed", 0, MAX_SEED, min(scenario.run.seed, MAX_SEED),
+                                    key="compare_seed",
+                                    help="Same scenario, plans, seed and replications: the "
+                                         "same numbers, and the saved result is reused.")
+        submitted = st.form_submit_button("Run", type="primary")
+    if submitted:
+        plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
+        job = state.board().start(scenario, plans, int(replications), int(seed), int(weeks))
+        st.session_state[JOB] = job.key
+    key = st.session_state.get(JOB)
+    if key is not None:
+        progress(key)
+    for kind, text in st.session_state.pop("compare_messages", []):
+        getattr(st, kind)(text)
+    experiment = state.experiment()
+    if experiment is None:
+        if key is None:
+            st.info("Choose plans and press **Run**.")
+        return
+    render_experiment(experiment, "compare")
+
+
+@st.fragment(run_every=1.0)
+def progress(key: tuple) -> None:
+    """The running job's progress bar and cancel button, refreshed every second; the whole
+    page is redrawn when the job ends."""
+    job = state.board().get(key)
+    if job is None:
+        st.session_state.pop(JOB, None)
+        return
+    if job.running:
+        share = job.done / job.total if job.total else 0.0
+        st.progress(share, text=f"Simulating: {job.done} of {job.total or '?'} runs done")
+        if st.button("Cancel", key="compare_cancel"):
+            job.cancel()
+        return
+    st.session_state.pop(JOB, None)
+    messages = []
+    if job.cancelled:
+        messages.append(("warning", "The run was cancelled; nothing was saved."))
+    if job.error:
+        messages.append(("error", f"The run did not finish cleanly: {plain(job.error)}"))
+    if job.result is not None:
+        state.set_experiment(job.result)
+    st.session_state["compare_messages"] = messages
+    st.rerun()

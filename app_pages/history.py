@@ -1,0 +1,45 @@
+"""History: experiments saved in the results store, reopened without re-running."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from app_pages.results_view import render_experiment
+from app_pages.widgets import code, plain
+from sim.experiment import Experiment
+from sim.store import ResultsStore, StoreError
+
+
+def render() -> None:
+    st.title("History")
+    store = ResultsStore(state.results_dir())
+    st.caption(f"Experiments saved in {code(str(store.root))}, newest first. Every run from the "
+               "Compare page or `python -m sim compare` is saved here.")
+    try:
+        runs = store.list()
+        problems = store.problems()
+    except StoreError as exc:
+        st.error(plain(str(exc)))
+        return
+    for problem in problems:
+        st.warning(plain(problem))
+    if runs.empty:
+        st.info("Nothing saved yet: run a comparison on the Compare page.")
+        return
+    st.dataframe(runs, hide_index=True)
+    labels = {r.run_id: f"{r.run_id}: {r.scenario} ({r.plans}; {r.replications} replications, "
+                        f"{r.weeks} weeks, seed {r.seed})" for r in runs.itertuples()}
+    chosen = st.selectbox("Experiment", list(labels), format_func=labels.get,
+                          key="history_run")
+    if st.button("Open experiment", type="primary", key="history_open"):
+        try:
+            tables, manifest = store.load(chosen)
+        except StoreError as exc:
+            st.error(plain(str(exc)))
+            return
+        state.set_experiment(Experiment(manifest, tables))
+    experiment = state.experiment()
+    if experiment is not None and experiment.manifest.get("run_id") == chosen:
+        st.success("Opened: the Forecast and Workload pages now show this experiment too.")
+        render_experiment(experiment, "history")

@@ -1,0 +1,149 @@
+"""Experiments run in the background, so no user's page waits on another's simulation.
+
+One :class:`JobBoard` per server process (made by ``st.cache_resource``) owns one process pool
+shared by every user: simulations run in its worker processes, each experiment is driven by a
+background thread that only waits on the pool, and the script thread that draws a page never
+simulates. A job is keyed by what its numbers depend on (scenario and plan hashes, seed,
+replications, weeks), so asking again for the same experiment, in this session or another, gets
+the running job or its finished result: the board keeps the last ``KEEP`` finished ones, and the
+results store (where every finished experiment is saved) serves older ones, even after a restart.
+
+A user may cancel a running job: runs not yet started are cancelled, runs in progress finish.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.config import Scenario, digest
+from sim.engines import default_workers, pool_context
+from sim.experiment import Experiment, compare
+from sim.plans import Plan
+from sim.store import ResultsStore, StoreError
+
+KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
+
+
+class Cancelled(Exception):
+    """Raised in a job's progress callback when its user pressed cancel."""
+
+
+@dataclass
+class Job:
+    """One experiment, running or finished. Its thread writes; pages only read."""
+
+    key: tuple
+    total: int = 0
+    done: int = 0
+    result: Experiment | None = None
+    error: str | None = None
+    cancelled: bool = False
+    run_id: str | None = None
+    _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.result is None and self.error is None and not self.cancelled
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def report(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self.done, self.total = done, total
+
+
+def job_key(scenario: Scenario, plans: list[Plan], replications: int, seed: int,
+            weeks: int) -> tuple:
+    return (scenario.digest(), tuple(digest(p) for p in plans), int(replications), int(seed),
+            int(weeks))
+
+
+class JobBoard:
+    """The jobs of every user of one server process, and the pool they share."""
+
+    def __init__(self, store: Path, workers: int | None = None):
+        self.store = ResultsStore(store)
+        self._workers = workers or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
+        self._jobs: OrderedDict[tuple, Job] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, scenario: Scenario, plans: list[Plan], replications: int, seed: int,
+              weeks: int) -> Job:
+        """The job for this experiment: running or finished if there is one, else a new one."""
+        key = job_key(scenario, plans, replications, seed, weeks)
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and (job.running or job.result is not None):
+                return job
+            job = Job(key)
+            self._jobs[key] = job
+            self._forget_old()
+        stored = self._from_store(key)
+        if stored is not None:
+            job.result, job.run_id = stored
+            job.done = job.total = stored[0].manifest.get("runs", 0)
+            return job
+        thread = threading.Thread(target=self._run, daemon=True, name=f"experiment-{key[0][:8]}",
+                                  args=(job, scenario, plans, replications, seed, weeks))
+        thread.start()
+        return job
+
+    def get(self, key: tuple) -> Job | None:
+        with self._lock:
+            return self._jobs.get(key)
+
+    def _run(self, job: Job, scenario, plans, replications, seed, weeks) -> None:
+        try:
+            experiment = compare(scenario, plans, replications, seed=seed, weeks=weeks,
+                                 engine="pool", executor=self._executor(), progress=job.report)
+        except Cancelled:
+            job.cancelled = True
+            return
+        except BrokenProcessPool:
+            with self._lock:
+                self._pool = None  # a worker died: the next job starts a new pool
+            job.error = "a simulation worker process stopped unexpectedly; run again"
+            return
+        except Exception as exc:  # shown to the user: the page must not crash
+            job.error = f"{type(exc).__name__}: {exc}"
+            return
+        try:
+            job.run_id = self.store.save(experiment.tables,
+                                         {**experiment.manifest, "saved_by": "app"})
+            experiment = Experiment({**experiment.manifest, "run_id": job.run_id},
+                                    experiment.tables)
+        except StoreError as exc:  # the result is still shown; only the saving failed
+            job.error = f"the results could not be saved: {exc}"
+        job.result = experiment
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self._workers,
+                                                 mp_context=pool_context())
+            return self._pool
+
+    def _from_store(self, key: tuple) -> tuple[Experiment, str] | None:
+        scenario_hash, plan_hashes, replications, seed, weeks = key
+        try:
+            found = self.store.find(scenario_hash=scenario_hash, plan_hashes=list(plan_hashes),
+                                    replications=replications, seed=seed, weeks=weeks)
+            if not found:
+                return None
+            tables, manifest = self.store.load(found[0])
+        except StoreError:
+            return None  # an unreadable store only means running again
+        return Experiment(manifest, tables), manifest["run_id"]
+
+    def _forget_old(self) -> None:
+        finished = [k for k, j in self._jobs.items() if not j.running]
+        for key in finished[:max(0, len(finished) - KEEP)]:
+            del self._jobs[key]

@@ -1,0 +1,70 @@
+"""Method: the model, its measures, and every assumption with its source, in plain words."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from app_pages.widgets import plain, scenario_or_problems
+from sim.loader import parameter_sources
+
+SUMMARY = """
+**What is simulated.** One probation office: its staff as individuals (roles, contracted
+hours, part-time days, sickness and leave), its caseload (each case with a RoSH level, an
+owning organisation and a supervision cadence), and the work they make: supervision
+appointments with a risk check before each contact, recording, court results entry and
+allocation, first appointments, recalls, risk escalations, enforcement and breach, assessment
+reviews and transfers. Work goes to the person free to do it by one priority rule, and each task
+needs the IT systems it needs (NDelius, OASys, email, the court feed, another organisation's
+records).
+
+**What goes wrong.** A scenario sets outages: systems down or slow, logins capped so only some
+staff can work at once, emails lost, records lost, fewer desks, or a surge of work. Without a
+system, work waits; with a contingency plan, the office works around it (paper records to
+re-key later, a printed risk register, day lists, a login rota, triage, overtime, mutual aid,
+another channel, home working), each at a cost the model counts.
+
+**How plans are compared.** Every plan runs on the same replications: replication *r* draws
+the same court results, absences, failures to attend and outage under every plan (common random
+numbers), so differences between plans are the plans' doing. Each plan is compared with doing
+nothing replication by replication (paired differences with 95% t-intervals), and with the same
+office without the outage, which sets the backlog it must return to (time to recover: back within
+10 items or 25% of that backlog for 7 days in a row).
+
+**What is measured.** Backlog (work past its due time, including paper records awaiting
+re-keying); missed risk checks by RoSH level; late recalls and their delay; late first
+appointments; time to recover; continuity objectives (RTO, MTPD, MBCO) as probabilities of
+breach; workload as hours worked against contracted hours and as WMT capacity %, with the
+110%-for-4-weeks rule; overtime and double-handling hours.
+
+**What is not.** Pre-sentence reports, programmes and unpaid work, partnership meetings, travel,
+and any system not named above. Staff do not quit or fall sick because of the outage.
+"""
+
+
+def render() -> None:
+    st.title("Method")
+    st.markdown(SUMMARY)
+    st.subheader("Assumptions and their sources")
+    current = scenario_or_problems()
+    if current is None:
+        return
+    scenario, source = current
+    path = state.SCENARIOS / source
+    files = [state.SCENARIOS / "reference-office.yaml"]
+    if path.exists() and path not in files:
+        files.insert(0, path)
+    st.caption("Every value in a scenario file cites its public source or is marked as an "
+               "assumption with a plausible range. Shown: the file of the scenario you work "
+               f"on ({plain(scenario.name)}) and the reference office it builds on.")
+    only_assumptions = st.toggle("Only assumptions", key="method_assumptions")
+    for file in files:
+        rows = pd.DataFrame(parameter_sources(file), columns=["parameter", "value",
+                                                             "source or assumption"])
+        if only_assumptions:
+            rows = rows[rows["source or assumption"].str.contains("assumption", case=False)]
+        st.markdown(f"**{plain(file.name)}** ({len(rows)} values)")
+        st.dataframe(rows, hide_index=True)
+    with st.expander("The model in detail (docs/model.md)"):
+        st.markdown((state.ROOT / "docs" / "model.md").read_text(encoding="utf-8"))

@@ -1,0 +1,132 @@
+"""Load on the app: concurrent browser sessions each comparing plans, timed to the result.
+
+Starts `streamlit run app.py` on a free loopback port (its own temporary results store), opens
+``--sessions`` browser sessions at once in Debian's chromium, and in each one runs a comparison
+on the Compare page (S2 NDelius upgrade by default: do nothing and paper fallback, with its own
+seed so no session is served another's cached result), waiting for the verdict. Prints, as JSON,
+the number of errors and the time from pressing Run to the verdict: p50, p95 and max.
+
+Bounded on purpose: loopback only, at most 20 sessions, and every wait has a time limit.
+
+Usage: python benchmarks/load_app.py [--sessions 10] [--replications 3] [--weeks 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run"]
+MAX_SESSIONS = 20
+RESULT_TIMEOUT_MS = 900_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, scenario: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "SIM_RESULTS_DIR": str(data / "results"),
+           "SIM_LIBRARY_DIR": str(data / "library"), "SIM_DEFAULT_SCENARIO": str(scenario)}
+    log = open(data / "server.log", "wb")  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"the app did not start; see {data / 'server.log'}")
+
+
+async def session(browser, url: str, seed: int, replications: int, weeks: int) -> float:
+    """One user: open Compare, set replications, weeks and seed, run, wait for the verdict."""
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    try:
+        page = await context.new_page()
+        page.set_default_timeout(120_000)
+        await page.goto(f"{url}/compare")
+        await page.get_by_role("heading", name="Compare plans").wait_for()
+        for label, value in (("Replications", replications), ("Weeks to simulate", weeks),
+                             ("Seed", seed)):
+            box = page.get_by_role("spinbutton", name=label)
+            await box.fill(str(value))
+            await box.press("Tab")
+        start = time.perf_counter()
+        await page.get_by_role("button", name="Run", exact=True).click()
+        await page.get_by_role("heading", name="Verdict").wait_for(timeout=RESULT_TIMEOUT_MS)
+        return time.perf_counter() - start
+    finally:
+        await context.close()
+
+
+async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        outcomes = await asyncio.gather(
+            *(session(browser, url, 1000 + i, replications, weeks) for i in range(sessions)),
+            return_exceptions=True)
+        await browser.close()
+    times = np.array([o for o in outcomes if isinstance(o, float)])
+    errors = [f"{type(o).__name__}: {str(o).splitlines()[0]}" for o in outcomes
+              if isinstance(o, BaseException)]
+    return {"sessions": sessions, "errors": len(errors), "error_messages": errors[:5],
+            "time_to_result_s": {
+                "p50": round(float(np.percentile(times, 50)), 2) if len(times) else None,
+                "p95": round(float(np.percentile(times, 95)), 2) if len(times) else None,
+                "max": round(float(times.max()), 2) if len(times) else None}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--replications", type=int, default=3)
+    parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--scenario", type=Path,
+                        default=ROOT / "scenarios" / "s02-ndelius-upgrade.yaml")
+    args = parser.parse_args()
+    if not 1 <= args.sessions <= MAX_SESSIONS:
+        parser.error(f"--sessions must be 1 to {MAX_SESSIONS}")
+    with tempfile.TemporaryDirectory() as folder:
+        process, url = start_server(Path(folder), args.scenario.resolve())
+        try:
+            start = time.perf_counter()
+            report = asyncio.run(load(url, args.sessions, args.replications, args.weeks))
+            report["wall_s"] = round(time.perf_counter() - start, 2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    report.update(cpus=os.cpu_count(), replications=args.replications, weeks=args.weeks,
+                  scenario=args.scenario.name)
+    print(json.dumps(report, indent=2))
+    sys.exit(1 if report["errors"] else 0)
+
+
+if __name__ == "__main__":
+    main()

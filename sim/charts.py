@@ -1,0 +1,157 @@
+"""Charts of an experiment's tables, for the app and the reports.
+
+Every function takes tidy tables (see :mod:`sim.experiment`) and returns a matplotlib ``Figure``
+made without pyplot, so charts drawn at once for different users never share state. The caller
+closes nothing: a ``Figure`` not attached to pyplot is freed when it is no longer referenced.
+:func:`png` renders one to PNG bytes.
+
+Colours are fixed per position in the experiment's plan list (the no-outage baseline is grey), so
+a plan keeps its colour from chart to chart.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sim.statistics import mean_ci
+from sim.vocabulary import ROLES, ROSH_LEVELS
+
+BASELINE_COLOUR = "#7f7f7f"
+DISRUPTION_COLOUR = "#d62728"
+BAND = (10, 90)  # percentiles of the fan chart's band
+
+
+def pretty(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def plan_colours(labels: list[str]) -> dict[str, tuple]:
+    """A fixed colour per plan label, by its position; the baseline ("no outage") grey."""
+    palette = [c for c in matplotlib.colormaps["tab10"].colors if c != (0.5, 0.5, 0.5)]
+    colours, i = {}, 0
+    for label in labels:
+        if label == "no outage":
+            colours[label] = BASELINE_COLOUR
+        else:
+            colours[label] = palette[i % len(palette)]
+            i += 1
+    return colours
+
+
+def shade_disruption(ax, disruption_days) -> None:
+    """Shade the days from the first disruption's start to the last one's end."""
+    if disruption_days:
+        start, end = disruption_days
+        ax.axvspan(start + 1, end + 1, color=DISRUPTION_COLOUR, alpha=0.12, lw=0,
+                   label="outage")
+
+
+def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
+                title: str = "Backlog at the end of each day") -> Figure:
+    """Per plan: the median backlog over replications, with the P10-P90 band."""
+    colours = plan_colours(labels)
+    fig = Figure(figsize=(9, 4.2), layout="constrained")
+    ax = fig.subplots()
+    shade_disruption(ax, disruption_days)
+    for label in labels:
+        wide = backlog[backlog["plan"] == label].pivot(index="day", columns="replication",
+                                                       values="backlog")
+        if wide.empty:
+            continue
+        days = wide.index.to_numpy() + 1
+        low, mid, high = np.percentile(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
+        ax.fill_between(days, low, high, color=colours[label], alpha=0.18, lw=0)
+        ax.plot(days, mid, color=colours[label], lw=1.8,
+                ls="--" if label == "no outage" else "-", label=f"{label} (median)")
+    ax.set(title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
+           xlabel="day of run", ylabel="backlog (items past due, not done)")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    return fig
+
+
+def measure_bars(runs: pd.DataFrame, labels: list[str], measures: dict[str, str],
+                 title: str, ylabel: str) -> Figure:
+    """Grouped bars: the mean of each measure (x axis, ``measures`` maps name -> label) per plan,
+    with its 95% t-interval as an error bar."""
+    colours = plan_colours(labels)
+    fig = Figure(figsize=(9, 4), layout="constrained")
+    ax = fig.subplots()
+    x = np.arange(len(measures))
+    width = 0.8 / max(len(labels), 1)
+    for i, label in enumerate(labels):
+        cis = [mean_ci(runs.loc[(runs["plan"] == label) & (runs["measure"] == m), "value"]
+                       .dropna()) for m in measures]
+        means = np.array([ci.mean for ci in cis])
+        err = np.array([[ci.mean - ci.low for ci in cis], [ci.high - ci.mean for ci in cis]])
+        ax.bar(x + (i - (len(labels) - 1) / 2) * width, means, width, color=colours[label],
+               yerr=np.nan_to_num(err), capsize=3, label=label)
+    ax.set_xticks(x, list(measures.values()))
+    ax.set(title=f"{title} (mean, 95% interval)", ylabel=ylabel)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize="small")
+    return fig
+
+
+def missed_risk_checks(runs: pd.DataFrame, labels: list[str]) -> Figure:
+    """Missed risk checks by RoSH level, per plan."""
+    measures = {f"missed_risk_checks_{level}": pretty(level) for level in ROSH_LEVELS}
+    return measure_bars(runs, labels, measures, "Missed risk checks by RoSH level",
+                        "contacts held without a current risk check")
+
+
+def recovery_curve(runs: pd.DataFrame, labels: list[str], horizon_days: float) -> Figure:
+    """Per plan: the share of replications recovered by each day after restoration, up to
+    ``horizon_days`` (from restoration to the end of the run)."""
+    colours = plan_colours(labels)
+    fig = Figure(figsize=(9, 3.8), layout="constrained")
+    ax = fig.subplots()
+    days = np.arange(0, max(int(horizon_days), 1) + 1)
+    for label in labels:
+        values = runs.loc[(runs["plan"] == label) & (runs["measure"] == "time_to_recover_days"),
+                          "value"].to_numpy(dtype=float)
+        if label == "no outage" or not len(values):
+            continue
+        share = [(values <= d).sum() / len(values) for d in days]  # NaN (not recovered) never
+        ax.step(days, share, where="post", color=colours[label], label=label)
+    ax.axhline(0.5, color="grey", ls=":", lw=1)
+    ax.axhline(0.9, color="grey", ls=":", lw=1)
+    ax.set(title="Share of replications recovered, by days after the outage ended",
+           xlabel="days after restoration", ylabel="share recovered", ylim=(0, 1.02))
+    ax.legend(fontsize="small")
+    return fig
+
+
+def workload_spread(workload: pd.DataFrame, label: str, column: str = "workload",
+                    threshold: float = 1.10, ylabel: str = "hours worked / contracted hours"
+                    ) -> Figure:
+    """One plan's weekly ``column`` per person in the weeks they were at work (weeks of leave
+    or sickness left out), by role (box: quartiles; whiskers P5-P95), with the 110% line."""
+    rows = workload[(workload["plan"] == label) & (workload["hours_worked"] > 0)]
+    roles = [r for r in ROLES if r in set(rows["role"]) and rows.loc[rows["role"] == r, column]
+             .notna().any()]
+    fig = Figure(figsize=(9, 4), layout="constrained")
+    ax = fig.subplots()
+    data = [rows.loc[rows["role"] == r, column].dropna().to_numpy() for r in roles]
+    if data:
+        ax.boxplot(data, whis=(5, 95), showfliers=False)
+        ax.set_xticks(range(1, len(roles) + 1), [pretty(r) for r in roles], rotation=15)
+    ax.axhline(threshold, color=DISRUPTION_COLOUR, ls="--", lw=1, label="110%")
+    ax.set(title=f"{label}: weekly {pretty(column)} per person in weeks at work, by role",
+           ylabel=ylabel)
+    ax.legend(fontsize="small")
+    return fig
+
+
+def png(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

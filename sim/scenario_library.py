@@ -1,0 +1,85 @@
+"""The scenario library: the incident scenarios shipped in ``scenarios/`` and the user's own.
+
+A user's scenarios are YAML files in a folder of their own (the app's "my scenarios"), written by
+:func:`save_scenario` and read back through :mod:`sim.loader` like any other. A save never
+replaces a file: a name already taken is refused with the fix, so nothing saved is lost, and the
+text is written to a temporary file and renamed into place, so a crash leaves no half file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.config import Scenario
+from sim.loader import ScenarioError, load_scenario, to_yaml
+
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
+
+
+class LibraryError(Exception):
+    """A library operation that cannot be done; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scenario file in the library."""
+
+    path: Path
+    mine: bool  # saved by the user (not shipped with the simulator)
+
+    @property
+    def label(self) -> str:
+        return ("my scenarios / " if self.mine else "") + self.path.stem
+
+
+def entries(shipped: Path, mine: Path | None) -> list[Entry]:
+    """Every scenario file: shipped ones by name, then the user's."""
+    found = [Entry(p, False) for p in sorted(Path(shipped).glob("*.yaml"))]
+    if mine is not None and Path(mine).is_dir():
+        found += [Entry(p, True) for p in sorted(Path(mine).glob("*.yaml"))]
+    return found
+
+
+def file_name(title: str) -> str:
+    """A file name (without .yaml) made from a scenario title: lower case, words joined by -."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    return slug or "scenario"
+
+
+def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
+    """Write ``scenario`` as ``<mine>/<name>.yaml`` and return the path; never overwrites."""
+    if not NAME.match(name):
+        raise LibraryError(f"{name!r} is not a usable file name. Fix: use 1-60 lower-case "
+                           f"letters, digits and hyphens, starting with a letter or digit "
+                           f"(for example {file_name(name)!r}).")
+    folder = Path(mine)
+    target = folder / f"{name}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".yaml")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(to_yaml(scenario))
+        try:
+            os.link(temporary, target)  # fails if the name is taken: never replaces a file
+        finally:
+            os.unlink(temporary)
+    except FileExistsError:
+        raise LibraryError(f"{target} already exists. Fix: choose another name; the saved "
+                           f"scenario is kept as it is.") from None
+    except OSError as exc:
+        raise LibraryError(f"cannot save {target}: {exc.strerror or exc}. Fix: check the folder "
+                           f"is writable and the disk is not full.") from exc
+    return target
+
+
+def load_entry(entry: Entry) -> Scenario:
+    """The scenario of a library entry (ScenarioError if the file is wrong)."""
+    return load_scenario(entry.path)
+
+
+__all__ = ["Entry", "LibraryError", "ScenarioError", "entries", "file_name", "load_entry",
+           "save_scenario"]

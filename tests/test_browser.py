@@ -1,0 +1,173 @@
+"""The app in a real browser: Playwright drives Debian's chromium against `streamlit run app.py`.
+
+The server runs on a free loopback port with its own results store and scenario library.
+Screenshots land in test-output/browser/. Without chromium these tests skip, except under
+CI=true, where they fail: CI must run them for real.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-output" / "browser"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+RUN_TIMEOUT_MS = 600_000  # a London-scale comparison on a busy 2-core machine
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = ("no chromium found at /usr/bin/chromium: install it with "
+                   "`apt-get install -y chromium`")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free loopback port; yields its URL."""
+    data = tmp_path_factory.mktemp("app-data")
+    port = free_port()
+    env = {**os.environ, "SIM_RESULTS_DIR": str(data / "results"),
+           "SIM_LIBRARY_DIR": str(data / "library"), "SIM_APP_WORKERS": "2"}
+    env.pop("SIM_DEFAULT_SCENARIO", None)
+    log = open(data / "server.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data / "server.log").read_text()) from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server)
+    page.get_by_role("heading", name="Scenarios").wait_for()
+    yield page
+    context.close()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    if box.get_attribute("aria-expanded") != "true":
+        box.press("ArrowDown")  # a click on a box that already has focus may not open it
+    page.get_by_role("option", name=option).first.click()
+
+
+def go_to(page, name: str, heading: str) -> None:
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=heading).wait_for()
+
+
+def test_compare_two_plans_on_the_london_login_cap_and_test_a_claim(page):
+    choose(page, "Scenario library", "S1 Login cap at London scale")
+    page.get_by_role("button", name="Open scenario").click()
+    page.get_by_role("heading", name="S1 Login cap at London scale").wait_for()
+    page.screenshot(path=SHOTS / "1-scenario.png", full_page=True)
+
+    go_to(page, "Compare", "Compare plans")
+    plans = page.get_by_role("combobox", name="Plans to compare")
+    page.get_by_role("button", name="Clear all").click()
+    for plan in ("Paper fallback", "Login rota"):
+        plans.click()
+        page.get_by_role("option", name=plan, exact=True).click()
+    page.keyboard.press("Escape")
+    replications = page.get_by_role("spinbutton", name="Replications")
+    replications.fill("2")
+    replications.press("Tab")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("heading", name="Verdict").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.get_by_role("heading", name="Paired differences from doing nothing").wait_for()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=SHOTS / "2-compare.png", full_page=True)
+    assert page.get_by_role("img").count() >= 3  # fan chart, risk checks, recovery
+    verdict = page.get_by_text("Lowest mean backlog").inner_text()
+    assert "replications" in verdict
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download comparison (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert {r["plan"] for r in rows} >= {"Do nothing", "Paper fallback", "Login rota"}
+    backlog = [r for r in rows if r["measure"] == "backlog_mean" and r["plan"] == "Login rota"]
+    assert backlog and float(backlog[0]["mean"]) > 0
+    assert backlog[0]["replications"] == "2"
+
+    go_to(page, "Workload", "Workload")
+    page.get_by_role("heading", name="Test a claim").wait_for()
+    choose(page, "Under plan", "Paper fallback")
+    page.get_by_role("button", name="Test the claim").click()
+    answer = page.get_by_text("Probability the claim holds")
+    answer.wait_for()
+    page.screenshot(path=SHOTS / "3-workload-claim.png", full_page=True)
+    value = page.get_by_test_id("stMetricValue").last.inner_text()
+    assert 0.0 <= float(value) <= 1.0
+
+
+def test_a_bad_upload_is_listed_with_fixes_in_the_browser(page, tmp_path):
+    bad = tmp_path / "bad-office.yaml"
+    bad.write_text("extends: reference-office.yaml\nrun: {weeks: 0}\noffice: {staff: 3}\n")
+    page.get_by_text("Upload a scenario (YAML)").click()
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("could not be loaded").wait_for()
+    page.screenshot(path=SHOTS / "4-bad-upload.png", full_page=True)
+    errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
+    assert any("run.weeks" in e and "Fix" in e for e in errors)
+    assert page.get_by_role("heading", name="Reference office").count() == 1  # still in place
