@@ -52,8 +52,9 @@ def render() -> None:
         csv_download(objectives, "Download objectives (CSV)", f"objectives-{name}",
                      "forecast-csv-objectives")
     st.subheader("Backlog forecast")
-    chart(charts.backlog_fan(experiment["backlog"], labels_of(experiment),
-                             experiment.manifest.get("disruption_days"), "Backlog forecast"),
+    chart(lambda: charts.backlog_fan(experiment["backlog"], labels_of(experiment),
+                                     experiment.manifest.get("disruption_days"),
+                                     "Backlog forecast"),
           f"backlog-forecast-{name}", "forecast-fan")
 
 

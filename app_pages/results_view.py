@@ -44,17 +44,18 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     heading(experiment)
     show_verdict(experiment)
     st.subheader("Backlog over time")
-    chart(charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")),
+    chart(lambda: charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")),
           f"backlog-{name}", f"{key}-fan")
     st.subheader("Missed risk checks by RoSH level")
-    chart(charts.missed_risk_checks(experiment["runs"], labels), f"risk-checks-{name}",
+    chart(lambda: charts.missed_risk_checks(experiment["runs"], labels), f"risk-checks-{name}",
           f"{key}-risk")
     st.subheader("Recalls")
     st.dataframe(measure_table(experiment, RECALL_MEASURES), hide_index=True)
     if m.get("disruption_days"):
         st.subheader("Time to recover")
         horizon = m["weeks"] * 7 - m["disruption_days"][1]
-        chart(charts.recovery_curve(experiment["runs"], labels, horizon), f"recovery-{name}",
+        chart(lambda: charts.recovery_curve(experiment["runs"], labels, horizon),
+              f"recovery-{name}",
               f"{key}-recovery")
         st.dataframe(experiment["recovery"], hide_index=True)
     st.subheader("Paired differences from doing nothing")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -63,9 +65,16 @@ def experiment_or_hint(what: str):
     return experiment
 
 
-def chart(fig: Figure, file_name: str, key: str) -> None:
-    """A chart with a button to download it as PNG."""
-    data = png(fig)
+@st.cache_data(max_entries=256, show_spinner=False)
+def _png(file_name: str, _build: Callable[[], Figure]) -> bytes:
+    """A chart's PNG, drawn once per file name (which names the experiment and the chart)."""
+    return png(_build())
+
+
+def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
+    """A chart with a button to download it as PNG. ``build`` draws it; ``file_name`` must name
+    the experiment and the chart uniquely, since the drawing is cached under it."""
+    data = _png(file_name, build)
     st.image(data, width="stretch")
     st.download_button("Download chart (PNG)", data=data, file_name=f"{file_name}.png",
                        mime="image/png", key=key, on_click="ignore")
@@ -77,5 +86,10 @@ def csv_download(table: pd.DataFrame, label: str, file_name: str, key: str) -> N
 
 
 def stem(manifest: dict) -> str:
-    """A file-name stem naming an experiment: its run id, or its scenario hash and seed."""
-    return manifest.get("run_id") or f"{manifest['scenario_hash']}-seed{manifest['seed']}"
+    """A file-name stem naming an experiment: its run id, or (unsaved) a hash of what its
+    numbers depend on."""
+    if manifest.get("run_id"):
+        return manifest["run_id"]
+    key = [manifest[k] for k in ("scenario_hash", "plan_hashes", "seed", "replications",
+                                 "weeks")]
+    return f"{manifest['scenario_hash']}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"

@@ -49,9 +49,12 @@ def render() -> None:
     st.dataframe(by_role.round(2), hide_index=True)
     csv_download(by_role, "Download workload by role (CSV)", f"workload-roles-{name}",
                  "workload-csv-roles")
-    chart(charts.workload_spread(workload, plan), f"workload-hours-{name}", "workload-hours")
-    chart(charts.workload_spread(workload, plan, "wmt_capacity", 110.0, "WMT capacity %"),
-          f"workload-wmt-{name}", "workload-wmt")
+    slug = plan.lower().replace(" ", "-")
+    chart(lambda: charts.workload_spread(workload, plan), f"workload-hours-{slug}-{name}",
+          "workload-hours")
+    chart(lambda: charts.workload_spread(workload, plan, "wmt_capacity", 110.0,
+                                         "WMT capacity %"),
+          f"workload-wmt-{slug}-{name}", "workload-wmt")
     st.subheader("Across the office, per plan")
     st.dataframe(measure_table(experiment, OFFICE_WORKLOAD), hide_index=True)
     st.subheader("Per person")

@@ -2,9 +2,11 @@
 
 Starts `streamlit run app.py` on a free loopback port (its own temporary results store), opens
 ``--sessions`` browser sessions at once in Debian's chromium, and in each one runs a comparison
-on the Compare page (S2 NDelius upgrade by default: do nothing and paper fallback, with its own
-seed so no session is served another's cached result), waiting for the verdict. Prints, as JSON,
-the number of errors and the time from pressing Run to the verdict: p50, p95 and max.
+on the Compare page (S2 NDelius upgrade by default, with the plans it lists: 7 plans and the
+no-outage baseline, each with its own seed so no session is served another's cached result),
+waiting for the verdict. Meanwhile one more session keeps opening the Method page, to show that
+pages still answer while the simulations run. Prints, as JSON, the number of errors, the time
+from pressing Run to the verdict (p50, p95, max) and the Method page's load times under load.
 
 Bounded on purpose: loopback only, at most 20 sessions, and every wait has a time limit.
 
@@ -84,14 +86,36 @@ async def session(browser, url: str, seed: int, replications: int, weeks: int) -
         await context.close()
 
 
+async def probe(browser, url: str, running: asyncio.Event) -> list[float]:
+    """Open the Method page again and again while the comparisons run: seconds per load."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    times = []
+    await asyncio.sleep(5)  # let the comparisons start
+    while running.is_set():
+        start = time.perf_counter()
+        await page.goto(f"{url}/method")
+        await page.get_by_role("heading", name="Assumptions and their sources").wait_for(
+            timeout=120_000)
+        times.append(time.perf_counter() - start)
+        await asyncio.sleep(2)
+    await context.close()
+    return times
+
+
 async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        running = asyncio.Event()
+        running.set()
+        prober = asyncio.create_task(probe(browser, url, running))
         outcomes = await asyncio.gather(
             *(session(browser, url, 1000 + i, replications, weeks) for i in range(sessions)),
             return_exceptions=True)
+        running.clear()
+        page_loads = np.array(await prober)
         await browser.close()
     times = np.array([o for o in outcomes if isinstance(o, float)])
     errors = [f"{type(o).__name__}: {str(o).splitlines()[0]}" for o in outcomes
@@ -100,7 +124,12 @@ async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
             "time_to_result_s": {
                 "p50": round(float(np.percentile(times, 50)), 2) if len(times) else None,
                 "p95": round(float(np.percentile(times, 95)), 2) if len(times) else None,
-                "max": round(float(times.max()), 2) if len(times) else None}}
+                "max": round(float(times.max()), 2) if len(times) else None},
+            "method_page_load_under_load_s": {
+                "loads": len(page_loads),
+                "p50": round(float(np.percentile(page_loads, 50)), 2) if len(page_loads) else None,
+                "max": round(float(page_loads.max()), 2) if len(page_loads) else None,
+                "each": [round(float(t), 2) for t in page_loads]}}
 
 
 def main() -> None:
