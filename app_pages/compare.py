@@ -44,7 +44,10 @@ def render() -> None:
         submitted = st.form_submit_button("Run", type="primary")
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
-        job = state.board().start(scenario, plans, int(replications), int(seed), int(weeks))
+        notes = ({"scenario_file": f"scenarios/{source}"}
+                 if (state.SCENARIOS / source).is_file() else {})
+        job = state.board().start(scenario, plans, int(replications), int(seed), int(weeks),
+                                  notes)
         st.session_state[JOB] = job.key
     key = st.session_state.get(JOB)
     if key is not None:

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.results_view import heading, labels_of
+from app_pages.results_view import heading, labels_of, report_downloads
 from app_pages.widgets import STATUS_ICON, chart, csv_download, experiment_or_hint, stem
 from sim import charts
 from sim.forecast import AMBER_FROM, RED_FROM, objective_status, recovery_dates
@@ -21,6 +21,7 @@ def render() -> None:
     if experiment is None:
         return
     heading(experiment)
+    report_downloads(experiment, "forecast")
     name = stem(experiment.manifest)
     began = st.date_input("The outage began on", value=date.today(), key="forecast_began",
                           help="Dates below count from this day: the outage's length, then the "

@@ -76,8 +76,9 @@ class JobBoard:
         self._lock = threading.Lock()
 
     def start(self, scenario: Scenario, plans: list[Plan], replications: int, seed: int,
-              weeks: int) -> Job:
-        """The job for this experiment: running or finished if there is one, else a new one."""
+              weeks: int, notes: dict | None = None) -> Job:
+        """The job for this experiment: running or finished if there is one, else a new one.
+        ``notes`` are added to the saved manifest (such as the scenario's file)."""
         key = job_key(scenario, plans, replications, seed, weeks)
         with self._lock:
             job = self._jobs.get(key)
@@ -92,7 +93,8 @@ class JobBoard:
             job.done = job.total = stored[0].manifest.get("runs", 0)
             return job
         thread = threading.Thread(target=self._run, daemon=True, name=f"experiment-{key[0][:8]}",
-                                  args=(job, scenario, plans, replications, seed, weeks))
+                                  args=(job, scenario, plans, replications, seed, weeks,
+                                        notes or {}))
         thread.start()
         return job
 
@@ -100,7 +102,7 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(key)
 
-    def _run(self, job: Job, scenario, plans, replications, seed, weeks) -> None:
+    def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes) -> None:
         try:
             experiment = compare(scenario, plans, replications, seed=seed, weeks=weeks,
                                  engine="pool", executor=self._executor(), progress=job.report)
@@ -116,10 +118,9 @@ class JobBoard:
             job.error = f"{type(exc).__name__}: {exc}"
             return
         try:
-            job.run_id = self.store.save(experiment.tables,
-                                         {**experiment.manifest, "saved_by": "app"})
-            experiment = Experiment({**experiment.manifest, "run_id": job.run_id},
-                                    experiment.tables)
+            manifest = {**experiment.manifest, **notes, "saved_by": "app"}
+            job.run_id = self.store.save(experiment.tables, manifest)
+            experiment = Experiment({**manifest, "run_id": job.run_id}, experiment.tables)
         except StoreError as exc:  # the result is still shown; only the saving failed
             job.error = f"the results could not be saved: {exc}"
         job.result = experiment

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import state
 from app_pages.widgets import chart, csv_download, plain, pretty, stem
 from sim import charts
 from sim.experiment import NO_OUTAGE, Experiment
+from sim.report_content import report_content
+from sim.report_html import render_html
+from sim.report_pdf import render_pdf
 from sim.verdict import verdict
 
 PAIRED_COLUMNS = {"plan": "plan", "measure": "measure", "mean": "mean",
@@ -17,6 +21,24 @@ PAIRED_COLUMNS = {"plan": "plan", "measure": "measure", "mean": "mean",
                   "probability_better": "P(better than do nothing)", "rank": "rank"}
 RECALL_MEASURES = {"late_recalls": "late recalls (count)",
                    "recall_delay_mean": "mean delay to delivery (hours)"}
+
+
+def report_downloads(experiment: Experiment, key: str) -> None:
+    """Buttons that make the after-action report (HTML, PDF) when pressed, not before."""
+    manifest, tables = experiment.manifest, experiment.tables
+    name = stem(manifest)
+
+    def html() -> str:
+        return render_html(report_content(tables, manifest, state.ROOT))
+
+    def pdf() -> bytes:
+        return render_pdf(report_content(tables, manifest, state.ROOT))
+
+    cols = st.columns(2)
+    cols[0].download_button("Download report (HTML)", data=html, file_name=f"report-{name}.html",
+                            mime="text/html", key=f"{key}-report-html", on_click="ignore")
+    cols[1].download_button("Download report (PDF)", data=pdf, file_name=f"report-{name}.pdf",
+                            mime="application/pdf", key=f"{key}-report-pdf", on_click="ignore")
 
 
 def labels_of(experiment: Experiment) -> list[str]:
@@ -42,6 +64,7 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     """Verdict, charts and tables of one experiment; ``key`` keeps widget keys unique."""
     labels, m, name = labels_of(experiment), experiment.manifest, stem(experiment.manifest)
     heading(experiment)
+    report_downloads(experiment, key)
     show_verdict(experiment)
     st.subheader("Backlog over time")
     chart(lambda: charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")),
@@ -53,10 +76,13 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     st.dataframe(measure_table(experiment, RECALL_MEASURES), hide_index=True)
     if m.get("disruption_days"):
         st.subheader("Time to recover")
-        horizon = m["weeks"] * 7 - m["disruption_days"][1]
-        chart(lambda: charts.recovery_curve(experiment["runs"], labels, horizon),
-              f"recovery-{name}",
-              f"{key}-recovery")
+        horizon = charts.recovery_horizon(m)
+        if horizon is None:
+            st.info("The run ends before the outage does, so there is no recovery to show; "
+                    "run more weeks to see it.")
+        else:
+            chart(lambda: charts.recovery_curve(experiment["runs"], labels, horizon),
+                  f"recovery-{name}", f"{key}-recovery")
         st.dataframe(experiment["recovery"], hide_index=True)
     st.subheader("Paired differences from doing nothing")
     st.caption("Each plan against doing nothing on the same replications (common random "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.results_view import heading, measure_table
+from app_pages.results_view import heading, measure_table, report_downloads
 from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, pretty, stem
 from sim import charts
 from sim.claims import (
@@ -35,6 +35,7 @@ def render() -> None:
                    "on the Compare page.")
         return
     heading(experiment)
+    report_downloads(experiment, "workload")
     name, workload = stem(experiment.manifest), experiment["workload"]
     labels = list(dict.fromkeys(workload["plan"]))
     plan = st.selectbox("Plan", labels, key="workload_plan")

@@ -59,6 +59,8 @@ def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
     fig = Figure(figsize=(9, 4.2), layout="constrained")
     ax = fig.subplots()
     shade_disruption(ax, disruption_days)
+    if len(backlog):
+        ax.set_xlim(1, int(backlog["day"].max()) + 1)  # an outage beyond the run is cut off
     for label in labels:
         wide = backlog[backlog["plan"] == label].pivot(index="day", columns="replication",
                                                        values="backlog")
@@ -72,9 +74,20 @@ def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
     ax.set(title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
            xlabel="day of run", ylabel="backlog (items past due, not done)")
     ax.set_ylim(bottom=0)
+    ax.set_autoscalex_on(False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     return fig
+
+
+def recovery_horizon(manifest: dict) -> float | None:
+    """Days from the end of the outage to the end of the run (None: no outage, or the run
+    ends before the outage does, so there is no recovery to chart)."""
+    window = manifest.get("disruption_days")
+    if not window:
+        return None
+    horizon = manifest["weeks"] * 7 - window[1]
+    return horizon if horizon > 0 else None
 
 
 def measure_bars(runs: pd.DataFrame, labels: list[str], measures: dict[str, str],

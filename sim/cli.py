@@ -15,6 +15,7 @@ import typer
 
 from sim.cli_common import Silent, fail, load_plan_option, refuse_overwrite, write_result
 from sim.cli_experiments import compare, runs_app, sweep
+from sim.cli_report import report, rerun
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.model import simulate
 from sim.recovery import baseline_of, recovery_table, restoration_minute
@@ -30,6 +31,8 @@ app.add_typer(validate_app, name="validate")
 app.add_typer(runs_app, name="runs")
 app.command()(compare)
 app.command()(sweep)
+app.command()(report)
+app.command()(rerun)
 
 
 def summary_text(result: RunResult) -> str:

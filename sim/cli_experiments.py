@@ -81,6 +81,23 @@ def compare(
     store: Path = typer.Option(DEFAULT_STORE, help="Results store the experiment is saved in."),
 ) -> None:
     """Compare plans on the same replications (common random numbers) with paired statistics."""
+    if out is not None and not force:
+        refuse_overwrite(out)
+    experiment, run_id = run_and_save(scenario, plans, reps, seed, weeks, engine, workers,
+                                      address, store)
+    typer.echo(comparison_text(experiment))
+    typer.echo(f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
+               f"python -m sim report {run_id})")
+    if out is not None:
+        write_result(experiment, out)
+        typer.echo(f"tables written to {out}/")
+
+
+def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
+                 weeks: int | None, engine: str, workers: int | None, address: str | None,
+                 store: Path) -> tuple[Experiment, str]:
+    """Run a comparison from the command line's options, with a progress bar on a terminal,
+    save it in the results store and return it with its run id (exit code 2 on bad input)."""
     try:
         loaded = load_scenario(scenario)
         chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
@@ -89,8 +106,6 @@ def compare(
         fail(str(err))
     if engine not in ENGINES:
         fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
-    if out is not None and not force:
-        refuse_overwrite(out)
     show = sys.stderr.isatty()
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
         def progress(done: int, total: int) -> None:
@@ -107,17 +122,15 @@ def compare(
     typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
                f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
                f"(scenario {m['scenario_hash']}, version {m['version']})")
-    typer.echo(comparison_text(experiment))
+    # the same numbers on any engine, so the command leaves the engine out
     command = (f"python -m sim compare {scenario}" + (f" --plans {plans}" if plans else "")
-               + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")  # any engine: same numbers
+               + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")
     try:
-        run_id = ResultsStore(store).save(experiment.tables, {**m, "command": command})
+        run_id = ResultsStore(store).save(experiment.tables, {**m, "command": command,
+                                                              "scenario_file": str(scenario)})
     except StoreError as err:
         fail(str(err))
-    typer.echo(f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id})")
-    if out is not None:
-        write_result(experiment, out)
-        typer.echo(f"tables written to {out}/")
+    return Experiment({**m, "run_id": run_id}, experiment.tables), run_id
 
 
 @runs_app.command("list")

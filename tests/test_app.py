@@ -177,6 +177,7 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
     assert {"Verdict", "Backlog over time", "Missed risk checks by RoSH level",
             "Paired differences from doing nothing"} <= {s.value for s in at.subheader}
     assert len(at.image) >= 3  # fan chart, risk checks, recovery
+    assert at.download_button(key="compare-report-html")
     assert at.dataframe and any("Lowest mean backlog" in m.value for m in at.markdown)
     assert len(ResultsStore(folders["results"]).list()) == 1  # saved for History
     # the same experiment again: served from the finished job, not run or saved again
@@ -201,6 +202,8 @@ def test_forecast_shows_recovery_dates_and_objective_status(folders, experiment)
     at = page("forecast", experiment=experiment)
     no_crash(at)
     assert {m.label for m in at.metric} >= {"Do nothing", "Paper fallback"}
+    assert at.download_button(key="forecast-report-html")  # the after-action report
+    assert at.download_button(key="forecast-report-pdf")
     table = at.dataframe[1].value  # objectives, with a status per objective
     assert table["RTO"].str.contains("met|at risk|breached").all()
     assert at.image
@@ -210,6 +213,7 @@ def test_workload_shows_roles_people_and_answers_a_claim(folders, experiment):
     at = page("workload", experiment=experiment)
     no_crash(at)
     assert "probation officer" in set(at.dataframe[0].value["role"])
+    assert at.download_button(key="workload-report-pdf")
     at.selectbox(key="claim_plan").set_value("Paper fallback")
     at.selectbox(key="claim_measure").set_value("share_over_110_wmt_4_weeks")
     at.selectbox(key="claim_role").set_value("probation_officer")

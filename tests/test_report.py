@@ -1,0 +1,144 @@
+"""After-action reports: every section, numbers equal to the stored results, a PDF that opens
+with extractable text and pages that render, HTML with no external references, and a
+reproducibility block whose command gives the same numbers again."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.report_content import REPORTED, number
+
+ROOT = Path(__file__).resolve().parents[1]
+S02 = Path("scenarios") / "s02-ndelius-upgrade.yaml"  # relative: reports run from the project root
+SECTIONS = ("The scenario", "The plans compared", "Verdict", "Charts", "Comparison",
+            "Continuity objectives", "Workload evidence", "Method", "Reproducibility")
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A saved S2 experiment (do nothing, paper fallback; 3 replications, 6 weeks) and its
+    report in both formats."""
+    folder = tmp_path_factory.mktemp("reports")
+    store, out = folder / "store", folder / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        made = invoke("compare", str(S02), "--plans", "do-nothing,paper-fallback", "--reps", "3",
+                      "--weeks", "6", "--engine", "serial", "--store", str(store))
+        assert made.exit_code == 0, made.output
+        run_id = re.search(r"saved as run (\S+)", made.output).group(1)
+        written = invoke("report", run_id, "--store", str(store), "--out", str(out))
+    assert written.exit_code == 0, written.output
+    report = out / run_id
+    return {"run_id": run_id, "store": store, "out": out, "folder": report,
+            "html": (report / "report.html").read_text(encoding="utf-8"),
+            "pdf": report / "report.pdf"}
+
+
+def stored(saved, table: str) -> pd.DataFrame:
+    from sim.store import ResultsStore
+    return ResultsStore(saved["store"]).load(saved["run_id"])[0][table]
+
+
+def test_the_report_has_every_section_in_both_formats(saved):
+    page = saved["html"]
+    text = "\n".join(p.extract_text() for p in PdfReader(saved["pdf"]).pages)
+    for number_, section in enumerate(SECTIONS, start=1):
+        assert f"{number_}. {section}</h2>" in page, section
+        assert f"{number_}. {section}" in text, section
+    assert "Assumptions and sources" in page and "Assumptions and sources" in text
+    assert page.count("<img ") >= 3  # backlog fan, risk checks, recovery, workload
+
+
+def test_its_numbers_are_the_stored_results(saved):
+    comparison = stored(saved, "comparison")
+    page = html.unescape(saved["html"])
+    checked = 0
+    for row in comparison[comparison["measure"].isin(list(REPORTED))].itertuples():
+        cells = f"<td>{REPORTED[row.measure]}</td><td>{row.plan}</td><td>{number(row.mean)}</td>"
+        assert cells in page, cells
+        checked += 1
+    assert checked >= 20
+    for name in ("comparison", "runs", "backlog", "objectives"):
+        beside = pd.read_csv(saved["folder"] / f"{name}.csv")
+        original = stored(saved, name)
+        for column in original.columns:
+            a, b = original[column].to_numpy(), beside[column].to_numpy()
+            if a.dtype.kind == "f":
+                assert np.array_equal(a, b, equal_nan=True), (name, column)
+            else:
+                assert [str(x) for x in a] == [str(x) for x in b], (name, column)
+
+
+def test_the_pdf_opens_with_text_and_its_pages_render(saved):
+    import pypdfium2 as pdfium
+
+    reader = PdfReader(saved["pdf"])
+    assert len(reader.pages) > 0
+    first = reader.pages[0].extract_text()
+    assert "After-action report: S2 NDelius upgrade" in first
+    assert saved["run_id"] in "\n".join(p.extract_text() for p in reader.pages)
+    document = pdfium.PdfDocument(saved["pdf"])
+    for i in range(len(document)):
+        image = np.asarray(document[i].render(scale=0.5).to_pil().convert("L"))
+        assert (image < 200).mean() > 0.005, f"page {i + 1} is blank"
+
+
+def test_the_html_fetches_nothing_from_elsewhere(saved):
+    page = saved["html"]
+    for value in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', page):
+        assert value.startswith(("data:", "#")), value
+    assert not re.search(r"<script|<link|<iframe|@import|url\(", page, re.IGNORECASE)
+    assert "http://" not in page and "https://" not in page
+
+
+def test_the_reproducibility_command_gives_the_same_numbers(saved):
+    command = re.search(r"<code>(python -m sim rerun [^<]+)</code>", saved["html"]).group(1)
+    args = command.split()[3:]  # after "python -m sim"
+    again = invoke(*args, "--store", str(saved["store"]))
+    assert again.exit_code == 0, again.output
+    assert "identical" in again.output
+
+
+def test_a_report_is_never_written_over_without_force(saved):
+    before = (saved["folder"] / "report.html").read_bytes()
+    again = invoke("report", saved["run_id"], "--store", str(saved["store"]), "--out",
+                   str(saved["out"]))
+    assert again.exit_code == 2 and "--force" in again.output
+    assert (saved["folder"] / "report.html").read_bytes() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (("report", "no-such-run"), "no run 'no-such-run'"),
+    (("report", "missing.yaml"), "no such scenario file"),
+    (("report", "x", "--format", "docx"), "--format 'docx'"),
+    (("rerun", "no-such-run"), "no run 'no-such-run'"),
+])
+def test_bad_report_requests_exit_2_with_the_fix(tmp_path, args, message):
+    result = invoke(*args, "--store", str(tmp_path / "store"))
+    assert result.exit_code == 2
+    assert message in result.output and "Fix" in result.output
+
+
+def test_a_report_straight_from_a_scenario_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = invoke("report", str(S02), "--plans", "paper-fallback", "--reps", "2", "--weeks",
+                    "4", "--format", "html", "--store", str(tmp_path / "store"), "--out",
+                    str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "out").iterdir()
+    assert (folder / "report.html").exists() and not (folder / "report.pdf").exists()
+    assert "s02-ndelius-upgrade.yaml: outages.down.system" in (folder / "report.html").read_text()
