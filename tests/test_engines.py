@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -102,3 +103,42 @@ def test_importing_sim_does_not_import_dask():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class _Recording(ThreadPoolExecutor):
+    """A one-worker pool that remembers the futures it was given."""
+
+    def __init__(self):
+        super().__init__(max_workers=1)
+        self.futures = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = super().submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+
+def test_a_caller_owned_pool_gives_the_same_numbers_and_stays_open(specs, serial):
+    with _Recording() as pool:
+        assert exact(run_all(specs, engine="pool", executor=pool)) == exact(serial)
+        assert len(pool.futures) == len(specs)
+        assert pool.submit(sum, [1, 2]).result() == 3  # the caller's pool is not shut down
+
+
+def test_progress_raising_cancels_the_runs_not_started(specs):
+    class Cancelled(Exception):
+        pass
+
+    def cancel_after_first(done: int, total: int) -> None:
+        raise Cancelled
+
+    with _Recording() as pool:
+        with pytest.raises(Cancelled):
+            run_all(specs, engine="pool", executor=pool, progress=cancel_after_first)
+        # one run finished, at most one more had started; every other one was cancelled
+        assert sum(f.cancelled() for f in pool.futures) >= len(specs) - 2
+
+
+def test_an_executor_is_only_for_the_pool_engine(specs):
+    with _Recording() as pool, pytest.raises(ValueError, match="only used by the pool engine"):
+        run_all(specs, engine="serial", executor=pool)
