@@ -33,9 +33,10 @@ def render() -> None:
     else:
         cols = st.columns(min(len(dates), 4))
         for i, row in enumerate(dates.itertuples()):
-            p50 = row.recovered_p50.strftime("%a %d %b %Y") if row.recovered_p50 else LATER
+            p50 = row.recovered_p50.strftime("%d %b %Y") if row.recovered_p50 else LATER
             p90 = row.recovered_p90.strftime("%d %b %Y") if row.recovered_p90 else LATER
-            cols[i % len(cols)].metric(row.plan, p50, f"P90: {p90}", delta_color="off")
+            cols[i % len(cols)].metric(row.plan, p50, f"P90: {p90}", delta_color="off",
+                                       delta_arrow="off", help="P50 recovery date")
         st.caption("P50: half the replications had recovered by then; P90: nine in ten. "
                    "'After the run': the run ended before that share had recovered; run more "
                    "weeks to see it.")

@@ -20,6 +20,10 @@ MAX_UPLOAD_MB = 1
 
 def render() -> None:
     st.title("Scenarios")
+    try:
+        state.scenario()  # loaded first, so the library box shows the scenario in use
+    except ScenarioError:
+        pass  # shown below, after the library (where another can be chosen)
     library()
     current = scenario_or_problems()
     if current is None:

@@ -37,7 +37,7 @@ def render() -> None:
     heading(experiment)
     report_downloads(experiment, "workload")
     name, workload = stem(experiment.manifest), experiment["workload"]
-    labels = list(dict.fromkeys(workload["plan"]))
+    labels = [p for p in labels_of(experiment) if p in set(workload["plan"])]
     plan = st.selectbox("Plan", labels, key="workload_plan")
     st.caption("WMT capacity % is the employer's Workload Measurement Tool: case points held "
                "over available points. The excessive-workload rule is over 110% for 4 "
@@ -96,6 +96,7 @@ def claim_tester(tables: dict, plans: list[str]) -> None:
                   role=role if measure in ROLE_MEASURES else None)
     result = answer(tables, claim)
     st.metric("Probability the claim holds", f"{result.probability:.2f}",
-              f"95% interval {result.low:.2f} to {result.high:.2f}", delta_color="off")
+              f"95% interval {result.low:.2f} to {result.high:.2f}", delta_color="off",
+              delta_arrow="off")
     st.markdown(plain(result.sentence()))
     st.dataframe(result.evidence.round(3), hide_index=True)

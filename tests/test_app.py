@@ -80,6 +80,7 @@ def test_the_entry_point_opens_the_scenarios_page(folders):
     no_crash(at)
     assert [t.value for t in at.title] == ["Scenarios"]
     assert "S2" in texts(at)  # the default scenario named by SIM_DEFAULT_SCENARIO
+    assert at.selectbox(key="library_choice").value == "s02-ndelius-upgrade"  # in the library
 
 
 def test_every_page_renders_without_an_experiment(folders):
