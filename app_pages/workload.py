@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.results_view import heading, measure_table, report_downloads
+from app_pages.results_view import heading, labels_of, measure_table, report_downloads
 from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, pretty, stem
 from sim import charts
 from sim.claims import (
