@@ -26,7 +26,13 @@ from sim import charts
 from sim.claims import role_summary
 from sim.experiment import NO_OUTAGE
 from sim.forecast import objective_status
-from sim.loader import ScenarioError, parameter_sources, plan_from_text, scenario_from_text
+from sim.loader import (
+    ScenarioError,
+    load_scenario,
+    parameter_sources,
+    plan_from_text,
+    scenario_from_text,
+)
 from sim.verdict import verdict
 
 REPORTED = {  # comparison measures in the report's table: name -> label
@@ -149,10 +155,10 @@ def sources_of(manifest: dict, root: Path | None) -> tuple[Table, str]:
 
 
 def _same(path: Path, scenario_hash: str) -> bool:
+    """Whether the scenario file still holds the experiment's scenario."""
     try:
-        return scenario_from_text(path.read_bytes(), path.name,
-                                  base_dir=path.parent).digest() == scenario_hash
-    except (OSError, ScenarioError):
+        return load_scenario(path).digest() == scenario_hash
+    except ScenarioError:
         return False
 
 
