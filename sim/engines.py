@@ -155,9 +155,14 @@ def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None 
         return _run_on(executor, specs, progress)
     pool = ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=pool_context())
     try:
-        return _run_on(pool, specs, progress)
-    finally:
+        outcomes = _run_on(pool, specs, progress)
+    except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    # every outcome is in: the workers' exit (a few tenths of a second of interpreter teardown)
+    # need not hold up the caller; the pool's own thread joins them
+    pool.shutdown(wait=False)
+    return outcomes
 
 
 def _run_on(executor: Executor, specs: Sequence[RunSpec],
