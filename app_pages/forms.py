@@ -14,9 +14,8 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from app_pages.widgets import pretty
 from sim.plans import Levers, Plan
-from sim.vocabulary import ROLES
+from sim.vocabulary import ROLES, pretty
 
 JS_MAX = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 UNITS = (("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share 0-1"),

@@ -43,7 +43,6 @@ class Job:
     result: Experiment | None = None
     error: str | None = None
     cancelled: bool = False
-    run_id: str | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -89,8 +88,8 @@ class JobBoard:
             self._forget_old()
         stored = self._from_store(key)
         if stored is not None:
-            job.result, job.run_id = stored
-            job.done = job.total = stored[0].manifest.get("runs", 0)
+            job.result = stored
+            job.done = job.total = stored.manifest.get("runs", 0)
             return job
         thread = threading.Thread(target=self._run, daemon=True, name=f"experiment-{key[0][:8]}",
                                   args=(job, scenario, plans, replications, seed, weeks,
@@ -119,8 +118,8 @@ class JobBoard:
             return
         try:
             manifest = {**experiment.manifest, **notes, "saved_by": "app"}
-            job.run_id = self.store.save(experiment.tables, manifest)
-            experiment = Experiment({**manifest, "run_id": job.run_id}, experiment.tables)
+            run_id = self.store.save(experiment.tables, manifest)
+            experiment = Experiment({**manifest, "run_id": run_id}, experiment.tables)
         except StoreError as exc:  # the result is still shown; only the saving failed
             job.error = f"the results could not be saved: {exc}"
         job.result = experiment
@@ -132,7 +131,7 @@ class JobBoard:
                                                  mp_context=pool_context())
             return self._pool
 
-    def _from_store(self, key: tuple) -> tuple[Experiment, str] | None:
+    def _from_store(self, key: tuple) -> Experiment | None:
         scenario_hash, plan_hashes, replications, seed, weeks = key
         try:
             found = self.store.find(scenario_hash=scenario_hash, plan_hashes=list(plan_hashes),
@@ -142,7 +141,7 @@ class JobBoard:
             tables, manifest = self.store.load(found[0])
         except StoreError:
             return None  # an unreadable store only means running again
-        return Experiment(manifest, tables), manifest["run_id"]
+        return Experiment(manifest, tables)
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if not j.running]

@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from app_pages.widgets import chart, csv_download, plain, pretty, stem
+from app_pages.widgets import chart, csv_download, plain, stem
 from sim import charts
 from sim.experiment import NO_OUTAGE, Experiment
 from sim.report_content import report_content
 from sim.report_html import render_html
 from sim.report_pdf import render_pdf
 from sim.verdict import verdict
+from sim.vocabulary import pretty
 
 PAIRED_COLUMNS = {"plan": "plan", "measure": "measure", "mean": "mean",
                   "ci_low": "95% low", "ci_high": "95% high",

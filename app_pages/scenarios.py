@@ -7,13 +7,13 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.forms import lever_edits, scenario_edits
-from app_pages.widgets import code, plain, pretty, scenario_or_problems, show_problems
+from app_pages.widgets import code, plain, scenario_or_problems, show_problems
 from sim.config import Scenario, filled_posts
 from sim.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
 from sim.plans import Plan
 from sim.problems import validate
 from sim.scenario_library import LibraryError, entries, file_name, save_scenario
-from sim.vocabulary import ROLES
+from sim.vocabulary import ROLES, pretty
 
 MAX_UPLOAD_MB = 1
 
@@ -169,4 +169,3 @@ def keep(scenario: Scenario) -> None:
             else:
                 st.success(f"Saved as {code(str(path))}; it is in the library as "
                            f"'my scenarios / {path.stem}'.")
-

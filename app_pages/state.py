@@ -54,17 +54,22 @@ def _plan_files(folder: str, modified: float) -> tuple[tuple[str, Plan], ...]:
     return tuple((path.stem, load_plan(path)) for path in sorted(Path(folder).glob("*.yaml")))
 
 
+def plan_files() -> tuple[tuple[str, Plan], ...]:
+    """(file stem, plan) for each file in scenarios/plans, read once per change of the folder."""
+    return _plan_files(str(PLANS), PLANS.stat().st_mtime)
+
+
 def shipped_plans() -> dict[str, Plan]:
     """The plans in scenarios/plans by name, "Do nothing" first."""
     plans = {DO_NOTHING.name: DO_NOTHING}
-    for _, plan in _plan_files(str(PLANS), PLANS.stat().st_mtime):
+    for _, plan in plan_files():
         plans.setdefault(plan.name, plan)
     return plans
 
 
 def scenario_plan_names(value: Scenario) -> list[str]:
     """The names of the plans a scenario lists (by file stem), "Do nothing" first."""
-    by_stem = dict(_plan_files(str(PLANS), PLANS.stat().st_mtime))
+    by_stem = dict(plan_files())
     names = [by_stem[s].name for s in value.plans if s in by_stem]
     return [DO_NOTHING.name] + [n for n in names if n != DO_NOTHING.name]
 

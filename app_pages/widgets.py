@@ -29,10 +29,6 @@ def code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def pretty(name: str) -> str:
-    return str(name).replace("_", " ")
-
-
 def show_problems(exc: ScenarioError) -> None:
     """One st.error per problem: where, field = value, what is wrong and how to fix it."""
     count = len(exc.problems) + exc.more

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.results_view import heading, labels_of, measure_table, report_downloads
-from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, pretty, stem
+from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, stem
 from sim import charts
 from sim.claims import (
     COMPARISON_WORDS,
@@ -17,7 +17,7 @@ from sim.claims import (
     role_summary,
 )
 from sim.experiment import NO_OUTAGE
-from sim.vocabulary import ROLES
+from sim.vocabulary import ROLES, pretty
 
 OFFICE_WORKLOAD = {"staff_over_110_for_4_weeks": "staff over 110% WMT capacity, 4 weeks",
                    "staff_over_110_hours_4_weeks": "staff over 110% of contracted hours, 4 weeks",

@@ -20,15 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.statistics import mean_ci
-from sim.vocabulary import ROLES, ROSH_LEVELS
+from sim.vocabulary import ROLES, ROSH_LEVELS, pretty
 
 BASELINE_COLOUR = "#7f7f7f"
 DISRUPTION_COLOUR = "#d62728"
 BAND = (10, 90)  # percentiles of the fan chart's band
-
-
-def pretty(name: str) -> str:
-    return name.replace("_", " ")
 
 
 def plan_colours(labels: list[str]) -> dict[str, tuple]:

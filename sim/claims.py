@@ -20,7 +20,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
-from sim.vocabulary import Frozen, Role
+from sim.vocabulary import Frozen, Role, pretty
 from sim.workload import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS, longest_run
 
 Comparison = Literal["more_than", "at_least", "less_than", "at_most"]
@@ -77,7 +77,7 @@ class Claim(Frozen):
     def words(self) -> str:
         """The claim in plain words."""
         what, _ = ROLE_MEASURES.get(self.measure) or OFFICE_MEASURES[self.measure]
-        what = what.format(role=(self.role or "").replace("_", " "))
+        what = what.format(role=pretty(self.role or ""))
         return (f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
                 f"{self.threshold:g}")
 

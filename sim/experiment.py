@@ -125,11 +125,11 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         if precision is None or precise_enough(outcomes, precision) or done >= precision.cap:
             break
         replications = min(done + precision.step, precision.cap)
-    add_recovery(outcomes, restoration_minute(scenario))
+    start, restored = disruption_start(scenario), restoration_minute(scenario)
+    add_recovery(outcomes, restored)
     tables = tables_from(outcomes, names)
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     tables["workload"] = workload_table(outcomes)
-    start, restored = disruption_start(scenario), restoration_minute(scenario)
     manifest = {
         "scenario": scenario.name, "scenario_hash": scenario.digest(),
         "plans": names, "plan_hashes": [digest(p) for p in plans],

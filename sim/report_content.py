@@ -34,6 +34,7 @@ from sim.loader import (
     scenario_from_text,
 )
 from sim.verdict import verdict
+from sim.vocabulary import pretty
 
 REPORTED = {  # comparison measures in the report's table: name -> label
     "backlog_mean": "mean backlog (items)",
@@ -126,7 +127,7 @@ def workload_tables(workload: pd.DataFrame | None) -> dict[str, Table]:
             ("role", "people", "contracted h/week", "mean h/week", "over contract h/week",
              "share over 110% hours 4 wks", "share over 110% WMT 4 wks", "overtime h/person",
              "double handling h/person"),
-            tuple((r.role.replace("_", " "), str(r.people), number(r.mean_contracted_hours),
+            tuple((pretty(r.role), str(r.people), number(r.mean_contracted_hours),
                    number(r.mean_weekly_hours), number(r.mean_weekly_hours_over_contract, 2),
                    f"{r.share_over_110_hours_4_weeks:.0%}", f"{r.share_over_110_wmt_4_weeks:.0%}",
                    number(r.overtime_hours_per_person), number(r.double_handling_hours_per_person))
@@ -202,7 +203,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict,
     plan_rows = []
     for text in manifest.get("plans_yaml", []):
         plan = plan_from_text(text, "stored plan")
-        pulled = [n.replace("_", " ") for n in type(plan.levers).model_fields
+        pulled = [pretty(n) for n in type(plan.levers).model_fields
                   if getattr(plan.levers, n) is not None]
         plan_rows.append((plan.name, ", ".join(pulled) or "none", plan.description or "-"))
     sources, sources_note = sources_of(manifest, root)

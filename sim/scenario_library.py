@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.config import Scenario
-from sim.loader import ScenarioError, load_scenario, to_yaml
+from sim.loader import to_yaml
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
 
@@ -76,10 +76,4 @@ def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
     return target
 
 
-def load_entry(entry: Entry) -> Scenario:
-    """The scenario of a library entry (ScenarioError if the file is wrong)."""
-    return load_scenario(entry.path)
-
-
-__all__ = ["Entry", "LibraryError", "ScenarioError", "entries", "file_name", "load_entry",
-           "save_scenario"]
+__all__ = ["Entry", "LibraryError", "entries", "file_name", "save_scenario"]

@@ -91,16 +91,14 @@ class ResultsStore:
     def list(self) -> pd.DataFrame:
         """One row per saved run (columns LIST_COLUMNS), newest first; unreadable runs are left
         out and described by :meth:`problems`."""
-        rows = [_summary(m) for m in self._scan()[0]]
-        rows.sort(key=lambda r: (str(r["saved_at"]), r["run_id"]), reverse=True)
+        rows = [_summary(m) for m in _newest_first(self._scan()[0])]
         return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
 
     def find(self, **fields) -> list[str]:
         """Ids of the saved runs (newest first) whose manifest has each of ``fields`` with that
         value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run."""
-        found = [m for m in self._scan()[0] if all(m.get(k) == v for k, v in fields.items())]
-        found.sort(key=lambda m: (str(m.get("saved_at")), m["run_id"]), reverse=True)
-        return [m["run_id"] for m in found]
+        return [m["run_id"] for m in _newest_first(self._scan()[0])
+                if all(m.get(k) == v for k, v in fields.items())]
 
     def problems(self) -> tuple[str, ...]:
         """What is wrong with each folder in the root that is not a readable saved run."""
@@ -282,6 +280,11 @@ def _read_manifest(folder: Path) -> tuple[dict, str]:
     if missing:
         return {}, f"table file(s) missing: {', '.join(n + '.parquet' for n in missing)}." + fix
     return manifest, ""
+
+
+def _newest_first(manifests: list[dict]) -> list[dict]:
+    """Saved runs by the time they were saved, newest first (run id breaks ties)."""
+    return sorted(manifests, key=lambda m: (str(m.get("saved_at")), m["run_id"]), reverse=True)
 
 
 def _summary(manifest: dict) -> dict:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.experiment import NO_OUTAGE
 from sim.plans import DO_NOTHING
+from sim.vocabulary import pretty
 
 # Measures the verdict speaks about: name -> (words, unit words)
 HEADLINE = {
@@ -34,7 +35,7 @@ def measure_sentence(comparison: pd.DataFrame, measure: str) -> str | None:
     best = _best(comparison, measure)
     if best is None:
         return None
-    words, unit = HEADLINE.get(measure, (measure.replace("_", " "), ""))
+    words, unit = HEADLINE.get(measure, (pretty(measure), ""))
     n = int(best["replications"])
     plans = comparison[(comparison["measure"] == measure) & (comparison["plan"] != NO_OUTAGE)]
     if (plans["mean"] == best["mean"]).all():

@@ -61,3 +61,8 @@ def exactly_one(model: BaseModel, first: str, second: str) -> None:
     """Refuse a model that gives both, or neither, of two alternative fields."""
     if (getattr(model, first) is None) == (getattr(model, second) is None):
         raise ValueError(f"give exactly one of {first} or {second}")
+
+
+def pretty(name: object) -> str:
+    """A name from the vocabulary in words: ``probation_officer`` -> ``probation officer``."""
+    return str(name).replace("_", " ")

@@ -26,6 +26,8 @@ SHOTS = ROOT / "test-output" / "browser"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
+NO_CHROMIUM = ("no chromium was found at /usr/bin/chromium; install it with "
+               "`apt-get install -y chromium`")
 RUN_TIMEOUT_MS = 600_000  # a London-scale comparison on a busy 2-core machine
 
 
@@ -47,11 +49,9 @@ def free_port() -> int:
 def browser():
     path = chromium_path()
     if path is None:
-        message = ("no chromium found at /usr/bin/chromium: install it with "
-                   "`apt-get install -y chromium`")
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(f"CI=true and {NO_CHROMIUM}")
+        pytest.skip(reason=f"browser tests need chromium, and {NO_CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
