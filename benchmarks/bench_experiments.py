@@ -4,22 +4,26 @@ and the wall time of a full comparison on the reference office.
 Prints, as JSON:
 * ``pool_speedup``: one batch (S2 NDelius upgrade, do nothing and paper fallback, 8 replications,
   8 weeks, with the no-outage baseline: 24 runs) serial and on a pool of ``--workers`` processes
-  (target >= 1.9x on 2 cores). ``cold``: the first pool of a fresh process (its forkserver
-  starts and imports the model); ``warm``: a second pool in the same process; ``kept_pool``: a
-  pool kept open whose workers have run once already (how the app runs experiments), which
-  leaves out the workers' start-up and first-run costs.
+  (target >= 1.9x on 2 cores), in ``--pairs`` serial/pool pairs one after the other (which goes
+  first alternates from pair to pair); the median speed-up of each kind, and each. ``cold``: the
+  first pool of a fresh process (its forkserver starts and imports the model); ``warm``: a
+  second pool in the same process; ``kept_pool``: a pool kept open whose workers have run once
+  already (how the app runs experiments), which leaves out the workers' start-up and first-run
+  costs.
 * ``dask_overhead``: a one-at-a-time sweep of 100 runs (S2, 4 weeks, 2 parameters x low/high +
   base, 20 replications) on the pool and on a local Dask cluster of as many workers; overhead =
   (dask wall - pool wall) / pool wall (target <= 10%). Each engine's first call in a fresh
-  process (``cold``) and its second (``warm``), in 3 pool/Dask pairs one after the other; the
-  median of the 6 overheads, and each. Every run must give the same table.
+  process (``cold``: its forkserver starts and imports the model, and for Dask, Dask) and its
+  second (``warm``), in ``--pairs`` pool/Dask pairs one after the other, alternating which goes
+  first; the median overhead over all calls, the median of each kind, and each. Every run must
+  give the same table.
 * ``reference_office``: S2 with 4 of its plans, 30 replications, 8 weeks (150 runs with the
   baseline) compared on the pool: wall time.
 
 Every figure is timed in a fresh Python process, one at a time, with the 1-minute load average
 before it: other work on the machine slows parallel engines first.
 
-Usage: python benchmarks/bench_experiments.py [--workers 2]
+Usage: python benchmarks/bench_experiments.py [--workers 2] [--pairs 5]   (about 10 minutes)
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 S02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
-PAIRS = 3  # pool/Dask sweep pairs, one after the other: the machine's other load varies
+PAIRS = 5  # serial/pool and pool/Dask pairs, one after the other: the machine's speed varies
 SWEEP = {"office.staffing.probation_officer.count": (34, 54),
          "outages.down.0.duration_days": (2, 6)}
 
@@ -117,13 +121,27 @@ def in_child(name: str, engine: str, workers: int) -> dict:
     return figures
 
 
+def in_pair(name: str, first: str, second: str, workers: int, i: int) -> tuple[dict, dict]:
+    """One measurement on two engines, ``first`` first in even pairs and last in odd ones, so a
+    drift in the machine's speed during the benchmark favours neither; (first's, second's)."""
+    if i % 2:
+        later = in_child(name, second, workers)
+        return in_child(name, first, workers), later
+    return in_child(name, first, workers), in_child(name, second, workers)
+
+
 def rounded(figures: dict) -> dict:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def median_and_each(values: list[float]) -> dict:
+    return {"median": round(float(np.median(values)), 3), "each": [round(v, 3) for v in values]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pairs", type=int, default=PAIRS, help="pairs of each comparison")
     parser.add_argument("--child", choices=sorted(MEASUREMENTS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="pool", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -131,25 +149,28 @@ def main() -> None:
         print(json.dumps(MEASUREMENTS[args.child](args.engine, args.workers)))
         return
 
-    w = args.workers
-    serial, pool = in_child("batch", "serial", w), in_child("batch", "pool", w)
-    pairs = [(in_child("sweep", "pool", w), in_child("sweep", "dask", w)) for _ in range(PAIRS)]
-    overheads = sorted((d[k] - p[k]) / p[k] for p, d in pairs for k in ("cold", "warm"))
-    sweep_pool, sweep_dask = pairs[0]
+    w, n = args.workers, args.pairs
+    batches = [in_pair("batch", "serial", "pool", w, i) for i in range(n)]
+    speedups = {kind: [serial[when] / pool[pool_when] for serial, pool in batches]
+                for kind, when, pool_when in (("cold", "cold", "cold"), ("warm", "warm", "warm"),
+                                              ("kept_pool", "warm", "kept"))}
+    pairs = [in_pair("sweep", "pool", "dask", w, i) for i in range(n)]
+    overheads = {when: [(d[when] - p[when]) / p[when] for p, d in pairs] for when in ("cold", "warm")}
     ref = in_child("reference", "pool", w)
     figures = {
-        "cpus": os.cpu_count(), "workers": w,
+        "cpus": os.cpu_count(), "workers": w, "pairs": n,
         "pool_speedup": {
-            "runs": serial["runs"], "serial_s": rounded(serial), "pool_s": rounded(pool),
-            "speedup_cold": round(serial["cold"] / pool["cold"], 3),
-            "speedup_warm": round(serial["warm"] / pool["warm"], 3),
-            "speedup_kept_pool": round(serial["warm"] / pool["kept"], 3),
-            "identical": serial["fingerprint"] == pool["fingerprint"]},
+            "runs": batches[0][0]["runs"],
+            **{f"speedup_{kind}": median_and_each(v) for kind, v in speedups.items()},
+            "serial_s": [rounded(serial) for serial, _ in batches],
+            "pool_s": [rounded(pool) for _, pool in batches],
+            "identical": all(s["fingerprint"] == p["fingerprint"] for s, p in batches)},
         "dask_overhead": {
-            "runs": sweep_pool["runs"], "pool_s": rounded(sweep_pool), "dask_s": rounded(sweep_dask),
-            "overhead_median": round(float(np.median(overheads)), 3),
-            "overheads": [round(o, 3) for o in overheads],
-            "identical": all(p["fingerprint"] == d["fingerprint"] for p, d in pairs)},
+            "runs": pairs[0][0]["runs"],
+            "overhead_median": round(float(np.median(overheads["cold"] + overheads["warm"])), 3),
+            **{f"overhead_{when}": median_and_each(v) for when, v in overheads.items()},
+            "pool_s": [rounded(p) for p, _ in pairs], "dask_s": [rounded(d) for _, d in pairs],
+            "identical": len({f["fingerprint"] for pair in pairs for f in pair}) == 1},
         "reference_office": {**rounded(ref), "plans": 4, "replications": 30, "weeks": 8,
                              "engine": "pool"},
         "load_after": round(os.getloadavg()[0], 2),
