@@ -45,7 +45,10 @@ class Case:
         self.attendance = attendance  # uniform draw per contact number: below FTA probability = absent
         self.contacts = 0  # contacts scheduled so far (the next contact's number)
         self.failures: list[float] = []  # times of failures to attend since the last breach
-        self.open_items: list = []  # work that is cancelled if the case ends first
+        # ids (ledger positions) of work that is cancelled if the case ends first; ids, not the
+        # items, which refer to their case: no reference cycle, so a finished run is freed at
+        # once rather than by a cyclic-collector pass that grows faster than the office
+        self.open_items: list[int] = []
         self.changed = start  # last change to the person's risk information (minute)
         self.record_lost = False  # the case record has gone and is not yet reconstructed
         self.tier = tier  # WMT tier such as "B2" (sim.workload.CASE_POINTS); None: not tiered

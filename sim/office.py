@@ -219,7 +219,7 @@ class OfficeModel(Dispatcher):
                         priority, systems, sampler(), on_done, detail)
         self.items.append(item)
         if cancellable and case is not None:
-            case.open_items.append(item)
+            case.open_items.append(item.id)
         return item
 
     def queue_for(self, item: WorkItem) -> WorkQueue:
@@ -271,7 +271,8 @@ class OfficeModel(Dispatcher):
         if last is not case:
             self.active_cases[i] = last
             self._active_index[last.id] = i
-        for item in case.open_items:  # a person already in the building is still seen
+        # a person already in the building is still seen
+        for item in map(self.items.__getitem__, case.open_items):
             if item.started is None and item.cancelled is None and item.arrived is None:
                 item.cancelled = now
         case.open_items = []
