@@ -25,16 +25,21 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.office import OfficeModel
     from sim.staff import Staff
     from sim.work import WorkItem
 
 
 class LoginCapWindow:
-    """One capped window of one system."""
+    """One capped window of one system. It keeps the simulation's environment (the clock and
+    events) but not the office, which is passed to the methods that need it: the office keeps
+    its windows, and a window keeping the office would tie them into a reference cycle."""
 
-    def __init__(self, office: OfficeModel, system: str, start: float, end: float, sessions: int):
-        self.office = office
+    def __init__(self, env: simpy.Environment, system: str, start: float, end: float,
+                 sessions: int):
+        self.env = env
         self.system = system
         self.start = start
         self.end = end
@@ -60,10 +65,10 @@ class LoginCapWindow:
         if self.in_use < self.sessions:
             self.in_use += 1
             self.peak_in_use = max(self.peak_in_use, self.in_use)
-            self.logged_in[staff] = self.office.env.now
+            self.logged_in[staff] = self.env.now
             return None
-        ticket = self.office.env.event()
-        ticket.callbacks.append(lambda _e: self.logged_in.__setitem__(staff, self.office.env.now))
+        ticket = self.env.event()
+        ticket.callbacks.append(lambda _e: self.logged_in.__setitem__(staff, self.env.now))
         self.waiting.append(ticket)
         return ticket
 
@@ -71,8 +76,8 @@ class LoginCapWindow:
         since = self.logged_in.pop(staff, None)
         if since is None:
             return
-        self.session_minutes += self.office.env.now - since
-        if self.waiting and self.office.env.now < self.end:
+        self.session_minutes += self.env.now - since
+        if self.waiting and self.env.now < self.end:
             self.waiting.popleft().succeed()  # the session passes straight to the next in turn
         else:
             self.in_use = max(self.in_use - 1, 0)
@@ -84,10 +89,10 @@ class LoginCapWindow:
     def set_aside_until_slot(self, staff: Staff, item: WorkItem) -> None:
         self.set_aside.setdefault(staff.id, []).append(item)
 
-    def deal_slots(self) -> None:
+    def deal_slots(self, office: OfficeModel) -> None:
         """Give out this slot's sessions (called at each slot start within the window)."""
-        office, rota = self.office, self.rota
-        now = office.env.now
+        rota = self.rota
+        now = self.env.now
         slot_end = min(now + rota.slot_hours * 60.0, self.end)
         day = office.calendar.day_of(now)
         order = {role: i for i, role in enumerate(rota.priority)}
@@ -103,9 +108,9 @@ class LoginCapWindow:
             for item in self.set_aside.pop(person.id, []):
                 office.release(item)
 
-    def close(self) -> None:
+    def close(self, office: OfficeModel) -> None:
         """The cap is lifted: everyone waiting gets in, and set-aside work returns."""
-        now = self.office.env.now
+        now = self.env.now
         for person, since in self.logged_in.items():
             self.session_minutes += now - since
             person.session = None
@@ -114,7 +119,7 @@ class LoginCapWindow:
             self.waiting.popleft().succeed()
         for items in self.set_aside.values():
             for item in items:
-                self.office.release(item)
+                office.release(item)
         self.set_aside = {}
         self.holders = {}
 
@@ -128,10 +133,11 @@ def open_windows(office: OfficeModel) -> list[LoginCapWindow]:
         sessions = cap.sessions_for(headcount)
         if cap.empty or sessions >= headcount:
             continue
-        window = LoginCapWindow(office, cap.system, cap.start_minute, cap.end_minute, sessions)
+        window = LoginCapWindow(office.env, cap.system, cap.start_minute, cap.end_minute,
+                                sessions)
         windows.append(window)
         office.at(window.start, lambda w=window: _open(office, w))
-        office.at(window.end, window.close)
+        office.at(window.end, lambda w=window: w.close(office))
     return windows
 
 
@@ -141,7 +147,7 @@ def _open(office: OfficeModel, window: LoginCapWindow) -> None:
         return
     t = window.start
     while t < window.end:
-        office.at(t, window.deal_slots)
+        office.at(t, lambda: window.deal_slots(office))
         t += window.rota.slot_hours * 60.0
 
 
