@@ -117,12 +117,16 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     weeks = scenario.run.weeks if weeks is None else weeks
     done = 0
     outcomes: list[RunOutcome] = []
+    target_met = None  # without a precision target: not asked
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
         outcomes += run_all(batch, engine=engine, workers=workers, progress=progress,
                             address=address, executor=executor)
         done = replications
-        if precision is None or precise_enough(outcomes, precision) or done >= precision.cap:
+        if precision is None:
+            break
+        target_met = precise_enough(outcomes, precision)
+        if target_met or done >= precision.cap:
             break
         replications = min(done + precision.step, precision.cap)
     start, restored = disruption_start(scenario), restoration_minute(scenario)
@@ -135,7 +139,7 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         "plans": names, "plan_hashes": [digest(p) for p in plans],
         "seed": seed, "replications": replications, "weeks": weeks, "engine": engine,
         "version": __version__, "runs": len(outcomes),
-        "precision_target_met": None if precision is None else precise_enough(outcomes, precision),
+        "precision_target_met": target_met,
         "events": sum(o.events for o in outcomes),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "disruption_days": (None if start is None or restored is None
@@ -225,8 +229,8 @@ def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names:
         return pd.DataFrame(columns=["plan", "activity", "rto_days", "mtpd_days", "mbco",
                                      "p_rto_breached", "p_mtpd_breached", "p_mbco_breached",
                                      "days_to_resume_p50", "replications"])
-    working = np.array([d % 7 in office_calendar(scenario, weeks * 7).working_weekdays
-                        for d in range(weeks * 7)])
+    calendar = office_calendar(scenario, weeks * 7)
+    working = np.array([calendar.is_working_day(d) for d in range(weeks * 7)])
     base = {o.replication: o.completed for o in outcomes if o.label == NO_OUTAGE}
     rows = []
     for label in plan_names:
