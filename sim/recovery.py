@@ -43,34 +43,37 @@ def baseline_of(scenario: Scenario) -> Scenario:
     return scenario.with_changes(outages=Outages().model_dump())
 
 
-def restoration_minute(scenario: Scenario) -> float | None:
-    """The end of the scenario's last effective disruption (minute), or None with none.
+def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
+    """Each disruption that changes something, as (start, end) minutes.
 
-    Windows (down, login caps, slow, email loss, office caps) count from their end; record
-    losses and surges at their moment. Disruptions that change nothing do not count: empty
-    windows, slowdowns of factor 1, caps at or above the headcount, losses or surges of no case.
-    """
+    Windows (down, login caps, slow, email loss, office caps) run from their start to their end;
+    record losses and surges happen at one moment. Disruptions that change nothing are left out:
+    empty windows, slowdowns of factor 1, caps at or above the headcount, losses or surges of no
+    case."""
     outages = scenario.outages
     headcount = sum(filled_posts(scenario.office.staffing.role(r)) for r in ROLES)
-    ends = [w.end_minute for w in outages.down if not w.empty]
-    ends += [w.end_minute for w in outages.slow if not w.empty and w.factor > 1.0]
-    ends += [w.end_minute for w in outages.email_loss if not w.empty]
-    ends += [w.end_minute for w in outages.login_cap
-             if not w.empty and w.sessions_for(headcount) < headcount]
-    ends += [w.end_minute for w in outages.office_cap if not w.empty and w.max_on_site < headcount]
-    ends += [loss.at.minute for loss in outages.record_loss if loss.share > 0]
-    ends += [surge.at.minute for surge in outages.surges if surge.share_of_cases > 0]
+    windows = [w for w in outages.down if not w.empty]
+    windows += [w for w in outages.slow if not w.empty and w.factor > 1.0]
+    windows += [w for w in outages.email_loss if not w.empty]
+    windows += [w for w in outages.login_cap
+                if not w.empty and w.sessions_for(headcount) < headcount]
+    windows += [w for w in outages.office_cap if not w.empty and w.max_on_site < headcount]
+    spans = [(w.start_minute, w.end_minute) for w in windows]
+    moments = [loss.at.minute for loss in outages.record_loss if loss.share > 0]
+    moments += [surge.at.minute for surge in outages.surges if surge.share_of_cases > 0]
+    return spans + [(t, t) for t in moments]
+
+
+def restoration_minute(scenario: Scenario) -> float | None:
+    """The end of the scenario's last effective disruption (minute), or None with none (see
+    :func:`effective_disruptions`)."""
+    ends = [end for _, end in effective_disruptions(scenario)]
     return max(ends) if ends else None
 
 
 def disruption_start(scenario: Scenario) -> float | None:
-    """The minute the first disruption starts (None: no outage)."""
-    outages = scenario.outages
-    starts = [w.start_minute for kind in (outages.down, outages.login_cap, outages.slow,
-                                          outages.email_loss, outages.office_cap)
-              for w in kind if not w.empty]
-    starts += [loss.at.minute for loss in outages.record_loss if loss.share > 0]
-    starts += [surge.at.minute for surge in outages.surges if surge.share_of_cases > 0]
+    """The minute the first effective disruption starts (None: no outage)."""
+    starts = [start for start, _ in effective_disruptions(scenario)]
     return min(starts) if starts else None
 
 
