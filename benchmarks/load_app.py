@@ -19,50 +19,20 @@ import argparse
 import asyncio
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from app_server import CHROMIUM_FLAGS, running_app  # noqa: E402  (served as the browser tests do)
+
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run"]
 MAX_SESSIONS = 20
 RESULT_TIMEOUT_MS = 900_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data: Path, scenario: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "SIM_RESULTS_DIR": str(data / "results"),
-           "SIM_LIBRARY_DIR": str(data / "library"), "SIM_DEFAULT_SCENARIO": str(scenario)}
-    log = open(data / "server.log", "wb")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError(f"the app did not start; see {data / 'server.log'}")
 
 
 async def session(browser, url: str, seed: int, replications: int, weeks: int) -> float:
@@ -107,7 +77,7 @@ async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         running = asyncio.Event()
         running.set()
         prober = asyncio.create_task(probe(browser, url, running))
@@ -143,14 +113,10 @@ def main() -> None:
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be 1 to {MAX_SESSIONS}")
     with tempfile.TemporaryDirectory() as folder:
-        process, url = start_server(Path(folder), args.scenario.resolve())
-        try:
+        with running_app(Path(folder), default_scenario=args.scenario.resolve()) as url:
             start = time.perf_counter()
             report = asyncio.run(load(url, args.sessions, args.replications, args.weeks))
             report["wall_s"] = round(time.perf_counter() - start, 2)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
     report.update(cpus=os.cpu_count(), replications=args.replications, weeks=args.weeks,
                   scenario=args.scenario.name)
     print(json.dumps(report, indent=2))

@@ -11,21 +11,14 @@ import csv
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import CHROMIUM_FLAGS, running_app
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "browser"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
 NO_CHROMIUM = ("no chromium was found at /usr/bin/chromium; install it with "
                "`apt-get install -y chromium`")
 RUN_TIMEOUT_MS = 600_000  # a London-scale comparison on a busy 2-core machine
@@ -37,12 +30,6 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -63,33 +50,8 @@ def browser():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`streamlit run app.py` on a free loopback port; yields its URL."""
-    data = tmp_path_factory.mktemp("app-data")
-    port = free_port()
-    env = {**os.environ, "SIM_RESULTS_DIR": str(data / "results"),
-           "SIM_LIBRARY_DIR": str(data / "library"), "SIM_APP_WORKERS": "2"}
-    env.pop("SIM_DEFAULT_SCENARIO", None)
-    log = open(data / "server.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((data / "server.log").read_text()) from None
-                time.sleep(0.5)
+    with running_app(tmp_path_factory.mktemp("app-data"), workers=2) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture

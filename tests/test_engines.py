@@ -4,18 +4,17 @@ order, and bad engine settings fail fast with an error that says what to fix."""
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from app_server import free_port
+from office_runs import reference_scenario
 
 from sim.engines import ENGINES, RunSpec, run_all
 from sim.plans import DO_NOTHING, Levers, Overtime, Plan
-
-from office_runs import reference_scenario
 
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 2}]}
 OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
@@ -79,13 +78,6 @@ def test_bad_engine_settings_are_value_errors(specs):
     with pytest.raises(ValueError, match="'nonsense://x' is not a Dask scheduler address"):
         run_all(specs, engine="dask", address="nonsense://x")
     assert run_all([], engine="dask") == []  # nothing to run: no cluster started
-
-
-def free_port() -> int:
-    """A local port with nothing listening on it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_dask_with_no_scheduler_at_the_address_fails_within_the_timeout(specs):
