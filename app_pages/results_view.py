@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.widgets import chart, csv_download, plain, stem
 from sim import charts
-from sim.experiment import NO_OUTAGE, Experiment
+from sim.experiment import NO_OUTAGE, Experiment, plan_labels
 from sim.report_content import report_content
 from sim.report_html import render_html
 from sim.report_pdf import render_pdf
@@ -44,8 +44,7 @@ def report_downloads(experiment: Experiment, key: str) -> None:
 
 def labels_of(experiment: Experiment) -> list[str]:
     """The plans in the experiment's order, then the no-outage baseline if it was run."""
-    plans = list(experiment.manifest["plans"])
-    return plans + ([NO_OUTAGE] if (experiment["runs"]["plan"] == NO_OUTAGE).any() else [])
+    return plan_labels(experiment.manifest["plans"], experiment["runs"])
 
 
 def heading(experiment: Experiment) -> None:

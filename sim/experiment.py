@@ -184,9 +184,15 @@ def _values(runs: pd.DataFrame, plan: str, measure: str) -> pd.Series:
     return sel.set_index("replication")["value"].sort_index()
 
 
+def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
+    """The plans in the experiment's order, then the no-outage baseline if it was run (``runs``:
+    the experiment's ``runs`` table)."""
+    return list(plan_names) + ([NO_OUTAGE] if (runs["plan"] == NO_OUTAGE).any() else [])
+
+
 def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
     rows = []
-    labels = plan_names + ([NO_OUTAGE] if (runs["plan"] == NO_OUTAGE).any() else [])
+    labels = plan_labels(plan_names, runs)
     for measure in COMPARED:
         if not (runs["measure"] == measure).any():
             continue

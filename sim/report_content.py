@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from sim import charts
 from sim.claims import role_summary
-from sim.experiment import NO_OUTAGE
+from sim.experiment import plan_labels
 from sim.forecast import objective_status
 from sim.loader import (
     ScenarioError,
@@ -195,7 +195,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict,
                    root: Path | None = None) -> ReportContent:
     """The report of a saved experiment (``root``: the project folder, to find source files)."""
     plans = list(manifest["plans"])
-    labels = plans + ([NO_OUTAGE] if (tables["runs"]["plan"] == NO_OUTAGE).any() else [])
+    labels = plan_labels(plans, tables["runs"])
     scenario_yaml = manifest.get("scenario_yaml", "")
     description = ""
     if scenario_yaml:
