@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -76,7 +76,6 @@ class ReportContent:
     workload_note: str
     method: tuple[tuple[str, str], ...]  # (heading, text)
     reproducibility: tuple[tuple[str, str], ...]  # (what, value)
-    tables: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)  # CSVs alongside
 
 
 def number(value, digits: int = 1) -> str:
@@ -243,7 +242,6 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict,
                        "worked against contracted hours. Values are means over replications."),
         method=method_sections(manifest),
         reproducibility=reproducibility(manifest),
-        tables={k: v for k, v in tables.items() if k != "workload"},
     )
 
 

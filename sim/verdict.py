@@ -12,16 +12,14 @@ import math
 
 import pandas as pd
 
+from sim.claims import OFFICE_MEASURES
 from sim.experiment import NO_OUTAGE
 from sim.plans import DO_NOTHING
 from sim.vocabulary import pretty
 
-# Measures the verdict speaks about: name -> (words, unit words)
-HEADLINE = {
-    "backlog_mean": ("mean backlog", "items"),
-    "missed_high_risk_checks": ("missed risk checks at high or very high RoSH", "contacts"),
-    "late_recalls": ("late recalls", "recalls"),
-}
+# Measures the verdict speaks about: name -> (words, unit words), worded as the claim tester's
+HEADLINE = {m: OFFICE_MEASURES[m] for m in ("backlog_mean", "missed_high_risk_checks",
+                                            "late_recalls")}
 
 
 def _best(comparison: pd.DataFrame, measure: str) -> pd.Series | None:
