@@ -6,10 +6,9 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.results_view import render_experiment
-from app_pages.widgets import code, plain, scenario_or_problems
+from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_or_problems
 from sim.plans import DO_NOTHING
 
-MAX_SEED = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 MAX_REPLICATIONS = 200
 JOB = "compare_job"
 
@@ -37,8 +36,8 @@ def render() -> None:
         weeks = cols[1].number_input(
             "Weeks to simulate", 1, 104, max(1, min(scenario.run.weeks, 104)),
             key="compare_weeks", help="Long enough to see the recovery after the outage.")
-        seed = cols[2].number_input("Seed", 0, MAX_SEED, min(scenario.run.seed, MAX_SEED),
-                                    key="compare_seed",
+        seed = cols[2].number_input("Seed", 0, BROWSER_MAX_INT,
+                                    min(scenario.run.seed, BROWSER_MAX_INT), key="compare_seed",
                                     help="Same scenario, plans, seed and replications: the "
                                          "same numbers, and the saved result is reused.")
         submitted = st.form_submit_button("Run", type="primary")

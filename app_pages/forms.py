@@ -14,10 +14,10 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from app_pages.widgets import BROWSER_MAX_INT
 from sim.plans import Levers, Plan
 from sim.vocabulary import ROLES, pretty
 
-JS_MAX = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 UNITS = (("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share 0-1"),
          ("_rate", "share 0-1"), ("factor", "times"), ("_per_week", "per week"))
 # Outage kinds edited in the form: kind -> the fields of each window shown besides its timing
@@ -58,8 +58,8 @@ def number(model: type[BaseModel], name: str, value, key: str, label: str | None
     """A number box for ``model.name``: its bounds, unit and description."""
     info = model.model_fields[name]
     low, high = bounds(model, name)
-    high = None if high is None else min(high, JS_MAX)
-    low = None if low is None else max(low, -JS_MAX)
+    high = None if high is None else min(high, BROWSER_MAX_INT)
+    low = None if low is None else max(low, -BROWSER_MAX_INT)
     unit = unit_of(name)
     text = (label or pretty(name)) + (f" ({unit})" if unit else "")
     if isinstance(value, int) and not isinstance(value, bool) and info.annotation is not float:

@@ -68,9 +68,11 @@ def shipped_plans() -> dict[str, Plan]:
 
 
 def scenario_plan_names(value: Scenario) -> list[str]:
-    """The names of the plans a scenario lists (by file stem), "Do nothing" first."""
+    """The names of the plans a scenario lists (by file stem, with or without ``.yaml``, as
+    :func:`sim.loader.plans_of` reads them), "Do nothing" first."""
     by_stem = dict(plan_files())
-    names = [by_stem[s].name for s in value.plans if s in by_stem]
+    stems = [s.removesuffix(".yaml") for s in value.plans]
+    names = [by_stem[s].name for s in stems if s in by_stem]
     return [DO_NOTHING.name] + [n for n in names if n != DO_NOTHING.name]
 
 

@@ -14,6 +14,8 @@ from app_pages import state
 from sim.charts import png
 from sim.loader import ScenarioError
 
+BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number box holds exactly
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|])")
 STATUS_ICON = {"green": "🟢 met", "amber": "🟠 at risk", "red": "🔴 breached",
                "unknown": "⚪ unknown"}
@@ -77,8 +79,9 @@ def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
 
 
 def csv_download(table: pd.DataFrame, label: str, file_name: str, key: str) -> None:
-    st.download_button(label, data=table.to_csv(index=False), file_name=f"{file_name}.csv",
-                       mime="text/csv", key=key, on_click="ignore")
+    """A button downloading ``table`` as CSV, written only when pressed (not on every rerun)."""
+    st.download_button(label, data=lambda: table.to_csv(index=False),
+                       file_name=f"{file_name}.csv", mime="text/csv", key=key, on_click="ignore")
 
 
 def stem(manifest: dict) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.results_view import heading, labels_of, measure_table, report_downloads
@@ -25,6 +26,13 @@ OFFICE_WORKLOAD = {"staff_over_110_for_4_weeks": "staff over 110% WMT capacity, 
                    "double-handling hours", "extra_hours": "hours beyond the contracted day"}
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _by_role(name: str, plan: str, _workload: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sim.claims.role_summary`, once per experiment (``name``) and plan, not on every
+    rerun of the page (each press of the claim tester is one)."""
+    return role_summary(_workload, plan)
+
+
 def render() -> None:
     st.title("Workload")
     experiment = experiment_or_hint("workload evidence")
@@ -37,14 +45,15 @@ def render() -> None:
     heading(experiment)
     report_downloads(experiment, "workload")
     name, workload = stem(experiment.manifest), experiment["workload"]
-    labels = [p for p in labels_of(experiment) if p in set(workload["plan"])]
+    present = set(workload["plan"].unique())
+    labels = [p for p in labels_of(experiment) if p in present]
     plan = st.selectbox("Plan", labels, key="workload_plan")
     st.caption("WMT capacity % is the employer's Workload Measurement Tool: case points held "
                "over available points. The excessive-workload rule is over 110% for 4 "
                "consecutive weeks; here it is applied to WMT capacity and to hours worked "
                "against contracted hours.")
     st.subheader("By role (mean over replications)")
-    by_role = role_summary(workload, plan)
+    by_role = _by_role(name, plan, workload)
     by_role["role"] = by_role["role"].map(pretty)
     by_role = by_role.rename(columns=pretty)
     st.dataframe(by_role.round(2), hide_index=True)
