@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.results_view import render_experiment
-from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_or_problems
+from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
 from sim.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
@@ -18,14 +18,15 @@ def render() -> None:
     current = scenario_or_problems()
     if current is None:
         return
-    scenario, source = current
-    st.markdown(f"Scenario: **{plain(scenario.name)}** (from {code(source)}). "
-                "Choose another or edit it on the Scenarios page.")
+    scenario = current.scenario
+    scenario_line(current)
+    st.caption("Choose another scenario or edit this one on the Scenarios page.")
     available = state.plans()
     default = [n for n in state.scenario_plan_names(scenario) if n in available]
-    with st.form("compare"):
+    with st.form(state.widget_key("compare")):
         chosen = st.multiselect(
-            "Plans to compare", list(available), default=default, key="compare_plans",
+            "Plans to compare", list(available), default=default,
+            key=state.widget_key("compare_plans"),
             help="Do nothing is always run too: every plan is compared with it, on the same "
                  "replications.")
         cols = st.columns(3)
@@ -35,18 +36,21 @@ def render() -> None:
                  "attend, the same for every plan. More replications, narrower intervals.")
         weeks = cols[1].number_input(
             "Weeks to simulate", 1, 104, max(1, min(scenario.run.weeks, 104)),
-            key="compare_weeks", help="Long enough to see the recovery after the outage.")
+            key=state.widget_key("compare_weeks"),
+            help="Long enough to see the recovery after the outage.")
         seed = cols[2].number_input("Seed", 0, BROWSER_MAX_INT,
-                                    min(scenario.run.seed, BROWSER_MAX_INT), key="compare_seed",
+                                    min(scenario.run.seed, BROWSER_MAX_INT),
+                                    key=state.widget_key("compare_seed"),
                                     help="Same scenario, plans, seed and replications: the "
                                          "same numbers, and the saved result is reused.")
         submitted = st.form_submit_button("Run", type="primary")
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
-        notes = ({"scenario_file": f"scenarios/{source}"}
-                 if (state.SCENARIOS / source).is_file() else {})
+        notes = {"scenario_source": current.source}
+        if current.file is not None and current.original is None:
+            notes["scenario_file"] = current.file.name
         job = state.board().start(scenario, plans, int(replications), int(seed), int(weeks),
-                                  notes)
+                                  notes, {"sources": current.sources()})
         st.session_state[JOB] = job.key
     key = st.session_state.get(JOB)
     if key is not None:
@@ -54,8 +58,13 @@ def render() -> None:
     for kind, text in st.session_state.pop("compare_messages", []):
         getattr(st, kind)(text)
     experiment = state.experiment()
-    if experiment is None:
-        if key is None:
+    if experiment is None or experiment.manifest["scenario_hash"] != current.digest:
+        if experiment is not None:
+            st.info(f"The results on screen (Forecast and Workload pages) are of "
+                    f"{plain(experiment.manifest['scenario'])} (digest "
+                    f"{code(experiment.manifest['scenario_hash'])}), not of this scenario. "
+                    "Press **Run** to compare this scenario's plans.")
+        elif key is None:
             st.info("Choose plans and press **Run**.")
         return
     render_experiment(experiment, "compare")

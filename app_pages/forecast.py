@@ -7,10 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.results_view import heading, labels_of, report_downloads
-from app_pages.widgets import STATUS_ICON, chart, csv_download, experiment_or_hint, stem
+from app_pages.results_view import heading, labels_of
+from app_pages.widgets import chart, csv_download, experiment_or_hint, stem, table
 from sim import charts
-from sim.forecast import AMBER_FROM, RED_FROM, objective_status, recovery_dates
+from sim.evidence import with_provenance
+from sim.forecast import AMBER_FROM, RED_FROM, STATUS_COLOURS, objective_rows, recovery_dates
+from sim.readable import CONVENTIONS
 
 LATER = "after the run"
 
@@ -20,14 +22,13 @@ def render() -> None:
     experiment = experiment_or_hint("forecast")
     if experiment is None:
         return
-    heading(experiment)
-    report_downloads(experiment, "forecast")
-    name = stem(experiment.manifest)
+    heading(experiment, "forecast")
+    name, manifest = stem(experiment.manifest), experiment.manifest
     began = st.date_input("The outage began on", value=date.today(), key="forecast_began",
                           help="Dates below count from this day: the outage's length, then the "
                                "time to recover after it ended.")
     st.subheader("Recovery date")
-    dates = recovery_dates(experiment["recovery"], experiment.manifest, began)
+    dates = recovery_dates(experiment["recovery"], manifest, began)
     if dates.empty:
         st.info("This scenario has no outage, so there is nothing to recover from.")
     else:
@@ -39,36 +40,29 @@ def render() -> None:
                                        delta_arrow="off", help="P50 recovery date")
         st.caption("P50: half the replications had recovered by then; P90: nine in ten. "
                    "'After the run': the run ended before that share had recovered; run more "
-                   "weeks to see it.")
-        st.dataframe(dates, hide_index=True)
-        csv_download(dates, "Download recovery dates (CSV)", f"recovery-dates-{name}",
-                     "forecast-csv-dates")
+                   "weeks to see it. " + CONVENTIONS["percentile"])
+        table(dates.fillna({"recovered_p50": LATER, "recovered_p90": LATER}))
+        csv_download(with_provenance(dates, manifest), "Download recovery dates (CSV)",
+                     f"recovery-dates-{name}", "forecast-csv-dates")
     st.subheader("Continuity objectives")
     objectives = experiment.tables.get("objectives")
     if objectives is None or objectives.empty:
         st.info("The scenario sets no continuity objectives (RTO, MTPD, MBCO).")
     else:
-        st.caption(f"Probability of breach over the replications: green below "
-                   f"{AMBER_FROM:.0%}, amber below {RED_FROM:.0%}, red from {RED_FROM:.0%}.")
-        st.dataframe(objectives_view(objectives), hide_index=True)
-        csv_download(objectives, "Download objectives (CSV)", f"objectives-{name}",
-                     "forecast-csv-objectives")
+        rows = objective_rows(objectives)
+        st.dataframe(status_coloured(rows), hide_index=True)
+        st.caption(f"{CONVENTIONS['breach']} Status: met (green) below {AMBER_FROM:.0%}, at "
+                   f"risk (amber) below {RED_FROM:.0%}, breached (red) from {RED_FROM:.0%}.")
+        csv_download(with_provenance(rows, manifest), "Download objectives (CSV)",
+                     f"objectives-{name}", "forecast-csv-objectives")
     st.subheader("Backlog forecast")
-    chart(lambda: charts.backlog_fan(experiment["backlog"], labels_of(experiment),
-                                     experiment.manifest.get("disruption_days"),
-                                     "Backlog forecast"),
-          f"backlog-forecast-{name}", "forecast-fan")
+    chart(lambda: charts.stamped(charts.backlog_fan(
+        experiment["backlog"], labels_of(experiment), manifest.get("disruption_days"),
+        "Backlog forecast", outage_began=began), manifest),
+          f"backlog-forecast-{name}-{began:%Y%m%d}", "forecast-fan")
 
 
-def objectives_view(objectives: pd.DataFrame) -> pd.DataFrame:
-    """One row per plan and activity: each objective's status and probability of breach."""
-    rated = objective_status(objectives)
-    view = rated[["plan", "activity"]].copy()
-    for kind, label in (("rto", "RTO"), ("mtpd", "MTPD"), ("mbco", "MBCO")):
-        view[label] = [f"{STATUS_ICON[s]} ({p:.0%})"
-                       for s, p in zip(rated[f"{kind}_status"], rated[f"p_{kind}_breached"])]
-    view["RTO days"] = rated["rto_days"]
-    view["MTPD days"] = rated["mtpd_days"]
-    view["MBCO"] = rated["mbco"]
-    view["median days to resume"] = rated["days_to_resume_p50"]
-    return view
+def status_coloured(rows: pd.DataFrame):
+    """The objectives table with each status cell in its colour (the status also in words)."""
+    return rows.style.map(lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}; "
+                                    "color: #101828", subset=["status"])

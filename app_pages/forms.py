@@ -1,7 +1,10 @@
 """Forms that edit a scenario or a plan: number boxes built from the models' own fields.
 
 Each box takes its bounds and help text from the pydantic field it edits, and its unit from the
-field's name, so the form says what the file says. Edits are applied to the model's data and
+field's name, so the form says what the file says. A form opens on the values of the scenario
+or plan it edits (its widget keys carry that scenario's or plan's digest, so the browser never
+keeps a box's value from another one), and applying it changes only the fields whose boxes the
+user changed (:func:`changed`): every other value stays exactly as it was. The result is
 validated as a whole by the loader's rules; problems are shown with their field and fix.
 """
 
@@ -15,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from app_pages.widgets import BROWSER_MAX_INT
-from sim.plans import Levers, Plan
+from sim.plans import Levers
 from sim.vocabulary import ROLES, pretty
 
 UNITS = (("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share 0-1"),
@@ -25,9 +28,14 @@ OUTAGE_FIELDS = {"down": (), "login_cap": ("share_of_staff", "sessions"), "slow"
                  "email_loss": ("lost_share", "detection_days"),
                  "office_cap": ("max_on_site", "home_kit_share")}
 
+Path = tuple  # a field's place in a model's data: keys and list indices
+
 
 def unit_of(name: str) -> str:
-    return next((unit for end, unit in UNITS if name.endswith(end)), "")
+    """The unit a field's name gives (``duration_days``: days), or "" if its words say it
+    already (``hours_per_week`` is not "hours per week (per week)")."""
+    unit = next((unit for end, unit in UNITS if name.endswith(end)), "")
+    return "" if unit and unit in pretty(name) else unit
 
 
 def bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
@@ -71,53 +79,66 @@ def number(model: type[BaseModel], name: str, value, key: str, label: str | None
                               format="%g", key=key, help=info.description)
 
 
-def scenario_edits(data: dict) -> dict:
-    """The scenario form's boxes over a scenario's data; returns the edited copy."""
-    from sim.config import Caseload, RoleSettings, RunSettings
-    from sim.outages import Moment, Outages, Window
+def at(data, path: Path):
+    for part in path:
+        data = data[part]
+    return data
 
+
+def changed(data: dict, boxes: dict[Path, object]) -> dict:
+    """A copy of ``data`` with the value of each box the user changed (its value differs from
+    the one it opened on); every other field exactly as it was."""
     new = copy.deepcopy(data)
-    st.markdown("**Run**")
-    cols = st.columns(2)
-    new["run"]["weeks"] = number(RunSettings, "weeks", data["run"]["weeks"], "edit_weeks",
-                                 where=cols[0])
-    new["run"]["seed"] = number(RunSettings, "seed", data["run"]["seed"], "edit_seed",
-                                where=cols[1])
-    st.markdown("**Posts by role** (filled posts depend on each role's vacancy rate)")
-    cols = st.columns(3)
-    for i, role in enumerate(ROLES):
-        settings = new["office"]["staffing"][role]
-        settings["count"] = number(RoleSettings, "count", settings["count"], f"edit_{role}",
-                                   label=pretty(role), where=cols[i % 3])
-    st.markdown("**Caseload**")
-    cols = st.columns(2)
-    for i, name in enumerate(("cases", "new_cases_per_week")):
-        new["caseload"][name] = number(Caseload, name, data["caseload"][name], f"edit_{name}",
-                                       where=cols[i])
-    for kind, extra in OUTAGE_FIELDS.items():
-        model = Outages.model_fields[kind].annotation.__args__[0]
-        for i, window in enumerate(new["outages"][kind]):
-            what = window.get("system", "")
-            st.markdown(f"**Outage: {pretty(kind)} {pretty(what)}** (#{i + 1})")
-            cols = st.columns(3 + len(extra))
-            window["start"]["day"] = number(Moment, "day", window["start"]["day"],
-                                            f"edit_{kind}{i}_day", "starts on day", cols[0])
-            window["start"]["hour"] = number(Moment, "hour", window["start"]["hour"],
-                                             f"edit_{kind}{i}_hour", "at hour", cols[1])
-            length = ("duration_days" if window.get("duration_days") is not None
-                      else "duration_hours")
-            window[length] = number(Window, length, window[length], f"edit_{kind}{i}_length",
-                                    where=cols[2])
-            for j, name in enumerate(n for n in extra if window.get(n) is not None):
-                window[name] = number(model, name, window[name], f"edit_{kind}{i}_{name}",
-                                      where=cols[3 + j])
+    for path, value in boxes.items():
+        if value != at(data, path):
+            at(new, path[:-1])[path[-1]] = value
     return new
 
 
-def lever_edits(plan: Plan) -> Plan | dict:
-    """Boxes for every number of the plan's levers; returns the edited data (validated later)."""
-    data = plan.model_dump(mode="json")
-    for lever, values in data["levers"].items():
+def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
+    """The scenario form's boxes over a scenario's data (``scope``: its digest, in every
+    widget key); returns each box's field and value."""
+    from sim.config import Caseload, RoleSettings, RunSettings
+    from sim.outages import Moment, Outages, Window
+
+    boxes: dict[Path, object] = {}
+
+    def box(path: Path, model, name, label=None, where=st):
+        key = "edit_" + scope + "_" + "_".join(map(str, path))
+        boxes[path] = number(model, name, at(data, path), key, label, where)
+
+    st.markdown("**Run**")
+    cols = st.columns(2)
+    box(("run", "weeks"), RunSettings, "weeks", where=cols[0])
+    box(("run", "seed"), RunSettings, "seed", where=cols[1])
+    st.markdown("**Posts by role** (filled posts depend on each role's vacancy rate)")
+    cols = st.columns(3)
+    for i, role in enumerate(ROLES):
+        box(("office", "staffing", role, "count"), RoleSettings, "count", pretty(role),
+            cols[i % 3])
+    st.markdown("**Caseload**")
+    cols = st.columns(2)
+    for i, name in enumerate(("cases", "new_cases_per_week")):
+        box(("caseload", name), Caseload, name, where=cols[i])
+    for kind, extra in OUTAGE_FIELDS.items():
+        model = Outages.model_fields[kind].annotation.__args__[0]
+        for i, window in enumerate(data["outages"][kind]):
+            where = ("outages", kind, i)
+            st.markdown(f"**Outage: {pretty(kind)} {pretty(window.get('system', ''))}** "
+                        f"(#{i + 1})")
+            cols = st.columns(3 + len(extra))
+            box((*where, "start", "day"), Moment, "day", "starts on day", cols[0])
+            box((*where, "start", "hour"), Moment, "hour", "at hour", cols[1])
+            length = ("duration_days" if window.get("duration_days") is not None
+                      else "duration_hours")
+            box((*where, length), Window, length, where=cols[2])
+            for j, name in enumerate(n for n in extra if window.get(n) is not None):
+                box((*where, name), model, name, where=cols[3 + j])
+    return boxes
+
+
+def _lever_boxes(levers: dict, path: Path, scope: str, boxes: dict) -> None:
+    for lever, values in levers.items():
         if not isinstance(values, dict):
             continue
         model = Levers.model_fields[lever].annotation.__args__[0]
@@ -129,5 +150,25 @@ def lever_edits(plan: Plan) -> Plan | dict:
         st.markdown(f"**{pretty(lever)}**")
         cols = st.columns(len(numbers))
         for i, (name, value) in enumerate(numbers.items()):
-            values[name] = number(model, name, value, f"lever_{lever}_{name}", where=cols[i])
-    return data
+            key = "lever_" + scope + "_" + "_".join(map(str, (*path, lever, name)))
+            boxes[(*path, lever, name)] = number(model, name, value, key, where=cols[i])
+
+
+def plan_boxes(data: dict, scope: str) -> dict[Path, object]:
+    """Boxes for every number of a plan's levers, and for each timed decision its moment and
+    its levers' numbers (``scope``: the plan's digest); returns each box's field and value."""
+    from sim.outages import Moment
+
+    boxes: dict[Path, object] = {}
+    _lever_boxes(data["levers"], ("levers",), scope, boxes)
+    for i, switch in enumerate(data.get("switches", [])):
+        st.markdown(f"*Decision #{i + 1}: from this moment the levers below replace those in "
+                    f"force*")
+        cols = st.columns(2)
+        for j, name in enumerate(("day", "hour")):
+            path = ("switches", i, "at", name)
+            key = "lever_" + scope + "_" + "_".join(map(str, path))
+            boxes[path] = number(Moment, name, switch["at"][name], key,
+                                 "decision on day" if name == "day" else "at hour", cols[j])
+        _lever_boxes(switch["levers"], ("switches", i, "levers"), scope, boxes)
+    return boxes

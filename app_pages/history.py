@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.results_view import render_experiment
-from app_pages.widgets import code, plain
+from app_pages.widgets import code, plain, table
 from sim.experiment import Experiment
 from sim.store import ResultsStore, StoreError
 
@@ -14,7 +14,7 @@ from sim.store import ResultsStore, StoreError
 def render() -> None:
     st.title("History")
     store = ResultsStore(state.results_dir())
-    st.caption(f"Experiments saved in {code(str(store.root))}, newest first. Every run from the "
+    st.caption(f"Experiments saved in {code(store.root.name)}, newest first. Every run from the "
                "Compare page or `python -m sim compare` is saved here.")
     try:
         runs = store.list()
@@ -27,9 +27,10 @@ def render() -> None:
     if runs.empty:
         st.info("Nothing saved yet: run a comparison on the Compare page.")
         return
-    st.dataframe(runs, hide_index=True)
-    labels = {r.run_id: f"{r.run_id}: {r.scenario} ({r.plans}; {r.replications} replications, "
-                        f"{r.weeks} weeks, seed {r.seed})" for r in runs.itertuples()}
+    table(runs)
+    labels = {r.run_id: f"{r.run_id}: {r.scenario} (digest {r.scenario_hash}; "
+                        f"{r.plans}; {r.replications} replications, {r.weeks} "
+                        f"weeks, seed {r.seed})" for r in runs.itertuples()}
     chosen = st.selectbox("Experiment", list(labels), format_func=labels.get,
                           key="history_run")
     if st.button("Open experiment", type="primary", key="history_open"):
@@ -41,5 +42,6 @@ def render() -> None:
         state.set_experiment(Experiment(manifest, tables))
     experiment = state.experiment()
     if experiment is not None and experiment.manifest.get("run_id") == chosen:
-        st.success("Opened: the Forecast and Workload pages now show this experiment too.")
+        st.success("Opened: the Forecast, Workload and Method pages now show this experiment "
+                   "too.")
         render_experiment(experiment, "history")

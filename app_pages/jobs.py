@@ -20,6 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from sim.config import Scenario, digest
 from sim.engines import default_workers, pool_context
 from sim.experiment import Experiment, compare
@@ -75,9 +77,11 @@ class JobBoard:
         self._lock = threading.Lock()
 
     def start(self, scenario: Scenario, plans: list[Plan], replications: int, seed: int,
-              weeks: int, notes: dict | None = None) -> Job:
+              weeks: int, notes: dict | None = None,
+              tables: dict[str, pd.DataFrame] | None = None) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
-        ``notes`` are added to the saved manifest (such as the scenario's file)."""
+        ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
+        its tables (such as the parameter sources)."""
         key = job_key(scenario, plans, replications, seed, weeks)
         with self._lock:
             job = self._jobs.get(key)
@@ -93,7 +97,7 @@ class JobBoard:
             return job
         thread = threading.Thread(target=self._run, daemon=True, name=f"experiment-{key[0][:8]}",
                                   args=(job, scenario, plans, replications, seed, weeks,
-                                        notes or {}))
+                                        notes or {}, tables or {}))
         thread.start()
         return job
 
@@ -101,7 +105,7 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(key)
 
-    def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes) -> None:
+    def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes, tables) -> None:
         try:
             experiment = compare(scenario, plans, replications, seed=seed, weeks=weeks,
                                  engine="pool", executor=self._executor(), progress=job.report)
@@ -116,10 +120,11 @@ class JobBoard:
         except Exception as exc:  # shown to the user: the page must not crash
             job.error = f"{type(exc).__name__}: {exc}"
             return
+        experiment = Experiment({**experiment.manifest, **notes, "saved_by": "app"},
+                                {**experiment.tables, **tables})
         try:
-            manifest = {**experiment.manifest, **notes, "saved_by": "app"}
-            run_id = self.store.save(experiment.tables, manifest)
-            experiment = Experiment({**manifest, "run_id": run_id}, experiment.tables)
+            run_id = self.store.save(experiment.tables, experiment.manifest)
+            experiment = Experiment({**experiment.manifest, "run_id": run_id}, experiment.tables)
         except StoreError as exc:  # the result is still shown; only the saving failed
             job.error = f"the results could not be saved: {exc}"
         job.result = experiment

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from app_pages.widgets import plain, scenario_or_problems
-from sim.loader import parameter_sources
+from app_pages.widgets import experiment_banner, scenario_line, scenario_or_problems
 
 SUMMARY = """
 **What is simulated.** One probation office: its staff as individuals (roles, contracted
@@ -47,24 +45,35 @@ def render() -> None:
     st.title("Method")
     st.markdown(SUMMARY)
     st.subheader("Assumptions and their sources")
-    current = scenario_or_problems()
-    if current is None:
-        return
-    scenario, source = current
-    path = state.SCENARIOS / source
-    files = [state.SCENARIOS / "reference-office.yaml"]
-    if path.exists() and path not in files:
-        files.insert(0, path)
     st.caption("Every value in a scenario file cites its public source or is marked as an "
-               "assumption with a plausible range. Shown: the file of the scenario you work "
-               f"on ({plain(scenario.name)}) and the reference office it builds on.")
+               "assumption with a plausible range; a value changed in the app says so.")
+    current = scenario_or_problems()
+    experiment = state.experiment()
+    choices = {}
+    if current is not None:
+        choices["in_use"] = f"the scenario in use: {current.scenario.name}"
+    if experiment is not None and (current is None or
+                                   experiment.manifest["scenario_hash"] != current.digest):
+        choices["on_screen"] = (f"the experiment on screen: {experiment.manifest['scenario']} "
+                                f"(run {experiment.manifest.get('run_id') or 'not saved'})")
+    if not choices:
+        return
+    shown = st.radio("Sources of", list(choices), format_func=choices.get,
+                     key="method_of", horizontal=True) if len(choices) > 1 else next(iter(choices))
+    if shown == "in_use":
+        scenario_line(current)
+        rows = current.sources()
+    else:
+        experiment_banner(experiment, "method")
+        rows = experiment.tables.get("sources")
+        if rows is None:
+            st.info("This experiment was saved without its parameter sources; its settings are "
+                    "in the manifest's scenario YAML.")
+            return
     only_assumptions = st.toggle("Only assumptions", key="method_assumptions")
-    for file in files:
-        rows = pd.DataFrame(parameter_sources(file), columns=["parameter", "value",
-                                                             "source or assumption"])
-        if only_assumptions:
-            rows = rows[rows["source or assumption"].str.contains("assumption", case=False)]
-        st.markdown(f"**{plain(file.name)}** ({len(rows)} values)")
-        st.dataframe(rows, hide_index=True)
+    if only_assumptions:
+        rows = rows[rows["source or assumption"].str.contains("assumption", case=False)]
+    st.markdown(f"{len(rows)} values")
+    st.dataframe(rows, hide_index=True)
     with st.expander("The model in detail (docs/model.md)"):
         st.markdown((state.ROOT / "docs" / "model.md").read_text(encoding="utf-8"))

@@ -6,22 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from app_pages.widgets import chart, csv_download, plain, stem
+from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
 from sim import charts
+from sim.evidence import with_provenance
 from sim.experiment import NO_OUTAGE, Experiment, plan_labels
+from sim.measures import headlined, label
+from sim.readable import CONVENTIONS
 from sim.report_content import report_content
 from sim.report_html import render_html
 from sim.report_pdf import render_pdf
 from sim.verdict import verdict
-from sim.vocabulary import pretty
-
-PAIRED_COLUMNS = {"plan": "plan", "measure": "measure", "mean": "mean",
-                  "ci_low": "95% low", "ci_high": "95% high",
-                  "vs_do_nothing_mean": "vs do nothing", "vs_do_nothing_low": "diff 95% low",
-                  "vs_do_nothing_high": "diff 95% high",
-                  "probability_better": "P(better than do nothing)", "rank": "rank"}
-RECALL_MEASURES = {"late_recalls": "late recalls (count)",
-                   "recall_delay_mean": "mean delay to delivery (hours)"}
 
 
 def report_downloads(experiment: Experiment, key: str) -> None:
@@ -30,10 +24,10 @@ def report_downloads(experiment: Experiment, key: str) -> None:
     name = stem(manifest)
 
     def html() -> str:
-        return render_html(report_content(tables, manifest, state.ROOT))
+        return render_html(report_content(tables, manifest))
 
     def pdf() -> bytes:
-        return render_pdf(report_content(tables, manifest, state.ROOT))
+        return render_pdf(report_content(tables, manifest))
 
     cols = st.columns(2)
     cols[0].download_button("Download report (HTML)", data=html, file_name=f"report-{name}.html",
@@ -47,11 +41,10 @@ def labels_of(experiment: Experiment) -> list[str]:
     return plan_labels(experiment.manifest["plans"], experiment["runs"])
 
 
-def heading(experiment: Experiment) -> None:
-    m = experiment.manifest
-    st.caption(f"{plain(m['scenario'])}: {len(m['plans'])} plans × {m['replications']} "
-               f"replications × {m['weeks']} weeks, seed {m['seed']}"
-               + (f", run id {m['run_id']}" if m.get("run_id") else ""))
+def heading(experiment: Experiment, key: str) -> None:
+    """What every results page starts with: what the results are of, and the report."""
+    experiment_banner(experiment, key)
+    report_downloads(experiment, key)
 
 
 def show_verdict(experiment: Experiment) -> None:
@@ -63,17 +56,17 @@ def show_verdict(experiment: Experiment) -> None:
 def render_experiment(experiment: Experiment, key: str) -> None:
     """Verdict, charts and tables of one experiment; ``key`` keeps widget keys unique."""
     labels, m, name = labels_of(experiment), experiment.manifest, stem(experiment.manifest)
-    heading(experiment)
-    report_downloads(experiment, key)
+    heading(experiment, key)
     show_verdict(experiment)
     st.subheader("Backlog over time")
-    chart(lambda: charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")),
+    chart(lambda: charts.stamped(charts.backlog_fan(experiment["backlog"], labels,
+                                                    m.get("disruption_days")), m),
           f"backlog-{name}", f"{key}-fan")
     st.subheader("Missed risk checks by RoSH level")
-    chart(lambda: charts.missed_risk_checks(experiment["runs"], labels), f"risk-checks-{name}",
-          f"{key}-risk")
+    chart(lambda: charts.stamped(charts.missed_risk_checks(experiment["runs"], labels), m),
+          f"risk-checks-{name}", f"{key}-risk")
     st.subheader("Recalls")
-    st.dataframe(measure_table(experiment, RECALL_MEASURES), hide_index=True)
+    table(measure_table(experiment, headlined("recalls")), CONVENTIONS["interval"])
     if m.get("disruption_days"):
         st.subheader("Time to recover")
         horizon = charts.recovery_horizon(m)
@@ -81,36 +74,53 @@ def render_experiment(experiment: Experiment, key: str) -> None:
             st.info("The run ends before the outage does, so there is no recovery to show; "
                     "run more weeks to see it.")
         else:
-            chart(lambda: charts.recovery_curve(experiment["runs"], labels, horizon),
+            chart(lambda: charts.stamped(charts.recovery_curve(experiment["runs"], labels,
+                                                               horizon), m),
                   f"recovery-{name}", f"{key}-recovery")
-        st.dataframe(experiment["recovery"], hide_index=True)
+        table(experiment["recovery"], CONVENTIONS["percentile"])
     st.subheader("Paired differences from doing nothing")
-    st.caption("Each plan against doing nothing on the same replications (common random "
-               "numbers). Lower is better for every measure; P(better) is the share of "
-               "replications in which the plan did better.")
+    st.caption(" ".join(CONVENTIONS[c] for c in ("lower_is_better", "interval", "paired",
+                                                  "probability_better", "rank")))
     st.dataframe(paired_table(experiment), hide_index=True)
     cols = st.columns(3)
-    with cols[0]:
-        csv_download(experiment["comparison"], "Download comparison (CSV)", f"comparison-{name}",
-                     f"{key}-csv-comparison")
-    with cols[1]:
-        csv_download(experiment["runs"], "Download every run (CSV)", f"runs-{name}",
-                     f"{key}-csv-runs")
-    with cols[2]:
-        csv_download(experiment["backlog"], "Download backlog by day (CSV)", f"backlog-{name}",
-                     f"{key}-csv-backlog")
+    downloads = (("comparison", "Download comparison (CSV)"),
+                 ("runs", "Download every run (CSV)"),
+                 ("backlog", "Download backlog by day (CSV)"))
+    for col, (table_name, words) in zip(cols, downloads):
+        with col:
+            csv_download(with_provenance(experiment[table_name], m), words,
+                         f"{table_name}-{name}", f"{key}-csv-{table_name}")
+
+
+def _with_interval(mean: float, low: float, high: float, signed: bool = False) -> str:
+    if mean != mean:
+        return "-"
+    form = "{:+,.2f}" if signed else "{:,.2f}"
+    if low != low:
+        return form.format(mean)
+    return f"{form.format(mean)} ({form.format(low)} to {form.format(high)})"
 
 
 def paired_table(experiment: Experiment) -> pd.DataFrame:
-    table = experiment["comparison"]
-    table = table[table["plan"] != NO_OUTAGE][list(PAIRED_COLUMNS)].rename(columns=PAIRED_COLUMNS)
-    table["measure"] = table["measure"].map(pretty)
-    return table.round(2)
+    """Each plan against doing nothing, one row per plan and measure, narrow enough to read:
+    mean with its interval, the paired difference with its interval, P(better), rank."""
+    rows = experiment["comparison"]
+    rows = rows[rows["plan"] != NO_OUTAGE]
+    return pd.DataFrame({
+        "measure": rows["measure"].map(label),
+        "plan": rows["plan"],
+        "mean (95% interval)": [_with_interval(r.mean, r.ci_low, r.ci_high)
+                                for r in rows.itertuples()],
+        "difference from doing nothing (95% interval)": [
+            _with_interval(r.vs_do_nothing_mean, r.vs_do_nothing_low, r.vs_do_nothing_high, True)
+            for r in rows.itertuples()],
+        "P(better)": rows["probability_better"].round(2),
+        "rank": rows["rank"],
+    })
 
 
-def measure_table(experiment: Experiment, measures: dict[str, str]) -> pd.DataFrame:
+def measure_table(experiment: Experiment, measures: tuple[str, ...]) -> pd.DataFrame:
     """Mean and 95% interval of some measures per plan, from the comparison table."""
-    table = experiment["comparison"]
-    table = table[table["measure"].isin(measures)].copy()
-    table["measure"] = table["measure"].map(measures)
-    return table[["plan", "measure", "mean", "ci_low", "ci_high", "replications"]].round(2)
+    found = experiment["comparison"]
+    found = found[found["measure"].isin(measures)]
+    return found[["plan", "measure", "mean", "ci_low", "ci_high", "replications"]]

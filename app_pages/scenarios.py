@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from app_pages.forms import lever_edits, scenario_edits
-from app_pages.widgets import code, plain, scenario_or_problems, show_problems
-from sim.config import Scenario, filled_posts
+from app_pages.forms import changed, plan_boxes, scenario_boxes
+from app_pages.widgets import code, plain, scenario_line, scenario_or_problems, show_problems
+from sim.config import digest, filled_posts
+from sim.describe import changes, disruption_table, edited_name
 from sim.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
 from sim.plans import Plan
 from sim.problems import validate
+from sim.readable import readable
 from sim.scenario_library import LibraryError, entries, file_name, save_scenario
-from sim.vocabulary import ROLES, pretty
+from sim.vocabulary import ROLES
 
 MAX_UPLOAD_MB = 1
 
@@ -21,22 +22,21 @@ MAX_UPLOAD_MB = 1
 def render() -> None:
     st.title("Scenarios")
     try:
-        state.scenario()  # loaded first, so the library box shows the scenario in use
+        current = state.in_use()  # loaded first, so the library box shows the scenario in use
     except ScenarioError:
-        pass  # shown below, after the library (where another can be chosen)
-    library()
+        current = None  # shown below, after the library (where another can be chosen)
+    library(current)
     current = scenario_or_problems()
     if current is None:
         return
-    scenario, source = current
-    describe(scenario, source)
+    describe(current)
     with st.expander("Edit this scenario"):
-        edit(scenario)
+        edit(current)
     with st.expander("Edit a plan's levers"):
         edit_plan()
     with st.expander("Upload a scenario (YAML)"):
         upload()
-    keep(scenario)
+    keep(current)
 
 
 def title(entry) -> str:
@@ -48,28 +48,36 @@ def title(entry) -> str:
     return f"{name} - {entry.label}"
 
 
-def library() -> None:
+def library(current: state.InUse | None) -> None:
+    """The library: the scenario in use is selected if it is a library file as it stands."""
     found = entries(state.SCENARIOS, state.library_dir())
-    labels = {e.label: e for e in found}
-    source = st.session_state.get("scenario_source")
-    current = next((i for i, e in enumerate(found) if e.path.name == source), 0)
+    exact = current is not None and current.original is None
+    index = next((i for i, e in enumerate(found) if exact and e.path == current.file), None)
+    placeholder = ("Choose a scenario to open" if current is None else
+                   f"In use: {current.scenario.name} (not a library file as it stands)")
     cols = st.columns([4, 1])
-    chosen = cols[0].selectbox("Scenario library", list(labels), index=current,
-                               key="library_choice", format_func=lambda k: title(labels[k]),
-                               help="The incidents shipped with the simulator, then the "
-                                    "scenarios you saved (my scenarios).")
+    chosen = cols[0].selectbox(
+        "Scenario library", found, index=index, placeholder=placeholder,
+        key=state.widget_key("library_choice") if current else "library_choice",
+        format_func=title, help="The incidents shipped with the simulator, then the scenarios "
+                                "you saved (my scenarios).")
     cols[1].write("")
     if cols[1].button("Open scenario", type="primary", key="library_open"):
-        entry = labels[chosen]
+        if chosen is None:
+            st.warning("Choose a scenario in the library box first.")
+            return
         try:
-            state.set_scenario(state.scenario_file(entry.path), entry.path.name)
+            state.set_in_use(state.open_file(chosen.path))
         except ScenarioError as exc:
             show_problems(exc)
+            return
+        st.rerun()
 
 
-def describe(scenario: Scenario, source: str) -> None:
+def describe(current: state.InUse) -> None:
+    scenario = current.scenario
     st.header(plain(scenario.name))
-    st.caption(f"From {code(source)}")
+    scenario_line(current)
     if scenario.description:
         st.markdown(plain(scenario.description))
     staffing = scenario.office.staffing
@@ -78,58 +86,58 @@ def describe(scenario: Scenario, source: str) -> None:
     cols[1].metric("Filled posts", f"{sum(filled_posts(staffing.role(r)) for r in ROLES):,}")
     cols[2].metric("Cases at start", f"{scenario.caseload.cases:,}")
     cols[3].metric("Weeks simulated", scenario.run.weeks)
-    st.markdown("**Outages**")
-    st.dataframe(outage_table(scenario), hide_index=True)
+    st.markdown("**Disruptions** (from the scenario's settings)")
+    disruptions = disruption_table(scenario)
+    if disruptions.empty:
+        st.markdown("None: the office in normal operation.")
+    else:
+        st.dataframe(readable(disruptions), hide_index=True)
 
 
-def outage_table(scenario: Scenario) -> pd.DataFrame:
-    rows = []
-    for kind, windows in scenario.outages.model_dump().items():
-        for w in windows:
-            start = w.get("start") or w.get("at") or {}
-            length = (f"{w['duration_days']:g} days" if w.get("duration_days") is not None
-                      else f"{w['duration_hours']:g} hours" if w.get("duration_hours") is not None
-                      else "at once")
-            rows.append({"outage": pretty(kind), "system": pretty(w.get("system", "")),
-                         "starts on day": start.get("day"), "hour": start.get("hour"),
-                         "lasts": length})
-    return pd.DataFrame(rows, columns=["outage", "system", "starts on day", "hour", "lasts"])
-
-
-def edit(scenario: Scenario) -> None:
-    with st.form("edit_scenario"):
-        data = scenario_edits(scenario.model_dump(mode="json"))
+def edit(current: state.InUse) -> None:
+    data = current.scenario.model_dump(mode="json")
+    with st.form(state.widget_key("edit_scenario")):
+        boxes = scenario_boxes(data, current.digest[:12])
         submitted = st.form_submit_button("Apply changes", type="primary")
-    if submitted:
-        try:
-            edited = scenario_from_mapping(data, "edited scenario")
-        except ScenarioError as exc:
-            show_problems(exc)
-            return
-        if edited != scenario:
-            state.set_scenario(edited, "edited in the app")
-            st.rerun()
+    if not submitted:
+        return
+    try:
+        new = scenario_from_mapping(changed(data, boxes), "edited scenario")
+    except ScenarioError as exc:
+        show_problems(exc)
+        return
+    if changes(current.scenario, new):
+        state.set_in_use(state.edit_in_use(new))
+        st.rerun()
+    st.info("Nothing was changed: the scenario is as it was.")
 
 
 def edit_plan() -> None:
     plans = state.plans()
     name = st.selectbox("Plan", [n for n, p in plans.items() if p.pulls_any()],
-                        key="plan_choice", on_change=state.forget, args=("lever_",))
+                        key="plan_choice")
     plan = plans[name]
-    with st.form("edit_plan"):
-        new_name = st.text_input("Name of the edited plan", f"{name} (edited)", max_chars=120,
-                                 key="lever_new_name")
-        data = lever_edits(plan)
+    data = plan.model_dump(mode="json")
+    scope = digest(plan)[:12]
+    with st.form(f"edit_plan_{scope}"):
+        new_name = st.text_input("Name of the edited plan (empty: named after what changed)",
+                                 "", max_chars=120, key=f"lever_{scope}_name")
+        boxes = plan_boxes(data, scope)
         submitted = st.form_submit_button("Keep this plan")
-    if submitted:
-        data["name"] = new_name
-        try:
-            edited: Plan = validate(data, {}, "edited plan", model=Plan)
-        except ScenarioError as exc:
-            show_problems(exc)
-            return
-        state.keep_plan(edited)
-        st.success(f"Kept {code(edited.name)}: choose it on the Compare page.")
+    if not submitted:
+        return
+    try:
+        edited: Plan = validate(changed(data, boxes), {}, "edited plan", model=Plan)
+    except ScenarioError as exc:
+        show_problems(exc)
+        return
+    found = changes(plan, edited)
+    if not found and not new_name.strip():
+        st.info(f"Nothing was changed: {plain(plan.name)} is as it was.")
+        return
+    edited = edited.model_copy(update={"name": new_name.strip() or edited_name(name, found)})
+    state.keep_plan(edited)
+    st.success(f"Kept {code(edited.name)}: choose it on the Compare page.")
 
 
 def upload() -> None:
@@ -148,24 +156,27 @@ def upload() -> None:
         show_problems(exc)
         return
     st.session_state["uploaded"] = file.file_id
-    state.set_scenario(uploaded, file.name)
+    text = file.getvalue().decode("utf-8-sig")
+    state.set_in_use(state.upload_in_use(uploaded, file.name, text))
     st.rerun()
 
 
-def keep(scenario: Scenario) -> None:
+def keep(current: state.InUse) -> None:
+    scenario = current.scenario
     st.subheader("Keep this scenario")
-    text = to_yaml(scenario)
-    st.download_button("Download as YAML", data=text, file_name=f"{file_name(scenario.name)}.yaml",
+    st.download_button("Download as YAML", data=lambda: to_yaml(scenario),
+                       file_name=f"{file_name(scenario.name)}.yaml",
                        mime="application/x-yaml", key="download_yaml", on_click="ignore")
-    with st.form("save_scenario"):
+    with st.form(state.widget_key("save_scenario")):
         name = st.text_input("Save to my scenarios as", file_name(scenario.name), max_chars=60,
-                             key="save_name", help="Lower-case letters, digits and hyphens. "
-                                                   "An existing name is never overwritten.")
+                             key=state.widget_key("save_name"),
+                             help="Lower-case letters, digits and hyphens. An existing name is "
+                                  "never overwritten.")
         if st.form_submit_button("Save"):
             try:
                 path = save_scenario(scenario, state.library_dir(), name)
             except LibraryError as exc:
                 st.error(plain(str(exc)))
             else:
-                st.success(f"Saved as {code(str(path))}; it is in the library as "
+                st.success(f"Saved as {code(path.name)}; it is in the library as "
                            f"'my scenarios / {path.stem}'.")

@@ -1,24 +1,37 @@
 """Where the app finds things, and what each user is working on.
 
 Paths come from the environment (so tests and deployments can move them) or default to the
-project's folders. Per-user state lives in ``st.session_state`` only: the scenario being worked
-on, the plans edited on the Scenarios page, and the experiment last run or reopened. Shared,
-read-only things (the shipped scenarios and plans) are cached with ``st.cache_resource``: they are
-frozen pydantic models, so sharing them between users is safe.
+project's folders. Per-user state lives in ``st.session_state`` only, under two names:
+
+* the **scenario in use** (:class:`InUse`): the scenario the Scenarios and Compare pages work
+  on, where it came from, and what was changed from the library scenario it started as;
+* the **experiment on screen** (:func:`experiment`): the comparison last run or reopened, which
+  the Compare, Forecast, Workload and Method pages show, each naming its scenario, digest and
+  plans, so results are never shown under another scenario's name.
+
+Shared, read-only things (the shipped scenarios and plans) are cached with
+``st.cache_resource``: they are frozen pydantic models, so sharing them between users is safe.
+Widgets whose starting values come from the scenario in use carry its digest in their keys
+(:func:`widget_key`), so opening or editing a scenario gives fresh widgets on its own values
+instead of the browser's values for the previous one.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.jobs import JobBoard
 from sim.config import Scenario
+from sim.describe import Change, changes, edited
 from sim.experiment import Experiment
-from sim.loader import load_plan, load_scenario
+from sim.loader import SOURCES_COLUMNS, load_plan, load_scenario, sources_table
 from sim.plans import DO_NOTHING, Plan
+from sim.scenario_library import labelled, library_twin
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -97,29 +110,97 @@ def keep_plan(plan: Plan) -> None:
                                         plan.name: plan}
 
 
-def scenario() -> tuple[Scenario, str]:
-    """The scenario this user works on and where it came from (the default file at first)."""
-    if "scenario" not in st.session_state:
-        path = default_scenario_path()
-        st.session_state["scenario"] = scenario_file(path)
-        st.session_state["scenario_source"] = path.name
-    return st.session_state["scenario"], st.session_state["scenario_source"]
+@dataclass(frozen=True)
+class InUse:
+    """The scenario a user works on. ``source`` says where it came from, in words; ``file`` is
+    the library file it is, or was changed from (None: an upload unrelated to the library);
+    ``original`` is the scenario it was changed from (None: it is ``file`` or the upload
+    exactly), and ``origin`` where that came from."""
+
+    scenario: Scenario
+    source: str
+    file: Path | None = None
+    original: Scenario | None = None
+    origin: str = ""
+    text: str = ""  # an upload's text (its comments give the sources)
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return () if self.original is None else changes(self.original, self.scenario)
+
+    @property
+    def digest(self) -> str:
+        return self.scenario.digest()
+
+    def sources(self) -> pd.DataFrame:
+        """Each parameter with its source or assumption: the values changed in the app first,
+        then each value as set in the scenario's file (or upload) and the files it extends,
+        with the comment written beside it."""
+        rows = [("edited in the app", c.field, str(c.after), f"changed in the app from "
+                 f"{c.before}; the file's source no longer applies") for c in self.changes]
+        if self.text:
+            rows += sources_table(self.text, self.source.removeprefix("uploaded "), SCENARIOS)
+        elif self.file is not None:
+            rows += sources_table(self.file.read_text(encoding="utf-8"), self.file.name,
+                                  self.file.parent)
+        return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS))
 
 
-def set_scenario(value: Scenario, source: str) -> None:
-    st.session_state["scenario"] = value
-    st.session_state["scenario_source"] = source
-    forget("edit_")  # the edit form shows the new scenario's values, not the old one's
+def library_entry_label(path: Path) -> str:
+    """The words naming a library file: its stem, under "my scenarios /" if the user saved it."""
+    mine = library_dir()
+    return f"my scenarios / {path.stem}" if path.parent == mine else path.name
 
 
-def forget(prefix: str) -> None:
-    """Drop the remembered values of the widgets whose keys start with ``prefix``."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
+def open_file(path: Path) -> InUse:
+    """A library file as the scenario in use (ScenarioError if it is wrong)."""
+    return InUse(scenario_file(path), library_entry_label(path), path)
+
+
+def in_use() -> InUse:
+    """The scenario this user works on (the default file at first; ScenarioError if that file
+    is wrong)."""
+    if "in_use" not in st.session_state:
+        st.session_state["in_use"] = open_file(default_scenario_path())
+    return st.session_state["in_use"]
+
+
+def set_in_use(value: InUse) -> None:
+    st.session_state["in_use"] = value
+
+
+def edit_in_use(new: Scenario) -> InUse:
+    """The scenario in use after an edit in the app: named and described as an edit of the
+    scenario it started as (the library's, or the upload), with what changed; that scenario
+    itself if the edit undid every change."""
+    current = in_use()
+    original = current.original or current.scenario
+    origin = current.origin or current.source
+    if not changes(original, new):
+        return InUse(original, origin, current.file, text=current.text)
+    return InUse(edited(original, new, origin), "edited in the app", current.file, original,
+                 origin, current.text)
+
+
+def upload_in_use(uploaded: Scenario, name: str, text: str) -> InUse:
+    """An uploaded scenario as the scenario in use; if it carries a library scenario's name or
+    description but differs from it, it is renamed and described as the change it is."""
+    twin = library_twin(uploaded, SCENARIOS, scenario_file)
+    source = f"uploaded {name}"
+    if twin is None:
+        return InUse(uploaded, source, text=text)
+    path, shipped = twin
+    return InUse(labelled(uploaded, SCENARIOS, scenario_file), source, path, shipped,
+                 path.name, text)
+
+
+def widget_key(name: str) -> str:
+    """A widget key tied to the scenario in use (see the module's docstring)."""
+    return f"{name}_{in_use().digest[:12]}"
 
 
 def experiment() -> Experiment | None:
-    """The experiment last run or reopened by this user."""
+    """The experiment on screen: last run or reopened by this user."""
     return st.session_state.get("experiment")
 
 

@@ -1,8 +1,10 @@
-"""Small display helpers shared by the pages: safe text, scenario problems, charts, downloads."""
+"""Small display helpers shared by the pages: safe text, scenario problems, the scenario in use
+and the experiment on screen, charts, tables and downloads."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 
@@ -12,13 +14,15 @@ from matplotlib.figure import Figure
 
 from app_pages import state
 from sim.charts import png
-from sim.loader import ScenarioError
+from sim.describe import disruption_table, plan_table
+from sim.experiment import Experiment
+from sim.loader import ScenarioError, plan_from_text, scenario_from_text
+from sim.readable import readable
+from sim.scenario_library import file_name
 
 BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|])")
-STATUS_ICON = {"green": "🟢 met", "amber": "🟠 at risk", "red": "🔴 breached",
-               "unknown": "⚪ unknown"}
 
 
 def plain(text: str) -> str:
@@ -45,22 +49,69 @@ def show_problems(exc: ScenarioError) -> None:
         st.warning(f"... and {exc.more} more problems not listed.")
 
 
-def scenario_or_problems():
-    """The user's scenario and its source, or None after showing why it cannot be loaded."""
+def scenario_or_problems() -> state.InUse | None:
+    """The scenario in use, or None after showing why it cannot be loaded."""
     try:
-        return state.scenario()
+        return state.in_use()
     except ScenarioError as exc:
         show_problems(exc)
         return None
 
 
-def experiment_or_hint(what: str):
-    """The user's current experiment, or None after saying how to get one."""
+def scenario_line(current: state.InUse) -> None:
+    """The scenario in use, as every page names it: name, digest and where it came from."""
+    st.markdown(f"Scenario in use: **{plain(current.scenario.name)}** (digest "
+                f"{code(current.digest)}, {plain(current.source)})")
+
+
+def experiment_or_hint(what: str) -> Experiment | None:
+    """The experiment on screen, or None after saying how to get one."""
     experiment = state.experiment()
     if experiment is None:
         st.info("Run a comparison on the Compare page, or reopen one on the History page; its "
                 f"{what} appears here.")
     return experiment
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def what_ran(name: str, scenario_yaml: str, plans_yaml: tuple[str, ...]
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The disruptions and plans of a stored experiment (``name`` names it), from the scenario
+    and plans kept with it."""
+    scenario = scenario_from_text(scenario_yaml, "stored scenario")
+    plans = [plan_from_text(text, "stored plan") for text in plans_yaml]
+    return disruption_table(scenario), plan_table(plans)
+
+
+def experiment_banner(experiment: Experiment, key: str) -> None:
+    """What the results on this page are of: scenario, digest, plans, replications, seed and
+    run; a warning if that is not the scenario in use; what ran; the manifest to download."""
+    m = experiment.manifest
+    st.info(f"Results of **{plain(m['scenario'])}** (scenario digest {code(m['scenario_hash'])}"
+            f"): {plain(', '.join(m['plans']))}; {m['replications']} replications × "
+            f"{m['weeks']} weeks, seed {m['seed']}, version {m.get('version')}, "
+            + (f"run id {code(m['run_id'])}." if m.get("run_id") else "not saved."))
+    try:
+        current = state.in_use()
+    except ScenarioError:
+        current = None
+    if current is not None and current.digest != m["scenario_hash"]:
+        st.warning(f"These results are of {plain(m['scenario'])}, not of the scenario in use "
+                   f"on the Scenarios page ({plain(current.scenario.name)}, digest "
+                   f"{code(current.digest)}).")
+    if m.get("scenario_yaml"):
+        with st.expander("What ran: the disruptions and the plans, from their settings"):
+            disruptions, plans = what_ran(stem(m), m["scenario_yaml"],
+                                          tuple(m.get("plans_yaml", [])))
+            if disruptions.empty:
+                st.markdown("No disruption: the office in normal operation.")
+            else:
+                st.dataframe(readable(disruptions), hide_index=True)
+            st.dataframe(readable(plans), hide_index=True)
+    st.download_button("Download the manifest (JSON): seed, version, digests, scenario and "
+                       "plans", data=lambda: json.dumps(m, indent=2, default=str),
+                       file_name=f"manifest-{stem(m)}.json", mime="application/json",
+                       key=f"{key}-manifest", on_click="ignore")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -78,6 +129,13 @@ def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
                        mime="image/png", key=key, on_click="ignore")
 
 
+def table(frame: pd.DataFrame, caption: str | None = None, digits: int | None = 2) -> None:
+    """A table as a person reads it (headings in words with units), with its caption."""
+    st.dataframe(readable(frame, digits), hide_index=True)
+    if caption:
+        st.caption(caption)
+
+
 def csv_download(table: pd.DataFrame, label: str, file_name: str, key: str) -> None:
     """A button downloading ``table`` as CSV, written only when pressed (not on every rerun)."""
     st.download_button(label, data=lambda: table.to_csv(index=False),
@@ -85,10 +143,10 @@ def csv_download(table: pd.DataFrame, label: str, file_name: str, key: str) -> N
 
 
 def stem(manifest: dict) -> str:
-    """A file-name stem naming an experiment: its run id, or (unsaved) a hash of what its
-    numbers depend on."""
+    """A file-name stem naming an experiment: its scenario and run id, or (unsaved) a hash of
+    what its numbers depend on."""
     if manifest.get("run_id"):
-        return manifest["run_id"]
+        return f"{file_name(manifest['scenario'])[:40]}-{manifest['run_id']}"
     key = [manifest[k] for k in ("scenario_hash", "plan_hashes", "seed", "replications",
                                  "weeks")]
     return f"{manifest['scenario_hash']}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"

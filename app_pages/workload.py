@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.results_view import heading, labels_of, measure_table, report_downloads
-from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, stem
+from app_pages.results_view import heading, labels_of, measure_table
+from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, stem, table
 from sim import charts
 from sim.claims import (
     COMPARISON_WORDS,
@@ -17,13 +17,15 @@ from sim.claims import (
     person_summary,
     role_summary,
 )
+from sim.evidence import evidence_pack, with_provenance
 from sim.experiment import NO_OUTAGE
+from sim.measures import headlined
+from sim.readable import CONVENTIONS
+from sim.scenario_library import file_name
 from sim.vocabulary import ROLES, pretty
 
-OFFICE_WORKLOAD = {"staff_over_110_for_4_weeks": "staff over 110% WMT capacity, 4 weeks",
-                   "staff_over_110_hours_4_weeks": "staff over 110% of contracted hours, 4 weeks",
-                   "overtime_hours": "overtime hours", "double_handling_hours":
-                   "double-handling hours", "extra_hours": "hours beyond the contracted day"}
+AGAINST = {"threshold": "the threshold, on the plan's own values",
+           "no_outage": "its rise over the same replication without the outage (paired)"}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -42,54 +44,59 @@ def render() -> None:
         st.warning("This experiment was saved before workload evidence was kept; run it again "
                    "on the Compare page.")
         return
-    heading(experiment)
-    report_downloads(experiment, "workload")
-    name, workload = stem(experiment.manifest), experiment["workload"]
+    heading(experiment, "workload")
+    name, workload, manifest = stem(experiment.manifest), experiment["workload"], \
+        experiment.manifest
     present = set(workload["plan"].unique())
     labels = [p for p in labels_of(experiment) if p in present]
     plan = st.selectbox("Plan", labels, key="workload_plan")
+    plan_file = file_name(plan)
     st.caption("WMT capacity % is the employer's Workload Measurement Tool: case points held "
                "over available points. The excessive-workload rule is over 110% for 4 "
                "consecutive weeks; here it is applied to WMT capacity and to hours worked "
                "against contracted hours.")
-    st.subheader("By role (mean over replications)")
+    st.subheader(f"By role under {plain(plan)} (mean over replications)")
     by_role = _by_role(name, plan, workload)
-    by_role["role"] = by_role["role"].map(pretty)
-    by_role = by_role.rename(columns=pretty)
-    st.dataframe(by_role.round(2), hide_index=True)
-    csv_download(by_role, "Download workload by role (CSV)", f"workload-roles-{name}",
+    table(by_role)
+    csv_download(with_provenance(by_role, manifest, plan,
+                                 f"mean of {manifest['replications']}"),
+                 "Download workload by role (CSV)", f"workload-roles-{plan_file}-{name}",
                  "workload-csv-roles")
-    slug = plan.lower().replace(" ", "-")
-    chart(lambda: charts.workload_spread(workload, plan), f"workload-hours-{slug}-{name}",
-          "workload-hours")
-    chart(lambda: charts.workload_spread(workload, plan, "wmt_capacity", 110.0,
-                                         "WMT capacity %"),
-          f"workload-wmt-{slug}-{name}", "workload-wmt")
+    chart(lambda: charts.stamped(charts.workload_spread(workload, plan), manifest),
+          f"workload-hours-{plan_file}-{name}", "workload-hours")
+    chart(lambda: charts.stamped(charts.workload_spread(workload, plan, "wmt_capacity", 110.0,
+                                                        "WMT capacity %"), manifest),
+          f"workload-wmt-{plan_file}-{name}", "workload-wmt")
     st.subheader("Across the office, per plan")
-    st.dataframe(measure_table(experiment, OFFICE_WORKLOAD), hide_index=True)
-    st.subheader("Per person")
+    table(measure_table(experiment, headlined("office_workload")), CONVENTIONS["interval"])
+    st.subheader(f"Per person under {plain(plan)}")
     replication = st.selectbox("Replication", sorted(set(workload["replication"])),
                                key="workload_replication")
     people = person_summary(workload, plan, replication)
-    people["role"] = people["role"].map(pretty)
-    st.dataframe(people.round(2), hide_index=True)
-    csv_download(people, "Download per person (CSV)", f"workload-people-{name}",
+    table(people)
+    csv_download(with_provenance(people, manifest, plan, replication),
+                 "Download per person (CSV)",
+                 f"workload-people-{plan_file}-replication-{replication}-{name}",
                  "workload-csv-people")
-    claim_tester(experiment.tables, [p for p in labels if p != NO_OUTAGE] or labels)
+    claim_tester(experiment, [p for p in labels if p != NO_OUTAGE] or labels)
 
 
-def claim_tester(tables: dict, plans: list[str]) -> None:
+def claim_tester(experiment, plans: list[str]) -> None:
     st.subheader("Test a claim")
     st.caption("State a claim as a measure, a comparison, a threshold and a plan. The answer is "
-               "the probability that it holds: the share of replications in which it did.")
+               "the probability that it holds: the share of replications in which it did. "
+               "Against the no-outage run, the claim is about the rise over the same "
+               "replication without the outage: whether the outage (under that plan) caused "
+               "it.")
     measures = {**ROLE_MEASURES, **OFFICE_MEASURES}
+    has_baseline = NO_OUTAGE in set(experiment["runs"]["plan"])
     with st.form("claim"):
         cols = st.columns(2)
         plan = cols[0].selectbox("Under plan", plans, key="claim_plan")
         measure = cols[1].selectbox(
             "Measure", list(measures), key="claim_measure",
             format_func=lambda m: measures[m][0].format(role="[role]"))
-        cols = st.columns(3)
+        cols = st.columns(4)
         role = cols[0].selectbox("Role (for a per-role measure)", ROLES, key="claim_role",
                                  format_func=pretty)
         comparison = cols[1].selectbox("Is", list(COMPARISON_WORDS), key="claim_comparison",
@@ -98,14 +105,27 @@ def claim_tester(tables: dict, plans: list[str]) -> None:
                                          key="claim_threshold",
                                          help="A share as a fraction (a quarter is 0.25); "
                                               "hours, items or days as numbers.")
+        against = cols[3].selectbox("Compared with", list(AGAINST) if has_baseline else
+                                    ["threshold"], key="claim_against",
+                                    format_func=AGAINST.get)
         submitted = st.form_submit_button("Test the claim")
-    if not submitted:
+    if submitted:
+        st.session_state["claim_tested"] = Claim(plan=plan, measure=measure, comparison=comparison,
+                                          threshold=threshold, against=against,
+                                          role=role if measure in ROLE_MEASURES else None)
+    claim = st.session_state.get("claim_tested")
+    if claim is None or claim.plan not in plans:
         return
-    claim = Claim(plan=plan, measure=measure, comparison=comparison, threshold=threshold,
-                  role=role if measure in ROLE_MEASURES else None)
-    result = answer(tables, claim)
+    result = answer(experiment.tables, claim)
     st.metric("Probability the claim holds", f"{result.probability:.2f}",
               f"95% interval {result.low:.2f} to {result.high:.2f}", delta_color="off",
               delta_arrow="off")
     st.markdown(plain(result.sentence()))
-    st.dataframe(result.evidence.round(3), hide_index=True)
+    st.caption(CONVENTIONS["wilson"])
+    table(result.evidence, digits=3)
+    st.download_button("Download the evidence pack (ZIP): the answer, each replication, the "
+                       "manifest, the scenario and plans, and the commands that reproduce it",
+                       data=lambda: evidence_pack(result, experiment.manifest),
+                       file_name=f"claim-{file_name(claim.plan)}-{file_name(claim.measure)}-"
+                                 f"{stem(experiment.manifest)}.zip",
+                       mime="application/zip", key="workload-evidence", on_click="ignore")

@@ -12,8 +12,10 @@ a plan keeps its colour from chart to chart.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -40,38 +42,58 @@ def plan_colours(labels: list[str]) -> dict[str, tuple]:
     return colours
 
 
-def shade_disruption(ax, disruption_days) -> None:
-    """Shade the days from the first disruption's start to the last one's end."""
+def shade_disruption(ax, disruption_days, to_x=lambda day: day) -> None:
+    """Shade the days from the first disruption's start to the last one's end (``to_x`` turns
+    a day of the run, counted from 0 at its start, into the axis' x)."""
     if disruption_days:
         start, end = disruption_days
-        ax.axvspan(start + 1, end + 1, color=DISRUPTION_COLOUR, alpha=0.12, lw=0,
+        ax.axvspan(to_x(start), to_x(end), color=DISRUPTION_COLOUR, alpha=0.12, lw=0,
                    label="outage")
 
 
 def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
-                title: str = "Backlog at the end of each day") -> Figure:
-    """Per plan: the median backlog over replications, with the P10-P90 band."""
+                title: str = "Backlog at the end of each day", outage_began: date | None = None
+                ) -> Figure:
+    """Per plan: the median backlog over replications, with the P10-P90 band. The x axis is the
+    day of the run (day 1 is the first); with ``outage_began``, the date, counting the day the
+    first disruption starts as that date."""
     colours = plan_colours(labels)
     fig = Figure(figsize=(9, 4.2), layout="constrained")
     ax = fig.subplots()
-    shade_disruption(ax, disruption_days)
-    if len(backlog):
-        ax.set_xlim(1, int(backlog["day"].max()) + 1)  # an outage beyond the run is cut off
+    if outage_began is not None and disruption_days:
+        first = int(disruption_days[0])
+
+        def to_x(day: float):
+            return mdates.date2num(outage_began) + (day - first)
+
+        xlabel = f"date (the outage began on {outage_began:%d %b %Y})"
+    else:
+        def to_x(day: float):
+            return day + 1
+
+        xlabel = "day of run"
+    shade_disruption(ax, disruption_days, to_x)
+    if len(backlog):  # an outage beyond the run is cut off
+        ax.set_xlim(to_x(0), to_x(int(backlog["day"].max())))
     for label in labels:
         wide = backlog[backlog["plan"] == label].pivot(index="day", columns="replication",
                                                        values="backlog")
         if wide.empty:
             continue
-        days = wide.index.to_numpy() + 1
+        days = np.array([to_x(d) for d in wide.index.to_numpy()])
         low, mid, high = np.percentile(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
         ax.fill_between(days, low, high, color=colours[label], alpha=0.18, lw=0)
         ax.plot(days, mid, color=colours[label], lw=1.8,
                 ls="--" if label == "no outage" else "-", label=f"{label} (median)")
     ax.set(title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
-           xlabel="day of run", ylabel="backlog (items past due, not done)")
+           xlabel=xlabel, ylabel="backlog (items past due, not done)")
     ax.set_ylim(bottom=0)
     ax.set_autoscalex_on(False)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if outage_began is not None and disruption_days:
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     return fig
 
@@ -159,8 +181,27 @@ def workload_spread(workload: pd.DataFrame, label: str, column: str = "workload"
     return fig
 
 
-def png(fig: Figure, dpi: int = 110) -> bytes:
-    """The figure as PNG bytes."""
+def provenance(manifest: dict) -> str:
+    """One line naming the experiment a chart is of: scenario, digest, replications, seed,
+    version and run."""
+    return (f"{manifest.get('scenario')} | scenario {manifest.get('scenario_hash')} | "
+            f"{manifest.get('replications')} replications x {manifest.get('weeks')} weeks, "
+            f"seed {manifest.get('seed')} | version {manifest.get('version')} | run "
+            f"{manifest.get('run_id') or 'not saved'}")
+
+
+def stamped(fig: Figure, manifest: dict) -> Figure:
+    """The figure with its experiment's provenance written at its foot, so a chart copied out
+    of the app or a report still says what it is of."""
+    fig.text(0.005, 0.002, provenance(manifest), fontsize=6.5, color="#52606d", ha="left",
+             va="bottom")
+    fig.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
+    return fig
+
+
+def png(fig: Figure, dpi: int = 110, manifest: dict | None = None) -> bytes:
+    """The figure as PNG bytes; with ``manifest``, its provenance also in the PNG's text."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    metadata = {"Description": provenance(manifest)} if manifest else None
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=metadata)
     return buffer.getvalue()

@@ -20,10 +20,13 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
+from sim.experiment import NO_OUTAGE
+from sim.measures import MEASURES, headlined
 from sim.vocabulary import Frozen, Role, pretty
 from sim.workload import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS, longest_run
 
 Comparison = Literal["more_than", "at_least", "less_than", "at_most"]
+Against = Literal["threshold", "no_outage"]
 # Per-role measures: name -> (what it is, in words; its unit)
 ROLE_MEASURES = {
     "share_over_110_hours_4_weeks": (
@@ -37,19 +40,8 @@ ROLE_MEASURES = {
     "double_handling_hours_per_person": (
         "double-handling hours per {role} over the run", "hours"),
 }
-# Office-wide measures from the runs table: name -> (words, unit)
-OFFICE_MEASURES = {
-    "backlog_mean": ("mean backlog", "items"),
-    "backlog_max": ("peak backlog", "items"),
-    "missed_risk_checks": ("missed risk checks", "contacts"),
-    "missed_high_risk_checks": ("missed risk checks at high or very high RoSH", "contacts"),
-    "late_recalls": ("late recalls", "recalls"),
-    "overtime_hours": ("overtime hours in the office", "hours"),
-    "double_handling_hours": ("double-handling hours in the office", "hours"),
-    "staff_over_110_hours_4_weeks": (
-        "staff over 110% of contracted hours for 4 consecutive weeks", "people"),
-    "time_to_recover_days": ("days to recover after the outage ended", "days"),
-}
+# Office-wide measures from the runs table: name -> (words, unit), from sim.measures
+OFFICE_MEASURES = {m: (MEASURES[m].label, MEASURES[m].unit) for m in headlined("claims")}
 COMPARISON_WORDS = {"more_than": "more than", "at_least": "at least", "less_than": "less than",
                     "at_most": "at most"}
 
@@ -63,6 +55,10 @@ class Claim(Frozen):
     comparison: Comparison = "more_than"
     threshold: float
     role: Role | None = Field(None, description="The role, for a per-role measure.")
+    against: Against = Field(
+        "threshold", description="threshold: the plan's value is compared with the threshold; "
+                                 "no_outage: its rise over the same replication without the "
+                                 "outage is (paired, replication by replication).")
 
     @model_validator(mode="after")
     def _measure_known(self) -> Claim:
@@ -78,6 +74,10 @@ class Claim(Frozen):
         """The claim in plain words."""
         what, _ = ROLE_MEASURES.get(self.measure) or OFFICE_MEASURES[self.measure]
         what = what.format(role=pretty(self.role or ""))
+        if self.against == "no_outage":
+            return (f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
+                    f"{self.threshold:g} above its value in the same replication without the "
+                    f"outage")
         return (f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
                 f"{self.threshold:g}")
 
@@ -90,7 +90,7 @@ class ClaimAnswer:
     high: float
     holds_in: int
     replications: int
-    evidence: pd.DataFrame  # replication, value, holds
+    evidence: pd.DataFrame  # replication, value, [baseline_value, difference,] holds
 
     def sentence(self) -> str:
         return (f"{self.claim.words()[0].upper()}{self.claim.words()[1:]} in {self.holds_in} of "
@@ -118,13 +118,16 @@ def role_values(workload: pd.DataFrame, measure: str, role: str) -> pd.Series:
     return totals / rows.groupby("replication")["staff_id"].nunique()
 
 
-def measure_values(tables: dict[str, pd.DataFrame], claim: Claim) -> pd.Series:
-    """The claim's measure for each replication of its plan (NaN where a run has no value)."""
+def measure_values(tables: dict[str, pd.DataFrame], claim: Claim,
+                   plan: str | None = None) -> pd.Series:
+    """The claim's measure for each replication of its plan (or of ``plan``), NaN where a run
+    has no value."""
+    plan = claim.plan if plan is None else plan
     if claim.measure in ROLE_MEASURES:
         workload = tables["workload"]
-        return role_values(workload[workload["plan"] == claim.plan], claim.measure, claim.role)
+        return role_values(workload[workload["plan"] == plan], claim.measure, claim.role)
     runs = tables["runs"]
-    sel = runs[(runs["plan"] == claim.plan) & (runs["measure"] == claim.measure)]
+    sel = runs[(runs["plan"] == plan) & (runs["measure"] == claim.measure)]
     return sel.set_index("replication")["value"].sort_index()
 
 
@@ -145,15 +148,25 @@ def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 
 
 def answer(tables: dict[str, pd.DataFrame], claim: Claim) -> ClaimAnswer:
-    """How likely the claim is, over the experiment's replications of its plan."""
+    """How likely the claim is, over the experiment's replications of its plan; against the
+    no-outage run, on the difference replication by replication."""
     plans = set(tables["runs"]["plan"])
     if claim.plan not in plans:
         raise ValueError(f"plan {claim.plan!r} is not in this experiment; "
                          f"choose one of: {', '.join(sorted(plans))}")
     values = measure_values(tables, claim)
-    held = holds(values, claim.comparison, claim.threshold)
-    evidence = pd.DataFrame({"replication": values.index, "value": values.to_numpy(),
-                             "holds": held.to_numpy()})
+    evidence = pd.DataFrame({"replication": values.index, "value": values.to_numpy()})
+    tested = values
+    if claim.against == "no_outage":
+        if NO_OUTAGE not in plans:
+            raise ValueError("this experiment has no no-outage run (its scenario has no outage "
+                             "that changes anything), so a claim cannot be tested against it")
+        baseline = measure_values(tables, claim, NO_OUTAGE).reindex(values.index)
+        tested = values - baseline
+        evidence["baseline_value"] = baseline.to_numpy()
+        evidence["difference"] = tested.to_numpy()
+    held = holds(tested, claim.comparison, claim.threshold)
+    evidence["holds"] = held.to_numpy()
     n, k = len(values), int(held.sum())
     low, high = wilson(k, n)
     return ClaimAnswer(claim, k / n if n else math.nan, low, high, k, n, evidence)

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import typer
 
-from sim.cli_common import Silent, fail, load_plan_option, refuse_overwrite, write_result
+from sim.cli_common import (
+    Silent,
+    fail,
+    load_for_run,
+    load_plan_option,
+    refuse_overwrite,
+    write_result,
+)
+from sim.cli_claim import claim
 from sim.cli_experiments import compare, runs_app, sweep
 from sim.cli_report import report, rerun
 from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
@@ -30,6 +38,7 @@ validate_app = typer.Typer(no_args_is_help=True,
 app.add_typer(validate_app, name="validate")
 app.add_typer(runs_app, name="runs")
 app.command()(compare)
+app.command()(claim)
 app.command()(sweep)
 app.command()(report)
 app.command()(rerun)
@@ -61,10 +70,7 @@ def run(
     quiet: bool = typer.Option(False, help="No progress bar."),
 ) -> None:
     """Run a scenario once, print a summary and optionally write the result tables."""
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as err:
-        fail(str(err))
+    loaded, _ = load_for_run(scenario)
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
     if out is not None and not force:
         refuse_overwrite(out)

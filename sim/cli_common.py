@@ -9,19 +9,34 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
-from sim.loader import ScenarioError, load_plan
+import pandas as pd
+
+from sim.config import Scenario
+from sim.loader import SOURCES_COLUMNS, ScenarioError, load_plan, load_scenario, sources_table
 from sim.plans import Plan
 from sim.results import RunResult
+from sim.scenario_library import labelled
+from sim.store import ResultsStore, StoreError
 
 USAGE_ERROR = 2
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(USAGE_ERROR)
+
+
+def load_run(store: Path, run_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
+    """A saved experiment's tables and manifest (exit code 2, with the fix, if it cannot be
+    loaded)."""
+    try:
+        return ResultsStore(store).load(run_id)
+    except StoreError as err:
+        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
 
 
 def refuse_overwrite(out: Path) -> None:
@@ -41,6 +56,35 @@ def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Exp
         (out / "manifest.json").write_text(json.dumps(result.manifest, indent=2) + "\n")
     except OSError as err:
         fail(f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to.")
+
+
+LIBRARY = Path("scenarios")  # the shipped scenarios, from the project folder
+
+
+def load_for_run(path: Path) -> tuple[Scenario, pd.DataFrame]:
+    """A scenario file as a run uses it, with the sources of its values (exit code 2 if it is
+    wrong). A scenario that carries the name or description of a library scenario it differs
+    from is renamed and described as the change it is, and the command says so."""
+    try:
+        scenario = load_scenario(path)
+        text = path.read_text(encoding="utf-8-sig")
+    except ScenarioError as err:
+        fail(str(err))
+    for library in dict.fromkeys([path.parent, LIBRARY]):
+        if library.is_dir():
+            renamed = labelled(scenario, library)
+            if renamed is not scenario:
+                what = (f"its results are labelled '{renamed.name}'"
+                        if renamed.name != scenario.name else
+                        "its description, written for that scenario, is replaced by a list of "
+                        "its changes")
+                typer.echo(f"note: {path} carries the name or description of a library "
+                           f"scenario but differs from it; {what}.", err=True)
+                scenario = renamed
+                break
+    sources = pd.DataFrame(sources_table(text, path.name, path.parent),
+                           columns=list(SOURCES_COLUMNS))
+    return scenario, sources
 
 
 def plans_folder(scenario: Path) -> Path:

@@ -12,18 +12,27 @@ from pathlib import Path
 
 import typer
 
-from sim.cli_common import Silent, fail, load_plan_option, plans_folder, refuse_overwrite, write_result
+from sim.cli_common import (
+    Silent,
+    fail,
+    load_for_run,
+    load_plan_option,
+    load_run,
+    plans_folder,
+    refuse_overwrite,
+    write_result,
+)
 from sim.engines import ENGINES
 from sim.experiment import Experiment
 from sim.experiment import compare as run_comparison
 from sim.loader import ScenarioError, load_scenario, plans_of
+from sim.measures import headlined, label
 from sim.store import ResultsStore, StoreError
 
 DEFAULT_STORE = Path("results")
 runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them, show one.")
 
-HEADLINE = ("backlog_mean", "missed_risk_checks", "late_recalls", "time_to_recover_days",
-            "overtime_hours", "double_handling_hours")
+HEADLINE = headlined("command_line")
 
 
 def comparison_text(experiment) -> str:
@@ -35,7 +44,7 @@ def comparison_text(experiment) -> str:
         rows = c[c["measure"] == measure]
         if rows.empty:
             continue
-        lines.append(f"{measure}:")
+        lines.append(f"{label(measure)}:")
         for row in rows.itertuples():
             diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
                     f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
@@ -45,7 +54,7 @@ def comparison_text(experiment) -> str:
             missing = getattr(row, "without_value", 0)  # runs saved before the column existed
             left_out = ("" if not missing else
                         f"  ({missing} of {row.replications + missing} "
-                        f"replications without a value)")
+                        f"replications without a value: not recovered by the end)")
             lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
                          f"{row.ci_high:,.1f}]{diff}{rank}{left_out}")
     for row in experiment["recovery"].itertuples():
@@ -57,11 +66,12 @@ def comparison_text(experiment) -> str:
                      f"({row.recovered_share:.0%} of replications recovered)")
     objectives = experiment.tables.get("objectives")
     if objectives is not None and len(objectives):
-        lines.append("objectives (probability of breach over replications):")
+        lines.append("objectives: target, then probability of breach over replications:")
         for row in objectives.itertuples():
-            lines.append(f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} d "
-                         f"{row.p_rto_breached:.0%}, MTPD {row.mtpd_days:g} d "
-                         f"{row.p_mtpd_breached:.0%}, MBCO {row.mbco:.0%} {row.p_mbco_breached:.0%}")
+            lines.append(f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
+                         f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
+                         f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
+                         f"service P(breach) {row.p_mbco_breached:.0%}")
     return "\n".join(lines)
 
 
@@ -98,8 +108,8 @@ def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
                  store: Path) -> tuple[Experiment, str]:
     """Run a comparison from the command line's options, with a progress bar on a terminal,
     save it in the results store and return it with its run id (exit code 2 on bad input)."""
+    loaded, sources = load_for_run(scenario)
     try:
-        loaded = load_scenario(scenario)
         chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
                   [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
     except ScenarioError as err:
@@ -125,12 +135,13 @@ def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
     # the same numbers on any engine, so the command leaves the engine out
     command = (f"python -m sim compare {scenario}" + (f" --plans {plans}" if plans else "")
                + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")
+    m = {**m, "command": command, "scenario_file": str(scenario)}
+    tables = {**experiment.tables, "sources": sources}
     try:
-        run_id = ResultsStore(store).save(experiment.tables, {**m, "command": command,
-                                                              "scenario_file": str(scenario)})
+        run_id = ResultsStore(store).save(tables, m)
     except StoreError as err:
         fail(str(err))
-    return Experiment({**m, "run_id": run_id}, experiment.tables), run_id
+    return Experiment({**m, "run_id": run_id}, tables), run_id
 
 
 @runs_app.command("list")
@@ -142,8 +153,9 @@ def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store fold
         typer.echo(f"no saved experiments in {store}/ (python -m sim compare saves one)")
     for row in table.itertuples():
         plans = ", ".join(row.plans) if isinstance(row.plans, (list, tuple)) else row.plans
-        typer.echo(f"{row.run_id}  {row.created_at}  {row.scenario}: {plans}; "
-                   f"{row.replications} replications, {row.weeks} weeks, seed {row.seed}")
+        typer.echo(f"{row.run_id}  {row.created_at}  {row.scenario} (scenario "
+                   f"{row.scenario_hash}): {plans}; {row.replications} replications, "
+                   f"{row.weeks} weeks, seed {row.seed}")
     for problem in results.problems():
         typer.echo(f"skipped: {problem}", err=True)
 
@@ -152,11 +164,9 @@ def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store fold
 def runs_show(run_id: str = typer.Argument(..., help="A run id, or a unique start of one."),
               store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
     """Reopen a saved experiment and print its comparison (nothing is re-run)."""
-    try:
-        tables, manifest = ResultsStore(store).load(run_id)
-    except StoreError as err:
-        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
-    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']}, {manifest['replications']} "
+    tables, manifest = load_run(store, run_id)
+    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
+               f"{manifest['scenario_hash']}), {manifest['replications']} "
                f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
                f"{manifest['engine']} (version {manifest['version']})")
     if manifest.get("command"):

@@ -13,14 +13,13 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from sim.cli_common import fail, refuse_overwrite
+from sim.cli_common import fail, load_run, refuse_overwrite
 from sim.cli_experiments import DEFAULT_STORE, run_and_save
 from sim.experiment import compare as run_comparison
 from sim.loader import ScenarioError, plan_from_text, scenario_from_text
 from sim.report_content import report_content
 from sim.report_html import render_html
 from sim.report_pdf import render_pdf
-from sim.store import ResultsStore, StoreError
 
 FORMATS = ("html", "pdf")
 COMPARED_TABLES = ("runs", "backlog")  # every number of every run
@@ -51,17 +50,14 @@ def report(
                  f"or a run id from `python -m sim runs list --store {store}`.")
         _, target = run_and_save(Path(target), plans, reps, seed, weeks, "pool", None, None,
                                  store)
-    try:
-        tables, manifest = ResultsStore(store).load(target)
-    except StoreError as err:
-        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
+    tables, manifest = load_run(store, target)
     folder = out / manifest["run_id"]
     if not force:
         refuse_overwrite(folder)
         if any(folder.glob("report.*")):
             fail(f"{folder}: already holds a report. Fix: add --force to replace it, or choose "
                  f"another --out folder.")
-    content = report_content(tables, manifest, Path.cwd())
+    content = report_content(tables, manifest)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -85,10 +81,7 @@ def rerun(run_id: str = typer.Argument(..., help="A saved run id, or a unique st
           store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
           ) -> None:
     """Run a saved experiment again from its stored scenario and plans; check every number."""
-    try:
-        tables, manifest = ResultsStore(store).load(run_id)
-    except StoreError as err:
-        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
+    tables, manifest = load_run(store, run_id)
     if not manifest.get("scenario_yaml"):
         fail(f"run {manifest['run_id']} was saved without its scenario text, so it cannot be "
              f"re-run from the store. Fix: re-run it with: {manifest.get('command', '-')}")

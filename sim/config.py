@@ -312,3 +312,8 @@ def digest(model: Frozen) -> str:
 def filled_posts(role: RoleSettings) -> int:
     """Posts in the establishment minus vacancies, rounded to whole people."""
     return int(round(role.count * (1.0 - role.vacancy_rate)))
+
+
+def headcount(scenario: Scenario) -> int:
+    """The office's filled posts, all roles together."""
+    return sum(filled_posts(scenario.office.staffing.role(r)) for r in ROLES)

@@ -39,6 +39,7 @@ from sim.calendar import DAY
 from sim.config import Scenario, digest
 from sim.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
 from sim.loader import to_yaml
+from sim.measures import MEASURES, headlined
 from sim.model import office_calendar
 from sim.objectives import assess
 from sim.plans import DO_NOTHING, Plan
@@ -47,14 +48,9 @@ from sim.results import Tables
 from sim.statistics import mean_ci, paired_difference, probability_better
 
 NO_OUTAGE = "no outage"
-# Headline measures compared (lower is better for each), with time to recover added per run.
-COMPARED = (
-    "backlog_mean", "backlog_max", "missed_risk_checks", "missed_high_risk_checks",
-    "deferred_contacts", "late_recalls",
-    "recall_delay_mean", "late_first_appointments", "late_court_results", "late_enforcement",
-    "appointment_wait_mean", "overtime_hours", "double_handling_hours", "extra_hours",
-    "staff_over_110_for_4_weeks", "staff_over_110_hours_4_weeks", "time_to_recover_days",
-)
+# Headline measures compared (sim.measures: lower is better for each), with time to recover
+# added per run.
+COMPARED = headlined("compared")
 
 
 @dataclass(frozen=True)
@@ -200,7 +196,7 @@ def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
         baseline = _values(runs, NO_OUTAGE, measure)
         for label in labels:
             values = _values(runs, label, measure)
-            ci = mean_ci(values.dropna())
+            ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
             row = {"plan": label, "measure": measure, "mean": ci.mean, "ci_low": ci.low,
                    "ci_high": ci.high, "replications": ci.n,
                    "without_value": int(values.isna().sum())}
@@ -259,12 +255,13 @@ def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names:
 def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
     """Time to recover per plan: P50 and P90 over replications by nearest rank, a run that did
     not recover within the run counting as longer than any that did (NaN: the percentile falls
-    on such runs), and the share of replications that recovered."""
+    on such runs), the replications, how many recovered and their share."""
     rows = []
     restored = runs[runs["measure"] == "time_to_recover_days"]
     for label in plan_names:
         values = restored[restored["plan"] == label]["value"].to_numpy()
-        rows.append({"plan": label,
+        rows.append({"plan": label, "replications": len(values),
+                     "recovered": int((~np.isnan(values)).sum()),
                      "recovered_share": float((~np.isnan(values)).mean()) if len(values) else math.nan,
                      "time_to_recover_p50": nearest_rank(values, 50),
                      "time_to_recover_p90": nearest_rank(values, 90)})

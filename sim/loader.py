@@ -306,7 +306,34 @@ def parameter_sources(path: str | os.PathLike) -> list[tuple[str, str, str]]:
     """Each value set in a scenario or plan file, as (dotted key, value, its comment): the
     source or assumption written beside it (or beside the nearest enclosing key). Keys of lists
     show without an index."""
-    text = _read(Path(path), str(path))
+    return sources_in_text(_read(Path(path), str(path)))
+
+
+SOURCES_COLUMNS = ("file", "parameter", "value", "source or assumption")
+
+
+def sources_table(text: str, name: str, base_dir: Path | None) -> list[tuple[str, ...]]:
+    """(file, parameter, value, source) for each value set in a scenario's text and in every
+    file it extends (found from ``base_dir``), the scenario's own first."""
+    rows = [(name, *row) for row in sources_in_text(text)]
+    seen: set[str] = set()
+    while base_dir is not None:
+        match = re.search(r"^extends:\s*(\S+)", text, re.MULTILINE)
+        path = base_dir / match.group(1).strip("'\"") if match else None
+        if path is None or not path.is_file() or os.path.realpath(path) in seen:
+            break
+        seen.add(os.path.realpath(path))
+        try:
+            text = _read(path, str(path))
+        except ScenarioError:
+            break
+        rows += [(path.name, *row) for row in sources_in_text(text)]
+        base_dir = path.parent
+    return rows
+
+
+def sources_in_text(text: str) -> list[tuple[str, str, str]]:
+    """:func:`parameter_sources` of a file's text."""
     rows: list[tuple[str, str, str]] = []
     stack: list[tuple[int, str, str]] = []  # enclosing keys: indent, key, comment
     block: int | None = None  # indent of a key whose value is a block of text

@@ -63,6 +63,11 @@ class Window(Frozen):
     def empty(self) -> bool:
         return self.end_minute <= self.start_minute
 
+    def has_effect(self, headcount: int) -> bool:
+        """Whether the window changes anything in an office of ``headcount`` filled posts (the
+        one rule for the model's windows, recovery and the descriptions of a scenario)."""
+        return not self.empty
+
 
 class Down(Window):
     system: System
@@ -83,10 +88,16 @@ class LoginCap(Window):
             return self.sessions
         return int(self.share_of_staff * headcount)
 
+    def has_effect(self, headcount: int) -> bool:
+        return not self.empty and self.sessions_for(headcount) < headcount
+
 
 class Slow(Window):
     system: System
     factor: float = Field(ge=1.0, le=20.0, description="Task durations are multiplied by this.")
+
+    def has_effect(self, headcount: int) -> bool:
+        return not self.empty and self.factor > 1.0
 
 
 class EmailLoss(Window):
@@ -99,10 +110,16 @@ class RecordLoss(Frozen):
     share: Share = Field(description="Share of case records lost.")
     reconstruction_minutes: float = Field(gt=0, le=24 * 60)
 
+    def has_effect(self, headcount: int) -> bool:
+        return self.share > 0
+
 
 class OfficeCap(Window):
     max_on_site: int = Field(ge=0, le=1_000_000)
     home_kit_share: Share = Field(description="Share of staff at home who have kit to log in.")
+
+    def has_effect(self, headcount: int) -> bool:
+        return not self.empty and self.max_on_site < headcount
 
 
 class Surge(Frozen):
@@ -110,6 +127,9 @@ class Surge(Frozen):
     task: TaskName = "assessment_review"
     share_of_cases: Share = 1.0
     due_working_days: int = Field(20, ge=0, le=260)
+
+    def has_effect(self, headcount: int) -> bool:
+        return self.share_of_cases > 0
 
 
 class Outages(Frozen):

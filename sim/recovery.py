@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import DAY
-from sim.config import Scenario, filled_posts
+from sim.config import Scenario, headcount
 from sim.outages import Outages
-from sim.vocabulary import ROLES
 
 
 @dataclass(frozen=True)
@@ -51,17 +50,12 @@ def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
     empty windows, slowdowns of factor 1, caps at or above the headcount, losses or surges of no
     case."""
     outages = scenario.outages
-    headcount = sum(filled_posts(scenario.office.staffing.role(r)) for r in ROLES)
-    windows = [w for w in outages.down if not w.empty]
-    windows += [w for w in outages.slow if not w.empty and w.factor > 1.0]
-    windows += [w for w in outages.email_loss if not w.empty]
-    windows += [w for w in outages.login_cap
-                if not w.empty and w.sessions_for(headcount) < headcount]
-    windows += [w for w in outages.office_cap if not w.empty and w.max_on_site < headcount]
-    spans = [(w.start_minute, w.end_minute) for w in windows]
-    moments = [loss.at.minute for loss in outages.record_loss if loss.share > 0]
-    moments += [surge.at.minute for surge in outages.surges if surge.share_of_cases > 0]
-    return spans + [(t, t) for t in moments]
+    staff = headcount(scenario)
+    windows = [w for kind in ("down", "slow", "email_loss", "login_cap", "office_cap")
+               for w in getattr(outages, kind) if w.has_effect(staff)]
+    moments = [m.at.minute for m in (*outages.record_loss, *outages.surges)
+               if m.has_effect(staff)]
+    return [(w.start_minute, w.end_minute) for w in windows] + [(t, t) for t in moments]
 
 
 def restoration_minute(scenario: Scenario) -> float | None:

@@ -17,39 +17,20 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import charts
 from sim.claims import role_summary
+from sim.describe import disruption_table, plan_table
 from sim.experiment import plan_labels
-from sim.forecast import objective_status
-from sim.loader import (
-    ScenarioError,
-    load_scenario,
-    parameter_sources,
-    plan_from_text,
-    scenario_from_text,
-)
+from sim.forecast import AMBER_FROM, RED_FROM, objective_rows
+from sim.loader import plan_from_text, scenario_from_text
+from sim.measures import headlined, label
+from sim.readable import CONVENTIONS, column
 from sim.verdict import verdict
 from sim.vocabulary import pretty
-
-REPORTED = {  # comparison measures in the report's table: name -> label
-    "backlog_mean": "mean backlog (items)",
-    "backlog_max": "peak backlog (items)",
-    "missed_risk_checks": "missed risk checks (contacts)",
-    "missed_high_risk_checks": "missed checks, high/very high RoSH",
-    "late_recalls": "late recalls",
-    "recall_delay_mean": "mean recall delay (hours)",
-    "late_first_appointments": "late first appointments",
-    "time_to_recover_days": "time to recover (days)",
-    "overtime_hours": "overtime hours",
-    "double_handling_hours": "double-handling hours",
-    "staff_over_110_hours_4_weeks": "staff over 110% of hours, 4 weeks",
-    "staff_over_110_for_4_weeks": "staff over 110% WMT, 4 weeks",
-}
 
 
 @dataclass(frozen=True)
@@ -65,13 +46,16 @@ class ReportContent:
     title: str
     subtitle: str
     scenario_text: str
+    disruptions: Table  # every disruption as it ran, from the scenario's settings
     sources: Table  # every parameter with its source or assumption
     sources_note: str
-    plans: Table
+    plans: Table  # every plan's levers and timed decisions as they ran
     verdict: tuple[str, ...]
     charts: dict[str, tuple[str, Callable[[], Figure]]]  # key -> (caption, draw)
     comparison: Table
+    comparison_note: str
     objectives: Table | None
+    objectives_note: str
     workload: dict[str, Table]  # plan -> per-role evidence
     workload_note: str
     method: tuple[tuple[str, str], ...]  # (heading, text)
@@ -84,15 +68,22 @@ def number(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def frame_table(frame: pd.DataFrame) -> Table:
+    """A table of text cells from a data frame, headings in words."""
+    return Table(tuple(column(c) for c in frame.columns),
+                 tuple(tuple("-" if v is None or v != v else str(v) for v in row)
+                       for row in frame.itertuples(index=False)))
+
+
 def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
     rows = []
-    for measure, label in REPORTED.items():
+    for measure in headlined("report"):
         for plan in plans:
             sel = comparison[(comparison["measure"] == measure) & (comparison["plan"] == plan)]
             if sel.empty:
                 continue
             r = sel.iloc[0]
-            rows.append((label, plan, number(r["mean"]),
+            rows.append((label(measure), plan, number(r["mean"]),
                          f"{number(r['ci_low'])} to {number(r['ci_high'])}",
                          "-" if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"] else
                          f"{r['vs_do_nothing_mean']:+,.1f} ({number(r['vs_do_nothing_low'])} to "
@@ -105,15 +96,7 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
 def objectives_table(objectives: pd.DataFrame | None) -> Table | None:
     if objectives is None or objectives.empty:
         return None
-    rated = objective_status(objectives)
-    rows = tuple(
-        (r.plan, r.activity, f"{r.rto_days:g} d: {r.p_rto_breached:.0%} ({r.rto_status})",
-         f"{r.mtpd_days:g} d: {r.p_mtpd_breached:.0%} ({r.mtpd_status})",
-         f"{r.mbco:.0%}: {r.p_mbco_breached:.0%} ({r.mbco_status})",
-         number(r.days_to_resume_p50, 0))
-        for r in rated.itertuples())
-    return Table(("plan", "activity", "RTO: P(breach)", "MTPD: P(breach)", "MBCO: P(breach)",
-                  "median days to resume"), rows)
+    return frame_table(objective_rows(objectives))
 
 
 def workload_tables(workload: pd.DataFrame | None) -> dict[str, Table]:
@@ -134,32 +117,18 @@ def workload_tables(workload: pd.DataFrame | None) -> dict[str, Table]:
     return out
 
 
-def sources_of(manifest: dict, root: Path | None) -> tuple[Table, str]:
-    """Each parameter with its source or assumption, from the scenario file the experiment
-    names (if it is still there) and the reference office every scenario builds on."""
+def sources_of(tables: dict[str, pd.DataFrame]) -> tuple[Table, str]:
+    """Each parameter with its source or assumption, as saved with the experiment."""
+    sources = tables.get("sources")
     columns = ("file: parameter", "value", "source or assumption")
-    named = root / manifest["scenario_file"] if root and manifest.get("scenario_file") else None
-    files = [f for f in (named, root / "scenarios" / "reference-office.yaml" if root else None)
-             if f is not None and f.is_file()]
-    files = list(dict.fromkeys(files))
-    if not files:
-        return Table(columns, ()), ("No scenario file with sources was found; the scenario's "
-                                    "settings are in the YAML kept with the experiment.")
-    rows = tuple((f"{f.name}: {k}", v, c) for f in files for k, v, c in parameter_sources(f))
-    note = "Each value as set in " + " and ".join(f.name for f in files) + \
-        ", with the source or assumption written beside it in the file."
-    if named is None or not named.is_file() or not _same(named, manifest["scenario_hash"]):
-        note += (" The experiment's scenario is not exactly one of these files (it was edited "
-                 "or extended): its full settings are the YAML kept with the run.")
-    return Table(columns, rows), note
-
-
-def _same(path: Path, scenario_hash: str) -> bool:
-    """Whether the scenario file still holds the experiment's scenario."""
-    try:
-        return load_scenario(path).digest() == scenario_hash
-    except ScenarioError:
-        return False
+    if sources is None or sources.empty:
+        return Table(columns, ()), ("No parameter sources were saved with this experiment; the "
+                                    "scenario's settings are in the YAML kept with it.")
+    rows = tuple((f"{file}: {parameter}", value, source)
+                 for file, parameter, value, source in sources.itertuples(index=False))
+    return Table(columns, rows), ("Each value as set in the scenario's file and the files it "
+                                  "extends, with the source or assumption written beside it; "
+                                  "values changed in the app come first and say so.")
 
 
 def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
@@ -190,51 +159,55 @@ def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
     )
 
 
-def report_content(tables: dict[str, pd.DataFrame], manifest: dict,
-                   root: Path | None = None) -> ReportContent:
-    """The report of a saved experiment (``root``: the project folder, to find source files)."""
+def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportContent:
+    """The report of a saved experiment, from its tables and manifest alone."""
     plans = list(manifest["plans"])
     labels = plan_labels(plans, tables["runs"])
     scenario_yaml = manifest.get("scenario_yaml", "")
-    description = ""
+    description, disruptions = "", Table(("kind",), ())
     if scenario_yaml:
-        description = scenario_from_text(scenario_yaml, "stored scenario").description
-    plan_rows = []
-    for text in manifest.get("plans_yaml", []):
-        plan = plan_from_text(text, "stored plan")
-        pulled = [pretty(n) for n in type(plan.levers).model_fields
-                  if getattr(plan.levers, n) is not None]
-        plan_rows.append((plan.name, ", ".join(pulled) or "none", plan.description or "-"))
-    sources, sources_note = sources_of(manifest, root)
+        scenario = scenario_from_text(scenario_yaml, "stored scenario")
+        description = scenario.description
+        disruptions = frame_table(disruption_table(scenario))
+    stored_plans = [plan_from_text(text, "stored plan") for text in manifest.get("plans_yaml", [])]
+    sources, sources_note = sources_of(tables)
     disruption = manifest.get("disruption_days")
+
+    def stamp(fig: Figure) -> Figure:
+        return charts.stamped(fig, manifest)
+
     figures = {
         "backlog": ("Backlog at the end of each day per plan: median and P10-P90 band over "
                     "replications; the outage shaded.",
-                    lambda: charts.backlog_fan(tables["backlog"], labels, disruption)),
+                    lambda: stamp(charts.backlog_fan(tables["backlog"], labels, disruption))),
         "risk_checks": ("Missed risk checks by RoSH level: mean and 95% interval.",
-                        lambda: charts.missed_risk_checks(tables["runs"], labels)),
+                        lambda: stamp(charts.missed_risk_checks(tables["runs"], labels))),
     }
     horizon = charts.recovery_horizon(manifest)
     if horizon is not None:
         figures["recovery"] = (
             "Share of replications recovered, by days after the outage ended.",
-            lambda: charts.recovery_curve(tables["runs"], labels, horizon))
+            lambda: stamp(charts.recovery_curve(tables["runs"], labels, horizon)))
     workload = tables.get("workload")
     if workload is not None and not workload.empty:
         for plan in plans[:4]:
             figures[f"workload_{plan}"] = (
                 f"{plan}: weekly hours worked against contracted hours per person, by role.",
-                lambda plan=plan: charts.workload_spread(workload, plan))
+                lambda plan=plan: stamp(charts.workload_spread(workload, plan)))
     run = manifest.get("run_id", "not saved")
     return ReportContent(
         title=f"After-action report: {manifest['scenario']}",
         subtitle=(f"{len(plans)} plans x {manifest['replications']} replications x "
                   f"{manifest['weeks']} weeks, seed {manifest['seed']}; run {run}"),
-        scenario_text=description, sources=sources, sources_note=sources_note,
-        plans=Table(("plan", "levers pulled", "description"), tuple(plan_rows)),
+        scenario_text=description, disruptions=disruptions, sources=sources,
+        sources_note=sources_note, plans=frame_table(plan_table(stored_plans)),
         verdict=tuple(verdict(tables)), charts=figures,
         comparison=comparison_table(tables["comparison"], labels),
+        comparison_note=" ".join(CONVENTIONS[c] for c in ("lower_is_better", "interval",
+                                                          "paired", "probability_better")),
         objectives=objectives_table(tables.get("objectives")),
+        objectives_note=(f"{CONVENTIONS['breach']} Status: met below {AMBER_FROM:.0%}, at risk "
+                         f"below {RED_FROM:.0%}, breached from {RED_FROM:.0%}."),
         workload=workload_tables(workload),
         workload_note=("WMT capacity % is case points held over available points (HMPPS "
                        "Workload Measurement Tool); the excessive-workload rule is over 110% "

@@ -119,8 +119,15 @@ def render_pdf(content: ReportContent) -> bytes:
         pages.text(content.subtitle, 9, color="#52606d", space=0.2)
         pages.heading("1. The scenario")
         pages.text(content.scenario_text or "No description was given with the scenario.")
+        pages.text("Disruptions as run (from the scenario's settings)", 10, "bold")
+        if content.disruptions.rows:
+            pages.table(content.disruptions, widths=(1.6, 2, 2.2, 2.2, 1, 3.4, 1.2))
+        else:
+            pages.text("None: the office in normal operation.")
         pages.heading("2. The plans compared")
-        pages.table(content.plans, widths=(2, 3, 6))
+        pages.text("Each plan's levers and timed decisions as they ran, from the plans' "
+                   "settings.", 8, color="#52606d")
+        pages.table(content.plans, widths=(2, 2.2, 2, 5))
         pages.heading("3. Verdict")
         for sentence in content.verdict:
             pages.text("- " + sentence)
@@ -128,16 +135,12 @@ def render_pdf(content: ReportContent) -> bytes:
         for caption, draw in content.charts.values():
             pages.chart(draw(), caption)
         pages.heading("5. Comparison")
-        pages.text("Lower is better for every measure. Intervals are 95% t-intervals over "
-                   "replications; 'vs do nothing' is the paired difference on the same "
-                   "replications; P(better) the share of replications in which the plan did "
-                   "better.", 8, color="#52606d")
+        pages.text(content.comparison_note, 8, color="#52606d")
         pages.table(content.comparison, widths=(3, 2.2, 1.2, 2, 2.8, 1, 1))
         pages.heading("6. Continuity objectives")
         if content.objectives:
-            pages.text("Probability of breach over replications: green below 10%, amber below "
-                       "50%, red from 50%.", 8, color="#52606d")
-            pages.table(content.objectives, widths=(2, 2.5, 2, 2, 2, 1.2))
+            pages.text(content.objectives_note, 8, color="#52606d")
+            pages.table(content.objectives, widths=(2, 2.5, 1, 2, 1.3, 1.2, 1.3))
         else:
             pages.text("The scenario sets no continuity objectives.")
         pages.heading("7. Workload evidence")

@@ -14,8 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from collections.abc import Callable
+
 from sim.config import Scenario
-from sim.loader import to_yaml
+from sim.describe import edited
+from sim.loader import ScenarioError, load_scenario, to_yaml
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
 
@@ -76,4 +79,34 @@ def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
     return target
 
 
-__all__ = ["Entry", "LibraryError", "entries", "file_name", "save_scenario"]
+def library_twin(scenario: Scenario, shipped: Path,
+                 load: Callable[[Path], Scenario] = load_scenario) -> tuple[Path, Scenario] | None:
+    """The shipped scenario that ``scenario`` claims to be, by carrying its name or its
+    description, while differing from it (None if there is none)."""
+    for entry in entries(shipped, None):
+        try:
+            found = load(entry.path)
+        except ScenarioError:
+            continue  # a broken library file is nobody's twin
+        same_words = scenario.name == found.name or (
+            bool(scenario.description) and scenario.description == found.description)
+        if same_words and found.digest() != scenario.digest():
+            return entry.path, found
+    return None
+
+
+def labelled(scenario: Scenario, shipped: Path,
+             load: Callable[[Path], Scenario] = load_scenario) -> Scenario:
+    """``scenario``, renamed and described as the change it is if it carries the name or
+    description of a shipped scenario it differs from (so its results never pass for that
+    scenario's); as it is otherwise."""
+    twin = library_twin(scenario, shipped, load)
+    if twin is None:
+        return scenario
+    path, found = twin
+    return edited(found, scenario, path.name, "modified", rename=scenario.name == found.name,
+                  redescribe=scenario.description == found.description)
+
+
+__all__ = ["Entry", "LibraryError", "entries", "file_name", "labelled", "library_twin",
+           "save_scenario"]

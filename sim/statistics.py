@@ -81,8 +81,10 @@ class Interval:
         return (self.high - self.low) / 2
 
 
-def mean_ci(values, level: float = 0.95) -> Interval:
-    """The mean of ``values`` with its Student-t confidence interval."""
+def mean_ci(values, level: float = 0.95, least: float | None = None) -> Interval:
+    """The mean of ``values`` with its Student-t confidence interval; with ``least`` (the
+    smallest value the quantity can take, such as 0 for a count) the interval is cut there, as
+    no mean can lie below it."""
     x = np.asarray(values, dtype=float)
     n = len(x)
     if n == 0:
@@ -91,7 +93,8 @@ def mean_ci(values, level: float = 0.95) -> Interval:
     if n < 2:
         return Interval(mean, math.nan, math.nan, n)
     half = t_quantile(0.5 + level / 2, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, n)
+    low = mean - half if least is None else max(mean - half, least)
+    return Interval(mean, low, mean + half, n)
 
 
 def paired_difference(plan, reference, level: float = 0.95) -> Interval:

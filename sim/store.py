@@ -35,8 +35,8 @@ FORMAT = 1  # version of the on-disk layout, written to every manifest
 MANIFEST = "manifest.json"
 TMP_PREFIX = ".tmp-"  # temporary folders of saves in progress (or interrupted); never listed
 STORE_KEYS = ("run_id", "saved_at", "tables", "store_format")  # manifest keys the store sets
-LIST_COLUMNS = ("run_id", "created_at", "saved_at", "scenario", "plans", "replications", "weeks",
-                "engine", "seed", "version")
+LIST_COLUMNS = ("run_id", "created_at", "saved_at", "scenario", "scenario_hash", "plans",
+                "replications", "weeks", "engine", "seed", "version")
 _DTYPES_KEY = b"sim.store.dtypes"  # Parquet metadata: how to restore categorical/object columns
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 _LIST_HINT = "list the saved run ids with ResultsStore({root!r}).list()"

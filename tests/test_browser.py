@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_compare_two_plans_on_the_london_login_cap_and_test_a_claim(page):
     page.screenshot(path=SHOTS / "2-compare.png", full_page=True)
     assert page.get_by_role("img").count() >= 2  # fan chart, risk checks (no recovery in 4 weeks)
     page.get_by_text("The run ends before the outage does").wait_for()
-    verdict = page.get_by_text("Lowest mean backlog").inner_text()
+    verdict = page.get_by_text("mean backlog", exact=False).first.inner_text()
     assert "replications" in verdict
 
     with page.expect_download() as download:
@@ -149,3 +150,71 @@ def test_a_bad_upload_is_listed_with_fixes_in_the_browser(page, tmp_path):
     errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
     assert any("run.weeks" in e and "Fix" in e for e in errors)
     assert page.get_by_role("heading", name="Reference office").count() == 1  # still in place
+
+
+def idle(page) -> None:
+    """Wait until the app has finished its reruns (a widget changed while a rerun is under way
+    may be drawn again with its old value)."""
+    page.wait_for_timeout(300)
+    running = page.locator("[data-testid='stStatusWidgetRunningIcon'], "
+                           "[data-testid='stStatusWidgetRunningManIcon']")
+    expect(running).to_have_count(0, timeout=60_000)
+
+
+def open_scenario(page, name: str) -> None:
+    choose(page, "Scenario library", name)
+    page.get_by_role("button", name="Open scenario").click()
+    page.get_by_role("heading", name=name).wait_for()
+    idle(page)
+
+
+def metric(page, label: str) -> str:
+    box = page.get_by_test_id("stMetric").filter(has_text=label)
+    return box.get_by_test_id("stMetricValue").inner_text()
+
+
+def test_editing_the_outage_length_of_s2_keeps_its_12_weeks(page):
+    open_scenario(page, "S2 NDelius upgrade")
+    page.get_by_text("Edit this scenario").click()
+    weeks = page.get_by_role("spinbutton", name="weeks", exact=True)
+    expect(weeks).to_have_value("12")  # the form opens on S2's values, not the reference's 8
+    length = page.get_by_role("spinbutton", name="duration days")
+    length.fill("6")
+    length.press("Tab")
+    expect(length).to_have_value("6")
+    idle(page)
+    page.get_by_role("button", name="Apply changes").click()
+    heading = page.get_by_role("heading", name="S2 NDelius upgrade (edited:")
+    heading.wait_for()
+    assert re.search("duration days 4 (->|→) 6", heading.inner_text())  # markdown draws an arrow
+    assert metric(page, "Weeks simulated") == "12"
+    page.screenshot(path=SHOTS / "5-edited-s2.png", full_page=True)
+    box = page.get_by_role("combobox", name="Scenario library")
+    shown = (box.get_attribute("placeholder") or "") + (box.input_value() or "")
+    assert "In use: S2 NDelius upgrade (edited" in shown and "June 2014" not in shown
+
+
+def test_results_are_never_shown_under_another_scenarios_name(page):
+    open_scenario(page, "S2 NDelius upgrade")
+    go_to(page, "Compare", "Compare plans")
+    page.get_by_role("button", name="Clear all").click()
+    pick(page, "Plans to compare", "Paper fallback")
+    for label, value in (("Replications", "1"), ("Weeks to simulate", "4")):
+        box = page.get_by_role("spinbutton", name=label)
+        box.fill(value)
+        box.press("Tab")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("heading", name="Verdict").wait_for(timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_text("Results of S2 NDelius upgrade")).to_be_visible()
+
+    go_to(page, "Scenarios", "Scenarios")
+    open_scenario(page, "S4 Records lost")
+    go_to(page, "Compare", "Compare plans")
+    expect(page.get_by_text("Scenario in use: S4 Records lost")).to_be_visible()
+    expect(page.get_by_text("are of S2 NDelius upgrade")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verdict")).to_have_count(0)
+    page.screenshot(path=SHOTS / "6-compare-other-scenario.png", full_page=True)
+    for name, heading in (("Forecast", "Forecast"), ("Workload", "Workload")):
+        go_to(page, name, heading)
+        expect(page.get_by_text("Results of S2 NDelius upgrade")).to_be_visible()
+        expect(page.get_by_text("not of the scenario in use")).to_be_visible()

@@ -12,7 +12,6 @@ from sim.claims import Claim, answer, role_values, wilson
 from sim.forecast import objective_status, recovery_dates, status
 from sim.loader import load_scenario, parameter_sources
 from sim.scenario_library import LibraryError, entries, file_name, save_scenario
-from sim.verdict import measure_sentence
 
 from scenario_edits import REFERENCE
 
@@ -96,22 +95,6 @@ def test_red_amber_green_and_recovery_dates():
     rated = objective_status(objectives).iloc[0]
     assert (rated["rto_status"], rated["mtpd_status"], rated["mbco_status"]) == (
         "green", "amber", "red")
-
-
-def comparison_row(plan, mean, low, high, p):
-    return {"plan": plan, "measure": "backlog_mean", "mean": mean, "ci_low": mean - 1,
-            "ci_high": mean + 1, "replications": 10, "vs_do_nothing_mean": (low + high) / 2,
-            "vs_do_nothing_low": low, "vs_do_nothing_high": high, "probability_better": p}
-
-
-def test_the_verdict_says_whether_a_difference_is_clear():
-    clear = pd.DataFrame([comparison_row("Do nothing", 50, math.nan, math.nan, math.nan),
-                          comparison_row("Overtime", 30, -25, -15, 1.0)])
-    assert "20.0 fewer than doing nothing" in measure_sentence(clear, "backlog_mean")
-    unclear = pd.DataFrame([comparison_row("Do nothing", 50, math.nan, math.nan, math.nan),
-                            comparison_row("Overtime", 49, -5, 3, 0.6)])
-    assert "within what 10 replications can tell apart" in measure_sentence(unclear,
-                                                                            "backlog_mean")
 
 
 def test_my_scenarios_are_saved_never_overwritten_and_listed(tmp_path):

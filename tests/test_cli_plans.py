@@ -146,11 +146,11 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
     listed = CliRunner().invoke(app, ["runs", "list", "--store", str(tmp_path / "store")])
     assert listed.exit_code == 0 and run_id in listed.output
     shown = CliRunner().invoke(app, ["runs", "show", run_id[:12], "--store", str(tmp_path / "store")])
-    assert shown.exit_code == 0 and "missed_risk_checks:" in shown.output
+    assert shown.exit_code == 0 and "missed risk checks (contacts):" in shown.output
     assert "re-run with: python -m sim compare" in shown.output
     missing = CliRunner().invoke(app, ["runs", "show", "nope", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2 and "runs list" in missing.output
-    assert "missed_risk_checks:" in result.output and "vs do nothing" in result.output
+    assert "missed risk checks (contacts):" in result.output and "vs do nothing" in result.output
     comparison = pd.read_csv(out / "comparison.csv")
     register = comparison[(comparison.plan == "Printed risk register")
                           & (comparison.measure == "missed_risk_checks")].iloc[0]

@@ -1,0 +1,122 @@
+"""What the AppTest tests share: a page on its own, widgets found by their labels, waiting for a
+comparison, and downloads captured as the browser would receive them."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+S02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
+PAPER = ROOT / "scenarios" / "plans" / "paper-fallback.yaml"
+
+# A page on its own, guarded like app.py: simulation workers may import the running script
+PAGE_SCRIPT = """
+from app_pages.{page} import render
+
+if __name__ == "__main__":
+    render()
+"""
+
+
+@pytest.fixture
+def folders(tmp_path, monkeypatch) -> dict[str, Path]:
+    found = {"results": tmp_path / "results", "library": tmp_path / "library"}
+    monkeypatch.setenv("SIM_RESULTS_DIR", str(found["results"]))
+    monkeypatch.setenv("SIM_LIBRARY_DIR", str(found["library"]))
+    monkeypatch.setenv("SIM_DEFAULT_SCENARIO", str(S02))
+    monkeypatch.setenv("SIM_APP_WORKERS", "2")
+    return found
+
+
+@pytest.fixture
+def experiment(small_experiment):
+    """The small S2 experiment of conftest.py, as the app saves it."""
+    return small_experiment
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, dict]:
+    """Every download button drawn, by label: its file name and a function giving its bytes."""
+    seen: dict[str, dict] = {}
+    original = st.download_button
+
+    def recording(label, data, file_name=None, *args, **kwargs):
+        def content(data=data) -> bytes:
+            value = data() if callable(data) else data
+            return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+        seen[label] = {"file_name": file_name, "content": content}
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    monkeypatch.setattr(st.delta_generator.DeltaGenerator, "download_button",
+                        lambda self, *a, **k: recording(*a, **k))
+    return seen
+
+
+def csv_of(download: dict) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(download["content"]()))
+
+
+def zip_of(download: dict) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(download["content"]()))
+
+
+def page(name: str, **state) -> AppTest:
+    at = AppTest.from_string(PAGE_SCRIPT.format(page=name), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text on the page, joined (markdown, captions, alerts, headings)."""
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info",
+                                  "warning", "error", "success") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def no_crash(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def by_label(elements, label: str):
+    """The first of ``elements`` with this label (AssertionError if none)."""
+    found = [e for e in elements if e.label == label]
+    assert found, f"no element labelled {label!r} among {[e.label for e in elements]}"
+    return found[0]
+
+
+def button(at: AppTest, label: str):
+    return by_label(at.button, label)
+
+
+def open_library_scenario(at: AppTest, stem: str) -> AppTest:
+    """Choose the library file ``stem`` in the library box and open it."""
+    box = by_label(at.selectbox, "Scenario library")
+    index = next(i for i, option in enumerate(box.options) if option.endswith(f" - {stem}"))
+    box.select_index(index)
+    at.run()
+    button(at, "Open scenario").click()
+    at.run()
+    no_crash(at)
+    return at
+
+
+def wait_for_results(at: AppTest, seconds: float = 240) -> AppTest:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        at.run()
+        no_crash(at)
+        if "Verdict" in [s.value for s in at.subheader] or at.warning or at.error:
+            return at
+        time.sleep(0.5)
+    raise AssertionError("no results within the time allowed")

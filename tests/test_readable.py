@@ -1,0 +1,62 @@
+"""Labels mean what they say: every measure has one definition (words, unit, direction), tables
+are headed in words, intervals respect a measure's bounds, and charts for directors show
+dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from sim.charts import backlog_fan, provenance
+from sim.evidence import with_provenance
+from sim.measures import MEASURES, headlined, label
+from sim.readable import COLUMNS, readable
+from sim.statistics import mean_ci
+
+
+def test_every_measure_an_experiment_produces_is_defined_once(experiment_tables):
+    produced = set(experiment_tables["runs"]["measure"])
+    assert produced <= set(MEASURES), produced - set(MEASURES)
+    for name in produced:
+        found = MEASURES[name]
+        assert found.label and found.unit and "_" not in found.label, name
+    assert set(headlined("compared")) <= produced
+    assert label("backlog_mean") == "mean backlog (items)"
+
+
+def test_tables_are_headed_in_words(experiment_tables):
+    for name in ("comparison", "recovery", "objectives"):
+        shown = readable(experiment_tables[name])
+        assert not [c for c in shown.columns if "_" in c], (name, list(shown.columns))
+    assert all("_" not in words for words in COLUMNS.values())
+
+
+def test_an_interval_on_a_count_never_goes_below_zero():
+    mostly_zero = [0, 0, 0, 0, 9]
+    assert mean_ci(mostly_zero).low < 0  # the plain t-interval would
+    assert mean_ci(mostly_zero, least=0.0).low == 0.0
+    assert mean_ci(mostly_zero, least=0.0).high == mean_ci(mostly_zero).high
+
+
+def test_the_forecast_fan_chart_counts_dates_from_the_outage_start():
+    backlog = pd.DataFrame({"plan": "Do nothing", "replication": 0, "day": range(40),
+                            "backlog": range(40)})
+    fig = backlog_fan(backlog, ["Do nothing"], [21.0, 25.0], outage_began=date(2026, 3, 2))
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert mdates.num2date(low).date() == date(2026, 2, 9)  # day 0: 21 days before
+    assert mdates.num2date(high).date() == date(2026, 3, 20)
+    assert "2026" in ax.get_xlabel() and "day of run" not in ax.get_xlabel()
+
+
+def test_provenance_goes_on_every_table_and_chart(experiment_tables):
+    manifest = {"scenario": "S2", "scenario_hash": "abc", "seed": 7, "version": "1.0",
+                "run_id": "r1", "replications": 3, "weeks": 6}
+    table = with_provenance(pd.DataFrame({"value": [1.0]}), manifest, "Overtime", 2)
+    assert table.iloc[0][["scenario_hash", "plan", "replication", "seed", "version",
+                          "run_id"]].tolist() == ["abc", "Overtime", 2, 7, "1.0", "r1"]
+    runs = with_provenance(experiment_tables["runs"], manifest)
+    assert (runs["plan"] == experiment_tables["runs"]["plan"]).all()  # its own plan column
+    assert "abc" in provenance(manifest) and "seed 7" in provenance(manifest)
