@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test bench load lock clean
+.PHONY: run test bench load lock clean expected
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -25,6 +25,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+# Regenerate the expected-results backtests (tests/expected/) after a change to the model that is
+# meant to move them; commit them with the reason.
+expected: $(STAMP)
+	$(BIN)/python tests/backtest_cases.py
 
 # 10 concurrent browser sessions comparing plans on a local app (needs chromium)
 load: $(STAMP)

@@ -1,17 +1,58 @@
 """Probation business-continuity tabletop simulator.
 
-The public API: load a scenario, run it, read the result tables.
+The public API: load a scenario and plans, run them, compare them, read the result tables.
 
-    from sim import load_scenario, simulate
-    scenario = load_scenario("scenarios/reference-office.yaml")
-    result = simulate(scenario, seed=1, weeks=8)
-    result["backlog_daily"]
+>>> from sim import load_plan, load_scenario, simulate
+>>> scenario = load_scenario("scenarios/s02-ndelius-upgrade.yaml")
+>>> result = simulate(scenario, plan=load_plan("scenarios/plans/paper-fallback.yaml"),
+...                   seed=1, weeks=4)
+>>> result.measure("backlog_mean") > 0
+True
+>>> sorted(result.tables)[:3]
+['backlog_daily', 'completed_daily', 'event_counts']
+
+Names are imported when first used, so ``import sim`` (and the command line's help) stays
+quick: ``compare`` needs pandas and the engines, ``load_scenario`` does not.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from sim.config import Scenario  # noqa: E402
-from sim.model import simulate  # noqa: E402
-from sim.results import RunResult  # noqa: E402
+# public name -> the module that defines it
+_PUBLIC = {
+    "load_scenario": "sim.loader",
+    "load_plan": "sim.loader",
+    "ScenarioError": "sim.loader",
+    "Scenario": "sim.config",
+    "Plan": "sim.plans",
+    "simulate": "sim.model",
+    "RunResult": "sim.results",
+    "compare": "sim.experiment",
+    "Experiment": "sim.experiment",
+}
 
-__all__ = ["Scenario", "RunResult", "simulate", "__version__"]
+__all__ = [*_PUBLIC, "__version__"]
+
+if TYPE_CHECKING:
+    from sim.config import Scenario
+    from sim.experiment import Experiment, compare
+    from sim.loader import ScenarioError, load_plan, load_scenario
+    from sim.model import simulate
+    from sim.plans import Plan
+    from sim.results import RunResult
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
