@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.results_view import render_experiment
 from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
-from sim.plans import DO_NOTHING
+from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
 JOB = "compare_job"

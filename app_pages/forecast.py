@@ -9,10 +9,10 @@ import streamlit as st
 
 from app_pages.results_view import heading, labels_of
 from app_pages.widgets import chart, csv_download, experiment_or_hint, stem, table
-from sim import charts
-from sim.evidence import with_provenance
-from sim.forecast import AMBER_FROM, RED_FROM, STATUS_COLOURS, objective_rows, recovery_dates
-from sim.readable import CONVENTIONS
+from sim.outputs import charts
+from sim.outputs.evidence import with_provenance
+from sim.outputs.forecast import AMBER_FROM, RED_FROM, STATUS_COLOURS, objective_rows, recovery_dates
+from sim.outputs.readable import CONVENTIONS
 
 LATER = "after the run"
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from app_pages.widgets import BROWSER_MAX_INT
-from sim.plans import Levers
-from sim.vocabulary import ROLES, pretty
+from sim.scenario.plans import Levers
+from sim.domain.vocabulary import ROLES, pretty
 
 UNITS = (("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share 0-1"),
          ("_rate", "share 0-1"), ("factor", "times"), ("_per_week", "per week"))
@@ -98,8 +98,8 @@ def changed(data: dict, boxes: dict[Path, object]) -> dict:
 def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
     """The scenario form's boxes over a scenario's data (``scope``: its digest, in every
     widget key); returns each box's field and value."""
-    from sim.config import Caseload, RoleSettings, RunSettings
-    from sim.outages import Moment, Outages, Window
+    from sim.scenario.schema import Caseload, RoleSettings, RunSettings
+    from sim.scenario.outages import Moment, Outages, Window
 
     boxes: dict[Path, object] = {}
 
@@ -157,7 +157,7 @@ def _lever_boxes(levers: dict, path: Path, scope: str, boxes: dict) -> None:
 def plan_boxes(data: dict, scope: str) -> dict[Path, object]:
     """Boxes for every number of a plan's levers, and for each timed decision its moment and
     its levers' numbers (``scope``: the plan's digest); returns each box's field and value."""
-    from sim.outages import Moment
+    from sim.scenario.outages import Moment
 
     boxes: dict[Path, object] = {}
     _lever_boxes(data["levers"], ("levers",), scope, boxes)

@@ -7,8 +7,8 @@ import streamlit as st
 from app_pages import state
 from app_pages.results_view import render_experiment
 from app_pages.widgets import code, plain, table
-from sim.experiment import Experiment
-from sim.store import ResultsStore, StoreError
+from sim.experiments.compare import Experiment
+from sim.experiments.store import ResultsStore, StoreError
 
 
 def render() -> None:

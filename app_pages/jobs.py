@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.config import Scenario, digest
-from sim.engines import default_workers, pool_context
-from sim.experiment import Experiment, compare
-from sim.plans import Plan
-from sim.store import ResultsStore, StoreError
+from sim.scenario.schema import Scenario, digest
+from sim.experiments.engines import default_workers, pool_context
+from sim.experiments.compare import Experiment, compare
+from sim.scenario.plans import Plan
+from sim.experiments.store import ResultsStore, StoreError
 
 KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
 

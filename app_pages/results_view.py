@@ -7,15 +7,15 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
-from sim import charts
-from sim.evidence import with_provenance
-from sim.experiment import NO_OUTAGE, Experiment, plan_labels
-from sim.measures import headlined, label
-from sim.readable import CONVENTIONS
-from sim.report_content import report_content
-from sim.report_html import render_html
-from sim.report_pdf import render_pdf
-from sim.verdict import verdict
+from sim.outputs import charts
+from sim.outputs.evidence import with_provenance
+from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
+from sim.results.measures import headlined, label
+from sim.outputs.readable import CONVENTIONS
+from sim.outputs.report_content import report_content
+from sim.outputs.report_html import render_html
+from sim.outputs.report_pdf import render_pdf
+from sim.outputs.verdict import verdict
 
 
 def report_downloads(experiment: Experiment, key: str) -> None:

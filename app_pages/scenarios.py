@@ -7,14 +7,15 @@ import streamlit as st
 from app_pages import state
 from app_pages.forms import changed, plan_boxes, scenario_boxes
 from app_pages.widgets import code, plain, scenario_line, scenario_or_problems, show_problems
-from sim.config import digest, filled_posts
-from sim.describe import changes, disruption_table, edited_name
-from sim.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
-from sim.plans import Plan
-from sim.problems import validate
-from sim.readable import readable
-from sim.scenario_library import LibraryError, entries, file_name, save_scenario
-from sim.vocabulary import ROLES
+from sim.scenario.schema import digest, filled_posts
+from sim.outputs.describe import disruption_table
+from sim.scenario.changes import changes, edited_name
+from sim.scenario.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
+from sim.scenario.plans import Plan
+from sim.scenario.problems import validate
+from sim.outputs.readable import readable
+from sim.scenario.library import LibraryError, entries, file_name, save_scenario
+from sim.domain.vocabulary import ROLES
 
 MAX_UPLOAD_MB = 1
 

@@ -26,12 +26,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.jobs import JobBoard
-from sim.config import Scenario
-from sim.describe import Change, changes, edited
-from sim.experiment import Experiment
-from sim.loader import SOURCES_COLUMNS, load_plan, load_scenario, sources_table
-from sim.plans import DO_NOTHING, Plan
-from sim.scenario_library import labelled, library_twin
+from sim.scenario.schema import Scenario
+from sim.scenario.changes import Change, changes, edited
+from sim.experiments.compare import Experiment
+from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.sources import SOURCES_COLUMNS, sources_table
+from sim.scenario.plans import DO_NOTHING, Plan
+from sim.scenario.library import labelled, library_twin
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -82,7 +83,7 @@ def shipped_plans() -> dict[str, Plan]:
 
 def scenario_plan_names(value: Scenario) -> list[str]:
     """The names of the plans a scenario lists (by file stem, with or without ``.yaml``, as
-    :func:`sim.loader.plans_of` reads them), "Do nothing" first."""
+    :func:`sim.scenario.loader.plans_of` reads them), "Do nothing" first."""
     by_stem = dict(plan_files())
     stems = [s.removesuffix(".yaml") for s in value.plans]
     names = [by_stem[s].name for s in stems if s in by_stem]

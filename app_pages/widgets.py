@@ -13,12 +13,12 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from app_pages import state
-from sim.charts import png
-from sim.describe import disruption_table, plan_table
-from sim.experiment import Experiment
-from sim.loader import ScenarioError, plan_from_text, scenario_from_text
-from sim.readable import readable
-from sim.scenario_library import file_name
+from sim.outputs.charts import png
+from sim.outputs.describe import disruption_table, plan_table
+from sim.experiments.compare import Experiment
+from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
+from sim.outputs.readable import readable
+from sim.scenario.library import file_name
 
 BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages.results_view import heading, labels_of, measure_table
 from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, stem, table
-from sim import charts
-from sim.claims import (
+from sim.outputs import charts
+from sim.outputs.claims import (
     COMPARISON_WORDS,
     OFFICE_MEASURES,
     ROLE_MEASURES,
@@ -17,12 +17,12 @@ from sim.claims import (
     person_summary,
     role_summary,
 )
-from sim.evidence import evidence_pack, with_provenance
-from sim.experiment import NO_OUTAGE
-from sim.measures import headlined
-from sim.readable import CONVENTIONS
-from sim.scenario_library import file_name
-from sim.vocabulary import ROLES, pretty
+from sim.outputs.evidence import evidence_pack, with_provenance
+from sim.experiments.compare import NO_OUTAGE
+from sim.results.measures import headlined
+from sim.outputs.readable import CONVENTIONS
+from sim.scenario.library import file_name
+from sim.domain.vocabulary import ROLES, pretty
 
 AGAINST = {"threshold": "the threshold, on the plan's own values",
            "no_outage": "its rise over the same replication without the outage (paired)"}
@@ -30,7 +30,7 @@ AGAINST = {"threshold": "the threshold, on the plan's own values",
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _by_role(name: str, plan: str, _workload: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sim.claims.role_summary`, once per experiment (``name``) and plan, not on every
+    """:func:`sim.outputs.claims.role_summary`, once per experiment (``name``) and plan, not on every
     rerun of the page (each press of the claim tester is one)."""
     return role_summary(_workload, plan)
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import simpy
 
 from sim import simulate
-from sim.loader import load_plan, load_scenario
-from sim.plans import DO_NOTHING
-from sim.scaling import scaled
+from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.plans import DO_NOTHING
+from sim.scenario.scaling import scaled
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -52,7 +52,7 @@ def fingerprint(obj) -> str:
 
 
 def plans(names):
-    from sim.loader import load_plan
+    from sim.scenario.loader import load_plan
     return [load_plan(ROOT / "scenarios" / "plans" / f"{n}.yaml") for n in names]
 
 
@@ -61,9 +61,9 @@ def batch(engine: str, workers: int) -> dict:
     long-lived pool whose workers have already run once (``kept``, as the app's pool)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.engines import pool_context, run_all, run_spec
-    from sim.experiment import specs_for
-    from sim.loader import load_scenario
+    from sim.experiments.engines import pool_context, run_all, run_spec
+    from sim.experiments.compare import specs_for
+    from sim.scenario.loader import load_scenario
     specs = specs_for(load_scenario(S02), plans(["do-nothing", "paper-fallback"]), range(8), 1, 8)
     out = {"runs": len(specs)}
     for when in ("cold", "warm"):
@@ -83,9 +83,9 @@ def batch(engine: str, workers: int) -> dict:
 
 def sweep(engine: str, workers: int) -> dict:
     """The 100-run one-at-a-time sweep on ``engine``, twice (cold, then warm)."""
-    from sim.loader import load_scenario
-    from sim.plans import DO_NOTHING
-    from sim.sweeps import one_at_a_time
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.plans import DO_NOTHING
+    from sim.experiments.sweeps import one_at_a_time
     scenario = load_scenario(S02)
     out = {"runs": 20 * (1 + 2 * len(SWEEP))}
     for when in ("cold", "warm"):
@@ -99,8 +99,8 @@ def sweep(engine: str, workers: int) -> dict:
 
 def reference(engine: str, workers: int) -> dict:
     """The reference comparison: S2, 4 plans x 30 replications x 8 weeks, once."""
-    from sim.experiment import compare
-    from sim.loader import load_scenario
+    from sim.experiments.compare import compare
+    from sim.scenario.loader import load_scenario
     chosen = plans(["do-nothing", "paper-fallback", "overtime", "triage"])
     start = time.perf_counter()
     experiment = compare(load_scenario(S02), chosen, 30, weeks=8, engine=engine, workers=workers)

@@ -24,26 +24,26 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _PUBLIC = {
-    "load_scenario": "sim.loader",
-    "load_plan": "sim.loader",
-    "ScenarioError": "sim.loader",
-    "Scenario": "sim.config",
-    "Plan": "sim.plans",
-    "simulate": "sim.model",
-    "RunResult": "sim.results",
-    "compare": "sim.experiment",
-    "Experiment": "sim.experiment",
+    "load_scenario": "sim.scenario.loader",
+    "load_plan": "sim.scenario.loader",
+    "ScenarioError": "sim.scenario.loader",
+    "Scenario": "sim.scenario.schema",
+    "Plan": "sim.scenario.plans",
+    "simulate": "sim.run",
+    "RunResult": "sim.results.tables",
+    "compare": "sim.experiments.compare",
+    "Experiment": "sim.experiments.compare",
 }
 
 __all__ = [*_PUBLIC, "__version__"]
 
 if TYPE_CHECKING:
-    from sim.config import Scenario
-    from sim.experiment import Experiment, compare
-    from sim.loader import ScenarioError, load_plan, load_scenario
-    from sim.model import simulate
-    from sim.plans import Plan
-    from sim.results import RunResult
+    from sim.scenario.schema import Scenario
+    from sim.experiments.compare import Experiment, compare
+    from sim.scenario.loader import ScenarioError, load_plan, load_scenario
+    from sim.run import simulate
+    from sim.scenario.plans import Plan
+    from sim.results.tables import RunResult
 
 
 def __getattr__(name: str) -> Any:

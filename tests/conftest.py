@@ -10,7 +10,7 @@ import pytest
 from office_runs import Run, reference_scenario, run_capturing_office
 from scenario_edits import REFERENCE
 
-from sim.scaling import scaled
+from sim.scenario.scaling import scaled
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -31,8 +31,9 @@ def run(request) -> Run:
 def small_experiment():
     """A small S2 experiment (do nothing and paper fallback, 3 replications, 6 weeks) with the
     parameter sources the app and the command line save with it."""
-    from sim.experiment import Experiment, compare
-    from sim.loader import SOURCES_COLUMNS, load_plan, load_scenario, sources_table
+    from sim.experiments.compare import Experiment, compare
+    from sim.scenario.loader import load_plan, load_scenario
+    from sim.scenario.sources import SOURCES_COLUMNS, sources_table
 
     s02 = SCENARIOS / "s02-ndelius-upgrade.yaml"
     found = compare(load_scenario(s02), [load_plan(SCENARIOS / "plans" / "paper-fallback.yaml")],

@@ -1,7 +1,7 @@
 """A run of the simulation together with the office object behind it, for the conservation and
 work-chain tests.
 
-The office object is captured by wrapping ``sim.model.build_tables`` (the tables are built from
+The office object is captured by wrapping ``sim.run.build_tables`` (the tables are built from
 it), so the tests can also look at cases and holders."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from scenario_edits import REFERENCE
 
-import sim.model
+import sim.run
 from sim import simulate
-from sim.config import Scenario
-from sim.loader import load_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.loader import load_scenario
 
 
 @dataclass
@@ -40,14 +40,14 @@ class Run:
 
 def run_capturing_office(scenario: Scenario, seed: int, weeks: int) -> Run:
     captured = {}
-    real = sim.model.build_tables
+    real = sim.run.build_tables
 
     def spy(office, n_days):
         captured["office"] = office
         return real(office, n_days)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.model, "build_tables", spy)
+        mp.setattr(sim.run, "build_tables", spy)
         result = simulate(scenario, seed=seed, weeks=weeks)
     return Run(scenario, weeks, result, captured["office"])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.loader import Problem, ScenarioError, load_scenario
+from sim.scenario.loader import Problem, ScenarioError, load_scenario
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 

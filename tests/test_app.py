@@ -23,7 +23,7 @@ from app_test_kit import (  # noqa: F401 (fixtures)
 )
 from streamlit.testing.v1 import AppTest
 
-from sim.store import ResultsStore
+from sim.experiments.store import ResultsStore
 
 
 def test_the_entry_point_opens_the_scenarios_page(folders):

@@ -29,8 +29,8 @@ from app_test_kit import (  # noqa: F401 (fixtures)
     zip_of,
 )
 
-from sim.loader import load_plan, load_scenario
-from sim.scenario_library import entries, file_name
+from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.library import entries, file_name
 
 LIBRARY = [e.path for e in entries(ROOT / "scenarios", None)]
 PLANS = [p for p in sorted((ROOT / "scenarios" / "plans").glob("*.yaml"))

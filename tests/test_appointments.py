@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import sim.model as model
-from sim.calendar import DAY
-from sim.loader import load_scenario
-from sim.office import OfficeModel
-from sim.work import WorkItem, WorkQueue
+import sim.run as model
+from sim.domain.calendar import DAY
+from sim.scenario.loader import load_scenario
+from sim.model.office import OfficeModel
+from sim.model.work import WorkItem, WorkQueue
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.calendar import DAY, HOUR, Calendar
-from sim.config import ROLES, Absence, filled_posts
-from sim.loader import load_scenario
-from sim.random_streams import Streams
-from sim.roster import WORKING_DAYS_PER_YEAR, build_people, sickness_and_leave
+from sim.domain.calendar import DAY, HOUR, Calendar
+from sim.scenario.schema import ROLES, Absence, filled_posts
+from sim.scenario.loader import load_scenario
+from sim.model.random_streams import Streams
+from sim.model.roster import WORKING_DAYS_PER_YEAR, build_people, sickness_and_leave
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -111,7 +111,7 @@ def test_calendar_refuses_no_working_days():
 
 # ----------------------------------------------------------------------------- rosters
 def people_for(scenario, n_days=28, seed=0):
-    from sim.model import office_calendar
+    from sim.scenario.schema import office_calendar
     cal = office_calendar(scenario, n_days)
     return cal, build_people(scenario, cal, n_days, Streams(seed).generator)
 

@@ -8,10 +8,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sim.claims import Claim, answer, role_values, wilson
-from sim.forecast import objective_status, recovery_dates, status
-from sim.loader import load_scenario, parameter_sources
-from sim.scenario_library import LibraryError, entries, file_name, save_scenario
+from sim.outputs.claims import Claim, answer, role_values, wilson
+from sim.outputs.forecast import objective_status, recovery_dates, status
+from sim.scenario.loader import load_scenario
+from sim.scenario.sources import parameter_sources
+from sim.scenario.library import LibraryError, entries, file_name, save_scenario
 
 from scenario_edits import REFERENCE
 

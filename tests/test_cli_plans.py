@@ -12,8 +12,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.loader import load_plan, load_scenario
+from sim.cli.main import app
+from sim.scenario.loader import load_plan, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calendar import DAY, HOUR, WEEK
-from sim.config import PRACTITIONER_ROLES, TASK_NAMES, TEAM_TASKS
-from sim.work import STATUSES
+from sim.domain.calendar import DAY, HOUR, WEEK
+from sim.scenario.schema import PRACTITIONER_ROLES, TASK_NAMES, TEAM_TASKS
+from sim.model.work import STATUSES
 
 
 # ----------------------------------------------------------------------------- the ledger

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.describe import changes, disruption_table, edited, plan_table
-from sim.loader import load_plan, load_scenario
-from sim.scenario_library import labelled
-from sim.store import ResultsStore
+from sim.cli.main import app
+from sim.outputs.describe import disruption_table, plan_table
+from sim.scenario.changes import changes, edited
+from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.library import labelled
+from sim.experiments.store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "scenarios"

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from sim import simulate
-from sim.loader import load_scenario
-from sim.scaling import scaled
+from sim.scenario.loader import load_scenario
+from sim.scenario.scaling import scaled
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
@@ -139,7 +139,7 @@ CHILD = """
 import hashlib, sys
 import pandas as pd
 from sim import simulate
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 r = simulate(load_scenario(sys.argv[1]), seed=9, weeks=2)
 h = hashlib.sha256()
 for name in sorted(r.tables):

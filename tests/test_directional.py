@@ -1,6 +1,6 @@
 """Directional tests: more staff never makes things worse, more demand makes them worse.
 
-A quarter-size reference office (``sim.scaling.scaled(reference, 0.25)``) is run for 4 weeks
+A quarter-size reference office (``sim.scenario.scaling.scaled(reference, 0.25)``) is run for 4 weeks
 over 20 seeds; every level of a ladder uses the same 20 seeds (common random numbers) and the
 comparison is between means over the seeds.
 
@@ -28,10 +28,10 @@ import numpy as np
 import pytest
 
 from sim import simulate
-from sim.calendar import WEEK
-from sim.config import ROLES
-from sim.loader import load_scenario
-from sim.scaling import scaled
+from sim.domain.calendar import WEEK
+from sim.scenario.schema import ROLES
+from sim.scenario.loader import load_scenario
+from sim.scenario.scaling import scaled
 
 pytestmark = pytest.mark.slow
 
@@ -159,8 +159,8 @@ def test_quarter_office_still_enters_court_results():
     team of 2 becomes round(0.5) == 0 (Python rounds halves to even), nobody can enter court
     results, and every new case stays unentered and unallocated for the whole run.
 
-    Fails against sim/scaling.py (posts rounded with ``int(round(count * k))``); the scenario
-    validation (sim/config.py ``Scenario._holders_in_post``) also lets a team task's roles have
+    Fails against sim/scenario/scaling.py (posts rounded with ``int(round(count * k))``); the scenario
+    validation (sim/scenario/schema.py ``Scenario._holders_in_post``) also lets a team task's roles have
     no filled posts."""
     quarter = scaled(reference(), 0.25)
     for role in ROLES:

@@ -1,4 +1,4 @@
-"""Engines (sim/engines.py): serial, pool and dask give the same outcomes bit for bit, in spec
+"""Engines (sim/experiments/engines.py): serial, pool and dask give the same outcomes bit for bit, in spec
 order, and bad engine settings fail fast with an error that says what to fix."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from app_server import free_port
 from office_runs import reference_scenario
 
-from sim.engines import ENGINES, RunSpec, run_all
-from sim.plans import DO_NOTHING, Levers, Overtime, Plan
+from sim.experiments.engines import ENGINES, RunSpec, run_all
+from sim.scenario.plans import DO_NOTHING, Levers, Overtime, Plan
 
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 2}]}
 OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
@@ -91,7 +91,7 @@ def test_dask_with_no_scheduler_at_the_address_fails_within_the_timeout(specs):
 
 
 def test_importing_sim_does_not_import_dask():
-    code = ("import sys, sim, sim.engines, sim.experiment, sim.sweeps; "
+    code = ("import sys, sim, sim.experiments.engines, sim.experiments.compare, sim.experiments.sweeps; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from sim import simulate
-from sim.experiment import NO_OUTAGE, compare, nearest_rank
-from sim.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
-from sim.statistics import mean_ci, paired_difference, probability_better
+from sim.experiments.compare import NO_OUTAGE, compare, nearest_rank
+from sim.scenario.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
+from sim.experiments.statistics import mean_ci, paired_difference, probability_better
 
 from office_runs import reference_scenario
 
@@ -105,7 +105,7 @@ def test_statistics_known_values():
 
 
 def test_automatic_replication_count_stops_at_the_target_or_the_cap(scenario):
-    from sim.experiment import Precision
+    from sim.experiments.compare import Precision
 
     loose = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial",
                     precision=Precision(measures=("backlog_mean",), relative=0.5, step=2, cap=9))
@@ -124,7 +124,7 @@ def test_comparison_counts_replications_without_a_value():
     """A run that never recovered has no time to recover: the mean is over the others and the
     table says how many were left out, so nobody reads that mean as the whole story."""
     import pandas as pd
-    from sim.experiment import comparison_table
+    from sim.experiments.compare import comparison_table
     runs = pd.DataFrame(
         [(plan, rep, "time_to_recover_days", value, "days")
          for plan, values in ((DO_NOTHING.name, [10.0, 12.0, math.nan, math.nan]),

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from scenario_edits import REFERENCE, check, fails, find, problem, set_value, write
 
-from sim.loader import ScenarioError, load_scenario, scenario_from_text
+from sim.scenario.loader import ScenarioError, load_scenario, scenario_from_text
 
 
 # ----------------------------------------------------------------------------- bad chains

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sim import simulate
-from sim.plans import (
+from sim.scenario.plans import (
     AlternativeChannel, DayLists, HomeWorking, Levers, MutualAid, Overtime, PaperFallback, Plan,
     PrintedRiskRegister, Switch, Triage, LoginRota,
 )
-from sim.outages import Moment
+from sim.scenario.outages import Moment
 
 from office_runs import reference_scenario
 

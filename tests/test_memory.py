@@ -14,7 +14,7 @@ import pytest
 from scenario_edits import REFERENCE
 
 from sim import simulate
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 
 
 @pytest.mark.parametrize("path, weeks", [

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from sim.objectives import Objective, assess
+from sim.results.objectives import assess
+from sim.scenario.objectives import Objective
 
 WORKING = np.array([d % 7 < 5 for d in range(28)])  # four weeks, Monday first
 NORMAL = np.where(WORKING, 10.0, 0.0)  # the baseline completes 10 a working day
@@ -61,8 +62,8 @@ def test_breach_probabilities_over_replications_known_answer():
     """Two replications: in one the activity stops for a week (RTO and MBCO breached), in the
     other it keeps half its service (nothing breached): each probability is 1/2, MTPD 0."""
     from office_runs import reference_scenario
-    from sim.engines import RunOutcome
-    from sim.experiment import NO_OUTAGE, objectives_table
+    from sim.experiments.engines import RunOutcome
+    from sim.experiments.compare import NO_OUTAGE, objectives_table
 
     scenario = reference_scenario().with_changes(**{
         "objectives": [RECALLS.model_dump()],
@@ -83,8 +84,8 @@ def test_breach_probabilities_over_replications_known_answer():
 
 
 def test_objectives_in_an_experiment():
-    from sim.experiment import compare
-    from sim.loader import load_scenario
+    from sim.experiments.compare import compare
+    from sim.scenario.loader import load_scenario
     from scenario_edits import REFERENCE
 
     scenario = load_scenario(REFERENCE.parent / "s02-ndelius-upgrade.yaml")

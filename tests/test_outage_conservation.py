@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from sim import simulate
-from sim.loader import load_plan
-from sim.work import STATUSES
+from sim.scenario.loader import load_plan
+from sim.model.work import STATUSES
 
 from office_runs import reference_scenario
 

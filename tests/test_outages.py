@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import simulate
-from sim.plans import Levers, LoginRota, Plan, PrintedRiskRegister, Triage
+from sim.scenario.plans import Levers, LoginRota, Plan, PrintedRiskRegister, Triage
 
 from office_runs import reference_scenario
 
@@ -175,8 +175,8 @@ def test_work_in_progress_is_stopped_and_counted_as_double_handling():
 
 
 def test_overtime_shortens_recovery_and_shows_in_workload():
-    from sim.plans import Overtime
-    from sim.recovery import baseline_of, restoration_minute, time_to_recover
+    from sim.scenario.plans import Overtime
+    from sim.results.recovery import baseline_of, restoration_minute, time_to_recover
 
     scenario = with_outages(down=[down("case_system", 4)])
     overtime = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))

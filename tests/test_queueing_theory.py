@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.statistics import t_quantile
-from sim.validation import build_mmc, erlang_c, run_mmc
+from sim.experiments.statistics import t_quantile
+from sim.experiments.mmc import build_mmc, erlang_c, run_mmc
 
 # One seed, chosen before looking at any result and never changed: if a set fails, run it longer.
 SEED = 1

@@ -9,11 +9,11 @@ from datetime import date
 import matplotlib.dates as mdates
 import pandas as pd
 
-from sim.charts import backlog_fan, provenance
-from sim.evidence import with_provenance
-from sim.measures import MEASURES, headlined, label
-from sim.readable import COLUMNS, readable
-from sim.statistics import mean_ci
+from sim.outputs.charts import backlog_fan, provenance
+from sim.outputs.evidence import with_provenance
+from sim.results.measures import MEASURES, headlined, label
+from sim.outputs.readable import COLUMNS, readable
+from sim.experiments.statistics import mean_ci
 
 
 def test_every_measure_an_experiment_produces_is_defined_once(experiment_tables):

@@ -1,4 +1,4 @@
-"""Time to recover (sim/recovery.py): a constructed case with a known answer, the restoration
+"""Time to recover (sim/results/recovery.py): a constructed case with a known answer, the restoration
 moment of a scenario, its baseline, and the real model: a 3-day case-system outage recovers, a
 5-day one does not recover faster, and a zero-length outage is its own baseline."""
 
@@ -10,17 +10,17 @@ import pytest
 from scenario_edits import REFERENCE
 
 from sim import simulate
-from sim.calendar import DAY, HOUR
-from sim.loader import load_scenario
-from sim.outages import Outages
-from sim.recovery import (
+from sim.domain.calendar import DAY, HOUR
+from sim.scenario.loader import load_scenario
+from sim.scenario.outages import Outages
+from sim.results.recovery import (
     Tolerance,
     baseline_of,
     recovery_table,
     restoration_minute,
     time_to_recover,
 )
-from sim.results import RunResult
+from sim.results.tables import RunResult
 
 SEEDS = range(1, 6)
 # The known-answer tests: a 5-item / 10% tolerance, and "to the end of the run".

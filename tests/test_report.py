@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.measures import headlined, label
-from sim.report_content import number
+from sim.cli.main import app
+from sim.results.measures import headlined, label
+from sim.outputs.report_content import number
 
 ROOT = Path(__file__).resolve().parents[1]
 S02 = Path("scenarios") / "s02-ndelius-upgrade.yaml"  # relative: reports run from the project root
@@ -50,7 +50,7 @@ def saved(tmp_path_factory):
 
 
 def stored(saved, table: str) -> pd.DataFrame:
-    from sim.store import ResultsStore
+    from sim.experiments.store import ResultsStore
     return ResultsStore(saved["store"]).load(saved["run_id"])[0][table]
 
 

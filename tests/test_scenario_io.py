@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from scenario_edits import REFERENCE, fails, find, problem, write
 
-from sim.config import Scenario
-from sim.loader import (
+from sim.scenario.schema import Scenario
+from sim.scenario.loader import (
     Problem,
     ScenarioError,
     load_scenario,

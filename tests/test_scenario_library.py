@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.config import filled_posts
-from sim.loader import ScenarioError, load_plan, load_scenario, plans_of
-from sim.model import simulate
+from sim.scenario.schema import filled_posts
+from sim.scenario.loader import ScenarioError, load_plan, load_scenario, plans_of
+from sim.run import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"

@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 
 from sim import simulate
-from sim.config import TEAM_TASKS, TASK_NAMES
-from sim.loader import load_scenario
+from sim.scenario.schema import TEAM_TASKS, TASK_NAMES
+from sim.scenario.loader import load_scenario
 
 pytestmark = pytest.mark.slow
 

@@ -1,13 +1,13 @@
-"""Sweeps (sim/sweeps.py): dotted-path edits, one-at-a-time (tornado) and two-way grids, on
+"""Sweeps (sim/experiments/sweeps.py): dotted-path edits, one-at-a-time (tornado) and two-way grids, on
 small runs where the direction of each effect is not in doubt."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.loader import load_plan
-from sim.plans import DO_NOTHING
-from sim.sweeps import grid, one_at_a_time, value_at, with_value, with_values
+from sim.scenario.loader import load_plan
+from sim.scenario.plans import DO_NOTHING
+from sim.experiments.sweeps import grid, one_at_a_time, value_at, with_value, with_values
 
 from office_runs import reference_scenario
 from scenario_edits import REFERENCE

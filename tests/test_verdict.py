@@ -8,9 +8,9 @@ import math
 
 import pandas as pd
 
-from sim.experiment import NO_OUTAGE, comparison_table, recovery_table
-from sim.statistics import mean_ci, paired_difference
-from sim.verdict import verdict
+from sim.experiments.compare import NO_OUTAGE, comparison_table, recovery_table
+from sim.experiments.statistics import mean_ci, paired_difference
+from sim.outputs.verdict import verdict
 
 PLANS = ["Do nothing", "Overtime", "Paper fallback"]
 

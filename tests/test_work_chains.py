@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from office_runs import reference_scenario
 
-import sim.model
-from sim.calendar import DAY, HOUR
+from sim.scenario.schema import office_calendar
+from sim.domain.calendar import DAY, HOUR
 
 
 # ----------------------------------------------------------------------------- chains
@@ -126,23 +126,23 @@ def test_case_that_ends_while_its_court_result_is_entered_is_not_allocated():
     """A new case recalled while its court result is being entered must not then be allocated
     and given a first appointment.
 
-    Fails against sim/intake.py: ``end_case`` cancels the case's open items, but the entry is
+    Fails against sim/model/intake.py: ``end_case`` cancels the case's open items, but the entry is
     already started so it finishes, and ``entered`` then queues a case_allocation for the
     ended case (appended to the emptied ``open_items``, never cancelled); ``allocated`` gives
     it a holder, adds its contacts to the allocator's load for good (release already happened)
     and books a first appointment for someone who has left the caseload."""
-    from sim.caseload import draw_cases
-    from sim.intake import court_result_arrives
-    from sim.office import OfficeModel
-    from sim.random_streams import Streams
-    from sim.systems import SystemsLayer
+    from sim.model.caseload import draw_cases
+    from sim.model.intake import court_result_arrives
+    from sim.model.office import OfficeModel
+    from sim.model.random_streams import Streams
+    from sim.model.systems import SystemsLayer
 
     scenario = reference_scenario().with_changes(**{
         "caseload.cases": 0, "caseload.new_cases_per_week": 0.0,
         "office.absence.sickness_days_per_year": 0.0,
         "office.absence.annual_leave_days_per_year": 0.0})
     horizon = 7
-    office = OfficeModel(scenario, Streams(1), sim.model.office_calendar(scenario, horizon),
+    office = OfficeModel(scenario, Streams(1), office_calendar(scenario, horizon),
                          SystemsLayer(), horizon)
     for person in office.staff:
         office.env.process(person.work(office))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.caseload import Allocator, Case
-from sim.config import ROSH_LEVELS, Duration
-from sim.dispatch import Dispatcher
-from sim.random_streams import DurationSampler, Streams, UniformSampler, source_index
-from sim.work import STATUSES, WorkItem, WorkQueue
+from sim.model.caseload import Allocator, Case
+from sim.scenario.schema import ROSH_LEVELS, Duration
+from sim.model.dispatch import Dispatcher
+from sim.model.random_streams import DurationSampler, Streams, UniformSampler, source_index
+from sim.model.work import STATUSES, WorkItem, WorkQueue
 
 LOW, MEDIUM, HIGH, VERY_HIGH = range(4)
 CASELOAD_INDEX, RISK_CHECK_INDEX = 1208227194, 4238627436  # blake2b-32 of the source names
@@ -111,7 +111,7 @@ def test_pop_first_arrived_keeps_heap_order_of_the_rest():
 
 def test_dispatcher_take_picks_across_queues_by_the_rule():
     import simpy
-    from sim.systems import SystemsLayer
+    from sim.model.systems import SystemsLayer
 
     class Person:
         def __init__(self, queues):
@@ -210,7 +210,7 @@ def test_allocator_respects_holder_roles_per_rosh_level():
 def test_allocator_release_then_allocate_goes_to_the_least_loaded():
     """After cases end (release), the next case goes to whoever now holds the least.
 
-    Fails against sim/caseload.py Allocator: heap keys are refreshed lazily only when they are
+    Fails against sim/model/caseload.py Allocator: heap keys are refreshed lazily only when they are
     *too low* (a stale key surfaces and is corrected). ``release`` lowers a person's load but
     leaves their heap key too high, so they sink below people who now hold more, and new cases
     go to someone who is not the least loaded."""

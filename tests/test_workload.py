@@ -1,4 +1,4 @@
-"""WMT workload measures (sim/workload.py): available points, case points and capacity %, the
+"""WMT workload measures (sim/results/workload.py): available points, case points and capacity %, the
 110%-for-4-weeks rule on WMT capacity and on hours, tiers drawn without disturbing the other
 random numbers, and overtime from a plan showing up in hours worked."""
 
@@ -13,16 +13,13 @@ from pydantic import ValidationError
 from scenario_edits import REFERENCE
 
 from sim import simulate
-from sim.calendar import WEEK
-from sim.caseload import Case, draw_cases
-from sim.config import Caseload
-from sim.loader import load_scenario
-from sim.plans import Levers, Overtime, Plan
-from sim.workload import (
-    CASE_POINTS,
-    available_points,
-    capacity_percent,
-    default_tier_mix,
+from sim.domain.calendar import WEEK
+from sim.model.caseload import Case, draw_cases
+from sim.scenario.schema import Caseload
+from sim.scenario.loader import load_scenario
+from sim.scenario.plans import Levers, Overtime, Plan
+from sim.domain.wmt import CASE_POINTS, available_points, capacity_percent, default_tier_mix
+from sim.results.workload import (
     longest_run,
     people_over,
     summary_rows,

@@ -1,0 +1,1 @@
+"""The command line (python -m sim): a thin view over the public API."""

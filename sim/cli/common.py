@@ -1,0 +1,128 @@
+"""What the command-line commands share: failing cleanly, refusing to overwrite, writing tables,
+finding plans, and a progress bar that can be switched off.
+
+Part of the command-line view (with :mod:`sim.cli.main` and :mod:`sim.cli.experiments`): the only
+modules of the package that print or write files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+import pandas as pd
+
+from sim.scenario.schema import Scenario
+from sim.scenario.loader import ScenarioError, load_plan, load_scenario
+from sim.scenario.sources import SOURCES_COLUMNS, sources_table
+from sim.scenario.plans import Plan
+from sim.results.tables import RunResult
+from sim.scenario.library import labelled
+from sim.experiments.store import ResultsStore, StoreError
+
+USAGE_ERROR = 2
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def load_run(store: Path, run_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
+    """A saved experiment's tables and manifest (exit code 2, with the fix, if it cannot be
+    loaded)."""
+    try:
+        return ResultsStore(store).load(run_id)
+    except StoreError as err:
+        fail(f"{err} (from the command line: python -m sim runs list --store {store})")
+
+
+def refuse_overwrite(out: Path) -> None:
+    """Stop before running if ``out`` already holds results: nothing a user saved is lost."""
+    existing = sorted(out.glob("*.csv")) + sorted(out.glob("manifest.json"))
+    if existing:
+        fail(f"{out}: already holds results ({existing[0].name}, ...). "
+             "Fix: choose another --out folder, or add --force to replace them.")
+
+
+def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Experiment
+    """Write each table as CSV and the manifest as JSON into ``out``."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in result.tables.items():
+            table.to_csv(out / f"{name}.csv", index=False)
+        (out / "manifest.json").write_text(json.dumps(result.manifest, indent=2) + "\n")
+    except OSError as err:
+        fail(f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to.")
+
+
+LIBRARY = Path("scenarios")  # the shipped scenarios, from the project folder
+
+
+def load_for_run(path: Path) -> tuple[Scenario, pd.DataFrame]:
+    """A scenario file as a run uses it, with the sources of its values (exit code 2 if it is
+    wrong). A scenario that carries the name or description of a library scenario it differs
+    from is renamed and described as the change it is, and the command says so."""
+    try:
+        scenario = load_scenario(path)
+        text = path.read_text(encoding="utf-8-sig")
+    except ScenarioError as err:
+        fail(str(err))
+    for library in dict.fromkeys([path.parent, LIBRARY]):
+        if library.is_dir():
+            renamed = labelled(scenario, library)
+            if renamed is not scenario:
+                what = (f"its results are labelled '{renamed.name}'"
+                        if renamed.name != scenario.name else
+                        "its description, written for that scenario, is replaced by a list of "
+                        "its changes")
+                typer.echo(f"note: {path} carries the name or description of a library "
+                           f"scenario but differs from it; {what}.", err=True)
+                scenario = renamed
+                break
+    sources = pd.DataFrame(sources_table(text, path.name, path.parent),
+                           columns=list(SOURCES_COLUMNS))
+    return scenario, sources
+
+
+def plans_folder(scenario: Path) -> Path:
+    """Plans live in ``plans/`` beside the scenario files."""
+    return scenario.parent / "plans"
+
+
+def plan_names(folder: Path) -> str:
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return ", ".join(names) if names else f"none ({folder}/ holds no plan files)"
+
+
+def load_plan_option(name: str, scenario: Path) -> Plan:
+    """``--plan``: an existing file path, else a plan name in ``plans/`` beside the scenario."""
+    folder = plans_folder(scenario)
+    path = Path(name)
+    if not path.is_file():
+        path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+        if not name.strip() or Path(name).name != name or not path.is_file():
+            fail(f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
+                 f"Fix: give a plan file's path, or one of the plans available: "
+                 f"{plan_names(folder)}.")
+    try:
+        return load_plan(path)
+    except ScenarioError as err:
+        fail(str(err).replace(" in the scenario", " in the plan", 1)
+             + f"\nPlans available in {folder}/: {plan_names(folder)}.")
+
+
+class Silent:
+    """A stand-in for a progress bar when none is shown."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, _n: int) -> None:
+        return None

@@ -1,0 +1,246 @@
+"""Command-line experiments: compare plans on shared replications, and the saved runs.
+
+``python -m sim compare`` runs every plan on the same replications, prints the paired comparison
+and saves the experiment in the results store; ``python -m sim runs list|show`` lists and reopens
+saved experiments without re-running them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from sim.cli.common import (
+    Silent,
+    fail,
+    load_for_run,
+    load_plan_option,
+    load_run,
+    plans_folder,
+    refuse_overwrite,
+    write_result,
+)
+from sim.experiments.engines import ENGINES
+from sim.experiments.compare import Experiment
+from sim.experiments.compare import compare as run_comparison
+from sim.scenario.loader import ScenarioError, load_scenario, plans_of
+from sim.results.measures import headlined, label
+from sim.experiments.store import ResultsStore, StoreError
+
+DEFAULT_STORE = Path("results")
+runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them, show one.")
+
+HEADLINE = headlined("command_line")
+
+
+def comparison_text(experiment) -> str:
+    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
+    nothing [95% CI], probability better, rank; then recovery P50/P90."""
+    c = experiment["comparison"]
+    lines = []
+    for measure in HEADLINE:
+        rows = c[c["measure"] == measure]
+        if rows.empty:
+            continue
+        lines.append(f"{label(measure)}:")
+        for row in rows.itertuples():
+            diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
+                    f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
+                    f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
+                    f"  P(better) {row.probability_better:.2f}")
+            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
+            missing = getattr(row, "without_value", 0)  # runs saved before the column existed
+            left_out = ("" if not missing else
+                        f"  ({missing} of {row.replications + missing} "
+                        f"replications without a value: not recovered by the end)")
+            lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
+                         f"{row.ci_high:,.1f}]{diff}{rank}{left_out}")
+    for row in experiment["recovery"].itertuples():
+        p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
+            else f"{row.time_to_recover_p50:.0f} days"
+        p90 = "not within the run" if row.time_to_recover_p90 != row.time_to_recover_p90 \
+            else f"{row.time_to_recover_p90:.0f} days"
+        lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
+                     f"({row.recovered_share:.0%} of replications recovered)")
+    objectives = experiment.tables.get("objectives")
+    if objectives is not None and len(objectives):
+        lines.append("objectives: target, then probability of breach over replications:")
+        for row in objectives.itertuples():
+            lines.append(f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
+                         f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
+                         f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
+                         f"service P(breach) {row.p_mbco_breached:.0%}")
+    return "\n".join(lines)
+
+
+def compare(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
+                              "scenario's plans:)."),
+    reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
+    engine: str = typer.Option("pool", help="serial, pool or dask."),
+    address: str = typer.Option(None, help="Dask scheduler address of an existing cluster "
+                                "(default: a local cluster for the run)."),
+    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
+    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
+    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
+    out: Path = typer.Option(None, help="Folder for the comparison tables (CSV)."),
+    force: bool = typer.Option(False, help="Replace results already in --out."),
+    store: Path = typer.Option(DEFAULT_STORE, help="Results store the experiment is saved in."),
+) -> None:
+    """Compare plans on the same replications (common random numbers) with paired statistics."""
+    if out is not None and not force:
+        refuse_overwrite(out)
+    experiment, run_id = run_and_save(scenario, plans, reps, seed, weeks, engine, workers,
+                                      address, store)
+    typer.echo(comparison_text(experiment))
+    typer.echo(f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
+               f"python -m sim report {run_id})")
+    if out is not None:
+        write_result(experiment, out)
+        typer.echo(f"tables written to {out}/")
+
+
+def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
+                 weeks: int | None, engine: str, workers: int | None, address: str | None,
+                 store: Path) -> tuple[Experiment, str]:
+    """Run a comparison from the command line's options, with a progress bar on a terminal,
+    save it in the results store and return it with its run id (exit code 2 on bad input)."""
+    loaded, sources = load_for_run(scenario)
+    try:
+        chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
+                  [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
+    except ScenarioError as err:
+        fail(str(err))
+    if engine not in ENGINES:
+        fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
+    show = sys.stderr.isatty()
+    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        try:
+            experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
+                                        engine=engine, workers=workers, address=address,
+                                        progress=progress)
+        except (ValueError, OSError) as err:
+            fail(f"compare: {err}")
+    m = experiment.manifest
+    typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
+               f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
+               f"(scenario {m['scenario_hash']}, version {m['version']})")
+    # the same numbers on any engine, so the command leaves the engine out
+    command = (f"python -m sim compare {scenario}" + (f" --plans {plans}" if plans else "")
+               + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")
+    m = {**m, "command": command, "scenario_file": str(scenario)}
+    tables = {**experiment.tables, "sources": sources}
+    try:
+        run_id = ResultsStore(store).save(tables, m)
+    except StoreError as err:
+        fail(str(err))
+    return Experiment({**m, "run_id": run_id}, tables), run_id
+
+
+@runs_app.command("list")
+def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+    """Saved experiments, newest first."""
+    results = ResultsStore(store)
+    table = results.list()
+    if table.empty:
+        typer.echo(f"no saved experiments in {store}/ (python -m sim compare saves one)")
+    for row in table.itertuples():
+        plans = ", ".join(row.plans) if isinstance(row.plans, (list, tuple)) else row.plans
+        typer.echo(f"{row.run_id}  {row.created_at}  {row.scenario} (scenario "
+                   f"{row.scenario_hash}): {plans}; {row.replications} replications, "
+                   f"{row.weeks} weeks, seed {row.seed}")
+    for problem in results.problems():
+        typer.echo(f"skipped: {problem}", err=True)
+
+
+@runs_app.command("show")
+def runs_show(run_id: str = typer.Argument(..., help="A run id, or a unique start of one."),
+              store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+    """Reopen a saved experiment and print its comparison (nothing is re-run)."""
+    tables, manifest = load_run(store, run_id)
+    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
+               f"{manifest['scenario_hash']}), {manifest['replications']} "
+               f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
+               f"{manifest['engine']} (version {manifest['version']})")
+    if manifest.get("command"):
+        typer.echo(f"re-run with: {manifest['command']}")
+    typer.echo(comparison_text(Experiment(manifest, tables)))
+
+
+def _number(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _parse_ranges(items: list[str]) -> dict[str, tuple]:
+    ranges = {}
+    for item in items:
+        path, _, span = item.partition("=")
+        low, _, high = span.partition(":")
+        try:
+            ranges[path.strip()] = (_number(low), _number(high))
+        except ValueError:
+            fail(f"--vary {item!r}: give PATH=LOW:HIGH, e.g. "
+                 "office.staffing.probation_officer.count=30:50")
+    return ranges
+
+
+def _parse_axes(items: list[str]) -> dict[str, list]:
+    axes = {}
+    for item in items:
+        path, _, values = item.partition("=")
+        try:
+            axes[path.strip()] = [_number(v) for v in values.split(",")]
+        except ValueError:
+            fail(f"--grid {item!r}: give PATH=V1,V2,..., e.g. "
+                 "outages.down.0.duration_days=1,2,4")
+    return axes
+
+
+def sweep(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    vary: list[str] = typer.Option(None, help="One at a time: PATH=LOW:HIGH (repeatable)."),
+    grid_axis: list[str] = typer.Option(None, "--grid", help="Grid axis PATH=V1,V2,... (twice)."),
+    measure: str = typer.Option("backlog_mean", help="The measure to report."),
+    plan: str = typer.Option(None, help="Plan name or file (default: do nothing)."),
+    reps: int = typer.Option(5, min=1, max=10_000, help="Replications per setting."),
+    engine: str = typer.Option("pool", help="serial, pool or dask."),
+    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
+    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
+    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
+    out: Path = typer.Option(None, help="CSV file for the sweep table."),
+) -> None:
+    """Sensitivity: one parameter at a time (tornado data) or a two-parameter grid."""
+    from sim.scenario.plans import DO_NOTHING
+    from sim.experiments.sweeps import grid, one_at_a_time
+
+    if bool(vary) == bool(grid_axis):
+        fail("sweep: give either --vary PATH=LOW:HIGH (one at a time) or two --grid PATH=V1,V2,...")
+    if grid_axis and len(grid_axis) != 2:
+        fail("sweep: a grid needs exactly two --grid axes")
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as err:
+        fail(str(err))
+    chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
+    options = dict(seed=seed, weeks=weeks, engine=engine, workers=workers)
+    try:
+        if vary:
+            table = one_at_a_time(loaded, chosen, _parse_ranges(vary), measure, reps, **options)
+        else:
+            table = grid(loaded, chosen, _parse_axes(grid_axis), measure, reps, **options)
+    except (ValueError, OSError) as err:
+        fail(f"sweep: {err}")
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if out is not None:
+        if out.exists():
+            fail(f"{out}: already exists. Fix: choose another file name.")
+        table.to_csv(out, index=False)
+        typer.echo(f"table written to {out}")

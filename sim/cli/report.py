@@ -1,0 +1,118 @@
+"""Command-line reports: ``python -m sim report`` and ``python -m sim rerun``.
+
+``report RUN_ID|SCENARIO`` writes the after-action report of a saved experiment (or of a new
+one, run and saved first when given a scenario file) as self-contained HTML and as PDF into
+``reports/<run id>/``, with the result tables as CSV beside it. ``rerun RUN_ID`` runs a saved
+experiment again from the scenario and plans kept with it and checks every number is the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from sim.cli.common import fail, load_run, refuse_overwrite
+from sim.cli.experiments import DEFAULT_STORE, run_and_save
+from sim.experiments.compare import compare as run_comparison
+from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
+from sim.outputs.report_content import report_content
+from sim.outputs.report_html import render_html
+from sim.outputs.report_pdf import render_pdf
+
+FORMATS = ("html", "pdf")
+COMPARED_TABLES = ("runs", "backlog")  # every number of every run
+
+
+def report(
+    target: str = typer.Argument(..., help="A saved run id (or a unique start of one), or a "
+                                 "scenario YAML file to compare plans on and report."),
+    format: list[str] = typer.Option(list(FORMATS), "--format", help="html or pdf; give it "
+                                     "twice for both (default: both)."),
+    out: Path = typer.Option(Path("reports"), help="Folder for reports: each goes into a "
+                             "sub-folder named by its run id."),
+    store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
+    plans: str = typer.Option(None, help="With a scenario: comma-separated plans (default: "
+                              "the scenario's)."),
+    reps: int = typer.Option(10, min=1, max=10_000, help="With a scenario: replications."),
+    seed: int = typer.Option(None, min=0, help="With a scenario: random seed."),
+    weeks: int = typer.Option(None, min=1, max=104, help="With a scenario: weeks."),
+    force: bool = typer.Option(False, help="Replace a report already written for this run."),
+) -> None:
+    """Write the after-action report of an experiment (HTML and PDF, tables as CSV)."""
+    unknown = sorted(set(format) - set(FORMATS))
+    if unknown:
+        fail(f"--format {unknown[0]!r}: unknown. Fix: use html or pdf (or give --format twice).")
+    if target.endswith((".yaml", ".yml")) or Path(target).is_file():
+        if not Path(target).is_file():
+            fail(f"{target}: no such scenario file. Fix: give a scenario YAML file that exists, "
+                 f"or a run id from `python -m sim runs list --store {store}`.")
+        _, target = run_and_save(Path(target), plans, reps, seed, weeks, "pool", None, None,
+                                 store)
+    tables, manifest = load_run(store, target)
+    folder = out / manifest["run_id"]
+    if not force:
+        refuse_overwrite(folder)
+        if any(folder.glob("report.*")):
+            fail(f"{folder}: already holds a report. Fix: add --force to replace it, or choose "
+                 f"another --out folder.")
+    content = report_content(tables, manifest)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        if "html" in format:
+            (folder / "report.html").write_text(render_html(content), encoding="utf-8")
+            written.append(folder / "report.html")
+        if "pdf" in format:
+            (folder / "report.pdf").write_bytes(render_pdf(content))
+            written.append(folder / "report.pdf")
+        for name, table in tables.items():
+            table.to_csv(folder / f"{name}.csv", index=False)
+    except OSError as err:
+        fail(f"{folder}: cannot write the report ({err.strerror}). Fix: choose an --out folder "
+             f"you can write to.")
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"tables as CSV in {folder}/")
+
+
+def rerun(run_id: str = typer.Argument(..., help="A saved run id, or a unique start of one."),
+          store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
+          ) -> None:
+    """Run a saved experiment again from its stored scenario and plans; check every number."""
+    tables, manifest = load_run(store, run_id)
+    if not manifest.get("scenario_yaml"):
+        fail(f"run {manifest['run_id']} was saved without its scenario text, so it cannot be "
+             f"re-run from the store. Fix: re-run it with: {manifest.get('command', '-')}")
+    try:
+        scenario = scenario_from_text(manifest["scenario_yaml"], "stored scenario")
+        plans = [plan_from_text(text, "stored plan") for text in manifest["plans_yaml"]]
+    except ScenarioError as err:
+        fail(f"run {manifest['run_id']}: its stored scenario no longer loads ({err}). Fix: run "
+             f"it with the simulator version that saved it ({manifest.get('version')}).")
+    again = run_comparison(scenario, plans, manifest["replications"], seed=manifest["seed"],
+                           weeks=manifest["weeks"])
+    different = [name for name in COMPARED_TABLES if not _same(tables[name], again[name])]
+    typer.echo(f"re-ran {manifest['run_id']}: {manifest['scenario']}, {len(plans)} plans x "
+               f"{manifest['replications']} replications x {manifest['weeks']} weeks, seed "
+               f"{manifest['seed']} ({again.manifest['runs']} runs)")
+    if different:
+        typer.echo(f"DIFFERENT: {', '.join(different)} do not match the saved run (saved with "
+                   f"version {manifest.get('version')}, now {again.manifest['version']}).")
+        raise typer.Exit(1)
+    typer.echo("identical: every number of every run matches the saved run")
+
+
+def _same(saved: pd.DataFrame, again: pd.DataFrame) -> bool:
+    """Equal to the last bit, value by value (column types may differ after the store)."""
+    if list(saved.columns) != list(again.columns) or len(saved) != len(again):
+        return False
+    for column in saved.columns:
+        a, b = saved[column].to_numpy(), again[column].to_numpy()
+        if a.dtype.kind == "f" or b.dtype.kind == "f":
+            if not ((a == b) | (pd.isna(a) & pd.isna(b))).all():
+                return False
+        elif [str(x) for x in a] != [str(x) for x in b]:
+            return False
+    return True

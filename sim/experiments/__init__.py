@@ -1,0 +1,1 @@
+"""Many runs: engines, paired comparison of plans, sweeps, statistics, the results store."""

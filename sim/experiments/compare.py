@@ -1,0 +1,277 @@
+"""Experiments: every plan run on the same replications, compared with paired statistics.
+
+Replication r of a scenario uses the random streams keyed by (seed, r, source) under every plan
+and in the no-outage baseline, so demand, absences, failures to attend and the outage are the
+same: differences between plans are the plans' doing (common random numbers, docs/experiments.md).
+
+:func:`compare` returns an :class:`Experiment` of tidy tables:
+
+* ``runs``: plan, replication, measure, value (every headline measure of every run);
+* ``backlog``: plan, replication, day, backlog (total backlog at each day's end: fan charts);
+* ``comparison``: per plan and measure, the mean with its 95% t-interval, the paired difference
+  from "do nothing" and from the no-outage baseline with their intervals, the probability the
+  plan is better than doing nothing, and its rank among the plans (1 = best); the mean is over
+  the ``replications`` with a value, and ``without_value`` counts the rest (for time to recover:
+  runs that had not recovered by the end, so that mean is a lower bound: read ``recovery``);
+* ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications;
+* ``objectives``: per plan and prioritised activity, the probability of breaching RTO, MTPD, MBCO;
+* ``workload``: plan, replication and each person's week (hours worked against contract, WMT
+  capacity %, overtime and double handling): the evidence behind the workload measures.
+
+The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
+as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, and the disruption's first and
+last day (``disruption_days``) for charts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from sim import __version__
+from sim.domain.calendar import DAY
+from sim.scenario.schema import Scenario, digest
+from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
+from sim.scenario.loader import to_yaml
+from sim.results.measures import MEASURES, headlined
+from sim.scenario.schema import office_calendar
+from sim.results.objectives import assess
+from sim.scenario.plans import DO_NOTHING, Plan
+from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
+from sim.results.tables import Tables
+from sim.experiments.statistics import mean_ci, paired_difference, probability_better
+
+NO_OUTAGE = "no outage"
+# Headline measures compared (sim.results.measures: lower is better for each), with time to recover
+# added per run.
+COMPARED = headlined("compared")
+
+
+@dataclass(frozen=True)
+class Experiment(Tables):
+    """The tables and manifest of one comparison of plans."""
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Automatic replication count: add ``step`` replications at a time until, for every plan,
+    each of ``measures`` has a 95% interval no wider (half-width) than ``relative`` times its
+    mean (or ``absolute``, whichever is larger), stopping at ``cap`` replications."""
+
+    measures: tuple[str, ...] = ("backlog_mean",)
+    relative: float = 0.10
+    absolute: float = 0.0
+    step: int = 5
+    cap: int = 100
+
+
+def specs_for(scenario: Scenario, plans: Sequence[Plan], replications: range, seed: int,
+              weeks: int) -> list[RunSpec]:
+    """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
+    each plan, for each replication number."""
+    labelled = [(plan.name, scenario, plan) for plan in plans]
+    if restoration_minute(scenario) is not None:
+        labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
+    return [RunSpec(label, sc, plan, seed, r, weeks)
+            for r in replications for label, sc, plan in labelled]
+
+
+def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
+    for label in {o.label for o in outcomes if o.label != NO_OUTAGE}:
+        for measure in precision.measures:
+            values = [o.measures.get(measure, math.nan) for o in outcomes if o.label == label]
+            ci = mean_ci([v for v in values if v == v])
+            if ci.n < 2 or ci.half_width > max(precision.relative * abs(ci.mean), precision.absolute):
+                return False
+    return True
+
+
+def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
+            *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
+            workers: int | None = None, address: str | None = None,
+            progress: Progress | None = None, precision: Precision | None = None,
+            executor: Executor | None = None) -> Experiment:
+    """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
+    them. "Do nothing" is added if missing: it is the reference for paired differences. With
+    ``precision``, more replications are added until its target is met or its cap reached.
+    ``executor``: a process pool owned by the caller (see :func:`sim.experiments.engines.run_all`)."""
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    plans = list(plans)
+    if not any(p.name == DO_NOTHING.name for p in plans):
+        plans.insert(0, DO_NOTHING)
+    names = [p.name for p in plans]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two plans share a name ({', '.join(names)}); give each plan its own name")
+    seed = scenario.run.seed if seed is None else seed
+    weeks = scenario.run.weeks if weeks is None else weeks
+    done = 0
+    outcomes: list[RunOutcome] = []
+    target_met = None  # without a precision target: not asked
+    while True:
+        batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
+        outcomes += run_all(batch, engine=engine, workers=workers, progress=progress,
+                            address=address, executor=executor)
+        done = replications
+        if precision is None:
+            break
+        target_met = precise_enough(outcomes, precision)
+        if target_met or done >= precision.cap:
+            break
+        replications = min(done + precision.step, precision.cap)
+    start, restored = disruption_start(scenario), restoration_minute(scenario)
+    add_recovery(outcomes, restored)
+    tables = tables_from(outcomes, names)
+    tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
+    tables["workload"] = workload_table(outcomes)
+    manifest = {
+        "scenario": scenario.name, "scenario_hash": scenario.digest(),
+        "plans": names, "plan_hashes": [digest(p) for p in plans],
+        "seed": seed, "replications": replications, "weeks": weeks, "engine": engine,
+        "version": __version__, "runs": len(outcomes),
+        "precision_target_met": target_met,
+        "events": sum(o.events for o in outcomes),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "disruption_days": (None if start is None or restored is None
+                            else [start / DAY, restored / DAY]),
+        "scenario_yaml": to_yaml(scenario), "plans_yaml": [to_yaml(p) for p in plans],
+    }
+    return Experiment(manifest, tables)
+
+
+def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
+    """Each run's people by week: plan, replication and :data:`WORKLOAD_COLUMNS`."""
+    rows = [(o.label, o.replication, *row) for o in outcomes for row in o.workload]
+    return pd.DataFrame(rows, columns=["plan", "replication", *WORKLOAD_COLUMNS])
+
+
+def add_recovery(outcomes: list[RunOutcome], restored: float | None) -> None:
+    """Each run's time to recover against the no-outage run of the same replication."""
+    base = {o.replication: o.backlog for o in outcomes if o.label == NO_OUTAGE}
+    for o in outcomes:
+        days = math.nan
+        if restored is not None and o.replication in base and o.label != NO_OUTAGE:
+            found = recovery_days(o.backlog, base[o.replication], restored)
+            days = math.nan if found is None else found
+        o.measures["time_to_recover_days"] = days
+        o.units["time_to_recover_days"] = "days"
+
+
+def tables_from(outcomes: list[RunOutcome], plan_names: list[str]) -> dict[str, pd.DataFrame]:
+    runs = pd.DataFrame([(o.label, o.replication, m, v, o.units.get(m, ""))
+                         for o in outcomes for m, v in o.measures.items()],
+                        columns=["plan", "replication", "measure", "value", "unit"])
+    backlog = pd.DataFrame([(o.label, o.replication, day, v)
+                            for o in outcomes for day, v in enumerate(o.backlog)],
+                           columns=["plan", "replication", "day", "backlog"])
+    return {"runs": runs, "backlog": backlog,
+            "comparison": comparison_table(runs, plan_names),
+            "recovery": recovery_table(runs, plan_names)}
+
+
+def _values(runs: pd.DataFrame, plan: str, measure: str) -> pd.Series:
+    sel = runs[(runs["plan"] == plan) & (runs["measure"] == measure)]
+    return sel.set_index("replication")["value"].sort_index()
+
+
+def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
+    """The plans in the experiment's order, then the no-outage baseline if it was run (``runs``:
+    the experiment's ``runs`` table)."""
+    return list(plan_names) + ([NO_OUTAGE] if (runs["plan"] == NO_OUTAGE).any() else [])
+
+
+def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
+    rows = []
+    labels = plan_labels(plan_names, runs)
+    for measure in COMPARED:
+        if not (runs["measure"] == measure).any():
+            continue
+        reference = _values(runs, DO_NOTHING.name, measure)
+        baseline = _values(runs, NO_OUTAGE, measure)
+        for label in labels:
+            values = _values(runs, label, measure)
+            ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
+            row = {"plan": label, "measure": measure, "mean": ci.mean, "ci_low": ci.low,
+                   "ci_high": ci.high, "replications": ci.n,
+                   "without_value": int(values.isna().sum())}
+            row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
+            row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
+            both = pd.concat([values, reference], axis=1).dropna()
+            row["probability_better"] = (probability_better(both.iloc[:, 0], both.iloc[:, 1])
+                                         if label != DO_NOTHING.name and len(both) else math.nan)
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(table):
+        plans_only = table[table["plan"] != NO_OUTAGE]
+        table["rank"] = plans_only.groupby("measure")["mean"].rank(method="min")
+    return table
+
+
+def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) -> dict:
+    """The paired difference from ``reference`` (NaN for the reference itself)."""
+    both = pd.concat([values, reference], axis=1).dropna()
+    if len(both) == 0 or itself:
+        return {f"{prefix}_mean": math.nan, f"{prefix}_low": math.nan, f"{prefix}_high": math.nan}
+    diff = paired_difference(both.iloc[:, 0], both.iloc[:, 1])
+    return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
+
+
+def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str],
+                     weeks: int) -> pd.DataFrame:
+    """Per plan and prioritised activity: the probability (share of replications) that the
+    RTO, MTPD and MBCO are breached, and the median days to resume (sim.scenario.objectives)."""
+    start, restored = disruption_start(scenario), restoration_minute(scenario)
+    if not scenario.objectives or start is None:
+        return pd.DataFrame(columns=["plan", "activity", "rto_days", "mtpd_days", "mbco",
+                                     "p_rto_breached", "p_mtpd_breached", "p_mbco_breached",
+                                     "days_to_resume_p50", "replications"])
+    calendar = office_calendar(scenario, weeks * 7)
+    working = np.array([calendar.is_working_day(d) for d in range(weeks * 7)])
+    base = {o.replication: o.completed for o in outcomes if o.label == NO_OUTAGE}
+    rows = []
+    for label in plan_names:
+        runs = [o for o in outcomes if o.label == label and o.replication in base]
+        for objective in scenario.objectives:
+            assessed = [assess(objective, o.completed[objective.activity],
+                               base[o.replication][objective.activity], working,
+                               int(start // DAY), int(restored // DAY)) for o in runs]
+            rows.append({
+                "plan": label, "activity": objective.activity, "rto_days": objective.rto_days,
+                "mtpd_days": objective.mtpd_days, "mbco": objective.mbco,
+                **{f"p_{k}_breached": float(np.mean([a[f"{k}_breached"] for a in assessed]))
+                   for k in ("rto", "mtpd", "mbco")},
+                "days_to_resume_p50": nearest_rank(
+                    np.array([a["days_to_resume"] for a in assessed]), 50),
+                "replications": len(assessed)})
+    return pd.DataFrame(rows)
+
+
+def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
+    """Time to recover per plan: P50 and P90 over replications by nearest rank, a run that did
+    not recover within the run counting as longer than any that did (NaN: the percentile falls
+    on such runs), the replications, how many recovered and their share."""
+    rows = []
+    restored = runs[runs["measure"] == "time_to_recover_days"]
+    for label in plan_names:
+        values = restored[restored["plan"] == label]["value"].to_numpy()
+        rows.append({"plan": label, "replications": len(values),
+                     "recovered": int((~np.isnan(values)).sum()),
+                     "recovered_share": float((~np.isnan(values)).mean()) if len(values) else math.nan,
+                     "time_to_recover_p50": nearest_rank(values, 50),
+                     "time_to_recover_p90": nearest_rank(values, 90)})
+    return pd.DataFrame(rows)
+
+
+def nearest_rank(values, q: float) -> float:
+    """The ``q`` percentile by nearest rank, NaN (not recovered) ranking last."""
+    ordered = np.sort(np.where(np.isnan(values), np.inf, values))
+    if len(ordered) == 0:
+        return math.nan
+    value = ordered[max(math.ceil(q / 100 * len(ordered)), 1) - 1]
+    return math.nan if value == np.inf else float(value)

@@ -1,0 +1,214 @@
+"""Sweeps: how one measure responds to a scenario's parameters.
+
+* :func:`one_at_a_time`: each parameter moved alone to a low and a high value, the rest held at
+  the scenario's own values: the data of a tornado chart.
+* :func:`grid`: two parameters crossed over lists of values: the data of a breaking-point map
+  (e.g. outage days x login-cap share -> missed high-risk checks).
+
+A parameter is a dotted path into the scenario, integers indexing lists:
+``"office.staffing.probation_officer.count"``, ``"outages.down.0.duration_days"``.
+Every setting is run on the same replications with the same seed (common random numbers), so
+differences between settings are paired replication by replication, as in
+:mod:`sim.experiments.compare`. Runs go through :func:`sim.experiments.engines.run_all`, so any engine gives the same
+numbers. Measures: a run's summary measures (``sim.results.tables``) and the risk-check breakdown that
+:func:`sim.experiments.engines.run_spec` adds (``missed_high_risk_checks``, ``missed_risk_checks_<level>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.schema import Scenario
+from sim.experiments.engines import Progress, RunOutcome, RunSpec, run_all
+from sim.scenario.plans import Plan
+from sim.experiments.statistics import mean_ci, paired_difference
+
+BASE = "base"
+
+
+def _keys(path: str) -> list[str]:
+    if not isinstance(path, str) or not path or any(not k for k in path.split(".")):
+        raise ValueError(f"parameter path {path!r} is not a dotted path; "
+                         f"give one like 'office.staffing.probation_officer.count'")
+    return path.split(".")
+
+
+def _step(node, key: str, path: str, walked: list[str]):
+    """The child ``key`` of ``node`` (a field name or a list index), or a ValueError naming
+    ``path`` and what ``node`` offers instead."""
+    where = ".".join(walked) or "the scenario"
+    if isinstance(node, dict):
+        if key not in node:
+            raise ValueError(f"no field {path!r} in the scenario: {where} has no {key!r}; "
+                             f"use one of: {', '.join(map(str, node))}")
+        return node[key]
+    if isinstance(node, (list, tuple)):
+        if not key.isdigit() or int(key) >= len(node):
+            raise ValueError(f"no field {path!r} in the scenario: {where} is a list of "
+                             f"{len(node)}; index it with 0 to {len(node) - 1}"
+                             if node else f"no field {path!r} in the scenario: {where} is empty; "
+                             f"add an entry to the scenario first")
+        return node[int(key)]
+    raise ValueError(f"no field {path!r} in the scenario: {where} is a value, not a section; "
+                     f"stop the path at {where!r}")
+
+
+def value_at(scenario: Scenario, path: str):
+    """The scenario's value at a dotted path (integers index lists)."""
+    node = scenario.model_dump(mode="python")
+    keys = _keys(path)
+    for i, key in enumerate(keys):
+        node = _step(node, key, path, keys[:i])
+    return node
+
+
+def _thawed(node):
+    """A copy of dumped scenario data with every tuple made a list, so any entry can be set."""
+    if isinstance(node, dict):
+        return {k: _thawed(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_thawed(v) for v in node]
+    return node
+
+
+def with_values(scenario: Scenario, changes: Mapping[str, object]) -> Scenario:
+    """A new scenario with each dotted path set to its value, validated once all are set.
+
+    Raises ValueError naming the path if a path does not exist, or naming the paths and the
+    scenario's complaint if the values make an invalid scenario."""
+    data = _thawed(scenario.model_dump(mode="python"))
+    for path, value in changes.items():
+        *parents, leaf = keys = _keys(path)
+        node = data
+        for i, key in enumerate(parents):
+            node = _step(node, key, path, keys[:i])
+        _step(node, leaf, path, parents)  # the leaf must exist too
+        node[int(leaf) if isinstance(node, list) else leaf] = value
+    try:
+        return Scenario.model_validate(data)
+    except ValueError as exc:
+        edits = ", ".join(f"{p} = {v!r}" for p, v in changes.items())
+        raise ValueError(f"{edits} makes an invalid scenario; choose another value.\n{exc}") from None
+
+
+def with_value(scenario: Scenario, path: str, value: object) -> Scenario:
+    """A new scenario with the field at a dotted path (integers index lists) set to ``value``
+    and validated again: ``with_value(s, "outages.down.0.duration_days", 2)``."""
+    return with_values(scenario, {path: value})
+
+
+def _check_counts(replications: int) -> None:
+    if not isinstance(replications, int) or replications < 1:
+        raise ValueError(f"replications must be a whole number, at least 1 (got {replications!r})")
+
+
+def _run(labelled: list[tuple[str, Scenario]], plan: Plan, replications: int, seed: int,
+         weeks: int, engine: str, workers: int | None, address: str | None,
+         progress: Progress | None) -> dict[str, list[RunOutcome]]:
+    """Every labelled scenario on the same replications; outcomes by label, by replication."""
+    specs = [RunSpec(label, sc, plan, seed, r, weeks)
+             for r in range(replications) for label, sc in labelled]
+    outcomes = run_all(specs, engine=engine, workers=workers, progress=progress, address=address)
+    by_label: dict[str, list[RunOutcome]] = {label: [] for label, _ in labelled}
+    for outcome in outcomes:
+        by_label[outcome.label].append(outcome)
+    return by_label
+
+
+def _values(outcomes: list[RunOutcome], measure: str) -> np.ndarray:
+    """The measure of each run, in replication order; ValueError if runs have no such measure."""
+    if outcomes and measure not in outcomes[0].measures:
+        raise ValueError(f"unknown measure {measure!r}; use one of: "
+                         f"{', '.join(sorted(outcomes[0].measures))}")
+    return np.array([o.measures[measure] for o in sorted(outcomes, key=lambda o: o.replication)])
+
+
+def _settings(scenario: Scenario, seed: int | None, weeks: int | None) -> tuple[int, int]:
+    return (scenario.run.seed if seed is None else seed,
+            scenario.run.weeks if weeks is None else weeks)
+
+
+def one_at_a_time(scenario: Scenario, plan: Plan,
+                  parameters: Mapping[str, tuple[object, object]],
+                  measure: str = "backlog_mean", replications: int = 10, *,
+                  seed: int | None = None, weeks: int | None = None, engine: str = "pool",
+                  workers: int | None = None, address: str | None = None,
+                  progress: Progress | None = None) -> pd.DataFrame:
+    """Tornado-chart data: each parameter set to its low and its high value alone.
+
+    ``parameters`` maps dotted paths to ``(low, high)``. Runs the scenario as it is (base) and
+    each low and high setting on ``replications`` common replications: ``replications x
+    (1 + 2 x parameters)`` runs. One row per parameter: ``parameter, low, high, base_value,
+    measure, mean_at_low, mean_at_base, mean_at_high, swing`` (mean at high minus mean at low)
+    with ``swing_ci_low/high``, ``low_vs_base`` and ``high_vs_base`` (paired differences from
+    base) with their 95% intervals, and ``replications``; sorted by absolute swing, largest
+    first."""
+    _check_counts(replications)
+    if not parameters:
+        raise ValueError("parameters is empty; give at least one {'dotted.path': (low, high)}")
+    labelled = [(BASE, scenario)]
+    bases = {}
+    for path, pair in parameters.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"parameters[{path!r}] is {pair!r}; give a (low, high) pair")
+        bases[path] = value_at(scenario, path)
+        labelled += [(f"low:{path}", with_value(scenario, path, pair[0])),
+                     (f"high:{path}", with_value(scenario, path, pair[1]))]
+    seed, weeks = _settings(scenario, seed, weeks)
+    runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
+    base = _values(runs[BASE], measure)
+    rows = []
+    for path, (low, high) in parameters.items():
+        at_low, at_high = _values(runs[f"low:{path}"], measure), _values(runs[f"high:{path}"], measure)
+        swing = paired_difference(at_high, at_low)
+        row = {"parameter": path, "low": low, "high": high, "base_value": bases[path],
+               "measure": measure, "mean_at_low": float(at_low.mean()),
+               "mean_at_base": float(base.mean()), "mean_at_high": float(at_high.mean()),
+               "swing": float(at_high.mean() - at_low.mean()),
+               "swing_ci_low": swing.low, "swing_ci_high": swing.high}
+        for name, values in (("low_vs_base", at_low), ("high_vs_base", at_high)):
+            diff = paired_difference(values, base)
+            row.update({name: diff.mean, f"{name}_ci_low": diff.low,
+                        f"{name}_ci_high": diff.high})
+        row["replications"] = replications
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    order = np.argsort(-table["swing"].abs().to_numpy(), kind="stable")
+    return table.iloc[order].reset_index(drop=True)
+
+
+def grid(scenario: Scenario, plan: Plan, axes: Mapping[str, Sequence[object]],
+         measure: str = "missed_high_risk_checks", replications: int = 10, *,
+         seed: int | None = None, weeks: int | None = None, engine: str = "pool",
+         workers: int | None = None, address: str | None = None,
+         progress: Progress | None = None) -> pd.DataFrame:
+    """Breaking-point data: two parameters crossed over lists of values.
+
+    ``axes`` maps two dotted paths to their values (``{"outages.down.0.duration_days": [1, 2, 4],
+    "outages.login_cap.0.share_of_staff": [0.2, 0.5]}``). Every cell runs on the same
+    ``replications`` (``n x m x replications`` runs). One row per cell, in the order of the
+    axes' values: the two paths as columns holding the cell's values, then ``measure``,
+    ``mean``, ``ci_low``, ``ci_high`` (95% t-interval over replications), ``replications``."""
+    _check_counts(replications)
+    if not axes or len(axes) != 2:
+        raise ValueError(f"axes has {len(axes or {})} parameters; give exactly two, each with a "
+                         f"list of values")
+    (x_path, xs), (y_path, ys) = axes.items()
+    for path, values in axes.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            raise ValueError(f"axes[{path!r}] is {values!r}; give a non-empty list of values")
+    cells = [(x, y) for x in xs for y in ys]
+    labelled = [(f"cell:{i}", with_values(scenario, {x_path: x, y_path: y}))
+                for i, (x, y) in enumerate(cells)]
+    seed, weeks = _settings(scenario, seed, weeks)
+    runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
+    rows = []
+    for i, (x, y) in enumerate(cells):
+        ci = mean_ci(_values(runs[f"cell:{i}"], measure))
+        rows.append({x_path: x, y_path: y, "measure": measure, "mean": ci.mean,
+                     "ci_low": ci.low, "ci_high": ci.high, "replications": ci.n})
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,150 @@
+"""The caseload: people under supervision, their risk, and who holds each case.
+
+Case attributes are drawn in bulk from a stream no plan touches (``caseload`` for the people
+on the books at the start, ``intake`` for people sentenced during the run), including one
+attendance draw per scheduled contact, so every plan sees the same people, the same contacts
+and the same failures to attend. Each case's WMT tier (:mod:`sim.results.workload`) comes from a child
+stream spawned from the same generator, which leaves the generator's own numbers unchanged.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from sim.domain.calendar import DAY, WEEK
+from sim.scenario.schema import ROSH_LEVELS, Caseload
+from sim.domain.wmt import draw_tiers
+
+
+class Case:
+    """One person under supervision."""
+
+    __slots__ = (
+        "id", "rosh", "mappa", "child_protection", "domestic_abuse", "organisation", "licence",
+        "interval_days", "holder", "start", "end_day", "ended", "attendance", "contacts",
+        "failures", "open_items", "changed", "record_lost", "tier",
+    )
+
+    def __init__(self, id: int, rosh: int, mappa: bool, child_protection: bool,
+                 domestic_abuse: bool, organisation: str, licence: bool, interval_days: int,
+                 start: float, end_day: int, attendance: list[float], tier: str | None = None):
+        self.id = id
+        self.rosh = rosh
+        self.mappa = mappa
+        self.child_protection = child_protection
+        self.domestic_abuse = domestic_abuse
+        self.organisation = organisation
+        self.licence = licence
+        self.interval_days = interval_days
+        self.holder = None  # the practitioner (Staff) holding the case, once allocated
+        self.start = start
+        self.end_day = end_day
+        self.ended: float | None = None
+        self.attendance = attendance  # uniform draw per contact number: below FTA probability = absent
+        self.contacts = 0  # contacts scheduled so far (the next contact's number)
+        self.failures: list[float] = []  # times of failures to attend since the last breach
+        # ids (ledger positions) of work that is cancelled if the case ends first; ids, not the
+        # items, which refer to their case: no reference cycle, so a finished run is freed at
+        # once rather than by a cyclic-collector pass that grows faster than the office
+        self.open_items: list[int] = []
+        self.changed = start  # last change to the person's risk information (minute)
+        self.record_lost = False  # the case record has gone and is not yet reconstructed
+        self.tier = tier  # WMT tier such as "B2" (sim.results.workload.CASE_POINTS); None: not tiered
+
+    @property
+    def weekly_contacts(self) -> float:
+        return 7.0 / self.interval_days
+
+    @property
+    def rosh_level(self) -> str:
+        return ROSH_LEVELS[self.rosh]
+
+    def attends(self, contact_number: int, fta_probability: float) -> bool:
+        draws = self.attendance
+        return draws[contact_number % len(draws)] >= fta_probability
+
+
+def draw_cases(caseload: Caseload, n: int, first_id: int, start: float, horizon_days: int,
+               new: bool, rng: np.random.Generator) -> list[Case]:
+    """``n`` cases drawn from the caseload's mix. ``new``: sentenced at ``start`` (a whole
+    order ahead); otherwise already part way through their order (remaining time uniform).
+
+    Tiers are drawn last, from a child of ``rng`` (``rng.spawn``): drawing them from ``rng``
+    itself would shift every later draw of that stream (contact dates, later court days)."""
+    if n == 0:
+        return []
+    rosh = rng.choice(len(ROSH_LEVELS), size=n, p=[caseload.rosh_mix[lvl] for lvl in ROSH_LEVELS])
+    flags = rng.random((n, 3))
+    orgs = list(caseload.organisations)
+    org = rng.choice(len(orgs), size=n, p=[caseload.organisations[o] for o in orgs])
+    licence = rng.random(n) < caseload.licence_share
+    length_weeks = rng.uniform(caseload.order_length_weeks.min, caseload.order_length_weeks.max, n)
+    remaining = length_weeks if new else length_weeks * rng.random(n)
+    end_days = ((start + remaining * WEEK) // DAY).astype(int).tolist()
+    rosh = rosh.tolist()
+    org = org.tolist()
+    licence = licence.tolist()
+    min_interval = min(caseload.contact_interval_days.values())
+    per_case = horizon_days // min_interval + 4
+    attendance = rng.random((n, per_case)).tolist()
+    intervals = [caseload.contact_interval_days[lvl] for lvl in ROSH_LEVELS]
+    f = (flags < np.array([caseload.flags.mappa, caseload.flags.child_protection,
+                           caseload.flags.domestic_abuse])).tolist()
+    tiers = draw_tiers(caseload.tier_mix, rosh, rng.spawn(1)[0])
+    return [
+        Case(first_id + i, rosh[i], f[i][0], f[i][1], f[i][2], orgs[org[i]], licence[i],
+             intervals[rosh[i]], start, end_days[i], attendance[i], tiers[i])
+        for i in range(n)
+    ]
+
+
+class Allocator:
+    """Allocates each case to the least-loaded practitioner of the roles allowed at its RoSH level.
+
+    Load is expected supervision contacts a week (7 / contact interval, summed over the cases
+    held) per contracted hour, so higher-risk cases weigh more and a part-time practitioner holds
+    a proportionate caseload; ties go to the lowest staff id. One heap per RoSH level holds a
+    versioned entry per person; every change of load pushes fresh entries and stale ones are
+    dropped when they reach the top, so the choice is exact."""
+
+    def __init__(self, practitioners_by_role: dict[str, list], holder_roles: dict[str, tuple[str, ...]]):
+        self.contacts_held: dict[int, float] = {}
+        self.version: dict[int, int] = {}
+        self.heaps: dict[int, list[tuple[float, int, int, object]]] = {}
+        self.heaps_of: dict[int, list[list]] = {}
+        for rosh, level in enumerate(ROSH_LEVELS):
+            heap: list = []
+            for role in holder_roles[level]:
+                for p in practitioners_by_role.get(role, []):
+                    self.contacts_held.setdefault(p.id, 0.0)
+                    self.version.setdefault(p.id, 0)
+                    self.heaps_of.setdefault(p.id, []).append(heap)
+                    heap.append((0.0, p.id, 0, p))
+            heapq.heapify(heap)
+            self.heaps[rosh] = heap
+
+    def load(self, person) -> float:
+        return self.contacts_held[person.id] / person.contracted_hours
+
+    def _change(self, person, delta: float) -> None:
+        pid = person.id
+        self.contacts_held[pid] += delta
+        self.version[pid] += 1
+        entry = (self.load(person), pid, self.version[pid], person)
+        for heap in self.heaps_of[pid]:
+            heapq.heappush(heap, entry)
+
+    def allocate(self, case: Case) -> object:
+        heap = self.heaps[case.rosh]
+        while heap[0][2] != self.version[heap[0][1]]:
+            heapq.heappop(heap)
+        person = heap[0][3]
+        self._change(person, case.weekly_contacts)
+        case.holder = person
+        return person
+
+    def release(self, case: Case) -> None:
+        if case.holder is not None:
+            self._change(case.holder, -case.weekly_contacts)

@@ -1,0 +1,278 @@
+"""The office: its SimPy environment, staff, queues, cases and the ledger of all work.
+
+:class:`OfficeModel` is the shared state of one run. Task flows (:mod:`sim.model.supervision`,
+:mod:`sim.model.intake`, :mod:`sim.model.case_events`) create work through :meth:`OfficeModel.new_item`
+and hand it to a queue with :meth:`OfficeModel.release`; staff take it with
+:meth:`~sim.model.dispatch.Dispatcher.take`.
+
+Routing: team tasks (reception check-in, court results entry, case allocation, appointment
+letters) go to one queue per task, served by every role the task names; all other work goes to
+the practitioner holding the case, except urgent work (recall requests and risk escalations)
+whose holder is not at work that day, which goes to the duty queue of the holder's role.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import simpy
+
+from sim.domain.calendar import DAY, HOUR, WEEK, Calendar
+from sim.model.caseload import Allocator, Case
+from sim.model.dispatch import Dispatcher
+from sim.scenario.plans import DO_NOTHING, Levers, Plan
+from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
+from sim.model.random_streams import DurationSampler, Streams, UniformSampler
+from sim.model.roster import build_people, mutual_aid_people
+from sim.model.staff import Staff
+from sim.model.fallback import work_without_systems
+from sim.model.systems import Access, SystemsLayer, systems_needed
+from sim.model.work import WorkItem, WorkQueue
+
+URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
+CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
+HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
+
+
+class OfficeModel(Dispatcher):
+    """Everything one run shares: clock, calendar, staff, queues, cases and the work ledger."""
+
+    def __init__(self, scenario: Scenario, streams: Streams, calendar: Calendar,
+                 systems: SystemsLayer, horizon_days: int, plan: Plan = DO_NOTHING):
+        super().__init__(simpy.Environment(), systems)
+        self.scenario = scenario
+        self.plan = plan
+        # Anything to check before each task: an outage, or a plan that changes how work is done.
+        outages = scenario.outages
+        self.plan_pulls_levers = plan.pulls_any()
+        self.disrupted = systems.disrupted or bool(outages.record_loss) or self.plan_pulls_levers
+        self.email_draw = UniformSampler(streams.generator("email"))
+        self.rekey_error_draw = UniformSampler(streams.generator("rekey_errors"))
+        self.login_windows: list = []  # set by the model: sim.model.logins.open_windows
+        self.streams = streams
+        self.calendar = calendar
+        self.horizon_days = horizon_days
+        self.weeks = (horizon_days + 6) // 7
+        self.items: list[WorkItem] = []
+        self.cases: list[Case] = []
+        self.next_case_id = 0
+        self.counts: Counter[str] = Counter()
+        self.tasks = {name: scenario.tasks.get(name) for name in type(scenario.tasks).model_fields}
+        self._task_info = {
+            name: (task.priority, task.systems,
+                   DurationSampler(task.duration, streams.generator(f"duration:{name}")))
+            for name, task in self.tasks.items()
+        }
+        people = build_people(scenario, calendar, horizon_days, streams.generator)
+        self.staff = [Staff(p, self.weeks) for p in people]
+        self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
+        for s in self.staff:
+            self.by_role[s.role].append(s)
+        # Holders are allocated among the office's own staff, before any mutual aid arrives.
+        self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
+        for person in mutual_aid_people(scenario, plan, calendar, horizon_days, len(self.staff)):
+            helper = Staff(person, self.weeks)
+            helper.helper = True
+            self.staff.append(helper)
+            self.by_role[helper.role].append(helper)
+        self.team_queues = {task: WorkQueue(f"team:{task}") for task in TEAM_TASKS}
+        self.duty_queues = {role: WorkQueue(f"duty:{role}") for role in PRACTITIONER_ROLES}
+        for s in self.staff:
+            s.queues.extend(q for task, q in sorted(self.team_queues.items())
+                            if s.role in self.tasks[task].roles)
+            if s.role in self.duty_queues:
+                s.queues.append(self.duty_queues[s.role])
+        self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
+        self.cover_turn: dict[str, int] = {role: 0 for role in ROLES}  # next colleague asked to cover
+        # Diaries: day -> cases with a contact, an assessment review or an order end that day.
+        self.contact_buckets: dict[int, list[Case]] = {}
+        self.review_buckets: dict[int, list[Case]] = {}
+        self.end_buckets: dict[int, list[Case]] = {}
+        # Cases on the books, in an order that depends only on demand (for random picks).
+        self.active_cases: list[Case] = []
+        self._active_index: dict[int, int] = {}
+
+    # ----- plan ---------------------------------------------------------------------------
+    def levers(self) -> Levers:
+        """The plan's levers in force now."""
+        return self.plan.levers_at(self.env.now)
+
+    def last_print(self, refresh_days: float, now: float) -> float | None:
+        """When the risk register in hand was printed: the latest scheduled print (every
+        ``refresh_days`` from the start) at which the case and assessment systems were up."""
+        period = refresh_days * DAY
+        t = (now // period) * period
+        while t >= 0:
+            if not self.systems.access(("case_system", "assessment_system"), t).missing:
+                return t
+            t -= period
+        return None
+
+    def take_as_helper(self, staff: Staff) -> WorkItem | None:
+        """Mutual aid: their own queues first, then the most pressing overdue item in a
+        colleague's queue (never a step of an appointment someone is waiting for)."""
+        item = self.take(staff)
+        if item is not None:
+            return item
+        now = self.env.now
+
+        def overdue(it: WorkItem) -> bool:
+            return it.due < now and it.arrived is None
+
+        best = None
+        for colleague in self.by_role[staff.role]:
+            found = None if colleague.helper else colleague.own_queue.first_where(overdue)
+            if found is not None and (best is None or found[0] < best[0][0]):
+                best = (found, colleague.own_queue)
+        if best is None:
+            self.at(now + HELPER_LOOKS_EVERY, lambda: self.wake_up(staff))
+            return None
+        (_, i), queue = best
+        self.counts["items_taken_by_mutual_aid"] += 1
+        return queue.remove_at(i)
+
+    def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
+        """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""
+        case = item.case
+        needs = systems_needed(item.systems, case.organisation if case else None,
+                               staff.organisation)
+        access = self.systems.access(needs, self.env.now)
+        if (item.task == "risk_check" and case is not None and case.record_lost):
+            access = Access(access.missing + ("case_record",), access.slowdown)
+        if staff.at_home and not staff.home_kit and needs:  # at home without kit
+            return work_without_systems(self, item, staff, Access(tuple(needs)),
+                                        set_aside=staff.set_aside.append)
+        if access.missing:
+            return work_without_systems(self, item, staff, access)
+        now = self.env.now
+        for window in self.login_windows:
+            if not window.active(now) or window.system not in needs:
+                continue
+            if window.rota is not None:
+                if not window.has_slot(staff, now):
+                    return self._without_a_slot(item, staff, window)
+            elif staff.session is not window:
+                paper = self.levers().paper_fallback
+                if window.in_use >= window.sessions and paper and item.task in paper.tasks:
+                    # no session free: under a paper fallback, write it on paper, don't wait
+                    return work_without_systems(self, item, staff, Access((window.system,)))
+                staff.session = window
+                staff.login_ticket = window.log_in(staff)
+        return item.duration * access.slowdown
+
+    def _without_a_slot(self, item: WorkItem, staff: Staff, window) -> float | None:
+        """Under a login rota, work needing the system by someone without a slot: a risk check
+        at a triage-protected RoSH level is done through a colleague who has a session (extra
+        minutes); anything else follows the outage rules, set aside until the person's slot."""
+        triage = self.levers().triage
+        if (item.task == "risk_check" and triage is not None
+                and item.case.rosh_level in triage.protect_levels):
+            item.detail["via_colleague"] = True
+            return item.duration + CHECK_VIA_COLLEAGUE_MINUTES
+        return work_without_systems(self, item, staff, Access((window.system,)),
+                                    set_aside=lambda it: window.set_aside_until_slot(staff, it))
+
+    def overtime_granted(self, staff: Staff, day_end: float) -> float:
+        """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The
+        plan's overtime lever grants a day's share of the weekly cap, while the week's cap
+        lasts and there is overdue work in their own queue."""
+        if not self.plan_pulls_levers:
+            return day_end
+        overtime = self.levers().overtime
+        if overtime is None or staff.role not in overtime.roles:
+            return day_end
+        if not any(it.due < day_end for it in staff.own_queue.items()):
+            return day_end
+        week = int(day_end // WEEK)
+        per_week = overtime.hours_per_week * HOUR
+        used = staff.overtime_minutes[week] if week <= staff.weeks else per_week
+        days = max(len({s.day % 7 for s in staff.shifts}), 1)
+        return day_end + max(0.0, min(per_week / days, per_week - used))
+
+    def system_failed(self, system: str) -> None:
+        """Work in progress that needs ``system`` stops (see :mod:`sim.model.fallback`)."""
+        for person in self.staff:
+            item = person.current
+            if item is None or item.detail is not None and item.detail.get("paper"):
+                continue
+            case = item.case
+            needs = systems_needed(item.systems, case.organisation if case else None,
+                                   person.organisation)
+            if system in needs:
+                person.process.interrupt(system)
+
+    # ----- work items -------------------------------------------------------------------
+    def due_after(self, task: str, t: float) -> float:
+        """When work of ``task`` created at minute ``t`` falls due."""
+        deadline = self.tasks[task].deadline
+        if deadline.hours is not None:
+            return t + deadline.hours * HOUR
+        return self.calendar.end_of_working_day(t, deadline.working_days)
+
+    def new_item(self, task: str, case: Case | None, *, due: float | None = None,
+                 on_done=None, detail: dict | None = None, cancellable: bool = False) -> WorkItem:
+        """Create a work item (entered in the ledger, not yet queued)."""
+        now = self.env.now
+        priority, systems, sampler = self._task_info[task]
+        item = WorkItem(len(self.items), task, case, now,
+                        self.due_after(task, now) if due is None else due,
+                        priority, systems, sampler(), on_done, detail)
+        self.items.append(item)
+        if cancellable and case is not None:
+            case.open_items.append(item.id)
+        return item
+
+    def queue_for(self, item: WorkItem) -> WorkQueue:
+        if item.task in self.team_queues:
+            return self.team_queues[item.task]
+        case = item.case
+        holder = case.holder
+        if holder is None:  # not yet allocated: the duty officer of the role that would hold it
+            return self.duty_queues[self.scenario.caseload.holder_roles[case.rosh_level][0]]
+        if item.task in URGENT_TASKS and not holder.present_on(self.calendar.day_of(self.env.now)):
+            return self.duty_queues[holder.role]
+        return holder.own_queue
+
+    def release(self, item: WorkItem, queue: WorkQueue | None = None) -> None:
+        """Put a ready item in its queue and wake someone who can take it."""
+        if item.cancelled is None:
+            self.dispatch(item, self.queue_for(item) if queue is None else queue)
+
+    def add_work(self, task: str, case: Case | None, **kwargs) -> WorkItem:
+        """Create an item and queue it at once."""
+        item = self.new_item(task, case, **kwargs)
+        self.release(item)
+        return item
+
+    def at(self, t: float, callback) -> None:
+        """Call ``callback()`` at minute ``t`` (now if ``t`` is past)."""
+        delay = max(t - self.env.now, 0.0)
+        self.env.timeout(delay).callbacks.append(lambda _e: callback())
+
+    # ----- cases ------------------------------------------------------------------------
+    def add_case(self, case: Case) -> None:
+        self.cases.append(case)
+        self._active_index[case.id] = len(self.active_cases)
+        self.active_cases.append(case)
+        end_day = max(case.end_day, self.calendar.day_of(self.env.now))
+        if end_day < self.horizon_days:
+            self.end_buckets.setdefault(end_day, []).append(case)
+
+    def end_case(self, case: Case, reason: str) -> None:
+        """The case leaves the office's caseload; work that only made sense for it is cancelled."""
+        if case.ended is not None:
+            return
+        now = self.env.now
+        case.ended = now
+        self.counts[f"cases_ended_{reason}"] += 1
+        self.allocator.release(case)
+        i = self._active_index.pop(case.id)
+        last = self.active_cases.pop()
+        if last is not case:
+            self.active_cases[i] = last
+            self._active_index[last.id] = i
+        # a person already in the building is still seen
+        for item in map(self.items.__getitem__, case.open_items):
+            if item.started is None and item.cancelled is None and item.arrived is None:
+                item.cancelled = now
+        case.open_items = []

@@ -1,0 +1,73 @@
+"""Office capacity caps and home working (2020 distancing: at most N staff on site).
+
+On each working day of an ``office_cap`` window, places in the office go first to reception and
+the court team (who cannot work elsewhere), then to everyone else at work in turns (whoever has
+had the fewest days on site, then staff id). The rest work at home. A share of them have kit:
+``home_kit_share`` of the outage, or the plan's ``home_working`` lever if it gives more. At home:
+
+* with kit, everything but face-to-face work goes on as usual;
+* without kit, work needing a system is set aside until their next day in the office;
+* supervision contacts with a practitioner at home are held by phone: no reception check-in.
+
+Who has kit is drawn once per person from the ``home_kit`` stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.domain.calendar import DAY
+from sim.model.random_streams import UniformSampler
+
+if TYPE_CHECKING:
+    from sim.model.office import OfficeModel
+
+ON_SITE_FIRST = ("reception", "court_admin")
+
+
+def schedule(office: OfficeModel) -> None:
+    """Schedule each capped window's daily choice of who is on site."""
+    caps = [c for c in office.scenario.outages.office_cap
+            if not c.empty and c.max_on_site < len(office.staff)]
+    if not caps:
+        return
+    office.disrupted = True
+    draw = UniformSampler(office.streams.generator("home_kit"))
+    kit_draws = {person.id: draw() for person in office.staff}
+    days_on_site: dict[int, int] = {}
+    for cap in caps:
+        first, last = int(cap.start_minute // DAY), int((cap.end_minute - 1) // DAY)
+        for day in range(first, min(last + 1, office.horizon_days)):
+            if office.calendar.is_working_day(day):
+                office.at(max(day * DAY, cap.start_minute),
+                          lambda cap=cap, day=day: _choose(office, cap, day, kit_draws,
+                                                           days_on_site))
+        office.at(cap.end_minute, lambda: _all_back(office))
+
+
+def _choose(office: OfficeModel, cap, day: int, kit_draws: dict, days_on_site: dict) -> None:
+    at_work = [s for s in office.staff if s.present_on(day)]
+    at_work.sort(key=lambda s: (s.role not in ON_SITE_FIRST, days_on_site.get(s.id, 0), s.id))
+    home_working = office.levers().home_working
+    kit_share = max(cap.home_kit_share, home_working.kit_share if home_working else 0.0)
+    for k, person in enumerate(at_work):
+        if k < cap.max_on_site:
+            days_on_site[person.id] = days_on_site.get(person.id, 0) + 1
+            _back_on_site(office, person)
+        else:
+            person.at_home = True
+            person.home_kit = kit_draws[person.id] < kit_share
+    office.counts["home_working_days"] += max(len(at_work) - cap.max_on_site, 0)
+
+
+def _back_on_site(office: OfficeModel, person) -> None:
+    person.at_home = False
+    person.home_kit = True
+    for item in person.set_aside:
+        office.release(item)
+    person.set_aside = []
+
+
+def _all_back(office: OfficeModel) -> None:
+    for person in office.staff:
+        _back_on_site(office, person)

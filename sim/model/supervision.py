@@ -1,0 +1,198 @@
+"""Supervision appointments, from the diary to the record, and failures to attend.
+
+A contact falls due by the case's cadence (``contact_interval_days`` by RoSH level). It is booked
+with the practitioner holding the case; if they are away or their diary is full on the due day,
+a colleague of the same role covers it; if no colleague can, it moves to the holder's next day
+with a free slot (a rearranged appointment, and the person is sent a letter). The diary has fixed slots
+(``SLOT`` minutes) from the start of the practitioner's casework, first slots staggered across
+practitioners; a full day moves the appointment to the next day with a free slot. At the booked time the person attends or fails to attend:
+
+* attends: reception check-in (reception, needs the case system to see who the appointment is
+  with) -> pre-contact risk check -> the contact -> recording, all by the practitioner who sees
+  the person (the holder, or a colleague covering for an absent holder).
+* fails to attend: the contact is cancelled and an enforcement action falls due; with
+  ``breach_after_failures`` failures in 12 months a breach action follows (to court within 10
+  working days).
+
+The first appointment of a new case is booked the same way once the case is allocated; it is
+due within 5 working days of sentence (measure SL004).
+"""
+
+from __future__ import annotations
+
+from sim.domain.calendar import DAY, WEEK
+from sim.model.caseload import Case
+from sim.model.office import OfficeModel
+from sim.model.work import WorkItem
+
+BREACH_WINDOW = 52 * WEEK
+SLOT = 45.0  # assumption (range 30-60 min): one appointment slot in a practitioner's diary
+STAGGER = 4  # practitioners' first slots are staggered by quarter slots so arrivals spread out
+
+
+def schedule_contact(office: OfficeModel, case: Case, day: int) -> None:
+    """Put the case's next contact in the diary for ``day`` (moved to a working day)."""
+    day = office.calendar.working_day_on_or_after(day)
+    if day < office.horizon_days:
+        office.contact_buckets.setdefault(day, []).append(case)
+
+
+def contacts_due(office: OfficeModel, day: int) -> None:
+    """Create and book every contact falling due on working day ``day``."""
+    for case in office.contact_buckets.pop(day, ()):
+        if case.ended is not None:
+            continue
+        if case.holder is None:  # not allocated yet: the contact waits for allocation
+            schedule_contact(office, case, day + 1)
+            continue
+        schedule_contact(office, case, day + case.interval_days)
+        contact = new_contact(office, case, office.due_after("supervision_contact", day * DAY),
+                              first=False)
+        book(office, contact, day)
+
+
+def new_contact(office: OfficeModel, case: Case, due: float, first: bool,
+                number: int | None = None) -> WorkItem:
+    """A contact item; ``number`` (default: the case's next) picks its attendance draw."""
+    if number is None:
+        number = case.contacts
+        case.contacts += 1
+    return office.new_item("supervision_contact", case, due=due, cancellable=True,
+                           on_done=contact_held,
+                           detail={"number": number, "first": first,
+                                   "risk_checked": False, "outcome": "booked"})
+
+
+def _free_slot(office: OfficeModel, person, day: int) -> float | None:
+    """Start of ``person``'s next free diary slot on ``day``, or None (away or full)."""
+    shift = person.shift_on.get(day)
+    if shift is None:
+        return None
+    first_slot = shift.work_start + (person.id % STAGGER) * SLOT / STAGGER
+    booked = office.appointments_booked[(person.id, day)]
+    if booked >= max(1, int((shift.end - first_slot) // SLOT)):
+        return None
+    return first_slot + booked * SLOT
+
+
+def _cover(office: OfficeModel, holder, day: int):
+    """A colleague of the holder's role at work on ``day`` with a free slot, taken in turn."""
+    colleagues = office.by_role[holder.role]
+    start = office.cover_turn[holder.role]
+    for k in range(len(colleagues)):
+        person = colleagues[(start + k) % len(colleagues)]
+        if person is not holder and _free_slot(office, person, day) is not None:
+            office.cover_turn[holder.role] = (start + k + 1) % len(colleagues)
+            return person
+    return None
+
+
+def book(office: OfficeModel, contact: WorkItem, day: int) -> None:
+    """Book the contact in the diary from ``day``.
+
+    With the holder: on ``day`` if they are at work with a free slot. Otherwise, when the contact
+    is due that day, a colleague of the same role covers it; failing that, the holder's first
+    day with a free slot (a rearranged appointment). Not bookable within the run: it stays
+    pending."""
+    holder = contact.case.holder
+    seen_by = holder
+    start = _free_slot(office, holder, day)
+    if start is None and day * DAY < contact.due and (cover := _cover(office, holder, day)):
+        seen_by, start = cover, _free_slot(office, cover, day)
+        office.counts["appointments_covered"] += 1
+    while start is None:
+        day += 1
+        if day >= office.horizon_days:
+            return
+        start = _free_slot(office, holder, day)
+    office.appointments_booked[(seen_by.id, day)] += 1
+    contact.detail["seen_by"] = seen_by
+    if day * DAY >= contact.due or contact.detail["first"]:
+        office.counts["appointment_letters_needed"] += 1
+        office.add_work("appointment_letter", contact.case, cancellable=True)
+    if day * DAY >= contact.due:
+        office.counts["appointments_rearranged"] += 1
+    office.at(start, lambda: arrive(office, contact))
+
+
+def arrive(office: OfficeModel, contact: WorkItem) -> None:
+    """The booked time: the person attends (check-in at reception) or fails to attend."""
+    if contact.cancelled is not None:
+        return
+    case = contact.case
+    caseload = office.scenario.caseload
+    if not case.attends(contact.detail["number"], caseload.failure_to_attend_probability):
+        contact.cancelled = office.env.now
+        contact.detail["outcome"] = "failed_to_attend"
+        office.counts["failures_to_attend"] += 1
+        case.failures.append(office.env.now)
+        office.add_work("enforcement_action", case, on_done=enforcement_done)
+        return
+    contact.arrived = office.env.now
+    seen_by = contact.detail["seen_by"]
+    seen_by.expecting += 1
+    if seen_by.at_home:  # held by phone: nobody comes to reception
+        contact.detail["by_phone"] = True
+        check = office.new_item("risk_check", case, detail={"contact": contact},
+                                on_done=risk_checked)
+        check.arrived = contact.arrived
+        office.release(check, seen_by.own_queue)
+        return
+    check_in = office.new_item("reception_check_in", case, detail={"contact": contact},
+                               on_done=checked_in)
+    check_in.arrived = contact.arrived
+    office.release(check_in)
+
+
+def checked_in(office: OfficeModel, check_in: WorkItem) -> None:
+    contact = check_in.detail["contact"]
+    check = office.new_item("risk_check", contact.case, detail={"contact": contact},
+                            on_done=risk_checked)
+    check.arrived = contact.arrived
+    office.release(check, contact.detail["seen_by"].own_queue)
+
+
+def risk_checked(office: OfficeModel, check: WorkItem) -> None:
+    """After the risk check: the contact goes ahead (with or without the risk information), or
+    under triage a contact at a deferred RoSH level is put back when the check could not be
+    done."""
+    contact = check.detail["contact"]
+    seen_by = contact.detail["seen_by"]
+    if not check.detail.get("failed"):
+        contact.detail["risk_checked"] = True
+        contact.detail["from_print"] = bool(check.detail.get("from_print"))
+        office.release(contact, seen_by.own_queue)
+        return
+    triage = office.levers().triage
+    case = contact.case
+    if triage is not None and case.rosh_level in triage.defer_levels:
+        seen_by.expecting -= 1
+        contact.cancelled = office.env.now
+        contact.detail["outcome"] = "deferred"
+        office.counts["contacts_deferred"] += 1
+        later = office.calendar.day_of(office.env.now) + triage.defer_days
+        again = new_contact(office, case, office.due_after("supervision_contact", later * DAY),
+                            first=contact.detail["first"], number=contact.detail["number"])
+        book(office, again, later)
+        return
+    office.release(contact, seen_by.own_queue)  # held without the risk information
+
+
+def contact_held(office: OfficeModel, contact: WorkItem) -> None:
+    """The practitioner who saw the person records the contact."""
+    contact.detail["outcome"] = "held"
+    seen_by = contact.detail["seen_by"]
+    seen_by.expecting -= 1
+    recording = office.new_item("contact_recording", contact.case)
+    office.release(recording, seen_by.own_queue)
+
+
+def enforcement_done(office: OfficeModel, action: WorkItem) -> None:
+    case = action.case
+    now = office.env.now
+    recent = [t for t in case.failures if now - t <= BREACH_WINDOW]
+    case.failures = recent
+    if len(recent) >= office.scenario.caseload.breach_after_failures:
+        case.failures = []
+        office.counts["breaches"] += 1
+        office.add_work("breach_action", case)

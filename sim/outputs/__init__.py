@@ -1,0 +1,1 @@
+"""What people read: charts, verdict, forecasts, claims, evidence and reports."""

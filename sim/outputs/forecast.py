@@ -1,0 +1,80 @@
+"""Forecasts for directors: recovery dates and objectives as red, amber or green.
+
+A run counts days from its start; a director thinks in dates. Given the date the outage began,
+each plan's recovery date is that date plus the outage's length (from the experiment's manifest)
+plus the time to recover (P50 and P90 over replications, from the ``recovery`` table).
+
+Objective status by probability of breach: green below 10%, amber from 10% to below 50%, red from
+50% (assumption: thresholds a continuity plan would set for itself; range 5-20% and 33-50%).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+
+from sim.experiments.compare import NO_OUTAGE
+
+AMBER_FROM = 0.10
+RED_FROM = 0.50
+STATUS_WORDS = {"green": "met", "amber": "at risk", "red": "breached", "unknown": "unknown"}
+STATUS_COLOURS = {"met": "#d1fadf", "at risk": "#fef0c7", "breached": "#fee4e2",
+                  "unknown": "#f2f4f7"}
+OBJECTIVES = (("rto", "RTO"), ("mtpd", "MTPD"), ("mbco", "MBCO"))
+
+
+def status(probability: float) -> str:
+    """``green``, ``amber`` or ``red`` for a probability of breach (``unknown`` if NaN)."""
+    if probability is None or math.isnan(probability):
+        return "unknown"
+    return "red" if probability >= RED_FROM else "amber" if probability >= AMBER_FROM else "green"
+
+
+def _date(start: date, days: float) -> date | None:
+    return None if days is None or math.isnan(days) else start + timedelta(days=math.ceil(days))
+
+
+def recovery_dates(recovery: pd.DataFrame, manifest: dict, outage_began: date) -> pd.DataFrame:
+    """Per plan: the date the outage ended and the recovery dates at P50 and P90 (None where
+    the run ended first)."""
+    window = manifest.get("disruption_days")
+    columns = ["plan", "outage_ended", "recovered_p50", "recovered_p90", "recovered_share"]
+    if not window:
+        return pd.DataFrame(columns=columns)
+    ended = outage_began + timedelta(days=math.ceil(window[1] - window[0]))
+    rows = [(r.plan, ended, _date(ended, r.time_to_recover_p50),
+             _date(ended, r.time_to_recover_p90), r.recovered_share)
+            for r in recovery.itertuples() if r.plan != NO_OUTAGE]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _target(kind: str, value: float) -> str:
+    return f"{value:.0%} of normal service" if kind == "mbco" else f"{value:g} days"
+
+
+def objective_rows(objectives: pd.DataFrame) -> pd.DataFrame:
+    """One row per plan, activity and objective: its target, the probability it is breached,
+    its status in words (met, at risk, breached) and the median days to resume."""
+    rows = []
+    for r in objectives.itertuples():
+        for kind, name in OBJECTIVES:
+            p = getattr(r, f"p_{kind}_breached")
+            rows.append({"plan": r.plan, "activity": r.activity, "objective": name,
+                         "target": _target(kind, getattr(r, f"{kind}_days" if kind != "mbco"
+                                                         else "mbco")),
+                         "probability of breach": round(float(p), 2),
+                         "status": STATUS_WORDS[status(p)],
+                         "days to resume, median": r.days_to_resume_p50})
+    return pd.DataFrame(rows, columns=["plan", "activity", "objective", "target",
+                                       "probability of breach", "status",
+                                       "days to resume, median"])
+
+
+def objective_status(objectives: pd.DataFrame) -> pd.DataFrame:
+    """The objectives table with a status per objective: ``rto``, ``mtpd``, ``mbco``."""
+    out = objectives.copy()
+    for kind in ("rto", "mtpd", "mbco"):
+        out[f"{kind}_status"] = [status(p) for p in out[f"p_{kind}_breached"]]
+    return out

@@ -1,0 +1,132 @@
+"""Tables as a person reads them: column headings in words with their units, measures by their
+labels, and the convention behind each statistic, written once for every view.
+
+The stored tables keep their machine names (``ci_low``, ``recovered_share``), so files stay easy
+to read by program; a view that shows a table to a person passes it through :func:`readable`,
+which renames every column it knows and puts each measure's words (from :mod:`sim.results.measures`) in
+place of its name. :data:`CONVENTIONS` says, for each statistic that follows a convention, what
+the convention is; views show it beside the table (a caption or help text).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.results.measures import label as measure_label
+from sim.domain.vocabulary import pretty
+
+# The convention behind each statistic, in one sentence a reader can check
+CONVENTIONS = {
+    "interval": "95% interval: a Student-t confidence interval of the mean over replications; "
+                "a count or a number of hours or days cannot be negative, so its interval is "
+                "cut at zero.",
+    "paired": "Difference from doing nothing: the plan minus doing nothing, replication by "
+              "replication on the same random numbers (paired), with its 95% t-interval; below "
+              "zero the plan gave less of the measure. An interval that includes zero means the "
+              "replications cannot tell the two apart.",
+    "probability_better": "P(better): the share of replications in which the plan gave less of "
+                          "the measure than doing nothing; a replication in which the two are "
+                          "equal counts as half.",
+    "rank": "Rank: 1 for the plan with the lowest mean, among the plans (not the no-outage "
+            "run); plans with equal means share the better rank.",
+    "without_value": "Replications without a value: runs in which the measure has no value, "
+                     "such as a time to recover when the office had not recovered by the end "
+                     "of the run; the mean is over the others.",
+    "percentile": "P50 and P90 by nearest rank over replications; a run that had not "
+                  "recovered by its end counts as later than any that had.",
+    "breach": "Probability of breach: the share of replications in which the objective was "
+              "breached.",
+    "wilson": "Probability a claim holds: the share of replications in which it held, with a "
+              "95% Wilson score interval.",
+    "lower_is_better": "Lower is better for every measure compared.",
+}
+
+# Column headings in words, with units where the column has one
+COLUMNS = {
+    "plan": "plan",
+    "measure": "measure",
+    "unit": "unit",
+    "value": "value",
+    "mean": "mean",
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "replications": "replications",
+    "replication": "replication",
+    "without_value": "replications without a value",
+    "vs_do_nothing_mean": "difference from doing nothing",
+    "vs_do_nothing_low": "difference, 95% low",
+    "vs_do_nothing_high": "difference, 95% high",
+    "vs_no_outage_mean": "difference from no outage",
+    "vs_no_outage_low": "difference from no outage, 95% low",
+    "vs_no_outage_high": "difference from no outage, 95% high",
+    "probability_better": "P(better than doing nothing)",
+    "rank": "rank (1 = lowest)",
+    "recovered_share": "share of replications recovered",
+    "time_to_recover_p50": "time to recover, P50 (days)",
+    "time_to_recover_p90": "time to recover, P90 (days)",
+    "outage_ended": "outage ended",
+    "recovered_p50": "recovered by, P50",
+    "recovered_p90": "recovered by, P90",
+    "activity": "activity",
+    "rto_days": "RTO target (days)",
+    "mtpd_days": "MTPD target (days)",
+    "mbco": "MBCO target (share of normal service)",
+    "p_rto_breached": "RTO: probability of breach",
+    "p_mtpd_breached": "MTPD: probability of breach",
+    "p_mbco_breached": "MBCO: probability of breach",
+    "days_to_resume_p50": "days to resume, median",
+    "role": "role",
+    "people": "people",
+    "staff_id": "person",
+    "week": "week",
+    "day": "day",
+    "backlog": "backlog (items)",
+    "contracted_hours": "contracted hours per week",
+    "mean_contracted_hours": "contracted hours per week, mean",
+    "hours_worked": "hours worked",
+    "workload": "hours worked / contracted hours",
+    "wmt_capacity": "WMT capacity (%)",
+    "mean_weekly_hours": "hours worked per week, mean",
+    "peak_weekly_hours": "hours worked in the busiest week",
+    "mean_weekly_hours_over_contract": "hours beyond contract per week, mean",
+    "weeks_over_110_hours_in_a_row": "longest run of weeks over 110% of contracted hours",
+    "weeks_over_110_wmt_in_a_row": "longest run of weeks over 110% WMT capacity",
+    "mean_wmt_capacity": "WMT capacity, mean (%)",
+    "overtime_hours": "overtime (hours)",
+    "double_handling_hours": "double handling (hours)",
+    "overtime_hours_per_person": "overtime per person over the run (hours)",
+    "double_handling_hours_per_person": "double handling per person over the run (hours)",
+    "share_over_110_hours_4_weeks": "share over 110% of contracted hours for 4 weeks",
+    "share_over_110_wmt_4_weeks": "share over 110% WMT capacity for 4 weeks",
+    "run_id": "run id",
+    "created_at": "run at",
+    "saved_at": "saved at",
+    "scenario": "scenario",
+    "scenario_hash": "scenario digest",
+    "plans": "plans",
+    "weeks": "weeks",
+    "engine": "engine",
+    "seed": "seed",
+    "version": "version",
+    "holds": "claim holds",
+    "baseline_value": "no-outage value",
+    "difference": "difference from no outage",
+}
+
+
+def column(name: str) -> str:
+    """A column's heading in words (a name not listed here: its words, underscores gone)."""
+    return COLUMNS.get(name, pretty(name))
+
+
+def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
+    """``table`` as a person reads it: measures by their labels with units, every column
+    heading in words, numbers rounded to ``digits`` (None: as they are)."""
+    out = table.copy()
+    if "measure" in out.columns:
+        out["measure"] = out["measure"].map(measure_label)
+    if "role" in out.columns:
+        out["role"] = out["role"].map(pretty)
+    if digits is not None:
+        out = out.round(digits)
+    return out.rename(columns=column)

@@ -1,0 +1,200 @@
+"""A plain-language verdict on an experiment: which plan did best on what, by how much, how sure.
+
+Sentences are built from the experiment's tables only (``comparison``, ``runs``, ``recovery``,
+``objectives``), so a verdict read from a saved experiment is the verdict made when it ran, and
+every number in a sentence is read from those tables.
+
+A difference counts as **clear** when its paired 95% interval excludes zero. The verdict never
+headlines a difference that is not clear: a plan is named best on a measure only if it is
+clearly better than doing nothing, and if the replications cannot tell it from the next best
+plan, the sentence says so. When a plan named best on one measure is clearly worse on another
+(than doing nothing, or than the plan named best there), a trade-off sentence says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.experiments.compare import NO_OUTAGE
+from sim.results.measures import headlined, measure
+from sim.scenario.plans import DO_NOTHING
+from sim.experiments.statistics import Interval, paired_difference
+
+HEADLINE = headlined("verdict")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the verdict found on one measure: the plan named best (None: none clearly better
+    than doing nothing) and its sentence."""
+
+    measure: str
+    best: str | None
+    sentence: str
+
+
+def _count(value: float, unit: str) -> str:
+    return f"{value:,.1f} {unit}"
+
+
+def _interval(low: float, high: float, signed: bool = False) -> str:
+    form = "{:+,.1f}" if signed else "{:,.1f}"
+    return f"95% interval {form.format(low)} to {form.format(high)}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def paired(runs: pd.DataFrame, name: str, plan: str, reference: str) -> Interval:
+    """The paired difference ``plan`` - ``reference`` on ``name`` over the replications both
+    have a value for."""
+    def values(label: str) -> pd.Series:
+        sel = runs[(runs["plan"] == label) & (runs["measure"] == name)]
+        return sel.set_index("replication")["value"]
+
+    both = pd.concat([values(plan), values(reference)], axis=1).dropna()
+    return paired_difference(both.iloc[:, 0], both.iloc[:, 1])
+
+
+def _clear(low: float, high: float) -> bool:
+    return not (math.isnan(low) or math.isnan(high)) and (high < 0 or low > 0)
+
+
+def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> Finding | None:
+    """The verdict on one measure (None if the experiment does not have it)."""
+    rows = comparison[(comparison["measure"] == name) & (comparison["plan"] != NO_OUTAGE)]
+    rows = rows.dropna(subset=["mean"])
+    if rows.empty:
+        return None
+    what = measure(name)
+    words, unit = what.label, what.unit
+    reference = rows[rows["plan"] == DO_NOTHING.name]
+    if (rows["mean"] == rows["mean"].iloc[0]).all():
+        return Finding(name, None, f"Every plan gave the same {words}: "
+                                   f"{_count(rows['mean'].iloc[0], unit)} on average.")
+    base = (f"doing nothing gave {_count(reference['mean'].iloc[0], unit)} on average"
+            if len(reference) else "")
+    better = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_high"] < 0)]
+    worse = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_low"] > 0)]
+    worse_text = "".join(
+        f" {r.plan} gave more ({r.vs_do_nothing_mean:+,.1f} {unit}, "
+        f"{_interval(r.vs_do_nothing_low, r.vs_do_nothing_high, True)})."
+        for r in worse.itertuples())
+    if better.empty:
+        n = int(rows["replications"].max())
+        return Finding(name, None, (
+            f"No clear difference in {words}: no plan's paired 95% interval against doing "
+            f"nothing lies below zero over {_plural(n, 'replication')} ({base})." + worse_text))
+    ordered = better.sort_values(["mean", "plan"])
+    best = ordered.iloc[0]
+    head = (f"Lowest {words}: {best['plan']}, {_count(best['mean'], unit)} on average "
+            f"({_interval(best['ci_low'], best['ci_high'])}, "
+            f"{_plural(int(best['replications']), 'replication')}); "
+            f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
+            f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}), lower in "
+            f"{best['probability_better']:.0%} of replications (a tie counting half).")
+    others = rows[rows["plan"] != best["plan"]].sort_values(["mean", "plan"])
+    runner = others[others["plan"] != DO_NOTHING.name]
+    if len(runner):
+        second = runner.iloc[0]
+        diff = paired(runs, name, best["plan"], second["plan"])
+        if not _clear(diff.low, diff.high):
+            head += (f" The replications cannot tell it from {second['plan']} "
+                     f"({_count(second['mean'], unit)} on average; paired difference "
+                     f"{diff.mean:+,.1f}, {_interval(diff.low, diff.high, True)}).")
+    return Finding(name, best["plan"], head + worse_text)
+
+
+def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame,
+               findings: list[Finding]) -> list[str]:
+    """A sentence for each plan named best on one measure that is clearly worse on another:
+    than doing nothing, or than the plan named best on that measure."""
+    best_on = {f.measure: f.best for f in findings if f.best is not None}
+    sentences = []
+    for name, plan in best_on.items():
+        for other in (f.measure for f in findings if f.measure != name):
+            what = measure(other)
+            row = comparison[(comparison["measure"] == other) & (comparison["plan"] == plan)]
+            if row.empty:
+                continue
+            row = row.iloc[0]
+            if row["vs_do_nothing_low"] > 0:
+                against, diff = "doing nothing", Interval(row["vs_do_nothing_mean"],
+                                                          row["vs_do_nothing_low"],
+                                                          row["vs_do_nothing_high"], 0)
+            elif best_on.get(other) not in (None, plan):
+                against = best_on[other]
+                diff = paired(runs, other, plan, against)
+                if not diff.low > 0:
+                    continue
+            else:
+                continue
+            sentences.append(
+                f"Trade-off: {plan} has the lowest {measure(name).label} but more "
+                f"{what.label} than {against} ({diff.mean:+,.1f} {what.unit}, "
+                f"{_interval(diff.low, diff.high, True)}).")
+    return sentences
+
+
+def recovery_sentence(recovery: pd.DataFrame) -> str | None:
+    rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
+    if rows.empty:
+        return None
+    parts = []
+    for row in rows.itertuples():
+        n = int(row.replications)
+        recovered = int(row.recovered)
+        counted = f"{recovered} of {_plural(n, 'replication')} recovered within the run"
+        if recovered == 0:
+            parts.append(f"{row.plan}: no replication had recovered by the end of the run "
+                         f"(0 of {n})")
+        elif math.isnan(row.time_to_recover_p50):
+            parts.append(f"{row.plan}: P50 after the end of the run ({counted})")
+        elif math.isnan(row.time_to_recover_p90):
+            parts.append(f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days; P90 after the "
+                         f"end of the run ({counted})")
+        else:
+            parts.append(f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days, P90 "
+                         f"{row.time_to_recover_p90:.0f} days ({counted})")
+    return "Time to recover after the outage ended - " + "; ".join(parts) + "."
+
+
+def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
+    if objectives is None or objectives.empty:
+        return None
+    risky = objectives[objectives["p_mtpd_breached"] >= 0.5]
+    if risky.empty:
+        worst = objectives.sort_values("p_rto_breached").iloc[-1]
+        return (f"No plan is more likely than not to breach a maximum tolerable period of "
+                f"disruption; the highest RTO breach probability is {worst['p_rto_breached']:.0%} "
+                f"({worst['activity']}, {worst['plan']}).")
+    listed = "; ".join(f"{r.activity} under {r.plan} ({r.p_mtpd_breached:.0%})"
+                       for r in risky.itertuples())
+    return f"More likely than not to breach the MTPD: {listed}."
+
+
+def _recovery_with_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The recovery table with its counts (experiments saved before the table had them get
+    them from the runs table)."""
+    recovery = tables["recovery"]
+    if "recovered" in recovery.columns:
+        return recovery
+    runs = tables["runs"]
+    times = runs[runs["measure"] == "time_to_recover_days"]
+    counts = times.groupby("plan")["value"].agg(replications="size", recovered="count")
+    return recovery.join(counts, on="plan")
+
+
+def verdict(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The verdict as short sentences, most important first."""
+    comparison, runs = tables["comparison"], tables["runs"]
+    findings = [f for f in (measure_finding(comparison, runs, m) for m in HEADLINE) if f]
+    sentences = [f.sentence for f in findings]
+    sentences += trade_offs(comparison, runs, findings)
+    sentences.append(recovery_sentence(_recovery_with_counts(tables)))
+    sentences.append(objectives_sentence(tables.get("objectives")))
+    return [s for s in sentences if s]

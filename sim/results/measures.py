@@ -1,0 +1,153 @@
+"""The measures, each defined once: its name, its words, its unit, which way is better, and the
+views that headline it.
+
+Every view (the comparison table, the verdict, the claim tester, the command line, the report
+and the app) reads a measure's words and unit from :data:`MEASURES`, so a measure means the same
+thing, under the same label, wherever it is shown. Names are those of PRODUCT.md (backlog,
+missed risk checks, recall delay, late first appointments, late court results, late enforcement,
+time to recover, workload).
+
+A view asks for its measures with :func:`headlined`: ``headlined("verdict")`` is the measures the
+verdict speaks about, in the registry's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sim.domain.vocabulary import ROSH_LEVELS, pretty
+
+Better = Literal["lower", "higher", "neither"]
+
+# The views that headline measures (see :func:`headlined`)
+VIEWS = (
+    "compared",  # the comparison table of an experiment (paired statistics per plan)
+    "verdict",  # the plain-language verdict
+    "command_line",  # python -m sim compare / runs show
+    "report",  # the after-action report's comparison table
+    "recalls",  # the Compare page's recall table
+    "office_workload",  # the Workload page's office-wide table
+    "claims",  # office-wide measures the claim tester offers
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of a run: ``name`` as stored in the tables, ``label`` in words, ``unit`` of
+    its values, which way is ``better``, the ``least`` value it can take (a mean's confidence
+    interval is cut there; None: no bound) and the ``views`` that headline it."""
+
+    name: str
+    label: str
+    unit: str
+    better: Better = "lower"
+    least: float | None = 0.0
+    views: frozenset[str] = frozenset()
+    about: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The label with its unit, for a column or an axis: ``mean backlog (items)``."""
+        return f"{self.label} ({self.unit})"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.better == "lower"
+
+
+def _m(name: str, label: str, unit: str, views: str = "", **rest) -> Measure:
+    return Measure(name, label, unit, views=frozenset(views.split()), **rest)
+
+
+_REGISTRY = (
+    _m("backlog_mean", "mean backlog", "items",
+       "compared verdict command_line report claims",
+       about="Items past due and not done, plus paper records awaiting re-keying, at the end "
+             "of each day, averaged over the days of the run."),
+    _m("backlog_max", "peak backlog", "items", "compared report claims",
+       about="The largest end-of-day backlog of the run."),
+    _m("backlog_end", "backlog at the end of the run", "items",
+       about="The backlog at the end of the last day."),
+    _m("missed_risk_checks", "missed risk checks", "contacts",
+       "compared command_line report claims",
+       about="Contacts held without the pre-contact risk information."),
+    _m("missed_high_risk_checks", "missed risk checks at high or very high RoSH", "contacts",
+       "compared verdict report claims",
+       about="Missed risk checks of people at high or very high risk of serious harm."),
+    *(_m(f"missed_risk_checks_{level}", f"missed risk checks at {pretty(level)} RoSH",
+         "contacts", about=f"Missed risk checks of people at {pretty(level)} RoSH.")
+      for level in ROSH_LEVELS),
+    _m("deferred_contacts", "contacts deferred", "contacts", "compared",
+       about="Contacts put back for lack of the risk information (triage), counted apart from "
+             "missed risk checks."),
+    _m("contacts_held", "contacts held", "contacts", better="neither",
+       about="Supervision contacts that took place."),
+    _m("late_recalls", "late recalls", "recalls",
+       "compared verdict command_line report recalls claims",
+       about="Recall requests delivered after the 24-hour target, or not delivered and past it "
+             "at the end of the run."),
+    _m("recall_delay_mean", "mean recall delay", "hours", "compared report recalls",
+       about="Hours from the recall decision to delivery, over the recalls delivered."),
+    _m("recalls", "recall requests", "recalls", better="neither",
+       about="Recall requests made during the run."),
+    _m("late_first_appointments", "late first appointments", "cases", "compared report",
+       about="First appointments later than 5 business days after sentence."),
+    _m("late_court_results", "late court results", "results", "compared",
+       about="Court results entered after their deadline, or not entered and past it."),
+    _m("late_enforcement", "late enforcement", "actions", "compared",
+       about="Enforcement and breach actions done after their deadline, or not done and past "
+             "it."),
+    _m("appointment_wait_mean", "mean wait at appointments", "minutes", "compared",
+       about="Minutes from arrival to the start of the contact, over contacts held."),
+    _m("time_to_recover_days", "time to recover", "days",
+       "compared command_line report claims",
+       about="Days from restoration until the backlog is back to the same replication's "
+             "no-outage backlog."),
+    _m("overtime_hours", "overtime hours", "hours",
+       "compared command_line report office_workload claims",
+       about="Paid extra hours worked under an overtime lever, over the office and the run."),
+    _m("double_handling_hours", "double-handling hours", "hours",
+       "compared command_line report office_workload claims",
+       about="Hours spent re-keying paper records, redoing forms and rebuilding lost records."),
+    _m("extra_hours", "hours beyond the contracted day", "hours", "compared office_workload",
+       about="Unpaid hours worked past the end of the contracted day to finish work in hand."),
+    _m("task_hours", "hours on modelled tasks", "hours", better="neither",
+       about="Hours spent on the modelled tasks, over the office and the run."),
+    _m("workload_mean", "mean hours worked against contracted hours", "ratio",
+       better="neither", about="Hours worked / contracted hours, averaged over people and "
+                               "weeks."),
+    _m("wmt_capacity_mean", "mean WMT capacity", "% of available points", better="neither",
+       about="Practitioners' case points over their WMT available points, averaged."),
+    _m("staff_over_110_for_4_weeks", "staff over 110% WMT capacity for 4 weeks", "people",
+       "compared report office_workload claims",
+       about="People above 110% WMT capacity for 4 or more consecutive weeks."),
+    _m("staff_over_110_hours_4_weeks", "staff over 110% of contracted hours for 4 weeks",
+       "people", "compared report office_workload claims",
+       about="People who worked over 110% of their contracted hours for 4 or more consecutive "
+             "weeks."),
+    _m("items_done", "work items done on time", "items", better="neither"),
+    _m("items_done_late", "work items done late", "items", better="neither"),
+    _m("items_pending", "work items not done by the end", "items", better="neither"),
+    _m("items_cancelled", "work items cancelled", "items", better="neither"),
+)
+
+MEASURES: dict[str, Measure] = {m.name: m for m in _REGISTRY}
+
+
+def headlined(view: str) -> tuple[str, ...]:
+    """The names of the measures ``view`` headlines, in the registry's order."""
+    if view not in VIEWS:
+        raise KeyError(f"no view {view!r}; the views are: {', '.join(VIEWS)}")
+    return tuple(m.name for m in _REGISTRY if view in m.views)
+
+
+def measure(name: str) -> Measure:
+    """The measure called ``name`` (a name not in the registry is shown in words, no unit)."""
+    return MEASURES.get(name) or Measure(name, pretty(name), "", better="neither", least=None)
+
+
+def label(name: str) -> str:
+    """A measure's words with its unit: ``mean backlog (items)``."""
+    found = measure(name)
+    return found.heading if found.unit else found.label

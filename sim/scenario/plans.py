@@ -1,0 +1,141 @@
+"""Contingency plans: named sets of levers, and decisions that change them during a run.
+
+A plan file (``scenarios/plans/*.yaml``) names the levers it pulls; a lever left out is not
+pulled. "Do nothing" is the plan with no levers. ``switches`` change the levers from a moment
+of the run (a decision taken during an exercise); each switch replaces the whole set of levers.
+
+Levers:
+
+* ``paper_fallback``: tasks whose system is down are done on paper (slower), then re-keyed when
+  the system returns (``rekey_minutes`` each); a share ``error_rate`` of re-keyed records have
+  to be redone.
+* ``printed_risk_register``: RoSH levels, flags and alerts printed every ``refresh_days`` while
+  the systems are up; during an outage the print is used for risk checks, but it misses changes
+  made after it was printed.
+* ``day_lists``: reception prints the day's appointments in advance, so check-in goes on when
+  the case system is down.
+* ``login_rota``: with a login cap, sessions are given out in slots of ``slot_hours`` by a
+  priority rule instead of first come, first served.
+* ``triage``: during an outage, contacts at the ``defer_levels`` are put back by
+  ``defer_days``; contacts at ``protect_levels`` go ahead.
+* ``overtime``: staff of the named roles work up to ``hours_per_week`` extra while there is
+  backlog in their queues.
+* ``mutual_aid``: ``staff`` extra people of a role join from ``from_day`` (to ``until_day``).
+* ``alternative_channel``: recall requests and risk escalations go by phone or another channel
+  when email is down, at ``extra_minutes`` each.
+* ``home_working``: staff sent home by an office cap have kit (``kit_share`` of them).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from sim.scenario.outages import Moment
+from sim.domain.vocabulary import Frozen, Role, RoSH, Share, TaskName
+
+RECORD_TASKS: tuple[str, ...] = (
+    "contact_recording", "enforcement_action", "breach_action", "court_results_entry",
+    "case_allocation", "appointment_letter", "assessment_review", "case_transfer",
+)
+
+
+class PaperFallback(Frozen):
+    tasks: tuple[TaskName, ...] = Field(RECORD_TASKS, description="Tasks done on paper.")
+    paper_factor: float = Field(1.25, ge=1, le=5, description="Paper takes this much longer.")
+    rekey_minutes: float = Field(10.0, gt=0, le=240, description="Re-keying one paper record.")
+    error_rate: Share = Field(0.05, description="Share of re-keyed records that must be redone.")
+
+
+class PrintedRiskRegister(Frozen):
+    refresh_days: float = Field(7.0, gt=0, le=365, description="Days between prints.")
+
+
+class DayLists(Frozen):
+    pass
+
+
+class LoginRota(Frozen):
+    slot_hours: float = Field(2.0, gt=0, le=24)
+    priority: tuple[Role, ...] = Field(
+        ("reception", "court_admin"),
+        description="Roles given sessions first, in this order; every other role after them, "
+                    "all in fair turns (fewest slots so far first).")
+
+
+class Triage(Frozen):
+    defer_days: int = Field(14, ge=1, le=365)
+    defer_levels: tuple[RoSH, ...] = ("low",)
+    protect_levels: tuple[RoSH, ...] = ("high", "very_high")
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Triage:
+        both = set(self.defer_levels) & set(self.protect_levels)
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))} both deferred and protected; "
+                             "put each RoSH level in one list")
+        return self
+
+
+class Overtime(Frozen):
+    hours_per_week: float = Field(gt=0, le=40)
+    roles: tuple[Role, ...] = ("probation_officer", "probation_services_officer")
+
+
+class MutualAid(Frozen):
+    staff: int = Field(ge=1, le=10_000)
+    role: Role = "probation_officer"
+    from_day: int = Field(ge=0, le=3650)
+    until_day: int | None = Field(None, ge=0, le=3650)
+
+
+class AlternativeChannel(Frozen):
+    extra_minutes: float = Field(15.0, ge=0, le=240)
+
+
+class HomeWorking(Frozen):
+    kit_share: Share = 1.0
+
+
+class Levers(Frozen):
+    """The levers a plan pulls; None (left out): not pulled."""
+
+    paper_fallback: PaperFallback | None = None
+    printed_risk_register: PrintedRiskRegister | None = None
+    day_lists: DayLists | None = None
+    login_rota: LoginRota | None = None
+    triage: Triage | None = None
+    overtime: Overtime | None = None
+    mutual_aid: MutualAid | None = None
+    alternative_channel: AlternativeChannel | None = None
+    home_working: HomeWorking | None = None
+
+
+class Switch(Frozen):
+    """From ``at`` on, the plan's levers are ``levers``."""
+
+    at: Moment
+    levers: Levers
+
+
+class Plan(Frozen):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    levers: Levers = Levers()
+    switches: tuple[Switch, ...] = ()
+
+    def levers_at(self, minute: float) -> Levers:
+        """The levers in force at ``minute``."""
+        current = self.levers
+        for switch in sorted(self.switches, key=lambda s: s.at.minute):
+            if switch.at.minute <= minute:
+                current = switch.levers
+        return current
+
+    def pulls_any(self) -> bool:
+        """Whether any lever is pulled at any time (False: the plan is "do nothing")."""
+        sets = [self.levers, *(s.levers for s in self.switches)]
+        return any(getattr(levers, name) is not None for levers in sets
+                   for name in type(levers).model_fields)
+
+
+DO_NOTHING = Plan(name="Do nothing", description="No contingency levers pulled.")
