@@ -13,30 +13,39 @@ work is in ``st.session_state``, shared read-only things in Streamlit's caches.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot
+
+# url path -> (title, icon); each page is the module app_pages.<url path>
+PAGES = {
+    "scenarios": ("Scenarios", ":material/description:"),
+    "compare": ("Compare", ":material/compare_arrows:"),
+    "forecast": ("Forecast", ":material/event:"),
+    "workload": ("Workload", ":material/groups:"),
+    "history": ("History", ":material/history:"),
+    "method": ("Method", ":material/menu_book:"),
+}
+
+
+def lazy(module: str) -> Callable[[], None]:
+    """A page's render function that imports its module only when the page is shown."""
+    def render() -> None:
+        importlib.import_module(f"app_pages.{module}").render()
+
+    render.__name__ = render.__qualname__ = f"render_{module}"
+    return render
 
 
 def main() -> None:
     import streamlit as st
 
-    from app_pages import compare, forecast, history, method, scenarios, workload
-
     st.set_page_config(page_title="Probation continuity simulator", layout="wide")
-    pages = [
-        st.Page(scenarios.render, title="Scenarios", url_path="scenarios", default=True,
-                icon=":material/description:"),
-        st.Page(compare.render, title="Compare", url_path="compare",
-                icon=":material/compare_arrows:"),
-        st.Page(forecast.render, title="Forecast", url_path="forecast",
-                icon=":material/event:"),
-        st.Page(workload.render, title="Workload", url_path="workload",
-                icon=":material/groups:"),
-        st.Page(history.render, title="History", url_path="history",
-                icon=":material/history:"),
-        st.Page(method.render, title="Method", url_path="method", icon=":material/menu_book:"),
-    ]
+    pages = [st.Page(lazy(path), title=title, url_path=path, icon=icon,
+                     default=path == "scenarios") for path, (title, icon) in PAGES.items()]
     st.navigation(pages).run()
 
 

@@ -10,14 +10,15 @@ from contextlib import contextmanager
 import numpy as np
 import simpy
 
-from sim import __version__
+from sim.version import __version__
 from sim.domain.calendar import DAY
-from sim.model import disruptions, logins, office_cap
+from sim.model import disruptions, office_cap
 from sim.model.daily_round import Progress, daily_round
 from sim.model.intake import initial_caseload
 from sim.model.office import OfficeModel
 from sim.model.random_streams import Streams
 from sim.model.systems import SystemsLayer
+from sim.model.working_day import working_days
 from sim.results.tables import RunResult, build_tables
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest, office_calendar
@@ -90,21 +91,20 @@ def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int
     systems = SystemsLayer(scenario.outages)
     office = OfficeModel(scenario, streams, calendar, systems, horizon_days, plan)
     initial_caseload(office, streams.generator("caseload"))
-    work = [person.work(office) for person in office.staff]
+    work = [working_days(office, person) for person in office.staff]
     for person, days in zip(office.staff, work):
         person.process = office.env.process(days)
     for minute, system in systems.failures():
         office.at(minute, lambda system=system: office.system_failed(system))
     disruptions.schedule(office)
-    office.login_windows = logins.open_windows(office)
-    office_cap.schedule(office)
-    office.disrupted = office.disrupted or bool(office.login_windows)
+    office.logins.schedule(office)
+    office_cap.schedule(office, office.headcount)
     rounds = daily_round(office, streams, progress)
     office.env.process(rounds)
     office.env.run(until=horizon_days * DAY)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
     tables = build_tables(office, horizon_days)
-    tables["login_sessions"] = logins.login_table(office.login_windows, len(office.staff))
+    tables["login_sessions"] = office.logins.table()
     _let_go(office, [*work, rounds])
     if progress is not None:
         progress(1.0)

@@ -34,14 +34,14 @@ def office_after_run():
 
 def contacts(office):
     return [it for it in office.items
-            if it.task == "supervision_contact" and it.detail["outcome"] == "held"]
+            if it.task == "supervision_contact" and it.appointment.outcome == "held"]
 
 
 def test_covered_contacts_are_seen_on_their_due_day_by_a_colleague_of_the_same_role(office_after_run):
-    covered = [c for c in contacts(office_after_run) if c.detail["seen_by"] is not c.case.holder]
+    covered = [c for c in contacts(office_after_run) if c.appointment.seen_by is not c.case.holder]
     assert len(covered) > 50
     for c in covered:
-        seen_by, holder = c.detail["seen_by"], c.case.holder
+        seen_by, holder = c.appointment.seen_by, c.case.holder
         day = int(c.arrived // DAY)
         assert seen_by.role == holder.role
         assert seen_by.present_on(day)
@@ -53,7 +53,7 @@ def test_cover_is_arranged_only_when_the_holder_cannot_see_them(office_after_run
     office = office_after_run
     for c in contacts(office):
         holder, day = c.case.holder, int(c.arrived // DAY)
-        if c.detail["seen_by"] is not holder and holder.present_on(day):
+        if c.appointment.seen_by is not holder and holder.present_on(day):
             # the holder was at work, so their diary must have been full that day
             shift = holder.shift_on[day]
             assert office.appointments_booked[(holder.id, day)] >= int((shift.end - shift.work_start) // 45) - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from office_runs import reference_scenario
 
+from sim.model.working_day import working_days
 from sim.scenario.schema import office_calendar
 from sim.domain.calendar import DAY, HOUR
 
@@ -145,7 +146,7 @@ def test_case_that_ends_while_its_court_result_is_entered_is_not_allocated():
     office = OfficeModel(scenario, Streams(1), office_calendar(scenario, horizon),
                          SystemsLayer(), horizon)
     for person in office.staff:
-        office.env.process(person.work(office))
+        office.env.process(working_days(office, person))
     case = draw_cases(scenario.caseload, 1, 0, 0.0, horizon, True, np.random.default_rng(0))[0]
     office.next_case_id = 1
     case.start = 9.5 * HOUR  # Monday 09:30

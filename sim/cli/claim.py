@@ -5,41 +5,56 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from sim.outputs.claims import COMPARISON_WORDS, OFFICE_MEASURES, ROLE_MEASURES, Claim, answer
-from sim.cli.common import fail, load_run
-from sim.cli.experiments import DEFAULT_STORE
-from sim.outputs.evidence import evidence_pack
+from sim.cli.common import DEFAULT_STORE, fail, load_run
+from sim.domain.vocabulary import ROLES
+from sim.results.measures import COMPARISONS, ROLE_MEASURES, headlined
 
-Comparison = Enum("Comparison", {k: k for k in COMPARISON_WORDS}, type=str)
-Against = Enum("Against", {"threshold": "threshold", "no_outage": "no_outage"}, type=str)
+Comparison = Enum("Comparison", {k: k for k in COMPARISONS}, type=str)  # type: ignore[misc]
+Role = Enum("Role", {k: k for k in ROLES}, type=str)  # type: ignore[misc]
+
+
+class Against(str, Enum):
+    """What a claim's value is compared with."""
+
+    threshold = "threshold"
+    no_outage = "no_outage"
 
 
 def claim(
-    run_id: str = typer.Argument(..., help="A saved run id, or a unique start of one."),
-    plan: str = typer.Option(..., help="The plan the claim is about, by name."),
-    measure: str = typer.Option(..., help="A per-role measure ("
-                                + ", ".join(ROLE_MEASURES) + ") or an office-wide one ("
-                                + ", ".join(OFFICE_MEASURES) + ")."),
-    comparison: Comparison = typer.Option(Comparison.more_than, help="How the value is "
-                                          "compared with the threshold."),
-    threshold: float = typer.Option(..., help="A share as a fraction (0.25), or hours, items, "
-                                    "days as numbers."),
-    role: str = typer.Option(None, help="The role, for a per-role measure."),
-    against: Against = typer.Option(Against.threshold, help="threshold: the plan's own value; "
-                                    "no_outage: its rise over the same replication without "
-                                    "the outage."),
-    pack: Path = typer.Option(None, help="Write the evidence pack (a zip) to this file."),
-    store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
+    run_id: Annotated[str, typer.Argument(help="A saved run id, or a unique start of one.")],
+    plan: Annotated[str, typer.Option(help="The plan the claim is about, by name.")],
+    measure: Annotated[str, typer.Option(
+        help="A per-role measure (" + ", ".join(ROLE_MEASURES) + ") or an office-wide one ("
+             + ", ".join(headlined("claims")) + ").")],
+    threshold: Annotated[float, typer.Option(
+        help="A share as a fraction (0.25), or hours, items, days as numbers.")],
+    comparison: Annotated[Comparison, typer.Option(  # type: ignore[valid-type]
+        help="How the value is compared with the threshold.")] = Comparison.more_than,
+    role: Annotated[Role | None, typer.Option(  # type: ignore[valid-type]
+        help="The role, for a per-role measure.")] = None,
+    against: Annotated[Against, typer.Option(
+        help="threshold: the plan's own value; no_outage: its rise over the same replication "
+             "without the outage.")] = Against.threshold,
+    pack: Annotated[Path | None, typer.Option(
+        help="Write the evidence pack (a zip) to this file.")] = None,
+    store: Annotated[Path, typer.Option(
+        help="Results store of saved experiments.")] = DEFAULT_STORE,
 ) -> None:
     """Test a claim on a saved experiment: the probability it holds, with its evidence."""
+    from pydantic import ValidationError
+
+    from sim.outputs.claims import Claim, answer
+    from sim.outputs.evidence import evidence_pack
+
     tables, manifest = load_run(store, run_id)
     try:
         stated = Claim(plan=plan, measure=measure, comparison=comparison.value,
-                       threshold=threshold, role=role, against=against.value)
+                       threshold=threshold, role=None if role is None else role.value,
+                       against=against.value)
         result = answer(tables, stated)
     except ValidationError as err:
         problem = err.errors()[0]

@@ -1,27 +1,27 @@
 """What the command-line commands share: failing cleanly, refusing to overwrite, writing tables,
-finding plans, and a progress bar that can be switched off.
+loading scenarios, plans and saved runs, the engines to choose from, and a progress bar that can
+be switched off.
 
-Part of the command-line view (with :mod:`sim.cli.main` and :mod:`sim.cli.experiments`): the only
-modules of the package that print or write files.
+Part of the command-line view (:mod:`sim.cli`): the only modules of the package that print or
+write files. Nothing here imports pandas, matplotlib or pyarrow when the module is imported, so
+``python -m sim --help`` and ``list`` start quickly; the commands import them when they run.
 """
 
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-import pandas as pd
-
-from sim.scenario.schema import Scenario
 from sim.scenario.loader import ScenarioError, load_plan, load_scenario
-from sim.scenario.sources import SOURCES_COLUMNS, sources_table
 from sim.scenario.plans import Plan
-from sim.results.tables import RunResult
-from sim.scenario.library import labelled
-from sim.experiments.store import ResultsStore, StoreError
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 USAGE_ERROR = 2
 
@@ -31,9 +31,22 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
+class Engine(str, Enum):
+    """Where the runs of an experiment go (the numbers are the same on every one)."""
+
+    serial = "serial"
+    pool = "pool"
+    dask = "dask"
+
+
+DEFAULT_STORE = Path("results")
+
+
 def load_run(store: Path, run_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
     """A saved experiment's tables and manifest (exit code 2, with the fix, if it cannot be
     loaded)."""
+    from sim.experiments.store import ResultsStore, StoreError
+
     try:
         return ResultsStore(store).load(run_id)
     except StoreError as err:
@@ -48,7 +61,7 @@ def refuse_overwrite(out: Path) -> None:
              "Fix: choose another --out folder, or add --force to replace them.")
 
 
-def write_result(result: RunResult, out: Path) -> None:  # a RunResult or an Experiment
+def write_result(result: Any, out: Path) -> None:  # a RunResult or an Experiment
     """Write each table as CSV and the manifest as JSON into ``out``."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -66,6 +79,11 @@ def load_for_run(path: Path) -> tuple[Scenario, pd.DataFrame]:
     """A scenario file as a run uses it, with the sources of its values (exit code 2 if it is
     wrong). A scenario that carries the name or description of a library scenario it differs
     from is renamed and described as the change it is, and the command says so."""
+    import pandas as pd
+
+    from sim.scenario.library import labelled
+    from sim.scenario.sources import SOURCES_COLUMNS, sources_table
+
     try:
         scenario = load_scenario(path)
         text = path.read_text(encoding="utf-8-sig")
@@ -118,10 +136,10 @@ def load_plan_option(name: str, scenario: Path) -> Plan:
 class Silent:
     """A stand-in for a progress bar when none is shown."""
 
-    def __enter__(self):
+    def __enter__(self) -> Silent:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         return None
 
     def update(self, _n: int) -> None:

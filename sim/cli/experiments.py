@@ -1,18 +1,21 @@
-"""Command-line experiments: compare plans on shared replications, and the saved runs.
+"""Command-line experiments: compare plans on shared replications, sweeps, and the saved runs.
 
 ``python -m sim compare`` runs every plan on the same replications, prints the paired comparison
 and saves the experiment in the results store; ``python -m sim runs list|show`` lists and reopens
-saved experiments without re-running them.
+saved experiments without re-running them; ``python -m sim sweep`` varies parameters.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sim.cli.common import (
+    DEFAULT_STORE,
+    Engine,
     Silent,
     fail,
     load_for_run,
@@ -22,25 +25,29 @@ from sim.cli.common import (
     refuse_overwrite,
     write_result,
 )
-from sim.experiments.engines import ENGINES
-from sim.experiments.compare import Experiment
-from sim.experiments.compare import compare as run_comparison
 from sim.scenario.loader import ScenarioError, load_scenario, plans_of
-from sim.results.measures import headlined, label
-from sim.experiments.store import ResultsStore, StoreError
 
-DEFAULT_STORE = Path("results")
+if TYPE_CHECKING:
+    from sim.experiments.compare import Experiment
+
 runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them, show one.")
 
-HEADLINE = headlined("command_line")
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
+Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")]
+Weeks = Annotated[int | None, typer.Option(min=1, max=104,
+                                           help="Weeks (default: the scenario's).")]
+Store = Annotated[Path, typer.Option(help="Results store folder.")]
+Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool engine.")]
 
 
-def comparison_text(experiment) -> str:
+def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
     nothing [95% CI], probability better, rank; then recovery P50/P90."""
+    from sim.results.measures import headlined, label
+
     c = experiment["comparison"]
     lines = []
-    for measure in HEADLINE:
+    for measure in headlined("command_line"):
         rows = c[c["measure"] == measure]
         if rows.empty:
             continue
@@ -76,19 +83,22 @@ def comparison_text(experiment) -> str:
 
 
 def compare(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    plans: str = typer.Option(None, help="Comma-separated plan names or files (default: the "
-                              "scenario's plans:)."),
-    reps: int = typer.Option(10, min=1, max=10_000, help="Replications per plan."),
-    engine: str = typer.Option("pool", help="serial, pool or dask."),
-    address: str = typer.Option(None, help="Dask scheduler address of an existing cluster "
-                                "(default: a local cluster for the run)."),
-    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
-    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
-    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
-    out: Path = typer.Option(None, help="Folder for the comparison tables (CSV)."),
-    force: bool = typer.Option(False, help="Replace results already in --out."),
-    store: Path = typer.Option(DEFAULT_STORE, help="Results store the experiment is saved in."),
+    scenario: ScenarioFile,
+    plans: Annotated[str | None, typer.Option(
+        help="Comma-separated plan names or files (default: the scenario's plans:).")] = None,
+    reps: Annotated[int, typer.Option(min=1, max=10_000, help="Replications per plan.")] = 10,
+    engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
+    address: Annotated[str | None, typer.Option(
+        help="Dask scheduler address of an existing cluster (default: a local cluster for "
+             "the run).")] = None,
+    workers: Workers = None,
+    seed: Seed = None,
+    weeks: Weeks = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the comparison tables (CSV).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace results already in --out.")] = False,
+    store: Annotated[Path, typer.Option(
+        help="Results store the experiment is saved in.")] = DEFAULT_STORE,
 ) -> None:
     """Compare plans on the same replications (common random numbers) with paired statistics."""
     if out is not None and not force:
@@ -104,18 +114,20 @@ def compare(
 
 
 def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
-                 weeks: int | None, engine: str, workers: int | None, address: str | None,
+                 weeks: int | None, engine: Engine, workers: int | None, address: str | None,
                  store: Path) -> tuple[Experiment, str]:
     """Run a comparison from the command line's options, with a progress bar on a terminal,
     save it in the results store and return it with its run id (exit code 2 on bad input)."""
+    from sim.experiments.compare import Experiment
+    from sim.experiments.compare import compare as run_comparison
+    from sim.experiments.store import ResultsStore, StoreError
+
     loaded, sources = load_for_run(scenario)
     try:
         chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
                   [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
     except ScenarioError as err:
         fail(str(err))
-    if engine not in ENGINES:
-        fail(f"--engine {engine!r}: unknown. Fix: use one of {', '.join(ENGINES)}.")
     show = sys.stderr.isatty()
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
         def progress(done: int, total: int) -> None:
@@ -124,7 +136,7 @@ def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
 
         try:
             experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
-                                        engine=engine, workers=workers, address=address,
+                                        engine=engine.value, workers=workers, address=address,
                                         progress=progress)
         except (ValueError, OSError) as err:
             fail(f"compare: {err}")
@@ -145,8 +157,10 @@ def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
 
 
 @runs_app.command("list")
-def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+def runs_list(store: Store = DEFAULT_STORE) -> None:
     """Saved experiments, newest first."""
+    from sim.experiments.store import ResultsStore
+
     results = ResultsStore(store)
     table = results.list()
     if table.empty:
@@ -161,9 +175,11 @@ def runs_list(store: Path = typer.Option(DEFAULT_STORE, help="Results store fold
 
 
 @runs_app.command("show")
-def runs_show(run_id: str = typer.Argument(..., help="A run id, or a unique start of one."),
-              store: Path = typer.Option(DEFAULT_STORE, help="Results store folder.")) -> None:
+def runs_show(run_id: Annotated[str, typer.Argument(help="A run id, or a unique start of one.")],
+              store: Store = DEFAULT_STORE) -> None:
     """Reopen a saved experiment and print its comparison (nothing is re-run)."""
+    from sim.experiments.compare import Experiment
+
     tables, manifest = load_run(store, run_id)
     typer.echo(f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
                f"{manifest['scenario_hash']}), {manifest['replications']} "
@@ -179,7 +195,7 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-def _parse_ranges(items: list[str]) -> dict[str, tuple]:
+def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
     ranges = {}
     for item in items:
         path, _, span = item.partition("=")
@@ -192,7 +208,7 @@ def _parse_ranges(items: list[str]) -> dict[str, tuple]:
     return ranges
 
 
-def _parse_axes(items: list[str]) -> dict[str, list]:
+def _parse_axes(items: list[str]) -> dict[str, list[float]]:
     axes = {}
     for item in items:
         path, _, values = item.partition("=")
@@ -205,21 +221,25 @@ def _parse_axes(items: list[str]) -> dict[str, list]:
 
 
 def sweep(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    vary: list[str] = typer.Option(None, help="One at a time: PATH=LOW:HIGH (repeatable)."),
-    grid_axis: list[str] = typer.Option(None, "--grid", help="Grid axis PATH=V1,V2,... (twice)."),
-    measure: str = typer.Option("backlog_mean", help="The measure to report."),
-    plan: str = typer.Option(None, help="Plan name or file (default: do nothing)."),
-    reps: int = typer.Option(5, min=1, max=10_000, help="Replications per setting."),
-    engine: str = typer.Option("pool", help="serial, pool or dask."),
-    workers: int = typer.Option(None, min=1, help="Processes for the pool engine."),
-    seed: int = typer.Option(None, min=0, help="Random seed (default: the scenario's)."),
-    weeks: int = typer.Option(None, min=1, max=104, help="Weeks (default: the scenario's)."),
-    out: Path = typer.Option(None, help="CSV file for the sweep table."),
+    scenario: ScenarioFile,
+    vary: Annotated[list[str] | None, typer.Option(
+        help="One at a time: PATH=LOW:HIGH (repeatable).")] = None,
+    grid_axis: Annotated[list[str] | None, typer.Option(
+        "--grid", help="Grid axis PATH=V1,V2,... (twice).")] = None,
+    measure: Annotated[str, typer.Option(help="The measure to report.")] = "backlog_mean",
+    plan: Annotated[str | None, typer.Option(
+        help="Plan name or file (default: do nothing).")] = None,
+    reps: Annotated[int, typer.Option(min=1, max=10_000,
+                                      help="Replications per setting.")] = 5,
+    engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
+    workers: Workers = None,
+    seed: Seed = None,
+    weeks: Weeks = None,
+    out: Annotated[Path | None, typer.Option(help="CSV file for the sweep table.")] = None,
 ) -> None:
     """Sensitivity: one parameter at a time (tornado data) or a two-parameter grid."""
-    from sim.scenario.plans import DO_NOTHING
     from sim.experiments.sweeps import grid, one_at_a_time
+    from sim.scenario.plans import DO_NOTHING
 
     if bool(vary) == bool(grid_axis):
         fail("sweep: give either --vary PATH=LOW:HIGH (one at a time) or two --grid PATH=V1,V2,...")
@@ -230,12 +250,13 @@ def sweep(
     except ScenarioError as err:
         fail(str(err))
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
-    options = dict(seed=seed, weeks=weeks, engine=engine, workers=workers)
     try:
         if vary:
-            table = one_at_a_time(loaded, chosen, _parse_ranges(vary), measure, reps, **options)
+            table = one_at_a_time(loaded, chosen, _parse_ranges(vary), measure, reps,
+                                  seed=seed, weeks=weeks, engine=engine.value, workers=workers)
         else:
-            table = grid(loaded, chosen, _parse_axes(grid_axis), measure, reps, **options)
+            table = grid(loaded, chosen, _parse_axes(grid_axis or []), measure, reps,
+                         seed=seed, weeks=weeks, engine=engine.value, workers=workers)
     except (ValueError, OSError) as err:
         fail(f"sweep: {err}")
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))

@@ -8,48 +8,64 @@ experiment again from the scenario and plans kept with it and checks every numbe
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from sim.cli.common import fail, load_run, refuse_overwrite
-from sim.cli.experiments import DEFAULT_STORE, run_and_save
-from sim.experiments.compare import compare as run_comparison
-from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
-from sim.outputs.report_content import report_content
-from sim.outputs.report_html import render_html
-from sim.outputs.report_pdf import render_pdf
+from sim.cli.common import DEFAULT_STORE, Engine, fail, load_run, refuse_overwrite
+from sim.cli.experiments import run_and_save
 
-FORMATS = ("html", "pdf")
+if TYPE_CHECKING:
+    import pandas as pd
+
 COMPARED_TABLES = ("runs", "backlog")  # every number of every run
 
 
+class Format(str, Enum):
+    """A report's format."""
+
+    html = "html"
+    pdf = "pdf"
+
+
+Store = Annotated[Path, typer.Option(help="Results store of saved experiments.")]
+
+
 def report(
-    target: str = typer.Argument(..., help="A saved run id (or a unique start of one), or a "
-                                 "scenario YAML file to compare plans on and report."),
-    format: list[str] = typer.Option(list(FORMATS), "--format", help="html or pdf; give it "
-                                     "twice for both (default: both)."),
-    out: Path = typer.Option(Path("reports"), help="Folder for reports: each goes into a "
-                             "sub-folder named by its run id."),
-    store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
-    plans: str = typer.Option(None, help="With a scenario: comma-separated plans (default: "
-                              "the scenario's)."),
-    reps: int = typer.Option(10, min=1, max=10_000, help="With a scenario: replications."),
-    seed: int = typer.Option(None, min=0, help="With a scenario: random seed."),
-    weeks: int = typer.Option(None, min=1, max=104, help="With a scenario: weeks."),
-    force: bool = typer.Option(False, help="Replace a report already written for this run."),
+    target: Annotated[str, typer.Argument(
+        help="A saved run id (or a unique start of one), or a scenario YAML file to compare "
+             "plans on and report.")],
+    format: Annotated[list[Format] | None, typer.Option(
+        "--format", help="html or pdf; give it twice for both (default: both).")] = None,
+    out: Annotated[Path, typer.Option(
+        help="Folder for reports: each goes into a sub-folder named by its run id.")
+                   ] = Path("reports"),
+    store: Store = DEFAULT_STORE,
+    plans: Annotated[str | None, typer.Option(
+        help="With a scenario: comma-separated plans (default: the scenario's).")] = None,
+    reps: Annotated[int, typer.Option(min=1, max=10_000,
+                                      help="With a scenario: replications.")] = 10,
+    seed: Annotated[int | None, typer.Option(min=0, help="With a scenario: random seed.")
+                    ] = None,
+    weeks: Annotated[int | None, typer.Option(min=1, max=104, help="With a scenario: weeks.")
+                     ] = None,
+    force: Annotated[bool, typer.Option(
+        help="Replace a report already written for this run.")] = False,
 ) -> None:
     """Write the after-action report of an experiment (HTML and PDF, tables as CSV)."""
-    unknown = sorted(set(format) - set(FORMATS))
-    if unknown:
-        fail(f"--format {unknown[0]!r}: unknown. Fix: use html or pdf (or give --format twice).")
+    from sim.outputs.report_content import report_content
+    from sim.outputs.report_html import render_html
+    from sim.outputs.report_pdf import render_pdf
+
+    formats = set(format or list(Format))
     if target.endswith((".yaml", ".yml")) or Path(target).is_file():
         if not Path(target).is_file():
             fail(f"{target}: no such scenario file. Fix: give a scenario YAML file that exists, "
                  f"or a run id from `python -m sim runs list --store {store}`.")
-        _, target = run_and_save(Path(target), plans, reps, seed, weeks, "pool", None, None,
-                                 store)
+        _, target = run_and_save(Path(target), plans, reps, seed, weeks, Engine.pool, None,
+                                 None, store)
     tables, manifest = load_run(store, target)
     folder = out / manifest["run_id"]
     if not force:
@@ -61,10 +77,10 @@ def report(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        if "html" in format:
+        if Format.html in formats:
             (folder / "report.html").write_text(render_html(content), encoding="utf-8")
             written.append(folder / "report.html")
-        if "pdf" in format:
+        if Format.pdf in formats:
             (folder / "report.pdf").write_bytes(render_pdf(content))
             written.append(folder / "report.pdf")
         for name, table in tables.items():
@@ -77,10 +93,12 @@ def report(
     typer.echo(f"tables as CSV in {folder}/")
 
 
-def rerun(run_id: str = typer.Argument(..., help="A saved run id, or a unique start of one."),
-          store: Path = typer.Option(DEFAULT_STORE, help="Results store of saved experiments."),
-          ) -> None:
+def rerun(run_id: Annotated[str, typer.Argument(help="A saved run id, or a unique start of one.")],
+          store: Store = DEFAULT_STORE) -> None:
     """Run a saved experiment again from its stored scenario and plans; check every number."""
+    from sim.experiments.compare import compare as run_comparison
+    from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
+
     tables, manifest = load_run(store, run_id)
     if not manifest.get("scenario_yaml"):
         fail(f"run {manifest['run_id']} was saved without its scenario text, so it cannot be "
@@ -106,6 +124,8 @@ def rerun(run_id: str = typer.Argument(..., help="A saved run id, or a unique st
 
 def _same(saved: pd.DataFrame, again: pd.DataFrame) -> bool:
     """Equal to the last bit, value by value (column types may differ after the store)."""
+    import pandas as pd
+
     if list(saved.columns) != list(again.columns) or len(saved) != len(again):
         return False
     for column in saved.columns:

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from sim import __version__
+from sim.version import __version__
 from sim.domain.calendar import DAY
 from sim.scenario.schema import Scenario, digest
 from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all

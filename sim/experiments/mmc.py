@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import simpy
@@ -28,7 +28,9 @@ from sim.model.roster import Person, Shift
 from sim.experiments.statistics import t_quantile
 from sim.model.staff import Staff
 from sim.model.systems import SystemsLayer
+from sim.model.protocol import Office
 from sim.model.work import WorkItem, WorkQueue
+from sim.model.working_day import working_days
 
 TASK = "service"
 MAX_MEAN_MINUTES = 24 * 60  # the scenario schema's upper bound on a task's mean duration
@@ -96,7 +98,9 @@ def build_mmc(arrival_rate: float, service_rate: float, servers: int, customers:
     for k in range(servers):
         staff = Staff(Person(k, "case_admin", "Probation Service", 37.0, False, always_on), 0)
         staff.queues.append(queue)
-        env.process(staff.work(dispatcher))
+        # the degenerate office: nothing is disrupted and nobody is a helper, so the
+        # dispatcher is all the working day asks of the office
+        env.process(working_days(cast(Office, dispatcher), staff))
 
     streams = Streams(seed)
     arrival_rng = streams.generator("arrivals")

@@ -15,25 +15,25 @@ from dataclasses import dataclass
 
 from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.model.disruptions import message_sent
-from sim.model.office import OfficeModel
+from sim.model.protocol import Office
 
 WORKING_HOURS = 8 * HOUR
 MAX_PICKS = 64
 
 
-def orders_ending(office: OfficeModel, day: int) -> None:
+def orders_ending(office: Office, day: int) -> None:
     for case in office.end_buckets.pop(day, ()):
         office.end_case(case, "order_ended")
 
 
-def _arrivals(office: OfficeModel, day: int, rng, rate_per_case_week: float, n_cases: int):
+def _arrivals(office: Office, day: int, rng, rate_per_case_week: float, n_cases: int):
     """Times of the day's events for a per-case weekly rate over ``n_cases`` cases."""
     per_day = rate_per_case_week * n_cases / len(office.calendar.working_weekdays)
     n = int(rng.poisson(per_day)) if per_day > 0 else 0
     return sorted((office.calendar.day_start(day) + rng.random(n) * WORKING_HOURS).tolist())
 
 
-def _pick(office: OfficeModel, rng, licence_only: bool):
+def _pick(office: Office, rng, licence_only: bool):
     """A random case on the books (a licence case if ``licence_only``), or None."""
     cases = office.active_cases
     for _ in range(MAX_PICKS):
@@ -64,7 +64,7 @@ RISK_ESCALATION = CaseEvent("risk_escalations", "risk_escalation", licence_only=
 TRANSFER = CaseEvent("transfers_out", "case_transfer", licence_only=False, ends_case="transferred")
 
 
-def case_events(office: OfficeModel, day: int, rng, kind: CaseEvent, rate_per_case_week: float) -> None:
+def case_events(office: Office, day: int, rng, kind: CaseEvent, rate_per_case_week: float) -> None:
     """Draw the day's events of ``kind`` and schedule each for a random case."""
     if kind.licence_only:
         n_cases = sum(1 for c in office.active_cases if c.licence)
@@ -76,7 +76,7 @@ def case_events(office: OfficeModel, day: int, rng, kind: CaseEvent, rate_per_ca
             office.at(t, lambda case=case: _happens(office, case, kind))
 
 
-def _happens(office: OfficeModel, case, kind: CaseEvent) -> None:
+def _happens(office: Office, case, kind: CaseEvent) -> None:
     if case.ended is not None:
         return
     office.counts[kind.name] += 1
@@ -87,14 +87,14 @@ def _happens(office: OfficeModel, case, kind: CaseEvent) -> None:
         office.end_case(case, kind.ends_case)
 
 
-def schedule_review(office: OfficeModel, case, day: int) -> None:
+def schedule_review(office: Office, case, day: int) -> None:
     """Put the case's next assessment review in the diary for ``day`` (moved to a working day)."""
     day = office.calendar.working_day_on_or_after(day)
     if day < office.horizon_days:
         office.review_buckets.setdefault(day, []).append(case)
 
 
-def assessment_reviews(office: OfficeModel, day: int) -> None:
+def assessment_reviews(office: Office, day: int) -> None:
     weeks = office.scenario.caseload.assessment_review_weeks
     for case in office.review_buckets.pop(day, ()):
         if case.ended is not None:

@@ -15,14 +15,14 @@ from sim.model.case_events import (
     orders_ending,
 )
 from sim.model.intake import court_results
-from sim.model.office import OfficeModel
+from sim.model.protocol import Office
 from sim.model.random_streams import Streams
 from sim.model.supervision import contacts_due
 
 Progress = Callable[[float], None]
 
 
-def daily_round(office: OfficeModel, streams: Streams, progress: Progress | None):
+def daily_round(office: Office, streams: Streams, progress: Progress | None):
     """The daily round at midnight: orders end; on working days, demand arrives and the diary
     is booked."""
     env = office.env

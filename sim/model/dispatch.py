@@ -7,15 +7,11 @@ on an event; putting work in a queue wakes the longest-waiting idle person who s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-import simpy
-
+from sim.model.staff import Staff
 from sim.model.systems import SystemsLayer
 from sim.model.work import WorkItem, WorkQueue
-
-if TYPE_CHECKING:
-    from sim.model.staff import Staff
 
 
 class Dispatcher:
@@ -26,7 +22,7 @@ class Dispatcher:
 
     disrupted = False
 
-    def __init__(self, env: simpy.Environment, systems: SystemsLayer):
+    def __init__(self, env: Any, systems: SystemsLayer):
         self.env = env
         self.systems = systems
 

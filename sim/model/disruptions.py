@@ -16,41 +16,37 @@ Draws come from their own streams (``email``, ``record_loss``, ``surges``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from sim.model.caseload import Case
+from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
-
-if TYPE_CHECKING:
-    from sim.model.office import OfficeModel
-    from sim.model.work import WorkItem
+from sim.model.work import WorkItem
+from sim.scenario.outages import RecordLoss, Surge
 
 RESEND_SHARE = 0.25  # assumption (range 0.1-0.5): resending takes a quarter of the original work
 
 
-def message_sent(office: OfficeModel, item: WorkItem) -> None:
+def message_sent(office: Office, item: WorkItem) -> None:
     """``on_done`` of a recall request or risk escalation: record when it is delivered."""
     now = office.env.now
-    detail = item.detail if item.detail is not None else {}
-    item.detail = detail
-    detail["delivered"] = now
-    if detail.get("channel") == "phone":
+    item.delivered = now
+    if item.how == "phone":
         return
     for window in office.scenario.outages.email_loss:
         if window.start_minute <= now < window.end_minute:
             if office.email_draw() < window.lost_share:
-                detail["lost"] = True
-                detail["delivered"] = now + window.detection_days * 24 * 60
+                item.how = "lost"
+                item.delivered = noticed = now + window.detection_days * 24 * 60
                 office.counts["emails_lost"] += 1
-                resend = office.new_item(item.task, item.case, detail={"resend": True})
+                resend = office.new_item(item.task, item.case, follows=item)
                 resend.duration = item.duration * RESEND_SHARE
-                office.at(detail["delivered"], lambda: office.release(resend))
+                office.at(noticed, lambda: office.release(resend))
             else:
-                detail["delivered"] = window.end_minute
+                item.delivered = window.end_minute
                 office.counts["emails_delayed"] += 1
             return
 
 
-def schedule(office: OfficeModel) -> None:
+def schedule(office: Office) -> None:
     """Schedule the scenario's record losses and surges."""
     outages = office.scenario.outages
     for loss in outages.record_loss:
@@ -59,12 +55,12 @@ def schedule(office: OfficeModel) -> None:
         office.at(surge.at.minute, lambda surge=surge: _surge(office, surge))
 
 
-def _sample(office: OfficeModel, share: float, stream: str) -> list:
+def _sample(office: Office, share: float, stream: str) -> list[Case]:
     draw = UniformSampler(office.streams.generator(stream))
     return [case for case in list(office.active_cases) if draw() < share]
 
 
-def _records_lost(office: OfficeModel, loss) -> None:
+def _records_lost(office: Office, loss: RecordLoss) -> None:
     for case in _sample(office, loss.share, "record_loss"):
         case.record_lost = True
         office.counts["records_lost"] += 1
@@ -73,11 +69,11 @@ def _records_lost(office: OfficeModel, loss) -> None:
         office.release(rebuild)
 
 
-def _reconstructed(office: OfficeModel, item: WorkItem) -> None:
+def _reconstructed(office: Office, item: WorkItem) -> None:
     item.case.record_lost = False
 
 
-def _surge(office: OfficeModel, surge) -> None:
+def _surge(office: Office, surge: Surge) -> None:
     due = office.calendar.end_of_working_day(office.env.now, surge.due_working_days)
     for case in _sample(office, surge.share_of_cases, f"surge:{surge.task}"):
         office.counts[f"surge_{surge.task}"] += 1

@@ -3,9 +3,8 @@
 When a member of staff takes an item and a system it needs is down, :func:`work_without_systems`
 decides, by the plan's levers in force at that moment:
 
-* **risk check**: done from the printed risk register if there is one and it is current for
-  that person (printed after their last change); otherwise it cannot be done and the contact goes
-  ahead without it (a **missed risk check**), unless triage defers contacts at that RoSH level.
+* **risk check**: the appointment's own rule (:func:`sim.model.supervision.check_without_systems`):
+  from the printed risk register if it is current for that person, else not at all.
 * **reception check-in**: from printed day lists at normal speed; without them reception works
   out who the appointment is with by phone, ``MANUAL_CHECK_IN_FACTOR`` times as long.
 * **recall requests and risk escalations** with email down: by phone (``alternative_channel``).
@@ -20,43 +19,40 @@ just picked up (by the rules above).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from sim.model.protocol import Office
+from sim.model.staff import Staff
+from sim.model.supervision import check_without_systems
 from sim.model.systems import Access
-
-if TYPE_CHECKING:
-    from sim.model.office import OfficeModel
-    from sim.model.staff import Staff
-    from sim.model.work import WorkItem
+from sim.model.work import WorkItem
 
 MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find the practitioner
 MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
-def work_without_systems(office: OfficeModel, item: WorkItem, staff: Staff,
-                         access: Access, set_aside=None) -> float | None:
+def work_without_systems(office: Office, item: WorkItem, staff: Staff, access: Access,
+                         set_aside: Callable[[WorkItem], None] | None = None) -> float | None:
     """Minutes to work on ``item`` now without its missing systems, or None if it must wait:
     it is then parked until the systems are back, or handed to ``set_aside`` if given (a login
     rota keeps it until the person's next slot)."""
     levers = office.levers()
     task = item.task
-    if item.detail is None:
-        item.detail = {}
     if task == "risk_check":
-        return _risk_check_without_systems(office, item, levers)
+        return check_without_systems(office, item, levers)
     if task == "reception_check_in":
         factor = 1.0 if levers.day_lists is not None else MANUAL_CHECK_IN_FACTOR
-        item.detail["manual"] = True
+        item.how = "manual"
         return item.duration * factor
     if task in MESSAGE_TASKS and set(access.missing) == {"email"} and levers.alternative_channel:
-        item.detail["channel"] = "phone"
+        item.how = "phone"
         return item.duration + levers.alternative_channel.extra_minutes
     paper = levers.paper_fallback
     if paper is not None and task in paper.tasks:
-        item.detail["paper"] = True
+        item.how = "paper"
         then = item.on_done
 
-        def on_paper_done(office: OfficeModel, done: WorkItem) -> None:
+        def on_paper_done(office: Office, done: WorkItem) -> None:
             after_paper_work(office, done)
             if then is not None:
                 then(office, done)
@@ -70,40 +66,27 @@ def work_without_systems(office: OfficeModel, item: WorkItem, staff: Staff,
     return None
 
 
-def park(office: OfficeModel, item: WorkItem, missing: tuple[str, ...]) -> None:
+def park(office: Office, item: WorkItem, missing: tuple[str, ...]) -> None:
     """Hold ``item`` until every system it lacks is back, then return it to its queue."""
     now = office.env.now
     office.counts["items_waiting_for_systems"] += 1
     office.at(office.systems.back_at(missing, now), lambda: office.release(item))
 
 
-def _risk_check_without_systems(office: OfficeModel, check: WorkItem, levers) -> float:
-    contact = check.detail["contact"]
-    case = contact.case
-    register = levers.printed_risk_register
-    if register is not None:
-        printed = office.last_print(register.refresh_days, office.env.now)
-        if printed is not None and case.changed <= printed:
-            check.detail["from_print"] = True
-            return check.duration
-    check.detail["failed"] = True  # nothing to check against: the contact decides what follows
-    return 0.0
-
-
-def after_paper_work(office: OfficeModel, item: WorkItem) -> None:
+def after_paper_work(office: Office, item: WorkItem) -> None:
     """A task done on paper leaves a record to re-key when the system is back (due within the
     re-keying deadline from then); some re-keyed records are wrong and must be redone."""
     paper = office.levers().paper_fallback
     back = office.systems.back_at(("case_system",), office.env.now)
-    rekey = office.new_item("paper_rekeying", item.case, detail={"for": item.task},
+    rekey = office.new_item("paper_rekeying", item.case, follows=item,
                             due=office.due_after("paper_rekeying", back))
     rekey.duration = paper.rekey_minutes if paper else rekey.duration
     office.counts["paper_records"] += 1
 
-    def rekeyed(office: OfficeModel, done: WorkItem) -> None:
+    def rekeyed(office: Office, done: WorkItem) -> None:
         if paper is not None and office.rekey_error_draw() < paper.error_rate:
-            redo = office.new_item("paper_rekeying", done.case,
-                                   detail={"for": item.task, "redo": True})
+            redo = office.new_item("paper_rekeying", done.case, follows=done)
+            redo.how = "redo"
             office.counts["paper_records_redone"] += 1
             office.release(redo)
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.model.case_events import schedule_review
 from sim.model.caseload import Case, draw_cases
-from sim.model.office import OfficeModel
+from sim.model.protocol import Office
 from sim.model.supervision import book, new_contact, schedule_contact
 
 COURT_DAY = 8 * HOUR
 FIRST_APPOINTMENT_WORKING_DAYS = 5
 
 
-def court_results(office: OfficeModel, day: int, rng) -> None:
+def court_results(office: Office, day: int, rng) -> None:
     """Draw the day's court results and schedule their arrival."""
     caseload = office.scenario.caseload
     per_day = caseload.new_cases_per_week / len(office.calendar.working_weekdays)
@@ -37,7 +37,7 @@ def court_results(office: OfficeModel, day: int, rng) -> None:
         office.at(t, lambda case=case: court_result_arrives(office, case))
 
 
-def court_result_arrives(office: OfficeModel, case: Case) -> None:
+def court_result_arrives(office: Office, case: Case) -> None:
     office.counts["court_results"] += 1
     office.add_case(case)
     day = office.calendar.day_of(case.start)
@@ -47,13 +47,13 @@ def court_result_arrives(office: OfficeModel, case: Case) -> None:
     office.add_work("court_results_entry", case, cancellable=True, on_done=entered)
 
 
-def entered(office: OfficeModel, entry) -> None:
+def entered(office: Office, entry) -> None:
     if entry.case.ended is not None:  # the case left while its result was being entered
         return
     office.add_work("case_allocation", entry.case, cancellable=True, on_done=allocated)
 
 
-def allocated(office: OfficeModel, allocation) -> None:
+def allocated(office: Office, allocation) -> None:
     case = allocation.case
     if case.ended is not None:
         return
@@ -64,7 +64,7 @@ def allocated(office: OfficeModel, allocation) -> None:
     book(office, contact, office.calendar.day_of(office.env.now) + 1)
 
 
-def _first_contact_day(office: OfficeModel, case: Case, u: float) -> int:
+def _first_contact_day(office: Office, case: Case, u: float) -> int:
     """A day in the case's first contact interval, spread evenly over its working days (a
     weekend date would otherwise move every such contact to Monday)."""
     calendar = office.calendar
@@ -72,7 +72,7 @@ def _first_contact_day(office: OfficeModel, case: Case, u: float) -> int:
     return calendar.add_working_days(0, int(u * working))
 
 
-def initial_caseload(office: OfficeModel, rng) -> None:
+def initial_caseload(office: Office, rng) -> None:
     """The people on the books at the start: allocated, part way through their orders, with
     their next contact and assessment review spread over the coming interval."""
     caseload = office.scenario.caseload

@@ -9,48 +9,75 @@ During a ``login_cap`` window at most N people can be logged in to the system.
   is written on paper instead of waiting.
 * **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (``slot_hours``
   from the window's start) the N sessions go to people at work: the rota's priority roles first
-  (in order), then everyone else; within each, whoever has had the fewest slots. A holder keeps the session for the
-  whole slot, used or not. Without a slot, work needing the system is set aside (or done on
-  paper, under a paper fallback) until the person's next slot or the end of the cap.
+  (in order), then everyone else; within each, whoever has had the fewest slots. A holder keeps
+  the session for the whole slot, used or not. Without a slot, work needing the system is set
+  aside (or done on paper, under a paper fallback) until the person's next slot or the end of
+  the cap; a risk check of a triage-protected RoSH level is done through a colleague who holds
+  a session, at ``CHECK_VIA_COLLEAGUE_MINUTES`` more.
 
-Session hours are counted either way, so the cap can be checked: they never exceed N times the
-window's length.
+All of it is kept in one :class:`LoginCaps` object per run, whose one entry point,
+:meth:`LoginCaps.admit`, says whether a person may do a piece of work now. Session hours are
+counted either way, so the cap can be checked: they never exceed N times the window's length.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    import simpy
+from sim.domain.calendar import Calendar
+from sim.model.staff import Staff
+from sim.model.work import WorkItem
+from sim.scenario.plans import Levers, LoginRota, Plan
+from sim.scenario.schema import Scenario
 
-    from sim.model.office import OfficeModel
-    from sim.model.staff import Staff
-    from sim.model.work import WorkItem
+CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Whether a piece of work may go ahead under the login caps: ``blocked`` names the capped
+    system it cannot use now (None: it may go ahead), ``set_aside`` where it waits for the
+    person's next slot (a rota), ``extra_minutes`` what asking a colleague adds."""
+
+    blocked: str | None = None
+    set_aside: Callable[[WorkItem], None] | None = None
+    extra_minutes: float = 0.0
+
+
+ADMITTED = Admission()
+
+
+class Hooks(Protocol):
+    """What the login caps ask of the office while the run goes: to call something at a
+    minute, and to put work set aside back in its queue. Passed in, never kept, so the caps
+    hold no reference to the office (a finished run is then freed without a cycle)."""
+
+    def at(self, t: float, callback: Callable[[], object]) -> None: ...
+
+    def release(self, item: WorkItem) -> None: ...
 
 
 class LoginCapWindow:
-    """One capped window of one system. It keeps the simulation's environment (the clock and
-    events) but not the office, which is passed to the methods that need it: the office keeps
-    its windows, and a window keeping the office would tie them into a reference cycle."""
+    """One capped window of one system: its sessions, who waits for one, and the rota's slots."""
 
-    def __init__(self, env: simpy.Environment, system: str, start: float, end: float,
-                 sessions: int):
+    def __init__(self, env: Any, system: str, start: float, end: float, sessions: int):
         self.env = env
         self.system = system
         self.start = start
         self.end = end
         self.sessions = sessions
-        self.rota = None  # the plan's LoginRota, decided when the window opens
+        self.rota: LoginRota | None = None  # the plan's rota, decided when the window opens
         self.in_use = 0
         self.waiting: deque = deque()
-        self.logged_in: dict = {}  # first come, first served: person -> logged in since
+        self.logged_in: dict[Staff, float] = {}  # first come, first served: since when
         self.holders: dict[int, float] = {}  # rota: staff id -> session held until
         self.slots_had: dict[int, int] = {}
-        self.set_aside: dict[int, list] = {}  # rota: staff id -> items waiting for a slot
+        self.set_aside: dict[int, list[WorkItem]] = {}  # rota: staff id -> items for a slot
         self.session_minutes = 0.0
         self.wait_minutes = 0.0
         self.peak_in_use = 0  # most sessions held at once
@@ -58,8 +85,7 @@ class LoginCapWindow:
     def active(self, now: float) -> bool:
         return self.start <= now < self.end
 
-    # ----- first come, first served -------------------------------------------------------
-    def log_in(self, staff: Staff):
+    def log_in(self, staff: Staff) -> Any:
         """Log ``staff`` in: None if a session was free, else an event that fires when one is
         handed over to them (they are logged in from then)."""
         if self.in_use < self.sessions:
@@ -82,79 +108,141 @@ class LoginCapWindow:
         else:
             self.in_use = max(self.in_use - 1, 0)
 
-    # ----- rota -----------------------------------------------------------------------------
     def has_slot(self, staff: Staff, now: float) -> bool:
         return self.holders.get(staff.id, -1.0) > now
 
     def set_aside_until_slot(self, staff: Staff, item: WorkItem) -> None:
         self.set_aside.setdefault(staff.id, []).append(item)
 
-    def deal_slots(self, office: OfficeModel) -> None:
-        """Give out this slot's sessions (called at each slot start within the window)."""
-        rota = self.rota
-        now = self.env.now
-        slot_end = min(now + rota.slot_hours * 60.0, self.end)
-        day = office.calendar.day_of(now)
+
+class LoginCaps:
+    """Every effective login cap of a run and who holds, waits for or has a slot in each.
+
+    Built with the office from the scenario; :meth:`schedule` puts the windows' opening, slots
+    and closing on the clock; :meth:`admit` is asked before each piece of work, :meth:`ticket`
+    gives the event a person must wait for before a session is theirs, and :meth:`log_out` ends
+    their session at the end of their day. ``staff`` is the office's own list of people (mutual
+    aid joins it)."""
+
+    def __init__(self, env: Any, scenario: Scenario, plan: Plan, headcount: int,
+                 calendar: Calendar, staff: list[Staff]):
+        self.env = env
+        self.plan = plan
+        self.headcount = headcount
+        self.calendar = calendar
+        self.staff = staff
+        self.windows = [LoginCapWindow(env, cap.system, cap.start_minute, cap.end_minute,
+                                       cap.sessions_for(headcount))
+                        for cap in scenario.outages.login_cap if cap.has_effect(headcount)]
+        self.session: dict[Staff, LoginCapWindow] = {}  # first come: the window held
+        self.tickets: dict[Staff, Any] = {}  # first come: the event to wait for
+
+    def __bool__(self) -> bool:
+        return bool(self.windows)
+
+    def levers(self) -> Levers:
+        return self.plan.levers_at(self.env.now)
+
+    def schedule(self, hooks: Hooks) -> None:
+        """Put each window's opening and closing on the clock."""
+        for window in self.windows:
+            hooks.at(window.start, lambda w=window: self._open(w, hooks))
+            hooks.at(window.end, lambda w=window: self._close(w, hooks))
+
+    def admit(self, item: WorkItem, staff: Staff, needs: frozenset[str] | set[str],
+              now: float) -> Admission:
+        """Whether ``staff`` may do ``item`` (which needs the systems ``needs``) now."""
+        for window in self.windows:
+            if not window.active(now) or window.system not in needs:
+                continue
+            if window.rota is not None:
+                if not window.has_slot(staff, now):
+                    return self._without_a_slot(item, staff, window)
+            elif self.session.get(staff) is not window:
+                paper = self.levers().paper_fallback
+                if window.in_use >= window.sessions and paper and item.task in paper.tasks:
+                    return Admission(window.system)  # no session free: on paper, not waiting
+                self.session[staff] = window
+                ticket = window.log_in(staff)
+                if ticket is not None:
+                    self.tickets[staff] = ticket
+        return ADMITTED
+
+    def ticket(self, staff: Staff) -> Any:
+        """The event ``staff`` must wait for before their session is theirs (None: no wait)."""
+        return self.tickets.pop(staff, None)
+
+    def waited(self, staff: Staff, minutes: float) -> None:
+        """``staff`` waited ``minutes`` for the session of the window they hold."""
+        self.session[staff].wait_minutes += minutes
+
+    def log_out(self, staff: Staff) -> None:
+        """Leave any first-come session (at the end of the day)."""
+        window = self.session.pop(staff, None)
+        if window is not None:
+            window.log_out(staff)
+
+    def _without_a_slot(self, item: WorkItem, staff: Staff,
+                        window: LoginCapWindow) -> Admission:
+        triage = self.levers().triage
+        if (item.task == "risk_check" and triage is not None and item.case is not None
+                and item.case.rosh_level in triage.protect_levels):
+            item.how = "colleague"
+            return Admission(extra_minutes=CHECK_VIA_COLLEAGUE_MINUTES)
+        return Admission(window.system,
+                         set_aside=lambda it: window.set_aside_until_slot(staff, it))
+
+    def _open(self, window: LoginCapWindow, hooks: Hooks) -> None:
+        window.rota = self.levers().login_rota
+        if window.rota is None:
+            return
+        t = window.start
+        while t < window.end:
+            hooks.at(t, lambda: self._deal_slots(window, hooks))
+            t += window.rota.slot_hours * 60.0
+
+    def _deal_slots(self, window: LoginCapWindow, hooks: Hooks) -> None:
+        """Give out this slot's sessions (at each slot start within the window)."""
+        rota = window.rota
+        assert rota is not None
+        now = window.env.now
+        slot_end = min(now + rota.slot_hours * 60.0, window.end)
+        day = self.calendar.day_of(now)
         order = {role: i for i, role in enumerate(rota.priority)}
         later = len(order)
-        at_work = [s for s in office.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end]
-        at_work.sort(key=lambda s: (order.get(s.role, later), self.slots_had.get(s.id, 0), s.id))
-        self.holders = {}
-        self.peak_in_use = max(self.peak_in_use, min(len(at_work), self.sessions))
-        for person in at_work[:self.sessions]:
-            self.holders[person.id] = slot_end
-            self.slots_had[person.id] = self.slots_had.get(person.id, 0) + 1
-            self.session_minutes += min(slot_end, person.shift_on[day].end) - now
-            for item in self.set_aside.pop(person.id, []):
-                office.release(item)
+        at_work = [s for s in self.staff
+                   if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end]
+        at_work.sort(key=lambda s: (order.get(s.role, later), window.slots_had.get(s.id, 0),
+                                    s.id))
+        window.holders = {}
+        window.peak_in_use = max(window.peak_in_use, min(len(at_work), window.sessions))
+        for person in at_work[:window.sessions]:
+            window.holders[person.id] = slot_end
+            window.slots_had[person.id] = window.slots_had.get(person.id, 0) + 1
+            window.session_minutes += min(slot_end, person.shift_on[day].end) - now
+            for item in window.set_aside.pop(person.id, []):
+                hooks.release(item)
 
-    def close(self, office: OfficeModel) -> None:
+    def _close(self, window: LoginCapWindow, hooks: Hooks) -> None:
         """The cap is lifted: everyone waiting gets in, and set-aside work returns."""
-        now = self.env.now
-        for person, since in self.logged_in.items():
-            self.session_minutes += now - since
-            person.session = None
-        self.logged_in = {}
-        while self.waiting:
-            self.waiting.popleft().succeed()
-        for items in self.set_aside.values():
+        now = window.env.now
+        for person, since in window.logged_in.items():
+            window.session_minutes += now - since
+            self.session.pop(person, None)
+        window.logged_in = {}
+        while window.waiting:
+            window.waiting.popleft().succeed()
+        for items in window.set_aside.values():
             for item in items:
-                office.release(item)
-        self.set_aside = {}
-        self.holders = {}
+                hooks.release(item)
+        window.set_aside = {}
+        window.holders = {}
 
-
-def open_windows(office: OfficeModel) -> list[LoginCapWindow]:
-    """The scenario's effective login caps (a cap at or above the headcount has no effect),
-    each scheduled to open, deal rota slots and close."""
-    headcount = len(office.staff)
-    windows = []
-    for cap in office.scenario.outages.login_cap:
-        sessions = cap.sessions_for(headcount)
-        if cap.empty or sessions >= headcount:
-            continue
-        window = LoginCapWindow(office.env, cap.system, cap.start_minute, cap.end_minute,
-                                sessions)
-        windows.append(window)
-        office.at(window.start, lambda w=window: _open(office, w))
-        office.at(window.end, lambda w=window: w.close(office))
-    return windows
-
-
-def _open(office: OfficeModel, window: LoginCapWindow) -> None:
-    window.rota = office.levers().login_rota
-    if window.rota is None:
-        return
-    t = window.start
-    while t < window.end:
-        office.at(t, lambda: window.deal_slots(office))
-        t += window.rota.slot_hours * 60.0
-
-
-def login_table(windows: list[LoginCapWindow], headcount: int) -> pd.DataFrame:
-    """One row per capped window: the cap, its use and the time lost waiting for a session."""
-    rows = [(w.system, w.start, w.end, w.sessions, headcount, "rota" if w.rota else "first come",
-             w.peak_in_use, w.session_minutes / 60.0, w.wait_minutes / 60.0) for w in windows]
-    return pd.DataFrame(rows, columns=[
-        "system", "start_minute", "end_minute", "sessions", "headcount", "allocation",
-        "peak_sessions_in_use", "session_hours", "login_wait_hours"])
+    def table(self) -> pd.DataFrame:
+        """One row per capped window: the cap, its use and the time lost waiting for one."""
+        rows = [(w.system, w.start, w.end, w.sessions, self.headcount,
+                 "rota" if w.rota else "first come", w.peak_in_use, w.session_minutes / 60.0,
+                 w.wait_minutes / 60.0) for w in self.windows]
+        return pd.DataFrame(rows, columns=[
+            "system", "start_minute", "end_minute", "sessions", "headcount", "allocation",
+            "peak_sessions_in_use", "session_hours", "login_wait_hours"])

@@ -20,17 +20,18 @@ import simpy
 from sim.domain.calendar import DAY, HOUR, WEEK, Calendar
 from sim.model.caseload import Allocator, Case
 from sim.model.dispatch import Dispatcher
-from sim.scenario.plans import DO_NOTHING, Levers, Plan
-from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario
+from sim.model.fallback import work_without_systems
+from sim.model.logins import LoginCaps
+from sim.model.office_cap import effective_caps
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler
 from sim.model.roster import build_people, mutual_aid_people
 from sim.model.staff import Staff
-from sim.model.fallback import work_without_systems
 from sim.model.systems import Access, SystemsLayer, systems_needed
-from sim.model.work import WorkItem, WorkQueue
+from sim.model.work import Appointment, WorkItem, WorkQueue
+from sim.scenario.plans import DO_NOTHING, Levers, Plan
+from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario, headcount
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
-CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
 HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
 
 
@@ -42,13 +43,9 @@ class OfficeModel(Dispatcher):
         super().__init__(simpy.Environment(), systems)
         self.scenario = scenario
         self.plan = plan
-        # Anything to check before each task: an outage, or a plan that changes how work is done.
-        outages = scenario.outages
         self.plan_pulls_levers = plan.pulls_any()
-        self.disrupted = systems.disrupted or bool(outages.record_loss) or self.plan_pulls_levers
         self.email_draw = UniformSampler(streams.generator("email"))
         self.rekey_error_draw = UniformSampler(streams.generator("rekey_errors"))
-        self.login_windows: list = []  # set by the model: sim.model.logins.open_windows
         self.streams = streams
         self.calendar = calendar
         self.horizon_days = horizon_days
@@ -65,6 +62,8 @@ class OfficeModel(Dispatcher):
         }
         people = build_people(scenario, calendar, horizon_days, streams.generator)
         self.staff = [Staff(p, self.weeks) for p in people]
+        # the office's own filled posts: what a share-of-staff cap or an office cap is out of
+        self.headcount = headcount(scenario)
         self.by_role: dict[str, list[Staff]] = {role: [] for role in ROLES}
         for s in self.staff:
             self.by_role[s.role].append(s)
@@ -91,6 +90,11 @@ class OfficeModel(Dispatcher):
         # Cases on the books, in an order that depends only on demand (for random picks).
         self.active_cases: list[Case] = []
         self._active_index: dict[int, int] = {}
+        self.logins = LoginCaps(self.env, scenario, plan, self.headcount, calendar, self.staff)
+        # Anything to check before each task: an outage, or a plan that changes how work is done.
+        self.disrupted = (systems.disrupted or bool(scenario.outages.record_loss)
+                          or self.plan_pulls_levers or bool(self.logins)
+                          or bool(effective_caps(scenario, self.headcount)))
 
     # ----- plan ---------------------------------------------------------------------------
     def levers(self) -> Levers:
@@ -144,33 +148,13 @@ class OfficeModel(Dispatcher):
                                         set_aside=staff.set_aside.append)
         if access.missing:
             return work_without_systems(self, item, staff, access)
-        now = self.env.now
-        for window in self.login_windows:
-            if not window.active(now) or window.system not in needs:
-                continue
-            if window.rota is not None:
-                if not window.has_slot(staff, now):
-                    return self._without_a_slot(item, staff, window)
-            elif staff.session is not window:
-                paper = self.levers().paper_fallback
-                if window.in_use >= window.sessions and paper and item.task in paper.tasks:
-                    # no session free: under a paper fallback, write it on paper, don't wait
-                    return work_without_systems(self, item, staff, Access((window.system,)))
-                staff.session = window
-                staff.login_ticket = window.log_in(staff)
+        admitted = self.logins.admit(item, staff, needs, self.env.now)
+        if admitted.blocked is not None:
+            return work_without_systems(self, item, staff, Access((admitted.blocked,)),
+                                        set_aside=admitted.set_aside)
+        if admitted.extra_minutes:  # a risk check done through a colleague with a session
+            return item.duration + admitted.extra_minutes
         return item.duration * access.slowdown
-
-    def _without_a_slot(self, item: WorkItem, staff: Staff, window) -> float | None:
-        """Under a login rota, work needing the system by someone without a slot: a risk check
-        at a triage-protected RoSH level is done through a colleague who has a session (extra
-        minutes); anything else follows the outage rules, set aside until the person's slot."""
-        triage = self.levers().triage
-        if (item.task == "risk_check" and triage is not None
-                and item.case.rosh_level in triage.protect_levels):
-            item.detail["via_colleague"] = True
-            return item.duration + CHECK_VIA_COLLEAGUE_MINUTES
-        return work_without_systems(self, item, staff, Access((window.system,)),
-                                    set_aside=lambda it: window.set_aside_until_slot(staff, it))
 
     def overtime_granted(self, staff: Staff, day_end: float) -> float:
         """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The
@@ -193,7 +177,7 @@ class OfficeModel(Dispatcher):
         """Work in progress that needs ``system`` stops (see :mod:`sim.model.fallback`)."""
         for person in self.staff:
             item = person.current
-            if item is None or item.detail is not None and item.detail.get("paper"):
+            if item is None or item.how == "paper":
                 continue
             case = item.case
             needs = systems_needed(item.systems, case.organisation if case else None,
@@ -210,13 +194,14 @@ class OfficeModel(Dispatcher):
         return self.calendar.end_of_working_day(t, deadline.working_days)
 
     def new_item(self, task: str, case: Case | None, *, due: float | None = None,
-                 on_done=None, detail: dict | None = None, cancellable: bool = False) -> WorkItem:
+                 on_done=None, appointment: Appointment | None = None,
+                 follows: WorkItem | None = None, cancellable: bool = False) -> WorkItem:
         """Create a work item (entered in the ledger, not yet queued)."""
         now = self.env.now
         priority, systems, sampler = self._task_info[task]
         item = WorkItem(len(self.items), task, case, now,
                         self.due_after(task, now) if due is None else due,
-                        priority, systems, sampler(), on_done, detail)
+                        priority, systems, sampler(), on_done, appointment, follows)
         self.items.append(item)
         if cancellable and case is not None:
             case.open_items.append(item.id)

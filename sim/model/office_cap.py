@@ -14,24 +14,26 @@ Who has kit is drawn once per person from the ``home_kit`` stream.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sim.domain.calendar import DAY
+from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
-
-if TYPE_CHECKING:
-    from sim.model.office import OfficeModel
+from sim.model.staff import Staff
+from sim.scenario.outages import OfficeCap
+from sim.scenario.schema import Scenario
 
 ON_SITE_FIRST = ("reception", "court_admin")
 
 
-def schedule(office: OfficeModel) -> None:
+def effective_caps(scenario: Scenario, headcount: int) -> list[OfficeCap]:
+    """The scenario's office caps that change anything in an office of ``headcount``."""
+    return [c for c in scenario.outages.office_cap if c.has_effect(headcount)]
+
+
+def schedule(office: Office, headcount: int) -> None:
     """Schedule each capped window's daily choice of who is on site."""
-    caps = [c for c in office.scenario.outages.office_cap
-            if not c.empty and c.max_on_site < len(office.staff)]
+    caps = effective_caps(office.scenario, headcount)
     if not caps:
         return
-    office.disrupted = True
     draw = UniformSampler(office.streams.generator("home_kit"))
     kit_draws = {person.id: draw() for person in office.staff}
     days_on_site: dict[int, int] = {}
@@ -45,7 +47,8 @@ def schedule(office: OfficeModel) -> None:
         office.at(cap.end_minute, lambda: _all_back(office))
 
 
-def _choose(office: OfficeModel, cap, day: int, kit_draws: dict, days_on_site: dict) -> None:
+def _choose(office: Office, cap: OfficeCap, day: int, kit_draws: dict[int, float],
+            days_on_site: dict[int, int]) -> None:
     at_work = [s for s in office.staff if s.present_on(day)]
     at_work.sort(key=lambda s: (s.role not in ON_SITE_FIRST, days_on_site.get(s.id, 0), s.id))
     home_working = office.levers().home_working
@@ -60,7 +63,7 @@ def _choose(office: OfficeModel, cap, day: int, kit_draws: dict, days_on_site: d
     office.counts["home_working_days"] += max(len(at_work) - cap.max_on_site, 0)
 
 
-def _back_on_site(office: OfficeModel, person) -> None:
+def _back_on_site(office: Office, person: Staff) -> None:
     person.at_home = False
     person.home_kit = True
     for item in person.set_aside:
@@ -68,6 +71,6 @@ def _back_on_site(office: OfficeModel, person) -> None:
     person.set_aside = []
 
 
-def _all_back(office: OfficeModel) -> None:
+def _all_back(office: Office) -> None:
     for person in office.staff:
         _back_on_site(office, person)

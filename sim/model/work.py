@@ -16,22 +16,60 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from sim.model.caseload import Case
 
 STATUSES = ("done", "done_late", "pending", "cancelled")
+OUTCOMES = ("booked", "held", "failed_to_attend", "deferred")  # of an appointment
+# How an item was done when it was not done the usual way (None: the usual way):
+#   paper          on paper under the paper fallback, to be re-keyed
+#   manual         reception check-in worked out by phone, without the case system
+#   phone          a message sent by the alternative channel instead of email
+#   print          a risk check done from the printed risk register
+#   colleague      a risk check done through a colleague who holds a login session
+#   no_information a risk check that could not be done: nothing to check against
+#   lost           a message lost in an email failure (resent once noticed)
+#   redo           a re-keyed paper record that had to be re-keyed again
+How = Literal["paper", "manual", "phone", "print", "colleague", "no_information", "lost",
+              "redo"]
+Outcome = Literal["booked", "held", "failed_to_attend", "deferred"]
+
+
+class Appointment:
+    """One supervision appointment and its journey's record (see :mod:`sim.model.supervision`):
+    the contact item's id in the ledger (an id, not the item, so that the two do not refer to
+    each other), which number of the case's contacts it is (its attendance draw), whether it is
+    the case's first, who sees the person, and how it went."""
+
+    __slots__ = ("contact_id", "number", "first", "seen_by", "outcome", "risk_checked",
+                 "from_print", "by_phone")
+
+    def __init__(self, number: int, first: bool):
+        self.contact_id = -1
+        self.number = number
+        self.first = first
+        self.seen_by: Any = None  # the Staff who sees the person (the holder or a colleague)
+        self.outcome: Outcome = "booked"
+        self.risk_checked = False  # the contact had the current risk information
+        self.from_print = False  # ... from the printed risk register
+        self.by_phone = False  # held by phone (the practitioner working at home)
 
 
 class WorkItem:
-    """One piece of work: a task for a case, with its times and who did it."""
+    """One piece of work: a task for a case, with its times, who did it and how."""
 
     __slots__ = (
         "id", "task", "case", "created", "due", "priority", "systems", "duration",
-        "started", "finished", "cancelled", "staff", "on_done", "detail", "arrived",
+        "started", "finished", "cancelled", "staff", "on_done", "arrived", "appointment",
+        "how", "delivered", "follows",
     )
 
-    def __init__(self, id: int, task: str, case: Any, created: float, due: float,
+    def __init__(self, id: int, task: str, case: Case | None, created: float, due: float,
                  priority: int, systems: tuple[str, ...], duration: float,
-                 on_done: Callable[[Any, WorkItem], None] | None = None, detail: dict | None = None):
+                 on_done: Callable[[Any, WorkItem], None] | None = None,
+                 appointment: Appointment | None = None, follows: WorkItem | None = None):
         self.id = id
         self.task = task
         self.case = case
@@ -41,12 +79,15 @@ class WorkItem:
         self.systems = systems
         self.duration = duration
         self.on_done = on_done
-        self.detail = detail
         self.started: float | None = None
         self.finished: float | None = None
         self.cancelled: float | None = None
         self.staff: int | None = None
         self.arrived: float | None = None  # appointment steps: when the person arrived
+        self.appointment = appointment  # the appointment a contact or its step belongs to
+        self.how: How | None = None
+        self.delivered: float | None = None  # messages: when the recipient has it
+        self.follows = follows  # the item this one follows up: a paper record, a lost message
 
     def status(self) -> str:
         if self.cancelled is not None:

@@ -21,30 +21,20 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from sim.experiments.compare import NO_OUTAGE
-from sim.results.measures import MEASURES, headlined
+from sim.results.measures import (
+    COMPARISON_WORDS,
+    MEASURES,
+    ROLE_MEASURES,
+    Comparison,
+    headlined,
+)
 from sim.domain.vocabulary import Frozen, Role, pretty
 from sim.domain.wmt import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS
 from sim.results.workload import longest_run
 
-Comparison = Literal["more_than", "at_least", "less_than", "at_most"]
 Against = Literal["threshold", "no_outage"]
-# Per-role measures: name -> (what it is, in words; its unit)
-ROLE_MEASURES = {
-    "share_over_110_hours_4_weeks": (
-        "share of {role}s over 110% of contracted hours for 4 consecutive weeks", "share"),
-    "share_over_110_wmt_4_weeks": (
-        "share of {role}s over 110% WMT capacity for 4 consecutive weeks", "share"),
-    "mean_weekly_hours": ("mean weekly hours worked per {role}", "hours"),
-    "mean_weekly_hours_over_contract": (
-        "mean weekly hours worked beyond contract per {role}", "hours"),
-    "overtime_hours_per_person": ("overtime hours per {role} over the run", "hours"),
-    "double_handling_hours_per_person": (
-        "double-handling hours per {role} over the run", "hours"),
-}
 # Office-wide measures from the runs table: name -> (words, unit), from sim.results.measures
 OFFICE_MEASURES = {m: (MEASURES[m].label, MEASURES[m].unit) for m in headlined("claims")}
-COMPARISON_WORDS = {"more_than": "more than", "at_least": "at least", "less_than": "less than",
-                    "at_most": "at most"}
 
 
 class Claim(Frozen):

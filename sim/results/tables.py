@@ -64,7 +64,7 @@ NAN = float("nan")
 def _item_row(it) -> tuple:
     """One item as plain numbers: categories as integer codes, missing times as NaN."""
     case = it.case
-    detail = it.detail or {}
+    appointment = it.appointment if it.task == "supervision_contact" else None
     finished, cancelled = it.finished, it.cancelled
     status = (3 if cancelled is not None else 2 if finished is None
               else 1 if finished > it.due else 0)  # codes of STATUSES
@@ -72,9 +72,11 @@ def _item_row(it) -> tuple:
             -1 if case is None else case.rosh, it.created, it.due,
             NAN if it.arrived is None else it.arrived, NAN if it.started is None else it.started,
             NAN if finished is None else finished, NAN if cancelled is None else cancelled,
-            -1 if it.staff is None else it.staff, status, detail.get("first", False),
-            detail.get("risk_checked", False), OUTCOME_CODE[detail.get("outcome", "")],
-            detail.get("delivered", NAN))
+            -1 if it.staff is None else it.staff, status,
+            appointment is not None and appointment.first,
+            appointment is not None and appointment.risk_checked,
+            0 if appointment is None else OUTCOME_CODE[appointment.outcome],
+            NAN if it.delivered is None else it.delivered)
 
 
 def work_items_table(office: OfficeModel) -> pd.DataFrame:

@@ -1,0 +1,102 @@
+"""A member of staff at work: the SimPy process that takes work and does it.
+
+On each shift a person repeatedly takes the next item by the priority rule (see
+:mod:`sim.model.work`) from the queues open to them, asks the office whether it can be done
+(systems, login caps, the plan's levers), and works on it for its duration. With nothing to do
+they wait until work arrives or their working day ends. Work started before the day ends is
+always finished, and a practitioner with people in the building for an appointment stays to see
+them (for at most ``AFTER_HOURS_LIMIT``); time past the end of the contracted day is recorded as
+extra hours worked (or overtime, under the plan's overtime lever).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from sim.domain.calendar import HOUR
+from sim.model.protocol import Office
+from sim.model.staff import Staff
+
+# Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
+AFTER_HOURS_LIMIT = 2 * HOUR
+# Work that only exists because of an outage: its hours are double handling.
+DOUBLE_HANDLING_TASKS = frozenset({"paper_rekeying", "record_reconstruction"})
+
+
+def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
+    """The SimPy process of ``staff``: shift after shift, take work and do it."""
+    env = office.env
+    take = office.take_as_helper if staff.helper else office.take
+    for shift in staff.shifts:
+        if env.now < shift.work_start:
+            yield env.timeout(shift.work_start - env.now)
+        day_end = shift.end
+        leave_by = day_end + AFTER_HOURS_LIMIT
+        overtime_until = None  # granted once, when the day ends (the plan's overtime lever)
+        env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(staff))
+        waiting_late = False
+        while True:
+            if env.now < day_end:
+                item = take(staff)
+            else:
+                if overtime_until is None:
+                    overtime_until = office.overtime_granted(staff, day_end)
+                if env.now < overtime_until:
+                    item = take(staff) or office.take_after_hours(staff, day_end)
+                elif env.now < leave_by:  # after hours: people already in the building only
+                    item = office.take_after_hours(staff, day_end)
+                else:
+                    break
+            if item is None:
+                if env.now >= day_end:
+                    if not staff.expecting:
+                        break
+                    if not waiting_late:
+                        waiting_late = True
+                        env.timeout(leave_by - env.now).callbacks.append(
+                            lambda _e: office.wake_up(staff))
+                office.go_idle(staff)
+                yield staff.wake
+                continue
+            if office.disrupted:
+                duration = office.plan_work(item, staff)
+                if duration is None:  # parked until its systems are back
+                    continue
+                ticket = office.logins.ticket(staff)
+                if ticket is not None:  # no free login session: wait in turn
+                    waited_from = env.now
+                    yield ticket
+                    office.logins.waited(staff, env.now - waited_from)
+                    staff.record(staff.login_wait_minutes, waited_from, env.now - waited_from)
+            else:
+                duration = item.duration
+            item.started = env.now
+            item.staff = staff.id
+            staff.current = item
+            try:
+                yield env.timeout(duration)
+            except simpy.Interrupt:  # a system this work needs has failed (sim.model.fallback)
+                staff.current = None
+                staff.record(staff.double_handling_minutes, item.started, env.now - item.started)
+                staff.record(staff.task_minutes, item.started, env.now - item.started)
+                item.started = None
+                item.staff = None
+                office.counts["work_interrupted_by_failures"] += 1
+                office.release(item)
+                continue
+            staff.current = None
+            item.finished = env.now
+            staff.record(staff.task_minutes, item.started, duration)
+            if item.task in DOUBLE_HANDLING_TASKS:
+                staff.record(staff.double_handling_minutes, item.started, duration)
+            if item.on_done is not None:
+                item.on_done(office, item)
+        office.logins.log_out(staff)
+        if env.now > day_end:
+            late = env.now - day_end
+            overtime = min(late, (overtime_until or day_end) - day_end)
+            staff.record(staff.overtime_minutes, day_end, overtime)
+            staff.record(staff.extra_minutes, day_end, late - overtime)
