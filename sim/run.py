@@ -21,7 +21,7 @@ from sim.model.systems import SystemsLayer
 from sim.model.working_day import working_days
 from sim.results.tables import RunResult, build_tables
 from sim.scenario.plans import DO_NOTHING, Plan
-from sim.scenario.schema import Scenario, digest, office_calendar
+from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
 
 def manifest(scenario: Scenario, plan: Plan, seed: int, replication: int, weeks: int,
              events: int) -> dict:
@@ -83,8 +83,7 @@ def simulate(scenario: Scenario, *, plan: Plan = DO_NOTHING, seed: int | None = 
 
 def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int,
               weeks: int | None, progress: Progress | None) -> RunResult:
-    seed = scenario.run.seed if seed is None else seed
-    weeks = scenario.run.weeks if weeks is None else weeks
+    seed, weeks = run_settings(scenario, seed, weeks)
     horizon_days = weeks * 7
     streams = Streams(seed, replication)
     calendar = office_calendar(scenario, horizon_days)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import simulate
-from sim.scenario.plans import Levers, LoginRota, Plan, PrintedRiskRegister, Triage
-
 from office_runs import reference_scenario
+from scenario_edits import REFERENCE
+
+from sim import load_scenario, simulate
+from sim.scenario.plans import Levers, LoginRota, MutualAid, Plan, PrintedRiskRegister, Triage
+from sim.scenario.schema import headcount
 
 WEEKS = 6
 OUTAGE_DAY = 21  # a Monday after three weeks of settling in
@@ -194,3 +196,15 @@ def test_overtime_shortens_recovery_and_shows_in_workload():
         assert worked.measure("overtime_hours") > 0 and nothing.measure("overtime_hours") == 0
     assert np.mean(extra) < np.mean(plain), (extra, plain)
     assert all(h > p for h, p in zip(hours, plain_hours))
+
+
+def test_a_share_of_staff_login_cap_counts_the_offices_own_filled_posts():
+    """Mutual aid joins the office during the cap; the cap is a share of the office's own
+    filled posts (the same count recovery uses), so helpers never raise it."""
+    s01 = load_scenario(REFERENCE.parent / "s01-login-cap.yaml")
+    aid = Plan(name="Aid", levers={"mutual_aid": MutualAid(staff=5, from_day=0)})
+    for plan in (None, aid):
+        result = simulate(s01, seed=1, weeks=4, **({} if plan is None else {"plan": plan}))
+        sessions = result["login_sessions"]
+        assert list(sessions["sessions"]) == [int(0.4167 * headcount(s01))]
+        assert list(sessions["headcount"]) == [headcount(s01)]

@@ -36,11 +36,10 @@ import pandas as pd
 
 from sim.version import __version__
 from sim.domain.calendar import DAY
-from sim.scenario.schema import Scenario, digest
+from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
 from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
 from sim.scenario.loader import to_yaml
 from sim.results.measures import MEASURES, headlined
-from sim.scenario.schema import office_calendar
 from sim.results.objectives import assess
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
@@ -109,8 +108,7 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     names = [p.name for p in plans]
     if len(set(names)) != len(names):
         raise ValueError(f"two plans share a name ({', '.join(names)}); give each plan its own name")
-    seed = scenario.run.seed if seed is None else seed
-    weeks = scenario.run.weeks if weeks is None else weeks
+    seed, weeks = run_settings(scenario, seed, weeks)
     done = 0
     outcomes: list[RunOutcome] = []
     target_met = None  # without a precision target: not asked

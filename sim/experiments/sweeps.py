@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, run_settings
 from sim.experiments.engines import Progress, RunOutcome, RunSpec, run_all
 from sim.scenario.plans import Plan
 from sim.experiments.statistics import mean_ci, paired_difference
@@ -126,11 +126,6 @@ def _values(outcomes: list[RunOutcome], measure: str) -> np.ndarray:
     return np.array([o.measures[measure] for o in sorted(outcomes, key=lambda o: o.replication)])
 
 
-def _settings(scenario: Scenario, seed: int | None, weeks: int | None) -> tuple[int, int]:
-    return (scenario.run.seed if seed is None else seed,
-            scenario.run.weeks if weeks is None else weeks)
-
-
 def one_at_a_time(scenario: Scenario, plan: Plan,
                   parameters: Mapping[str, tuple[object, object]],
                   measure: str = "backlog_mean", replications: int = 10, *,
@@ -157,7 +152,7 @@ def one_at_a_time(scenario: Scenario, plan: Plan,
         bases[path] = value_at(scenario, path)
         labelled += [(f"low:{path}", with_value(scenario, path, pair[0])),
                      (f"high:{path}", with_value(scenario, path, pair[1]))]
-    seed, weeks = _settings(scenario, seed, weeks)
+    seed, weeks = run_settings(scenario, seed, weeks)
     runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
     base = _values(runs[BASE], measure)
     rows = []
@@ -203,7 +198,7 @@ def grid(scenario: Scenario, plan: Plan, axes: Mapping[str, Sequence[object]],
     cells = [(x, y) for x in xs for y in ys]
     labelled = [(f"cell:{i}", with_values(scenario, {x_path: x, y_path: y}))
                 for i, (x, y) in enumerate(cells)]
-    seed, weeks = _settings(scenario, seed, weeks)
+    seed, weeks = run_settings(scenario, seed, weeks)
     runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
     rows = []
     for i, (x, y) in enumerate(cells):
