@@ -33,6 +33,7 @@ PAGES = {
 
 def lazy(module: str) -> Callable[[], None]:
     """A page's render function that imports its module only when the page is shown."""
+
     def render() -> None:
         importlib.import_module(f"app_pages.{module}").render()
 
@@ -44,8 +45,10 @@ def main() -> None:
     import streamlit as st
 
     st.set_page_config(page_title="Probation continuity simulator", layout="wide")
-    pages = [st.Page(lazy(path), title=title, url_path=path, icon=icon,
-                     default=path == "scenarios") for path, (title, icon) in PAGES.items()]
+    pages = [
+        st.Page(lazy(path), title=title, url_path=path, icon=icon, default=path == "scenarios")
+        for path, (title, icon) in PAGES.items()
+    ]
     st.navigation(pages).run()
 
 

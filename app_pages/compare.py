@@ -25,32 +25,55 @@ def render() -> None:
     default = [n for n in state.scenario_plan_names(scenario) if n in available]
     with st.form(state.widget_key("compare")):
         chosen = st.multiselect(
-            "Plans to compare", list(available), default=default,
+            "Plans to compare",
+            list(available),
+            default=default,
             key=state.widget_key("compare_plans"),
             help="Do nothing is always run too: every plan is compared with it, on the same "
-                 "replications.")
+            "replications.",
+        )
         cols = st.columns(3)
         replications = cols[0].number_input(
-            "Replications", 1, MAX_REPLICATIONS, 10, key="compare_replications",
+            "Replications",
+            1,
+            MAX_REPLICATIONS,
+            10,
+            key="compare_replications",
             help="Runs per plan, each with its own random demand, absences and failures to "
-                 "attend, the same for every plan. More replications, narrower intervals.")
+            "attend, the same for every plan. More replications, narrower intervals.",
+        )
         weeks = cols[1].number_input(
-            "Weeks to simulate", 1, 104, max(1, min(scenario.run.weeks, 104)),
+            "Weeks to simulate",
+            1,
+            104,
+            max(1, min(scenario.run.weeks, 104)),
             key=state.widget_key("compare_weeks"),
-            help="Long enough to see the recovery after the outage.")
-        seed = cols[2].number_input("Seed", 0, BROWSER_MAX_INT,
-                                    min(scenario.run.seed, BROWSER_MAX_INT),
-                                    key=state.widget_key("compare_seed"),
-                                    help="Same scenario, plans, seed and replications: the "
-                                         "same numbers, and the saved result is reused.")
+            help="Long enough to see the recovery after the outage.",
+        )
+        seed = cols[2].number_input(
+            "Seed",
+            0,
+            BROWSER_MAX_INT,
+            min(scenario.run.seed, BROWSER_MAX_INT),
+            key=state.widget_key("compare_seed"),
+            help="Same scenario, plans, seed and replications: the "
+            "same numbers, and the saved result is reused.",
+        )
         submitted = st.form_submit_button("Run", type="primary")
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
         notes = {"scenario_source": current.source}
         if current.file is not None and current.original is None:
             notes["scenario_file"] = current.file.name
-        job = state.board().start(scenario, plans, int(replications), int(seed), int(weeks),
-                                  notes, {"sources": current.sources()})
+        job = state.board().start(
+            scenario,
+            plans,
+            int(replications),
+            int(seed),
+            int(weeks),
+            notes,
+            {"sources": current.sources()},
+        )
         st.session_state[JOB] = job.key
     key = st.session_state.get(JOB)
     if key is not None:
@@ -60,10 +83,12 @@ def render() -> None:
     experiment = state.experiment()
     if experiment is None or experiment.manifest["scenario_hash"] != current.digest:
         if experiment is not None:
-            st.info(f"The results on screen (Forecast and Workload pages) are of "
-                    f"{plain(experiment.manifest['scenario'])} (digest "
-                    f"{code(experiment.manifest['scenario_hash'])}), not of this scenario. "
-                    "Press **Run** to compare this scenario's plans.")
+            st.info(
+                f"The results on screen (Forecast and Workload pages) are of "
+                f"{plain(experiment.manifest['scenario'])} (digest "
+                f"{code(experiment.manifest['scenario_hash'])}), not of this scenario. "
+                "Press **Run** to compare this scenario's plans."
+            )
         elif key is None:
             st.info("Choose plans and press **Run**.")
         return

@@ -18,15 +18,26 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from app_pages.widgets import BROWSER_MAX_INT
-from sim.scenario.plans import Levers
 from sim.domain.vocabulary import ROLES, pretty
+from sim.scenario.plans import Levers
 
-UNITS = (("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share 0-1"),
-         ("_rate", "share 0-1"), ("factor", "times"), ("_per_week", "per week"))
+UNITS = (
+    ("_days", "days"),
+    ("_hours", "hours"),
+    ("_minutes", "minutes"),
+    ("_share", "share 0-1"),
+    ("_rate", "share 0-1"),
+    ("factor", "times"),
+    ("_per_week", "per week"),
+)
 # Outage kinds edited in the form: kind -> the fields of each window shown besides its timing
-OUTAGE_FIELDS = {"down": (), "login_cap": ("share_of_staff", "sessions"), "slow": ("factor",),
-                 "email_loss": ("lost_share", "detection_days"),
-                 "office_cap": ("max_on_site", "home_kit_share")}
+OUTAGE_FIELDS = {
+    "down": (),
+    "login_cap": ("share_of_staff", "sessions"),
+    "slow": ("factor",),
+    "email_loss": ("lost_share", "detection_days"),
+    "office_cap": ("max_on_site", "home_kit_share"),
+}
 
 Path = tuple  # a field's place in a model's data: keys and list indices
 
@@ -43,10 +54,12 @@ def bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | Non
     low = high = None
     info = model.model_fields[name]
     for rule in [*info.metadata, *nested_rules(info.annotation)]:
-        low = next((v for v in (getattr(rule, a, None) for a in ("ge", "gt")) if v is not None),
-                   low)
-        high = next((v for v in (getattr(rule, a, None) for a in ("le", "lt")) if v is not None),
-                    high)
+        low = next(
+            (v for v in (getattr(rule, a, None) for a in ("ge", "gt")) if v is not None), low
+        )
+        high = next(
+            (v for v in (getattr(rule, a, None) for a in ("le", "lt")) if v is not None), high
+        )
     return low, high
 
 
@@ -61,8 +74,7 @@ def nested_rules(annotation) -> list:
     return rules
 
 
-def number(model: type[BaseModel], name: str, value, key: str, label: str | None = None,
-           where=st):
+def number(model: type[BaseModel], name: str, value, key: str, label: str | None = None, where=st):
     """A number box for ``model.name``: its bounds, unit and description."""
     info = model.model_fields[name]
     low, high = bounds(model, name)
@@ -71,12 +83,24 @@ def number(model: type[BaseModel], name: str, value, key: str, label: str | None
     unit = unit_of(name)
     text = (label or pretty(name)) + (f" ({unit})" if unit else "")
     if isinstance(value, int) and not isinstance(value, bool) and info.annotation is not float:
-        return where.number_input(text, int(low) if low is not None else None,
-                                  int(high) if high is not None else None, int(value), step=1,
-                                  key=key, help=info.description)
-    return where.number_input(text, float(low) if low is not None else None,
-                              float(high) if high is not None else None, float(value),
-                              format="%g", key=key, help=info.description)
+        return where.number_input(
+            text,
+            int(low) if low is not None else None,
+            int(high) if high is not None else None,
+            int(value),
+            step=1,
+            key=key,
+            help=info.description,
+        )
+    return where.number_input(
+        text,
+        float(low) if low is not None else None,
+        float(high) if high is not None else None,
+        float(value),
+        format="%g",
+        key=key,
+        help=info.description,
+    )
 
 
 def at(data, path: Path):
@@ -98,8 +122,8 @@ def changed(data: dict, boxes: dict[Path, object]) -> dict:
 def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
     """The scenario form's boxes over a scenario's data (``scope``: its digest, in every
     widget key); returns each box's field and value."""
-    from sim.scenario.schema import Caseload, RoleSettings, RunSettings
     from sim.scenario.outages import Moment, Outages, Window
+    from sim.scenario.schema import Caseload, RoleSettings, RunSettings
 
     boxes: dict[Path, object] = {}
 
@@ -114,8 +138,7 @@ def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
     st.markdown("**Posts by role** (filled posts depend on each role's vacancy rate)")
     cols = st.columns(3)
     for i, role in enumerate(ROLES):
-        box(("office", "staffing", role, "count"), RoleSettings, "count", pretty(role),
-            cols[i % 3])
+        box(("office", "staffing", role, "count"), RoleSettings, "count", pretty(role), cols[i % 3])
     st.markdown("**Caseload**")
     cols = st.columns(2)
     for i, name in enumerate(("cases", "new_cases_per_week")):
@@ -124,13 +147,13 @@ def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
         model = Outages.model_fields[kind].annotation.__args__[0]
         for i, window in enumerate(data["outages"][kind]):
             where = ("outages", kind, i)
-            st.markdown(f"**Outage: {pretty(kind)} {pretty(window.get('system', ''))}** "
-                        f"(#{i + 1})")
+            st.markdown(f"**Outage: {pretty(kind)} {pretty(window.get('system', ''))}** (#{i + 1})")
             cols = st.columns(3 + len(extra))
             box((*where, "start", "day"), Moment, "day", "starts on day", cols[0])
             box((*where, "start", "hour"), Moment, "hour", "at hour", cols[1])
-            length = ("duration_days" if window.get("duration_days") is not None
-                      else "duration_hours")
+            length = (
+                "duration_days" if window.get("duration_days") is not None else "duration_hours"
+            )
             box((*where, length), Window, length, where=cols[2])
             for j, name in enumerate(n for n in extra if window.get(n) is not None):
                 box((*where, name), model, name, where=cols[3 + j])
@@ -142,8 +165,11 @@ def _lever_boxes(levers: dict, path: Path, scope: str, boxes: dict) -> None:
         if not isinstance(values, dict):
             continue
         model = Levers.model_fields[lever].annotation.__args__[0]
-        numbers = {k: v for k, v in values.items()
-                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        numbers = {
+            k: v
+            for k, v in values.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
         if not numbers:
             st.markdown(f"**{pretty(lever)}**: on (nothing to set)")
             continue
@@ -162,13 +188,20 @@ def plan_boxes(data: dict, scope: str) -> dict[Path, object]:
     boxes: dict[Path, object] = {}
     _lever_boxes(data["levers"], ("levers",), scope, boxes)
     for i, switch in enumerate(data.get("switches", [])):
-        st.markdown(f"*Decision #{i + 1}: from this moment the levers below replace those in "
-                    f"force*")
+        st.markdown(
+            f"*Decision #{i + 1}: from this moment the levers below replace those in force*"
+        )
         cols = st.columns(2)
         for j, name in enumerate(("day", "hour")):
             path = ("switches", i, "at", name)
             key = "lever_" + scope + "_" + "_".join(map(str, path))
-            boxes[path] = number(Moment, name, switch["at"][name], key,
-                                 "decision on day" if name == "day" else "at hour", cols[j])
+            boxes[path] = number(
+                Moment,
+                name,
+                switch["at"][name],
+                key,
+                "decision on day" if name == "day" else "at hour",
+                cols[j],
+            )
         _lever_boxes(switch["levers"], ("switches", i, "levers"), scope, boxes)
     return boxes

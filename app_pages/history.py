@@ -14,8 +14,10 @@ from sim.experiments.store import ResultsStore, StoreError
 def render() -> None:
     st.title("History")
     store = ResultsStore(state.results_dir())
-    st.caption(f"Experiments saved in {code(store.root.name)}, newest first. Every run from the "
-               "Compare page or `python -m sim compare` is saved here.")
+    st.caption(
+        f"Experiments saved in {code(store.root.name)}, newest first. Every run from the "
+        "Compare page or `python -m sim compare` is saved here."
+    )
     try:
         runs = store.list()
         problems = store.problems()
@@ -28,11 +30,13 @@ def render() -> None:
         st.info("Nothing saved yet: run a comparison on the Compare page.")
         return
     table(runs)
-    labels = {r.run_id: f"{r.run_id}: {r.scenario} (digest {r.scenario_hash}; "
-                        f"{r.plans}; {r.replications} replications, {r.weeks} "
-                        f"weeks, seed {r.seed})" for r in runs.itertuples()}
-    chosen = st.selectbox("Experiment", list(labels), format_func=labels.get,
-                          key="history_run")
+    labels = {
+        r.run_id: f"{r.run_id}: {r.scenario} (digest {r.scenario_hash}; "
+        f"{r.plans}; {r.replications} replications, {r.weeks} "
+        f"weeks, seed {r.seed})"
+        for r in runs.itertuples()
+    }
+    chosen = st.selectbox("Experiment", list(labels), format_func=labels.get, key="history_run")
     if st.button("Open experiment", type="primary", key="history_open"):
         try:
             tables, manifest = store.load(chosen)
@@ -42,6 +46,5 @@ def render() -> None:
         state.set_experiment(Experiment(manifest, tables))
     experiment = state.experiment()
     if experiment is not None and experiment.manifest.get("run_id") == chosen:
-        st.success("Opened: the Forecast, Workload and Method pages now show this experiment "
-                   "too.")
+        st.success("Opened: the Forecast, Workload and Method pages now show this experiment too.")
         render_experiment(experiment, "history")

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.scenario.schema import Scenario, digest
-from sim.experiments.engines import default_workers, pool_context
 from sim.experiments.compare import Experiment, compare
-from sim.scenario.plans import Plan
+from sim.experiments.engines import default_workers, pool_context
 from sim.experiments.store import ResultsStore, StoreError
+from sim.scenario.plans import Plan
+from sim.scenario.schema import Scenario, digest
 
 KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
 
@@ -60,10 +60,16 @@ class Job:
         self.done, self.total = done, total
 
 
-def job_key(scenario: Scenario, plans: list[Plan], replications: int, seed: int,
-            weeks: int) -> tuple:
-    return (scenario.digest(), tuple(digest(p) for p in plans), int(replications), int(seed),
-            int(weeks))
+def job_key(
+    scenario: Scenario, plans: list[Plan], replications: int, seed: int, weeks: int
+) -> tuple:
+    return (
+        scenario.digest(),
+        tuple(digest(p) for p in plans),
+        int(replications),
+        int(seed),
+        int(weeks),
+    )
 
 
 class JobBoard:
@@ -76,9 +82,16 @@ class JobBoard:
         self._jobs: OrderedDict[tuple, Job] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, scenario: Scenario, plans: list[Plan], replications: int, seed: int,
-              weeks: int, notes: dict | None = None,
-              tables: dict[str, pd.DataFrame] | None = None) -> Job:
+    def start(
+        self,
+        scenario: Scenario,
+        plans: list[Plan],
+        replications: int,
+        seed: int,
+        weeks: int,
+        notes: dict | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+    ) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
         ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
         its tables (such as the parameter sources)."""
@@ -95,9 +108,12 @@ class JobBoard:
             job.result = stored
             job.done = job.total = stored.manifest.get("runs", 0)
             return job
-        thread = threading.Thread(target=self._run, daemon=True, name=f"experiment-{key[0][:8]}",
-                                  args=(job, scenario, plans, replications, seed, weeks,
-                                        notes or {}, tables or {}))
+        thread = threading.Thread(
+            target=self._run,
+            daemon=True,
+            name=f"experiment-{key[0][:8]}",
+            args=(job, scenario, plans, replications, seed, weeks, notes or {}, tables or {}),
+        )
         thread.start()
         return job
 
@@ -107,8 +123,16 @@ class JobBoard:
 
     def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes, tables) -> None:
         try:
-            experiment = compare(scenario, plans, replications, seed=seed, weeks=weeks,
-                                 engine="pool", executor=self._executor(), progress=job.report)
+            experiment = compare(
+                scenario,
+                plans,
+                replications,
+                seed=seed,
+                weeks=weeks,
+                engine="pool",
+                executor=self._executor(),
+                progress=job.report,
+            )
         except Cancelled:
             job.cancelled = True
             return
@@ -120,8 +144,9 @@ class JobBoard:
         except Exception as exc:  # shown to the user: the page must not crash
             job.error = f"{type(exc).__name__}: {exc}"
             return
-        experiment = Experiment({**experiment.manifest, **notes, "saved_by": "app"},
-                                {**experiment.tables, **tables})
+        experiment = Experiment(
+            {**experiment.manifest, **notes, "saved_by": "app"}, {**experiment.tables, **tables}
+        )
         try:
             run_id = self.store.save(experiment.tables, experiment.manifest)
             experiment = Experiment({**experiment.manifest, "run_id": run_id}, experiment.tables)
@@ -132,15 +157,21 @@ class JobBoard:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self._workers,
-                                                 mp_context=pool_context())
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self._workers, mp_context=pool_context()
+                )
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:
         scenario_hash, plan_hashes, replications, seed, weeks = key
         try:
-            found = self.store.find(scenario_hash=scenario_hash, plan_hashes=list(plan_hashes),
-                                    replications=replications, seed=seed, weeks=weeks)
+            found = self.store.find(
+                scenario_hash=scenario_hash,
+                plan_hashes=list(plan_hashes),
+                replications=replications,
+                seed=seed,
+                weeks=weeks,
+            )
             if not found:
                 return None
             tables, manifest = self.store.load(found[0])
@@ -150,5 +181,5 @@ class JobBoard:
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if not j.running]
-        for key in finished[:max(0, len(finished) - KEEP)]:
+        for key in finished[: max(0, len(finished) - KEEP)]:
             del self._jobs[key]

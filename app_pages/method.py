@@ -45,21 +45,31 @@ def render() -> None:
     st.title("Method")
     st.markdown(SUMMARY)
     st.subheader("Assumptions and their sources")
-    st.caption("Every value in a scenario file cites its public source or is marked as an "
-               "assumption with a plausible range; a value changed in the app says so.")
+    st.caption(
+        "Every value in a scenario file cites its public source or is marked as an "
+        "assumption with a plausible range; a value changed in the app says so."
+    )
     current = scenario_or_problems()
     experiment = state.experiment()
     choices = {}
     if current is not None:
         choices["in_use"] = f"the scenario in use: {current.scenario.name}"
-    if experiment is not None and (current is None or
-                                   experiment.manifest["scenario_hash"] != current.digest):
-        choices["on_screen"] = (f"the experiment on screen: {experiment.manifest['scenario']} "
-                                f"(run {experiment.manifest.get('run_id') or 'not saved'})")
+    if experiment is not None and (
+        current is None or experiment.manifest["scenario_hash"] != current.digest
+    ):
+        choices["on_screen"] = (
+            f"the experiment on screen: {experiment.manifest['scenario']} "
+            f"(run {experiment.manifest.get('run_id') or 'not saved'})"
+        )
     if not choices:
         return
-    shown = st.radio("Sources of", list(choices), format_func=choices.get,
-                     key="method_of", horizontal=True) if len(choices) > 1 else next(iter(choices))
+    shown = (
+        st.radio(
+            "Sources of", list(choices), format_func=choices.get, key="method_of", horizontal=True
+        )
+        if len(choices) > 1
+        else next(iter(choices))
+    )
     if shown == "in_use":
         scenario_line(current)
         rows = current.sources()
@@ -67,8 +77,10 @@ def render() -> None:
         experiment_banner(experiment, "method")
         rows = experiment.tables.get("sources")
         if rows is None:
-            st.info("This experiment was saved without its parameter sources; its settings are "
-                    "in the manifest's scenario YAML.")
+            st.info(
+                "This experiment was saved without its parameter sources; its settings are "
+                "in the manifest's scenario YAML."
+            )
             return
     only_assumptions = st.toggle("Only assumptions", key="method_assumptions")
     if only_assumptions:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
 from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
+from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
-from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
-from sim.results.measures import headlined, label
 from sim.outputs.readable import CONVENTIONS
 from sim.outputs.report_content import report_content
 from sim.outputs.report_html import render_html
 from sim.outputs.report_pdf import render_pdf
 from sim.outputs.verdict import verdict
+from sim.results.measures import headlined, label
 
 
 def report_downloads(experiment: Experiment, key: str) -> None:
@@ -30,10 +29,22 @@ def report_downloads(experiment: Experiment, key: str) -> None:
         return render_pdf(report_content(tables, manifest))
 
     cols = st.columns(2)
-    cols[0].download_button("Download report (HTML)", data=html, file_name=f"report-{name}.html",
-                            mime="text/html", key=f"{key}-report-html", on_click="ignore")
-    cols[1].download_button("Download report (PDF)", data=pdf, file_name=f"report-{name}.pdf",
-                            mime="application/pdf", key=f"{key}-report-pdf", on_click="ignore")
+    cols[0].download_button(
+        "Download report (HTML)",
+        data=html,
+        file_name=f"report-{name}.html",
+        mime="text/html",
+        key=f"{key}-report-html",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Download report (PDF)",
+        data=pdf,
+        file_name=f"report-{name}.pdf",
+        mime="application/pdf",
+        key=f"{key}-report-pdf",
+        on_click="ignore",
+    )
 
 
 def labels_of(experiment: Experiment) -> list[str]:
@@ -59,37 +70,60 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     heading(experiment, key)
     show_verdict(experiment)
     st.subheader("Backlog over time")
-    chart(lambda: charts.stamped(charts.backlog_fan(experiment["backlog"], labels,
-                                                    m.get("disruption_days")), m),
-          f"backlog-{name}", f"{key}-fan")
+    chart(
+        lambda: charts.stamped(
+            charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")), m
+        ),
+        f"backlog-{name}",
+        f"{key}-fan",
+    )
     st.subheader("Missed risk checks by RoSH level")
-    chart(lambda: charts.stamped(charts.missed_risk_checks(experiment["runs"], labels), m),
-          f"risk-checks-{name}", f"{key}-risk")
+    chart(
+        lambda: charts.stamped(charts.missed_risk_checks(experiment["runs"], labels), m),
+        f"risk-checks-{name}",
+        f"{key}-risk",
+    )
     st.subheader("Recalls")
     table(measure_table(experiment, headlined("recalls")), CONVENTIONS["interval"])
     if m.get("disruption_days"):
         st.subheader("Time to recover")
         horizon = charts.recovery_horizon(m)
         if horizon is None:
-            st.info("The run ends before the outage does, so there is no recovery to show; "
-                    "run more weeks to see it.")
+            st.info(
+                "The run ends before the outage does, so there is no recovery to show; "
+                "run more weeks to see it."
+            )
         else:
-            chart(lambda: charts.stamped(charts.recovery_curve(experiment["runs"], labels,
-                                                               horizon), m),
-                  f"recovery-{name}", f"{key}-recovery")
+            chart(
+                lambda: charts.stamped(
+                    charts.recovery_curve(experiment["runs"], labels, horizon), m
+                ),
+                f"recovery-{name}",
+                f"{key}-recovery",
+            )
         table(experiment["recovery"], CONVENTIONS["percentile"])
     st.subheader("Paired differences from doing nothing")
-    st.caption(" ".join(CONVENTIONS[c] for c in ("lower_is_better", "interval", "paired",
-                                                  "probability_better", "rank")))
+    st.caption(
+        " ".join(
+            CONVENTIONS[c]
+            for c in ("lower_is_better", "interval", "paired", "probability_better", "rank")
+        )
+    )
     st.dataframe(paired_table(experiment), hide_index=True)
     cols = st.columns(3)
-    downloads = (("comparison", "Download comparison (CSV)"),
-                 ("runs", "Download every run (CSV)"),
-                 ("backlog", "Download backlog by day (CSV)"))
-    for col, (table_name, words) in zip(cols, downloads):
+    downloads = (
+        ("comparison", "Download comparison (CSV)"),
+        ("runs", "Download every run (CSV)"),
+        ("backlog", "Download backlog by day (CSV)"),
+    )
+    for col, (table_name, words) in zip(cols, downloads, strict=True):
         with col:
-            csv_download(with_provenance(experiment[table_name], m), words,
-                         f"{table_name}-{name}", f"{key}-csv-{table_name}")
+            csv_download(
+                with_provenance(experiment[table_name], m),
+                words,
+                f"{table_name}-{name}",
+                f"{key}-csv-{table_name}",
+            )
 
 
 def _with_interval(mean: float, low: float, high: float, signed: bool = False) -> str:
@@ -106,17 +140,23 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
     mean with its interval, the paired difference with its interval, P(better), rank."""
     rows = experiment["comparison"]
     rows = rows[rows["plan"] != NO_OUTAGE]
-    return pd.DataFrame({
-        "measure": rows["measure"].map(label),
-        "plan": rows["plan"],
-        "mean (95% interval)": [_with_interval(r.mean, r.ci_low, r.ci_high)
-                                for r in rows.itertuples()],
-        "difference from doing nothing (95% interval)": [
-            _with_interval(r.vs_do_nothing_mean, r.vs_do_nothing_low, r.vs_do_nothing_high, True)
-            for r in rows.itertuples()],
-        "P(better)": rows["probability_better"].round(2),
-        "rank": rows["rank"],
-    })
+    return pd.DataFrame(
+        {
+            "measure": rows["measure"].map(label),
+            "plan": rows["plan"],
+            "mean (95% interval)": [
+                _with_interval(r.mean, r.ci_low, r.ci_high) for r in rows.itertuples()
+            ],
+            "difference from doing nothing (95% interval)": [
+                _with_interval(
+                    r.vs_do_nothing_mean, r.vs_do_nothing_low, r.vs_do_nothing_high, True
+                )
+                for r in rows.itertuples()
+            ],
+            "P(better)": rows["probability_better"].round(2),
+            "rank": rows["rank"],
+        }
+    )
 
 
 def measure_table(experiment: Experiment, measures: tuple[str, ...]) -> pd.DataFrame:

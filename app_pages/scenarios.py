@@ -7,15 +7,15 @@ import streamlit as st
 from app_pages import state
 from app_pages.forms import changed, plan_boxes, scenario_boxes
 from app_pages.widgets import code, plain, scenario_line, scenario_or_problems, show_problems
-from sim.scenario.schema import digest, filled_posts
+from sim.domain.vocabulary import ROLES
 from sim.outputs.describe import disruption_table
+from sim.outputs.readable import readable
 from sim.scenario.changes import changes, edited_name
+from sim.scenario.library import LibraryError, entries, file_name, save_scenario
 from sim.scenario.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
 from sim.scenario.plans import Plan
 from sim.scenario.problems import validate
-from sim.outputs.readable import readable
-from sim.scenario.library import LibraryError, entries, file_name, save_scenario
-from sim.domain.vocabulary import ROLES
+from sim.scenario.schema import digest, filled_posts
 
 MAX_UPLOAD_MB = 1
 
@@ -54,14 +54,22 @@ def library(current: state.InUse | None) -> None:
     found = entries(state.SCENARIOS, state.library_dir())
     exact = current is not None and current.original is None
     index = next((i for i, e in enumerate(found) if exact and e.path == current.file), None)
-    placeholder = ("Choose a scenario to open" if current is None else
-                   f"In use: {current.scenario.name} (not a library file as it stands)")
+    placeholder = (
+        "Choose a scenario to open"
+        if current is None
+        else f"In use: {current.scenario.name} (not a library file as it stands)"
+    )
     cols = st.columns([4, 1])
     chosen = cols[0].selectbox(
-        "Scenario library", found, index=index, placeholder=placeholder,
+        "Scenario library",
+        found,
+        index=index,
+        placeholder=placeholder,
         key=state.widget_key("library_choice") if current else "library_choice",
-        format_func=title, help="The incidents shipped with the simulator, then the scenarios "
-                                "you saved (my scenarios).")
+        format_func=title,
+        help="The incidents shipped with the simulator, then the scenarios "
+        "you saved (my scenarios).",
+    )
     cols[1].write("")
     if cols[1].button("Open scenario", type="primary", key="library_open"):
         if chosen is None:
@@ -115,14 +123,17 @@ def edit(current: state.InUse) -> None:
 
 def edit_plan() -> None:
     plans = state.plans()
-    name = st.selectbox("Plan", [n for n, p in plans.items() if p.pulls_any()],
-                        key="plan_choice")
+    name = st.selectbox("Plan", [n for n, p in plans.items() if p.pulls_any()], key="plan_choice")
     plan = plans[name]
     data = plan.model_dump(mode="json")
     scope = digest(plan)[:12]
     with st.form(f"edit_plan_{scope}"):
-        new_name = st.text_input("Name of the edited plan (empty: named after what changed)",
-                                 "", max_chars=120, key=f"lever_{scope}_name")
+        new_name = st.text_input(
+            "Name of the edited plan (empty: named after what changed)",
+            "",
+            max_chars=120,
+            key=f"lever_{scope}_name",
+        )
         boxes = plan_boxes(data, scope)
         submitted = st.form_submit_button("Keep this plan")
     if not submitted:
@@ -142,14 +153,20 @@ def edit_plan() -> None:
 
 
 def upload() -> None:
-    file = st.file_uploader("Scenario file", type=["yaml", "yml"], key="upload",
-                            help="A scenario in the same YAML as the files in scenarios/. It may "
-                                 "extend a shipped scenario (extends: reference-office.yaml).")
+    file = st.file_uploader(
+        "Scenario file",
+        type=["yaml", "yml"],
+        key="upload",
+        help="A scenario in the same YAML as the files in scenarios/. It may "
+        "extend a shipped scenario (extends: reference-office.yaml).",
+    )
     if file is None or st.session_state.get("uploaded") == file.file_id:
         return
     if file.size > MAX_UPLOAD_MB * 1_048_576:
-        st.error(f"{code(file.name)} is larger than {MAX_UPLOAD_MB} MB. Fix: upload the "
-                 "scenario file itself.")
+        st.error(
+            f"{code(file.name)} is larger than {MAX_UPLOAD_MB} MB. Fix: upload the "
+            "scenario file itself."
+        )
         return
     try:
         uploaded = scenario_from_text(file.getvalue(), file.name, base_dir=state.SCENARIOS)
@@ -165,19 +182,29 @@ def upload() -> None:
 def keep(current: state.InUse) -> None:
     scenario = current.scenario
     st.subheader("Keep this scenario")
-    st.download_button("Download as YAML", data=lambda: to_yaml(scenario),
-                       file_name=f"{file_name(scenario.name)}.yaml",
-                       mime="application/x-yaml", key="download_yaml", on_click="ignore")
+    st.download_button(
+        "Download as YAML",
+        data=lambda: to_yaml(scenario),
+        file_name=f"{file_name(scenario.name)}.yaml",
+        mime="application/x-yaml",
+        key="download_yaml",
+        on_click="ignore",
+    )
     with st.form(state.widget_key("save_scenario")):
-        name = st.text_input("Save to my scenarios as", file_name(scenario.name), max_chars=60,
-                             key=state.widget_key("save_name"),
-                             help="Lower-case letters, digits and hyphens. An existing name is "
-                                  "never overwritten.")
+        name = st.text_input(
+            "Save to my scenarios as",
+            file_name(scenario.name),
+            max_chars=60,
+            key=state.widget_key("save_name"),
+            help="Lower-case letters, digits and hyphens. An existing name is never overwritten.",
+        )
         if st.form_submit_button("Save"):
             try:
                 path = save_scenario(scenario, state.library_dir(), name)
             except LibraryError as exc:
                 st.error(plain(str(exc)))
             else:
-                st.success(f"Saved as {code(path.name)}; it is in the library as "
-                           f"'my scenarios / {path.stem}'.")
+                st.success(
+                    f"Saved as {code(path.name)}; it is in the library as "
+                    f"'my scenarios / {path.stem}'."
+                )

@@ -26,13 +26,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.jobs import JobBoard
-from sim.scenario.schema import Scenario
-from sim.scenario.changes import Change, changes, edited
 from sim.experiments.compare import Experiment
-from sim.scenario.loader import load_plan, load_scenario
-from sim.scenario.sources import SOURCES_COLUMNS, sources_table
-from sim.scenario.plans import DO_NOTHING, Plan
+from sim.scenario.changes import Change, changes, edited
 from sim.scenario.library import labelled, library_twin
+from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.plans import DO_NOTHING, Plan
+from sim.scenario.schema import Scenario
+from sim.scenario.sources import SOURCES_COLUMNS, sources_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -107,8 +107,7 @@ def plans() -> dict[str, Plan]:
 
 
 def keep_plan(plan: Plan) -> None:
-    st.session_state["edited_plans"] = {**st.session_state.get("edited_plans", {}),
-                                        plan.name: plan}
+    st.session_state["edited_plans"] = {**st.session_state.get("edited_plans", {}), plan.name: plan}
 
 
 @dataclass(frozen=True)
@@ -137,13 +136,21 @@ class InUse:
         """Each parameter with its source or assumption: the values changed in the app first,
         then each value as set in the scenario's file (or upload) and the files it extends,
         with the comment written beside it."""
-        rows = [("edited in the app", c.field, str(c.after), f"changed in the app from "
-                 f"{c.before}; the file's source no longer applies") for c in self.changes]
+        rows = [
+            (
+                "edited in the app",
+                c.field,
+                str(c.after),
+                f"changed in the app from {c.before}; the file's source no longer applies",
+            )
+            for c in self.changes
+        ]
         if self.text:
             rows += sources_table(self.text, self.source.removeprefix("uploaded "), SCENARIOS)
         elif self.file is not None:
-            rows += sources_table(self.file.read_text(encoding="utf-8"), self.file.name,
-                                  self.file.parent)
+            rows += sources_table(
+                self.file.read_text(encoding="utf-8"), self.file.name, self.file.parent
+            )
         return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS))
 
 
@@ -179,8 +186,14 @@ def edit_in_use(new: Scenario) -> InUse:
     origin = current.origin or current.source
     if not changes(original, new):
         return InUse(original, origin, current.file, text=current.text)
-    return InUse(edited(original, new, origin), "edited in the app", current.file, original,
-                 origin, current.text)
+    return InUse(
+        edited(original, new, origin),
+        "edited in the app",
+        current.file,
+        original,
+        origin,
+        current.text,
+    )
 
 
 def upload_in_use(uploaded: Scenario, name: str, text: str) -> InUse:
@@ -191,8 +204,9 @@ def upload_in_use(uploaded: Scenario, name: str, text: str) -> InUse:
     if twin is None:
         return InUse(uploaded, source, text=text)
     path, shipped = twin
-    return InUse(labelled(uploaded, SCENARIOS, scenario_file), source, path, shipped,
-                 path.name, text)
+    return InUse(
+        labelled(uploaded, SCENARIOS, scenario_file), source, path, shipped, path.name, text
+    )
 
 
 def widget_key(name: str) -> str:

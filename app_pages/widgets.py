@@ -13,12 +13,12 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from app_pages import state
+from sim.experiments.compare import Experiment
 from sim.outputs.charts import png
 from sim.outputs.describe import disruption_table, plan_table
-from sim.experiments.compare import Experiment
-from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
 from sim.outputs.readable import readable
 from sim.scenario.library import file_name
+from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
 
 BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 
@@ -38,13 +38,17 @@ def code(text: str) -> str:
 def show_problems(exc: ScenarioError) -> None:
     """One st.error per problem: where, field = value, what is wrong and how to fix it."""
     count = len(exc.problems) + exc.more
-    st.error(f"The scenario {code(exc.file)} could not be loaded: "
-             f"{count} problem{'s' if count != 1 else ''}.")
+    st.error(
+        f"The scenario {code(exc.file)} could not be loaded: "
+        f"{count} problem{'s' if count != 1 else ''}."
+    )
     for p in exc.problems:
         where = code(p.file) + (f", line {p.line}" if p.line is not None else "")
         what = " = ".join(code(s) for s in (p.field, p.value) if s)
-        st.error(f"{'**' + what + '** ' if what else ''}({where}): {plain(p.message)}  \n"
-                 f"**Fix:** {plain(p.fix)}")
+        st.error(
+            f"{'**' + what + '** ' if what else ''}({where}): {plain(p.message)}  \n"
+            f"**Fix:** {plain(p.fix)}"
+        )
     if exc.more:
         st.warning(f"... and {exc.more} more problems not listed.")
 
@@ -60,22 +64,27 @@ def scenario_or_problems() -> state.InUse | None:
 
 def scenario_line(current: state.InUse) -> None:
     """The scenario in use, as every page names it: name, digest and where it came from."""
-    st.markdown(f"Scenario in use: **{plain(current.scenario.name)}** (digest "
-                f"{code(current.digest)}, {plain(current.source)})")
+    st.markdown(
+        f"Scenario in use: **{plain(current.scenario.name)}** (digest "
+        f"{code(current.digest)}, {plain(current.source)})"
+    )
 
 
 def experiment_or_hint(what: str) -> Experiment | None:
     """The experiment on screen, or None after saying how to get one."""
     experiment = state.experiment()
     if experiment is None:
-        st.info("Run a comparison on the Compare page, or reopen one on the History page; its "
-                f"{what} appears here.")
+        st.info(
+            "Run a comparison on the Compare page, or reopen one on the History page; its "
+            f"{what} appears here."
+        )
     return experiment
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def what_ran(name: str, scenario_yaml: str, plans_yaml: tuple[str, ...]
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def what_ran(
+    name: str, scenario_yaml: str, plans_yaml: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The disruptions and plans of a stored experiment (``name`` names it), from the scenario
     and plans kept with it."""
     scenario = scenario_from_text(scenario_yaml, "stored scenario")
@@ -87,31 +96,40 @@ def experiment_banner(experiment: Experiment, key: str) -> None:
     """What the results on this page are of: scenario, digest, plans, replications, seed and
     run; a warning if that is not the scenario in use; what ran; the manifest to download."""
     m = experiment.manifest
-    st.info(f"Results of **{plain(m['scenario'])}** (scenario digest {code(m['scenario_hash'])}"
-            f"): {plain(', '.join(m['plans']))}; {m['replications']} replications × "
-            f"{m['weeks']} weeks, seed {m['seed']}, version {m.get('version')}, "
-            + (f"run id {code(m['run_id'])}." if m.get("run_id") else "not saved."))
+    st.info(
+        f"Results of **{plain(m['scenario'])}** (scenario digest {code(m['scenario_hash'])}"
+        f"): {plain(', '.join(m['plans']))}; {m['replications']} replications × "
+        f"{m['weeks']} weeks, seed {m['seed']}, version {m.get('version')}, "
+        + (f"run id {code(m['run_id'])}." if m.get("run_id") else "not saved.")
+    )
     try:
         current = state.in_use()
     except ScenarioError:
         current = None
     if current is not None and current.digest != m["scenario_hash"]:
-        st.warning(f"These results are of {plain(m['scenario'])}, not of the scenario in use "
-                   f"on the Scenarios page ({plain(current.scenario.name)}, digest "
-                   f"{code(current.digest)}).")
+        st.warning(
+            f"These results are of {plain(m['scenario'])}, not of the scenario in use "
+            f"on the Scenarios page ({plain(current.scenario.name)}, digest "
+            f"{code(current.digest)})."
+        )
     if m.get("scenario_yaml"):
         with st.expander("What ran: the disruptions and the plans, from their settings"):
-            disruptions, plans = what_ran(stem(m), m["scenario_yaml"],
-                                          tuple(m.get("plans_yaml", [])))
+            disruptions, plans = what_ran(
+                stem(m), m["scenario_yaml"], tuple(m.get("plans_yaml", []))
+            )
             if disruptions.empty:
                 st.markdown("No disruption: the office in normal operation.")
             else:
                 st.dataframe(readable(disruptions), hide_index=True)
             st.dataframe(readable(plans), hide_index=True)
-    st.download_button("Download the manifest (JSON): seed, version, digests, scenario and "
-                       "plans", data=lambda: json.dumps(m, indent=2, default=str),
-                       file_name=f"manifest-{stem(m)}.json", mime="application/json",
-                       key=f"{key}-manifest", on_click="ignore")
+    st.download_button(
+        "Download the manifest (JSON): seed, version, digests, scenario and plans",
+        data=lambda: json.dumps(m, indent=2, default=str),
+        file_name=f"manifest-{stem(m)}.json",
+        mime="application/json",
+        key=f"{key}-manifest",
+        on_click="ignore",
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -125,8 +143,14 @@ def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
     the experiment and the chart uniquely, since the drawing is cached under it."""
     data = _png(file_name, build)
     st.image(data, width="stretch")
-    st.download_button("Download chart (PNG)", data=data, file_name=f"{file_name}.png",
-                       mime="image/png", key=key, on_click="ignore")
+    st.download_button(
+        "Download chart (PNG)",
+        data=data,
+        file_name=f"{file_name}.png",
+        mime="image/png",
+        key=key,
+        on_click="ignore",
+    )
 
 
 def table(frame: pd.DataFrame, caption: str | None = None, digits: int | None = 2) -> None:
@@ -138,8 +162,14 @@ def table(frame: pd.DataFrame, caption: str | None = None, digits: int | None = 
 
 def csv_download(table: pd.DataFrame, label: str, file_name: str, key: str) -> None:
     """A button downloading ``table`` as CSV, written only when pressed (not on every rerun)."""
-    st.download_button(label, data=lambda: table.to_csv(index=False),
-                       file_name=f"{file_name}.csv", mime="text/csv", key=key, on_click="ignore")
+    st.download_button(
+        label,
+        data=lambda: table.to_csv(index=False),
+        file_name=f"{file_name}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )
 
 
 def stem(manifest: dict) -> str:
@@ -147,6 +177,5 @@ def stem(manifest: dict) -> str:
     what its numbers depend on."""
     if manifest.get("run_id"):
         return f"{file_name(manifest['scenario'])[:40]}-{manifest['run_id']}"
-    key = [manifest[k] for k in ("scenario_hash", "plan_hashes", "seed", "replications",
-                                 "weeks")]
+    key = [manifest[k] for k in ("scenario_hash", "plan_hashes", "seed", "replications", "weeks")]
     return f"{manifest['scenario_hash']}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"

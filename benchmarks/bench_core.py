@@ -48,11 +48,23 @@ def raw_simpy_events_per_second(n_events: int = 1_000_000, processes: int = 1) -
 
 def with_outage(scenario):
     """The office with a 4-day case-system outage and a week of lost emails from week 4."""
-    return scenario.with_changes(**{"outages": {
-        "down": [{"system": "case_system", "start": {"day": 21, "hour": 14}, "duration_days": 4}],
-        "email_loss": [{"lost_share": 0.3, "detection_days": 2, "start": {"day": 21},
-                        "duration_days": 7}],
-    }})
+    return scenario.with_changes(
+        **{
+            "outages": {
+                "down": [
+                    {"system": "case_system", "start": {"day": 21, "hour": 14}, "duration_days": 4}
+                ],
+                "email_loss": [
+                    {
+                        "lost_share": 0.3,
+                        "detection_days": 2,
+                        "start": {"day": 21},
+                        "duration_days": 7,
+                    }
+                ],
+            }
+        }
+    )
 
 
 def timed_run(scenario, weeks: int, repeat: int, plan=DO_NOTHING) -> tuple[float, int, int]:
@@ -85,20 +97,33 @@ def main() -> None:
         "raw_simpy_events_per_s": round(raw),
         "model_events_per_s": round(model_rate),
         "ratio": round(model_rate / raw, 3),
-        "reference_office": {"staff": ref_staff, "weeks": args.weeks, "events": ref_events,
-                             "wall_s": round(ref_wall, 3),
-                             "ms_per_staff_week": round(1000 * ref_wall / (ref_staff * args.weeks), 4)},
-        f"office_x{args.scale}": {"staff": big_staff, "weeks": args.weeks, "events": big_events,
-                                  "wall_s": round(big_wall, 3),
-                                  "ms_per_staff_week": round(1000 * big_wall / (big_staff * args.weeks), 4),
-                                  "events_per_s": round(big_events / big_wall)},
+        "reference_office": {
+            "staff": ref_staff,
+            "weeks": args.weeks,
+            "events": ref_events,
+            "wall_s": round(ref_wall, 3),
+            "ms_per_staff_week": round(1000 * ref_wall / (ref_staff * args.weeks), 4),
+        },
+        f"office_x{args.scale}": {
+            "staff": big_staff,
+            "weeks": args.weeks,
+            "events": big_events,
+            "wall_s": round(big_wall, 3),
+            "ms_per_staff_week": round(1000 * big_wall / (big_staff * args.weeks), 4),
+            "events_per_s": round(big_events / big_wall),
+        },
         "reference_with_outage_and_paper_fallback": {
-            "events": out_events, "wall_s": round(out_wall, 3),
+            "events": out_events,
+            "wall_s": round(out_wall, 3),
             "events_per_s": round(out_events / out_wall),
-            "ratio": round(out_events / out_wall / raw, 3)},
+            "ratio": round(out_events / out_wall / raw, 3),
+        },
         "cost_growth_vs_size": round((big_wall / ref_wall) / (big_staff / ref_staff), 3),
         "raw_simpy_slowdown_same_sizes": round(raw_small / raw_big, 3),
-        "raw_simpy_events_per_s_by_processes": {ref_staff: round(raw_small), big_staff: round(raw_big)},
+        "raw_simpy_events_per_s_by_processes": {
+            ref_staff: round(raw_small),
+            big_staff: round(raw_big),
+        },
     }
     print(json.dumps(figures, indent=2))
 

@@ -42,8 +42,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 S02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
 PAIRS = 5  # serial/pool and pool/Dask pairs, one after the other: the machine's speed varies
-SWEEP = {"office.staffing.probation_officer.count": (34, 54),
-         "outages.down.0.duration_days": (2, 6)}
+SWEEP = {
+    "office.staffing.probation_officer.count": (34, 54),
+    "outages.down.0.duration_days": (2, 6),
+}
 
 
 def fingerprint(obj) -> str:
@@ -53,6 +55,7 @@ def fingerprint(obj) -> str:
 
 def plans(names):
     from sim.scenario.loader import load_plan
+
     return [load_plan(ROOT / "scenarios" / "plans" / f"{n}.yaml") for n in names]
 
 
@@ -61,9 +64,10 @@ def batch(engine: str, workers: int) -> dict:
     long-lived pool whose workers have already run once (``kept``, as the app's pool)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.experiments.engines import pool_context, run_all, run_spec
     from sim.experiments.compare import specs_for
+    from sim.experiments.engines import pool_context, run_all, run_spec
     from sim.scenario.loader import load_scenario
+
     specs = specs_for(load_scenario(S02), plans(["do-nothing", "paper-fallback"]), range(8), 1, 8)
     out = {"runs": len(specs)}
     for when in ("cold", "warm"):
@@ -83,15 +87,17 @@ def batch(engine: str, workers: int) -> dict:
 
 def sweep(engine: str, workers: int) -> dict:
     """The 100-run one-at-a-time sweep on ``engine``, twice (cold, then warm)."""
+    from sim.experiments.sweeps import one_at_a_time
     from sim.scenario.loader import load_scenario
     from sim.scenario.plans import DO_NOTHING
-    from sim.experiments.sweeps import one_at_a_time
+
     scenario = load_scenario(S02)
     out = {"runs": 20 * (1 + 2 * len(SWEEP))}
     for when in ("cold", "warm"):
         start = time.perf_counter()
-        table = one_at_a_time(scenario, DO_NOTHING, SWEEP, "backlog_mean", 20, weeks=4,
-                              engine=engine, workers=workers)
+        table = one_at_a_time(
+            scenario, DO_NOTHING, SWEEP, "backlog_mean", 20, weeks=4, engine=engine, workers=workers
+        )
         out[when] = time.perf_counter() - start
         out["fingerprint"] = fingerprint(table.to_dict("records"))
     return out
@@ -101,11 +107,15 @@ def reference(engine: str, workers: int) -> dict:
     """The reference comparison: S2, 4 plans x 30 replications x 8 weeks, once."""
     from sim.experiments.compare import compare
     from sim.scenario.loader import load_scenario
+
     chosen = plans(["do-nothing", "paper-fallback", "overtime", "triage"])
     start = time.perf_counter()
     experiment = compare(load_scenario(S02), chosen, 30, weeks=8, engine=engine, workers=workers)
-    return {"runs": experiment.manifest["runs"], "cold": time.perf_counter() - start,
-            "events": experiment.manifest["events"]}
+    return {
+        "runs": experiment.manifest["runs"],
+        "cold": time.perf_counter() - start,
+        "events": experiment.manifest["events"],
+    }
 
 
 MEASUREMENTS = {"batch": batch, "sweep": sweep, "reference": reference}
@@ -151,28 +161,45 @@ def main() -> None:
 
     w, n = args.workers, args.pairs
     batches = [in_pair("batch", "serial", "pool", w, i) for i in range(n)]
-    speedups = {kind: [serial[when] / pool[pool_when] for serial, pool in batches]
-                for kind, when, pool_when in (("cold", "cold", "cold"), ("warm", "warm", "warm"),
-                                              ("kept_pool", "warm", "kept"))}
+    speedups = {
+        kind: [serial[when] / pool[pool_when] for serial, pool in batches]
+        for kind, when, pool_when in (
+            ("cold", "cold", "cold"),
+            ("warm", "warm", "warm"),
+            ("kept_pool", "warm", "kept"),
+        )
+    }
     pairs = [in_pair("sweep", "pool", "dask", w, i) for i in range(n)]
-    overheads = {when: [(d[when] - p[when]) / p[when] for p, d in pairs] for when in ("cold", "warm")}
+    overheads = {
+        when: [(d[when] - p[when]) / p[when] for p, d in pairs] for when in ("cold", "warm")
+    }
     ref = in_child("reference", "pool", w)
     figures = {
-        "cpus": os.cpu_count(), "workers": w, "pairs": n,
+        "cpus": os.cpu_count(),
+        "workers": w,
+        "pairs": n,
         "pool_speedup": {
             "runs": batches[0][0]["runs"],
             **{f"speedup_{kind}": median_and_each(v) for kind, v in speedups.items()},
             "serial_s": [rounded(serial) for serial, _ in batches],
             "pool_s": [rounded(pool) for _, pool in batches],
-            "identical": all(s["fingerprint"] == p["fingerprint"] for s, p in batches)},
+            "identical": all(s["fingerprint"] == p["fingerprint"] for s, p in batches),
+        },
         "dask_overhead": {
             "runs": pairs[0][0]["runs"],
             "overhead_median": round(float(np.median(overheads["cold"] + overheads["warm"])), 3),
             **{f"overhead_{when}": median_and_each(v) for when, v in overheads.items()},
-            "pool_s": [rounded(p) for p, _ in pairs], "dask_s": [rounded(d) for _, d in pairs],
-            "identical": len({f["fingerprint"] for pair in pairs for f in pair}) == 1},
-        "reference_office": {**rounded(ref), "plans": 4, "replications": 30, "weeks": 8,
-                             "engine": "pool"},
+            "pool_s": [rounded(p) for p, _ in pairs],
+            "dask_s": [rounded(d) for _, d in pairs],
+            "identical": len({f["fingerprint"] for pair in pairs for f in pair}) == 1,
+        },
+        "reference_office": {
+            **rounded(ref),
+            "plans": 4,
+            "replications": 30,
+            "weeks": 8,
+            "engine": "pool",
+        },
         "load_after": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(figures, indent=2))

@@ -43,8 +43,11 @@ async def session(browser, url: str, seed: int, replications: int, weeks: int) -
         page.set_default_timeout(120_000)
         await page.goto(f"{url}/compare")
         await page.get_by_role("heading", name="Compare plans").wait_for()
-        for label, value in (("Replications", replications), ("Weeks to simulate", weeks),
-                             ("Seed", seed)):
+        for label, value in (
+            ("Replications", replications),
+            ("Weeks to simulate", weeks),
+            ("Seed", seed),
+        ):
             box = page.get_by_role("spinbutton", name=label)
             await box.fill(str(value))
             await box.press("Tab")
@@ -66,7 +69,8 @@ async def probe(browser, url: str, running: asyncio.Event) -> list[float]:
         start = time.perf_counter()
         await page.goto(f"{url}/method")
         await page.get_by_role("heading", name="Assumptions and their sources").wait_for(
-            timeout=120_000)
+            timeout=120_000
+        )
         times.append(time.perf_counter() - start)
         await asyncio.sleep(2)
     await context.close()
@@ -83,23 +87,33 @@ async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
         prober = asyncio.create_task(probe(browser, url, running))
         outcomes = await asyncio.gather(
             *(session(browser, url, 1000 + i, replications, weeks) for i in range(sessions)),
-            return_exceptions=True)
+            return_exceptions=True,
+        )
         running.clear()
         page_loads = np.array(await prober)
         await browser.close()
     times = np.array([o for o in outcomes if isinstance(o, float)])
-    errors = [f"{type(o).__name__}: {str(o).splitlines()[0]}" for o in outcomes
-              if isinstance(o, BaseException)]
-    return {"sessions": sessions, "errors": len(errors), "error_messages": errors[:5],
-            "time_to_result_s": {
-                "p50": round(float(np.percentile(times, 50)), 2) if len(times) else None,
-                "p95": round(float(np.percentile(times, 95)), 2) if len(times) else None,
-                "max": round(float(times.max()), 2) if len(times) else None},
-            "method_page_load_under_load_s": {
-                "loads": len(page_loads),
-                "p50": round(float(np.percentile(page_loads, 50)), 2) if len(page_loads) else None,
-                "max": round(float(page_loads.max()), 2) if len(page_loads) else None,
-                "each": [round(float(t), 2) for t in page_loads]}}
+    errors = [
+        f"{type(o).__name__}: {str(o).splitlines()[0]}"
+        for o in outcomes
+        if isinstance(o, BaseException)
+    ]
+    return {
+        "sessions": sessions,
+        "errors": len(errors),
+        "error_messages": errors[:5],
+        "time_to_result_s": {
+            "p50": round(float(np.percentile(times, 50)), 2) if len(times) else None,
+            "p95": round(float(np.percentile(times, 95)), 2) if len(times) else None,
+            "max": round(float(times.max()), 2) if len(times) else None,
+        },
+        "method_page_load_under_load_s": {
+            "loads": len(page_loads),
+            "p50": round(float(np.percentile(page_loads, 50)), 2) if len(page_loads) else None,
+            "max": round(float(page_loads.max()), 2) if len(page_loads) else None,
+            "each": [round(float(t), 2) for t in page_loads],
+        },
+    }
 
 
 def main() -> None:
@@ -107,8 +121,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--replications", type=int, default=3)
     parser.add_argument("--weeks", type=int, default=8)
-    parser.add_argument("--scenario", type=Path,
-                        default=ROOT / "scenarios" / "s02-ndelius-upgrade.yaml")
+    parser.add_argument(
+        "--scenario", type=Path, default=ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
+    )
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be 1 to {MAX_SESSIONS}")
@@ -117,8 +132,12 @@ def main() -> None:
             start = time.perf_counter()
             report = asyncio.run(load(url, args.sessions, args.replications, args.weeks))
             report["wall_s"] = round(time.perf_counter() - start, 2)
-    report.update(cpus=os.cpu_count(), replications=args.replications, weeks=args.weeks,
-                  scenario=args.scenario.name)
+    report.update(
+        cpus=os.cpu_count(),
+        replications=args.replications,
+        weeks=args.weeks,
+        scenario=args.scenario.name,
+    )
     print(json.dumps(report, indent=2))
     sys.exit(1 if report["errors"] else 0)
 

@@ -37,13 +37,16 @@ _PUBLIC = {
 
 __all__ = [*_PUBLIC, "__version__"]
 
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
-    from sim.experiments.compare import Experiment, compare
-    from sim.scenario.loader import ScenarioError, load_plan, load_scenario
-    from sim.run import simulate
-    from sim.scenario.plans import Plan
-    from sim.results.tables import RunResult
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from sim.experiments.compare import Experiment as Experiment
+    from sim.experiments.compare import compare as compare
+    from sim.results.tables import RunResult as RunResult
+    from sim.run import simulate as simulate
+    from sim.scenario.loader import ScenarioError as ScenarioError
+    from sim.scenario.loader import load_plan as load_plan
+    from sim.scenario.loader import load_scenario as load_scenario
+    from sim.scenario.plans import Plan as Plan
+    from sim.scenario.schema import Scenario as Scenario
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 import numpy as np
 import simpy
 
-from sim.version import __version__
 from sim.domain.calendar import DAY
 from sim.model import disruptions, office_cap
 from sim.model.daily_round import Progress, daily_round
@@ -22,9 +21,12 @@ from sim.model.working_day import working_days
 from sim.results.tables import RunResult, build_tables
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
+from sim.version import __version__
 
-def manifest(scenario: Scenario, plan: Plan, seed: int, replication: int, weeks: int,
-             events: int) -> dict:
+
+def manifest(
+    scenario: Scenario, plan: Plan, seed: int, replication: int, weeks: int, events: int
+) -> dict:
     return {
         "scenario": scenario.name,
         "scenario_hash": scenario.digest(),
@@ -67,9 +69,15 @@ def _let_go(office: OfficeModel, processes: list[Generator]) -> None:
     office.env._queue.clear()
 
 
-def simulate(scenario: Scenario, *, plan: Plan = DO_NOTHING, seed: int | None = None,
-             replication: int = 0, weeks: int | None = None,
-             progress: Progress | None = None) -> RunResult:
+def simulate(
+    scenario: Scenario,
+    *,
+    plan: Plan = DO_NOTHING,
+    seed: int | None = None,
+    replication: int = 0,
+    weeks: int | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
     """Run the scenario once and return its tables.
 
     ``plan`` is the contingency plan in force (default: do nothing). ``seed`` and ``weeks``
@@ -81,8 +89,14 @@ def simulate(scenario: Scenario, *, plan: Plan = DO_NOTHING, seed: int | None = 
         return _simulate(scenario, plan, seed, replication, weeks, progress)
 
 
-def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int,
-              weeks: int | None, progress: Progress | None) -> RunResult:
+def _simulate(
+    scenario: Scenario,
+    plan: Plan,
+    seed: int | None,
+    replication: int,
+    weeks: int | None,
+    progress: Progress | None,
+) -> RunResult:
     seed, weeks = run_settings(scenario, seed, weeks)
     horizon_days = weeks * 7
     streams = Streams(seed, replication)
@@ -91,7 +105,7 @@ def _simulate(scenario: Scenario, plan: Plan, seed: int | None, replication: int
     office = OfficeModel(scenario, streams, calendar, systems, horizon_days, plan)
     initial_caseload(office, streams.generator("caseload"))
     work = [working_days(office, person) for person in office.staff]
-    for person, days in zip(office.staff, work):
+    for person, days in zip(office.staff, work, strict=True):
         person.process = office.env.process(days)
     for minute, system in systems.failures():
         office.at(minute, lambda system=system: office.system_failed(system))

@@ -15,9 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 START_TIMEOUT_S = 60.0
 
 
@@ -29,13 +36,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data: Path, default_scenario: Path | None = None,
-                workers: int | None = None) -> Iterator[str]:
+def running_app(
+    data: Path, default_scenario: Path | None = None, workers: int | None = None
+) -> Iterator[str]:
     """Serve the app with its results and library in ``data`` (and its log in
     ``data/server.log``); yields its URL once it answers, and stops it on exit. If it dies or
     does not answer within START_TIMEOUT_S, RuntimeError carries its log."""
-    env = {**os.environ, "SIM_RESULTS_DIR": str(data / "results"),
-           "SIM_LIBRARY_DIR": str(data / "library")}
+    env = {
+        **os.environ,
+        "SIM_RESULTS_DIR": str(data / "results"),
+        "SIM_LIBRARY_DIR": str(data / "library"),
+    }
     env.pop("SIM_DEFAULT_SCENARIO", None)
     if default_scenario is not None:
         env["SIM_DEFAULT_SCENARIO"] = str(default_scenario)
@@ -45,10 +56,26 @@ def running_app(data: Path, default_scenario: Path | None = None,
     url = f"http://127.0.0.1:{port}"
     with open(data / "server.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=log)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while True:

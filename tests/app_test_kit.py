@@ -9,8 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,42 +22,6 @@ from app_pages.{page} import render
 if __name__ == "__main__":
     render()
 """
-
-
-@pytest.fixture
-def folders(tmp_path, monkeypatch) -> dict[str, Path]:
-    found = {"results": tmp_path / "results", "library": tmp_path / "library"}
-    monkeypatch.setenv("SIM_RESULTS_DIR", str(found["results"]))
-    monkeypatch.setenv("SIM_LIBRARY_DIR", str(found["library"]))
-    monkeypatch.setenv("SIM_DEFAULT_SCENARIO", str(S02))
-    monkeypatch.setenv("SIM_APP_WORKERS", "2")
-    return found
-
-
-@pytest.fixture
-def experiment(small_experiment):
-    """The small S2 experiment of conftest.py, as the app saves it."""
-    return small_experiment
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, dict]:
-    """Every download button drawn, by label: its file name and a function giving its bytes."""
-    seen: dict[str, dict] = {}
-    original = st.download_button
-
-    def recording(label, data, file_name=None, *args, **kwargs):
-        def content(data=data) -> bytes:
-            value = data() if callable(data) else data
-            return value.encode("utf-8") if isinstance(value, str) else bytes(value)
-
-        seen[label] = {"file_name": file_name, "content": content}
-        return original(label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    monkeypatch.setattr(st.delta_generator.DeltaGenerator, "download_button",
-                        lambda self, *a, **k: recording(*a, **k))
-    return seen
 
 
 def csv_of(download: dict) -> pd.DataFrame:
@@ -79,8 +41,21 @@ def page(name: str, **state) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Every piece of text on the page, joined (markdown, captions, alerts, headings)."""
-    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info",
-                                  "warning", "error", "success") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "title",
+            "header",
+            "subheader",
+            "info",
+            "warning",
+            "error",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 

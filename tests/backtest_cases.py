@@ -34,8 +34,9 @@ def run_case(name: str) -> dict[str, pd.DataFrame]:
 
     scenario_file, plan_file, weeks = CASES[name]
     scenario = load_scenario(ROOT / "scenarios" / scenario_file)
-    options = {} if plan_file is None else {
-        "plan": load_plan(ROOT / "scenarios" / "plans" / plan_file)}
+    options = (
+        {} if plan_file is None else {"plan": load_plan(ROOT / "scenarios" / "plans" / plan_file)}
+    )
     result = simulate(scenario, seed=SEED, weeks=weeks, **options)
     return {table: result[table] for table in TABLES}
 

@@ -7,17 +7,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
+
 from office_runs import Run, reference_scenario, run_capturing_office
 from scenario_edits import REFERENCE
-
 from sim.scenario.scaling import scaled
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+S02 = SCENARIOS / "s02-ndelius-upgrade.yaml"
 
 
 @pytest.fixture(scope="module")
 def ref() -> str:
-    return REFERENCE.read_text(encoding="utf-8").rstrip("\n") + "\n"  # so appended lines stand alone
+    return (
+        REFERENCE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    )  # so appended lines stand alone
 
 
 @pytest.fixture(scope="module", params=["reference-8w", "half-office-3w"])
@@ -36,13 +40,59 @@ def small_experiment():
     from sim.scenario.sources import SOURCES_COLUMNS, sources_table
 
     s02 = SCENARIOS / "s02-ndelius-upgrade.yaml"
-    found = compare(load_scenario(s02), [load_plan(SCENARIOS / "plans" / "paper-fallback.yaml")],
-                    3, weeks=6, engine="serial")
-    sources = pd.DataFrame(sources_table(s02.read_text(), s02.name, s02.parent),
-                           columns=list(SOURCES_COLUMNS))
+    found = compare(
+        load_scenario(s02),
+        [load_plan(SCENARIOS / "plans" / "paper-fallback.yaml")],
+        3,
+        weeks=6,
+        engine="serial",
+    )
+    sources = pd.DataFrame(
+        sources_table(s02.read_text(), s02.name, s02.parent), columns=list(SOURCES_COLUMNS)
+    )
     return Experiment(found.manifest, {**found.tables, "sources": sources})
 
 
 @pytest.fixture
 def experiment_tables(small_experiment) -> dict:
     return small_experiment.tables
+
+
+# ----------------------------------------------------------------------------- the app (AppTest)
+@pytest.fixture
+def folders(tmp_path, monkeypatch) -> dict[str, Path]:
+    found = {"results": tmp_path / "results", "library": tmp_path / "library"}
+    monkeypatch.setenv("SIM_RESULTS_DIR", str(found["results"]))
+    monkeypatch.setenv("SIM_LIBRARY_DIR", str(found["library"]))
+    monkeypatch.setenv("SIM_DEFAULT_SCENARIO", str(S02))
+    monkeypatch.setenv("SIM_APP_WORKERS", "2")
+    return found
+
+
+@pytest.fixture
+def experiment(small_experiment):
+    """The small S2 experiment, as the app saves it."""
+    return small_experiment
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, dict]:
+    """Every download button drawn, by label: its file name and a function giving its bytes."""
+    seen: dict[str, dict] = {}
+    original = st.download_button
+
+    def recording(label, data, file_name=None, *args, **kwargs):
+        def content(data=data) -> bytes:
+            value = data() if callable(data) else data
+            return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+        seen[label] = {"file_name": file_name, "content": content}
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    monkeypatch.setattr(
+        st.delta_generator.DeltaGenerator,
+        "download_button",
+        lambda self, *a, **k: recording(*a, **k),
+    )
+    return seen

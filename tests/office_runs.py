@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from scenario_edits import REFERENCE
 
 import sim.run
+from scenario_edits import REFERENCE
 from sim import simulate
-from sim.scenario.schema import Scenario
 from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
 
 
 @dataclass

@@ -7,22 +7,19 @@ experiment that ran: tests/test_app_provenance.py.
 
 from __future__ import annotations
 
-from app_test_kit import (  # noqa: F401 (fixtures)
-    PAPER,
+from streamlit.testing.v1 import AppTest
+
+from app_test_kit import (
     ROOT,
     S02,
     button,
     by_label,
-    experiment,
-    folders,
     no_crash,
     open_library_scenario,
     page,
     texts,
     wait_for_results,
 )
-from streamlit.testing.v1 import AppTest
-
 from sim.experiments.store import ResultsStore
 
 
@@ -47,7 +44,8 @@ def test_a_bad_default_scenario_is_shown_as_errors_on_every_page(folders, tmp_pa
     bad.write_text("extends: reference-office.yaml\nrun: {weeks: 0}\n")
     monkeypatch.setenv("SIM_DEFAULT_SCENARIO", str(bad))
     (tmp_path / "reference-office.yaml").write_text(
-        (ROOT / "scenarios" / "reference-office.yaml").read_text())
+        (ROOT / "scenarios" / "reference-office.yaml").read_text()
+    )
     for name in ("scenarios", "compare", "method"):
         at = page(name)
         no_crash(at)
@@ -101,8 +99,10 @@ def test_saving_to_my_scenarios_keeps_it_and_never_overwrites(folders):
     assert any("already exists" in e.value for e in at.error)
     assert saved.read_bytes() == before
     fresh = page("scenarios")  # a new session (as after a restart) finds it in the library
-    assert any(o.endswith("my scenarios / my-office")
-               for o in by_label(fresh.selectbox, "Scenario library").options)
+    assert any(
+        o.endswith("my scenarios / my-office")
+        for o in by_label(fresh.selectbox, "Scenario library").options
+    )
 
 
 def test_a_plan_edited_in_a_form_can_be_compared(folders):
@@ -125,8 +125,12 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
     by_label(at.number_input, "Weeks to simulate").set_value(4)
     button(at, "Run").click().run()
     wait_for_results(at)
-    assert {"Verdict", "Backlog over time", "Missed risk checks by RoSH level",
-            "Paired differences from doing nothing"} <= {s.value for s in at.subheader}
+    assert {
+        "Verdict",
+        "Backlog over time",
+        "Missed risk checks by RoSH level",
+        "Paired differences from doing nothing",
+    } <= {s.value for s in at.subheader}
     assert len(at.image) >= 2  # fan chart, risk checks (recovery: the run ends first)
     assert at.download_button(key="compare-report-html")
     assert at.dataframe and any("mean backlog" in m.value for m in at.markdown)

@@ -8,9 +8,9 @@ import pytest
 
 import sim.run as model
 from sim.domain.calendar import DAY
-from sim.scenario.loader import load_scenario
 from sim.model.office import OfficeModel
 from sim.model.work import WorkItem, WorkQueue
+from sim.scenario.loader import load_scenario
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 
@@ -33,11 +33,16 @@ def office_after_run():
 
 
 def contacts(office):
-    return [it for it in office.items
-            if it.task == "supervision_contact" and it.appointment.outcome == "held"]
+    return [
+        it
+        for it in office.items
+        if it.task == "supervision_contact" and it.appointment.outcome == "held"
+    ]
 
 
-def test_covered_contacts_are_seen_on_their_due_day_by_a_colleague_of_the_same_role(office_after_run):
+def test_covered_contacts_are_seen_on_their_due_day_by_a_colleague_of_the_same_role(
+    office_after_run,
+):
     covered = [c for c in contacts(office_after_run) if c.appointment.seen_by is not c.case.holder]
     assert len(covered) > 50
     for c in covered:
@@ -56,13 +61,18 @@ def test_cover_is_arranged_only_when_the_holder_cannot_see_them(office_after_run
         if c.appointment.seen_by is not holder and holder.present_on(day):
             # the holder was at work, so their diary must have been full that day
             shift = holder.shift_on[day]
-            assert office.appointments_booked[(holder.id, day)] >= int((shift.end - shift.work_start) // 45) - 1
+            assert (
+                office.appointments_booked[(holder.id, day)]
+                >= int((shift.end - shift.work_start) // 45) - 1
+            )
 
 
 def test_recording_is_done_by_whoever_saw_the_person(office_after_run):
     office = office_after_run
     finished_by = {(c.case.id, c.finished): c.staff for c in contacts(office)}
-    recordings = [it for it in office.items if it.task == "contact_recording" and it.staff is not None]
+    recordings = [
+        it for it in office.items if it.task == "contact_recording" and it.staff is not None
+    ]
     assert recordings
     for r in recordings:
         assert finished_by[(r.case.id, r.created)] == r.staff

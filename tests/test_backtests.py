@@ -8,6 +8,7 @@ import io
 
 import pandas as pd
 import pytest
+
 from backtest_cases import CASES, TABLES, read_expected, run_case
 
 
@@ -21,5 +22,6 @@ def test_the_tables_are_exactly_the_stored_ones(case):
     for table in TABLES:
         # through CSV, as stored: the same text for the same numbers, to the last bit
         now = pd.read_csv(io.StringIO(tables[table].to_csv(index=False)))
-        pd.testing.assert_frame_equal(now, read_expected(name, table), check_exact=True,
-                                      obj=f"{name}/{table}")
+        pd.testing.assert_frame_equal(
+            now, read_expected(name, table), check_exact=True, obj=f"{name}/{table}"
+        )

@@ -10,6 +10,7 @@ are found by searching the written text, so the tests follow changes to the refe
 from __future__ import annotations
 
 import pytest
+
 from scenario_edits import check, edit, fails, find, problem, set_value, whole_file, write
 
 
@@ -116,7 +117,10 @@ def test_anchor(tmp_path, ref):
 
 def test_alias_billion_laughs(tmp_path):
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    lines += [
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
     path = write(tmp_path, "\n".join(lines) + "\n")
     p = whole_file(path, 1)
     assert "&a" in p.message

@@ -15,19 +15,24 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_server import CHROMIUM_FLAGS, running_app
 from playwright.sync_api import expect
+
+from app_server import CHROMIUM_FLAGS, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "browser"
-NO_CHROMIUM = ("no chromium was found at /usr/bin/chromium; install it with "
-               "`apt-get install -y chromium`")
+NO_CHROMIUM = (
+    "no chromium was found at /usr/bin/chromium; install it with `apt-get install -y chromium`"
+)
 RUN_TIMEOUT_MS = 600_000  # a London-scale comparison on a busy 2-core machine
 
 
 def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -156,8 +161,9 @@ def idle(page) -> None:
     """Wait until the app has finished its reruns (a widget changed while a rerun is under way
     may be drawn again with its old value)."""
     page.wait_for_timeout(300)
-    running = page.locator("[data-testid='stStatusWidgetRunningIcon'], "
-                           "[data-testid='stStatusWidgetRunningManIcon']")
+    running = page.locator(
+        "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stStatusWidgetRunningManIcon']"
+    )
     expect(running).to_have_count(0, timeout=60_000)
 
 

@@ -10,15 +10,17 @@ import numpy as np
 import pytest
 
 from sim.domain.calendar import DAY, HOUR, Calendar
-from sim.scenario.schema import ROLES, Absence, filled_posts
-from sim.scenario.loader import load_scenario
 from sim.model.random_streams import Streams
 from sim.model.roster import WORKING_DAYS_PER_YEAR, build_people, sickness_and_leave
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import ROLES, Absence, filled_posts
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
-NO_ABSENCE = {"office.absence.sickness_days_per_year": 0.0,
-              "office.absence.annual_leave_days_per_year": 0.0}
+NO_ABSENCE = {
+    "office.absence.sickness_days_per_year": 0.0,
+    "office.absence.annual_leave_days_per_year": 0.0,
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +62,11 @@ def test_day_start_and_day_of():
 
 def test_add_working_days_across_weekends():
     cal = Calendar(horizon_days=28)
-    assert cal.add_working_days(FRI, 1) == 7 + MON          # Friday + 1 -> next Monday
-    assert cal.add_working_days(THU, 2) == 7 + MON          # Thu + 2 -> Mon
-    assert cal.add_working_days(MON, 5) == 7 + MON          # a week of working days
-    assert cal.add_working_days(WED, 10) == 14 + WED        # two weeks
-    assert cal.add_working_days(SAT, 0) == 7 + MON          # a weekend day moves to Monday
+    assert cal.add_working_days(FRI, 1) == 7 + MON  # Friday + 1 -> next Monday
+    assert cal.add_working_days(THU, 2) == 7 + MON  # Thu + 2 -> Mon
+    assert cal.add_working_days(MON, 5) == 7 + MON  # a week of working days
+    assert cal.add_working_days(WED, 10) == 14 + WED  # two weeks
+    assert cal.add_working_days(SAT, 0) == 7 + MON  # a weekend day moves to Monday
     assert cal.add_working_days(SUN, 1) == 7 + TUE
     assert cal.add_working_days(TUE, 0) == TUE
     assert cal.next_working_day(FRI) == 7 + MON
@@ -75,15 +77,16 @@ def test_add_working_days_across_weekends():
 def test_end_of_working_day_deadlines():
     cal = Calendar(horizon_days=28)
     fri_10am = FRI * DAY + 10 * HOUR
-    assert cal.end_of_working_day(fri_10am, 0) == (FRI + 1) * DAY       # midnight Friday
-    assert cal.end_of_working_day(fri_10am, 1) == (7 + MON + 1) * DAY   # midnight next Monday
+    assert cal.end_of_working_day(fri_10am, 0) == (FRI + 1) * DAY  # midnight Friday
+    assert cal.end_of_working_day(fri_10am, 1) == (7 + MON + 1) * DAY  # midnight next Monday
     assert cal.end_of_working_day(SAT * DAY + 11 * HOUR, 0) == (7 + MON + 1) * DAY
     assert cal.end_of_working_day(MON * DAY + 23.9 * HOUR, 2) == (WED + 1) * DAY
     assert math.isinf(Calendar(always_open=True, horizon_days=7).end_of_working_day(0.0, 3))
 
 
-@pytest.mark.parametrize("weekdays", [frozenset(range(5)), frozenset({TUE, THU}), frozenset({SUN}),
-                                      frozenset(range(7))])
+@pytest.mark.parametrize(
+    "weekdays", [frozenset(range(5)), frozenset({TUE, THU}), frozenset({SUN}), frozenset(range(7))]
+)
 def test_day_arithmetic_matches_brute_force_inside_and_beyond_the_table(weekdays):
     cal = Calendar(working_weekdays=weekdays, horizon_days=10)
     table = 10 + 400  # days answered from the precomputed tables
@@ -112,22 +115,23 @@ def test_calendar_refuses_no_working_days():
 # ----------------------------------------------------------------------------- rosters
 def people_for(scenario, n_days=28, seed=0):
     from sim.scenario.schema import office_calendar
+
     cal = office_calendar(scenario, n_days)
     return cal, build_people(scenario, cal, n_days, Streams(seed).generator)
 
 
 STAFFING = {
     "office.staffing.probation_officer.count": 44,
-    "office.staffing.probation_officer.vacancy_rate": 0.12,          # 38.72 -> 39
+    "office.staffing.probation_officer.vacancy_rate": 0.12,  # 38.72 -> 39
     "office.staffing.probation_services_officer.count": 17,
     "office.staffing.probation_services_officer.vacancy_rate": 0.3,  # 11.9 -> 12
     "office.staffing.senior_probation_officer.count": 9,
-    "office.staffing.senior_probation_officer.vacancy_rate": 0.2,    # 7.2 -> 7
+    "office.staffing.senior_probation_officer.vacancy_rate": 0.2,  # 7.2 -> 7
     "office.staffing.reception.count": 5,
     "office.staffing.court_admin.count": 3,
     "office.staffing.court_admin.vacancy_rate": 0.0,
     "office.staffing.case_admin.count": 30,
-    "office.staffing.case_admin.vacancy_rate": 0.05,                 # 28.5: whatever round() gives
+    "office.staffing.case_admin.vacancy_rate": 0.05,  # 28.5: whatever round() gives
 }
 
 
@@ -150,16 +154,19 @@ def test_filled_posts_are_rounded_establishment_less_vacancies(reference):
 
 
 def test_part_timers_work_the_right_weekdays(reference):
-    scenario = reference.with_changes(**NO_ABSENCE, **{
-        "office.staffing.case_admin.count": 10,
-        "office.staffing.case_admin.vacancy_rate": 0.0,
-        "office.staffing.case_admin.part_time_share": 0.5,
-        "office.staffing.case_admin.part_time_hours": 15.0,   # 5 * 15 / 37 = 2.03 -> 2 days
-        "office.staffing.reception.count": 4,
-        "office.staffing.reception.vacancy_rate": 0.0,
-        "office.staffing.reception.part_time_share": 0.5,
-        "office.staffing.reception.part_time_hours": 29.6,    # 5 * 29.6 / 37 = 4 days
-    })
+    scenario = reference.with_changes(
+        **NO_ABSENCE,
+        **{
+            "office.staffing.case_admin.count": 10,
+            "office.staffing.case_admin.vacancy_rate": 0.0,
+            "office.staffing.case_admin.part_time_share": 0.5,
+            "office.staffing.case_admin.part_time_hours": 15.0,  # 5 * 15 / 37 = 2.03 -> 2 days
+            "office.staffing.reception.count": 4,
+            "office.staffing.reception.vacancy_rate": 0.0,
+            "office.staffing.reception.part_time_share": 0.5,
+            "office.staffing.reception.part_time_hours": 29.6,  # 5 * 29.6 / 37 = 4 days
+        },
+    )
     n_days = 28
     _, people = people_for(scenario, n_days)
     for role, n_part, days in (("case_admin", 5, 2), ("reception", 2, 4)):
@@ -182,14 +189,17 @@ def test_part_timers_work_the_right_weekdays(reference):
 
 
 def test_day_length_and_casework_start(reference):
-    scenario = reference.with_changes(**NO_ABSENCE, **{
-        "calendar.day_start_hour": 8.0,
-        "office.staffing.reception.part_time_share": 0.5,
-        "office.staffing.reception.part_time_hours": 22.2,
-        "office.staffing.reception.case_work_share": 0.9,
-        "office.staffing.court_admin.contracted_hours": 40.0,
-        "office.staffing.court_admin.case_work_share": 0.6,
-    })
+    scenario = reference.with_changes(
+        **NO_ABSENCE,
+        **{
+            "calendar.day_start_hour": 8.0,
+            "office.staffing.reception.part_time_share": 0.5,
+            "office.staffing.reception.part_time_hours": 22.2,
+            "office.staffing.reception.case_work_share": 0.9,
+            "office.staffing.court_admin.contracted_hours": 40.0,
+            "office.staffing.court_admin.case_work_share": 0.6,
+        },
+    )
     _, people = people_for(scenario)
     checked = set()
     for p in people:
@@ -230,13 +240,15 @@ def test_absent_share_of_working_days_matches_the_yearly_rates(days_worked):
     people is about 0.001 (leave weeks dominate: sd per person sqrt(p(1-p)/52) ~ 0.04), so
     0.005 is about 5 standard errors; around the simple sum the overlap f * p is allowed too.
     """
-    absence = Absence(sickness_days_per_year=12.9, sickness_spell_days=4.0,
-                      annual_leave_days_per_year=27.0)
+    absence = Absence(
+        sickness_days_per_year=12.9, sickness_spell_days=4.0, annual_leave_days_per_year=27.0
+    )
     rng = np.random.default_rng(2024)
     n_people, n_days = 3000, 364
     weekdays = np.isin(np.arange(n_days) % 7, np.arange(days_worked))
-    absent = np.array([sickness_and_leave(absence, days_worked, n_days, rng)[weekdays]
-                       for _ in range(n_people)])
+    absent = np.array(
+        [sickness_and_leave(absence, days_worked, n_days, rng)[weekdays] for _ in range(n_people)]
+    )
     share = absent.mean()
     year_days = WORKING_DAYS_PER_YEAR * days_worked / 5
     f = absence.sickness_days_per_year / year_days
@@ -255,7 +267,11 @@ def test_more_sickness_means_more_absence():
     rng = np.random.default_rng(7)
     low = Absence(sickness_days_per_year=5.0, annual_leave_days_per_year=0.0)
     high = Absence(sickness_days_per_year=40.0, annual_leave_days_per_year=0.0)
-    share = {a.sickness_days_per_year: np.mean([sickness_and_leave(a, 5, 364, rng).mean()
-                                               for _ in range(1500)]) for a in (low, high)}
+    share = {
+        a.sickness_days_per_year: np.mean(
+            [sickness_and_leave(a, 5, 364, rng).mean() for _ in range(1500)]
+        )
+        for a in (low, high)
+    }
     assert share[5.0] == pytest.approx(5.0 / 260, abs=0.004)
     assert share[40.0] == pytest.approx(40.0 / 260, abs=0.01)

@@ -8,13 +8,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from scenario_edits import REFERENCE
 from sim.outputs.claims import Claim, answer, role_values, wilson
 from sim.outputs.forecast import objective_status, recovery_dates, status
+from sim.scenario.library import LibraryError, entries, file_name, save_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.sources import parameter_sources
-from sim.scenario.library import LibraryError, entries, file_name, save_scenario
-
-from scenario_edits import REFERENCE
 
 
 def workload_rows(plan: str, replication: int, over: dict[int, int]) -> list[tuple]:
@@ -24,22 +23,54 @@ def workload_rows(plan: str, replication: int, over: dict[int, int]) -> list[tup
     for person in range(4):
         for week in range(6):
             hours = 45.0 if week < over.get(person, 0) else 37.0
-            rows.append((plan, replication, person, "probation_officer", week, 37.0, hours,
-                         hours / 37.0, 120.0 if week < 4 else 100.0, 1.0, 0.5))
+            rows.append(
+                (
+                    plan,
+                    replication,
+                    person,
+                    "probation_officer",
+                    week,
+                    37.0,
+                    hours,
+                    hours / 37.0,
+                    120.0 if week < 4 else 100.0,
+                    1.0,
+                    0.5,
+                )
+            )
     return rows
 
 
 @pytest.fixture
 def tables() -> dict[str, pd.DataFrame]:
-    rows = (workload_rows("Paper fallback", 0, {0: 4, 1: 5})   # 2 of 4 people: 50%
-            + workload_rows("Paper fallback", 1, {0: 3})         # 0 of 4: a run of 3 only
-            + workload_rows("Paper fallback", 2, {0: 6, 1: 4, 2: 4}))  # 3 of 4: 75%
-    workload = pd.DataFrame(rows, columns=[
-        "plan", "replication", "staff_id", "role", "week", "contracted_hours", "hours_worked",
-        "workload", "wmt_capacity", "overtime_hours", "double_handling_hours"])
-    runs = pd.DataFrame([("Paper fallback", r, "backlog_mean", v, "items")
-                         for r, v in enumerate([10.0, 30.0, math.nan])],
-                        columns=["plan", "replication", "measure", "value", "unit"])
+    rows = (
+        workload_rows("Paper fallback", 0, {0: 4, 1: 5})  # 2 of 4 people: 50%
+        + workload_rows("Paper fallback", 1, {0: 3})  # 0 of 4: a run of 3 only
+        + workload_rows("Paper fallback", 2, {0: 6, 1: 4, 2: 4})
+    )  # 3 of 4: 75%
+    workload = pd.DataFrame(
+        rows,
+        columns=[
+            "plan",
+            "replication",
+            "staff_id",
+            "role",
+            "week",
+            "contracted_hours",
+            "hours_worked",
+            "workload",
+            "wmt_capacity",
+            "overtime_hours",
+            "double_handling_hours",
+        ],
+    )
+    runs = pd.DataFrame(
+        [
+            ("Paper fallback", r, "backlog_mean", v, "items")
+            for r, v in enumerate([10.0, 30.0, math.nan])
+        ],
+        columns=["plan", "replication", "measure", "value", "unit"],
+    )
     return {"workload": workload, "runs": runs}
 
 
@@ -51,15 +82,22 @@ def test_share_over_110_for_4_weeks_per_replication(tables):
 
 
 def test_a_claim_is_answered_as_the_share_of_replications_where_it_holds(tables):
-    claim = Claim(plan="Paper fallback", measure="share_over_110_hours_4_weeks",
-                  role="probation_officer", comparison="more_than", threshold=0.25)
+    claim = Claim(
+        plan="Paper fallback",
+        measure="share_over_110_hours_4_weeks",
+        role="probation_officer",
+        comparison="more_than",
+        threshold=0.25,
+    )
     result = answer(tables, claim)
     assert (result.holds_in, result.replications) == (2, 3)
     assert result.probability == pytest.approx(2 / 3)
     assert result.low < 2 / 3 < result.high
     assert "more than a quarter" not in result.sentence() and "2 of 3" in result.sentence()
-    office = answer(tables, Claim(plan="Paper fallback", measure="backlog_mean",
-                                  comparison="at_least", threshold=20))
+    office = answer(
+        tables,
+        Claim(plan="Paper fallback", measure="backlog_mean", comparison="at_least", threshold=20),
+    )
     assert (office.holds_in, office.replications) == (1, 3)  # a missing value never holds
 
 
@@ -81,21 +119,36 @@ def test_wilson_interval_known_values():
 
 def test_red_amber_green_and_recovery_dates():
     assert [status(p) for p in (0.0, 0.099, 0.1, 0.49, 0.5, 1.0)] == [
-        "green", "green", "amber", "amber", "red", "red"]
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
+        "red",
+    ]
     assert status(math.nan) == "unknown"
-    recovery = pd.DataFrame({"plan": ["Do nothing", "no outage"], "recovered_share": [0.5, 1.0],
-                             "time_to_recover_p50": [6.0, math.nan],
-                             "time_to_recover_p90": [math.nan, math.nan]})
+    recovery = pd.DataFrame(
+        {
+            "plan": ["Do nothing", "no outage"],
+            "recovered_share": [0.5, 1.0],
+            "time_to_recover_p50": [6.0, math.nan],
+            "time_to_recover_p90": [math.nan, math.nan],
+        }
+    )
     dates = recovery_dates(recovery, {"disruption_days": [21.0, 25.0]}, date(2026, 12, 1))
     assert dates["plan"].tolist() == ["Do nothing"]
     row = dates.iloc[0]
     assert row["outage_ended"] == date(2026, 12, 5)
     assert row["recovered_p50"] == date(2026, 12, 11) and row["recovered_p90"] is None
-    objectives = pd.DataFrame({"p_rto_breached": [0.05], "p_mtpd_breached": [0.3],
-                               "p_mbco_breached": [0.8]})
+    objectives = pd.DataFrame(
+        {"p_rto_breached": [0.05], "p_mtpd_breached": [0.3], "p_mbco_breached": [0.8]}
+    )
     rated = objective_status(objectives).iloc[0]
     assert (rated["rto_status"], rated["mtpd_status"], rated["mbco_status"]) == (
-        "green", "amber", "red")
+        "green",
+        "amber",
+        "red",
+    )
 
 
 def test_my_scenarios_are_saved_never_overwritten_and_listed(tmp_path):

@@ -51,16 +51,24 @@ def test_run_refuses_to_overwrite_saved_results(tmp_path):
 
 def test_same_seed_same_csv(tmp_path):
     for name in ("a", "b"):
-        assert invoke("run", str(REFERENCE), "--weeks", "1", "--out", str(tmp_path / name)).exit_code == 0
+        assert (
+            invoke("run", str(REFERENCE), "--weeks", "1", "--out", str(tmp_path / name)).exit_code
+            == 0
+        )
     for table in ("work_items", "backlog_daily", "staff_weekly", "summary"):
-        assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
+        assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (
+            tmp_path / "b" / f"{table}.csv"
+        ).read_bytes()
 
 
-@pytest.mark.parametrize("edit, field", [
-    (lambda t: t.replace("cases: 2400", "cases: lots"), "caseload.cases"),
-    (lambda t: t.replace("  weeks: 8 ", "  weeks: 0 "), "run.weeks"),
-    (lambda t: t.replace("rosh_mix:", "rosh_mx:"), "caseload.rosh_mx"),
-])
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda t: t.replace("cases: 2400", "cases: lots"), "caseload.cases"),
+        (lambda t: t.replace("  weeks: 8 ", "  weeks: 0 "), "run.weeks"),
+        (lambda t: t.replace("rosh_mix:", "rosh_mx:"), "caseload.rosh_mx"),
+    ],
+)
 def test_bad_scenario_exits_2_with_field_and_fix(tmp_path, edit, field):
     bad = tmp_path / "bad.yaml"
     bad.write_text(edit(REFERENCE.read_text()))
@@ -72,7 +80,9 @@ def test_bad_scenario_exits_2_with_field_and_fix(tmp_path, edit, field):
 
 def test_missing_file_exits_2(tmp_path):
     result = invoke("run", str(tmp_path / "nope.yaml"))
-    assert result.exit_code == 2 and "nope.yaml" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2 and "nope.yaml" in result.output and "Traceback" not in result.output
+    )
 
 
 def test_extends_from_cli(tmp_path):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from pathlib import Path
-
 from typer.testing import CliRunner
 
 from sim.cli.main import app
@@ -49,12 +48,17 @@ def test_plan_name_is_looked_up_beside_the_scenario(tmp_path):
     shutil.copy(FOLDER / "reference-office.yaml", tmp_path / "reference-office.yaml")
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "mine.yaml").write_text(
-        "name: My plan\nlevers:\n  overtime:\n    hours_per_week: 3   # assumption (range 1-5)\n")
+        "name: My plan\nlevers:\n  overtime:\n    hours_per_week: 3   # assumption (range 1-5)\n"
+    )
     result = invoke("run", tmp_path / "reference-office.yaml", "--plan", "mine", "--weeks", "1")
     assert result.exit_code == 0, result.output
     assert "plan My plan" in result.output
-    assert invoke("run", tmp_path / "reference-office.yaml", "--plan", "triage",
-                  "--weeks", "1").exit_code == 2  # not in this scenario's plans/ folder
+    assert (
+        invoke(
+            "run", tmp_path / "reference-office.yaml", "--plan", "triage", "--weeks", "1"
+        ).exit_code
+        == 2
+    )  # not in this scenario's plans/ folder
 
 
 def test_unknown_plan_exits_2_naming_the_plans_available():
@@ -84,18 +88,23 @@ def test_list_names_every_scenario_and_plan():
     for path in sorted((FOLDER / "plans").glob("*.yaml")):
         assert path.name in plans and load_plan(path).name in plans
     assert "(invalid" not in result.output
-    lines = [line.split()[0] for line in scenarios.splitlines()[1:] if line.strip()
-             and not line.strip().startswith("plans:")]
+    lines = [
+        line.split()[0]
+        for line in scenarios.splitlines()[1:]
+        if line.strip() and not line.strip().startswith("plans:")
+    ]
     assert lines == sorted(lines)
 
 
 def test_list_shows_invalid_files_instead_of_crashing(tmp_path):
     shutil.copy(FOLDER / "reference-office.yaml", tmp_path / "reference-office.yaml")
-    (tmp_path / "broken.yaml").write_text("extends: reference-office.yaml\nname: Broken\n"
-                                          "run:\n  weeks: 0\n")
+    (tmp_path / "broken.yaml").write_text(
+        "extends: reference-office.yaml\nname: Broken\nrun:\n  weeks: 0\n"
+    )
     (tmp_path / "garbage.yaml").write_text("name: [unclosed\n")
     (tmp_path / "lists-missing-plan.yaml").write_text(
-        "extends: reference-office.yaml\nname: Missing plan\nplans:\n  - not-there\n")
+        "extends: reference-office.yaml\nname: Missing plan\nplans:\n  - not-there\n"
+    )
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "ok.yaml").write_text("name: Fine plan\ndescription: It works. Really.\n")
     (tmp_path / "plans" / "bad.yaml").write_text("name: Bad\nlevers:\n  nonsense: {}\n")
@@ -119,8 +128,18 @@ def test_list_of_a_missing_folder_exits_2(tmp_path):
 
 def test_an_outage_run_reports_time_to_recover_against_the_baseline(tmp_path):
     out = tmp_path / "s02"
-    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
-                                      "--weeks", "5", "--quiet", "--out", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+            "--weeks",
+            "5",
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "restored on day 25.0; time to recover:" in result.output
     recovery = pd.read_csv(out / "recovery.csv")
@@ -129,71 +148,139 @@ def test_an_outage_run_reports_time_to_recover_against_the_baseline(tmp_path):
 
 
 def test_a_run_without_outage_has_no_recovery_line(tmp_path):
-    result = CliRunner().invoke(app, ["run", str(ROOT / "scenarios" / "reference-office.yaml"),
-                                      "--weeks", "1", "--quiet"])
+    result = CliRunner().invoke(
+        app, ["run", str(ROOT / "scenarios" / "reference-office.yaml"), "--weeks", "1", "--quiet"]
+    )
     assert result.exit_code == 0 and "time to recover" not in result.output
 
 
 def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
     out = tmp_path / "cmp"
-    result = CliRunner().invoke(app, [
-        "compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"), "--plans",
-        "do-nothing,printed-risk-register", "--reps", "2", "--weeks", "4", "--engine", "serial",
-        "--out", str(out), "--store", str(tmp_path / "store")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+            "--plans",
+            "do-nothing,printed-risk-register",
+            "--reps",
+            "2",
+            "--weeks",
+            "4",
+            "--engine",
+            "serial",
+            "--out",
+            str(out),
+            "--store",
+            str(tmp_path / "store"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "2 plans x 2 replications" in result.output
     run_id = result.output.split("saved as run ")[1].split()[0]
     listed = CliRunner().invoke(app, ["runs", "list", "--store", str(tmp_path / "store")])
     assert listed.exit_code == 0 and run_id in listed.output
-    shown = CliRunner().invoke(app, ["runs", "show", run_id[:12], "--store", str(tmp_path / "store")])
+    shown = CliRunner().invoke(
+        app, ["runs", "show", run_id[:12], "--store", str(tmp_path / "store")]
+    )
     assert shown.exit_code == 0 and "missed risk checks (contacts):" in shown.output
     assert "re-run with: python -m sim compare" in shown.output
     missing = CliRunner().invoke(app, ["runs", "show", "nope", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2 and "runs list" in missing.output
     assert "missed risk checks (contacts):" in result.output and "vs do nothing" in result.output
     comparison = pd.read_csv(out / "comparison.csv")
-    register = comparison[(comparison.plan == "Printed risk register")
-                          & (comparison.measure == "missed_risk_checks")].iloc[0]
+    register = comparison[
+        (comparison.plan == "Printed risk register") & (comparison.measure == "missed_risk_checks")
+    ].iloc[0]
     assert register.vs_do_nothing_high < 0 and register.probability_better == 1.0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--engine", "warp"], "'warp' is not one of 'serial', 'pool', 'dask'"),
-    (["--plans", "no-such-plan"], "no-such-plan"),
-    (["--reps", "0"], "reps"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--engine", "warp"], "'warp' is not one of 'serial', 'pool', 'dask'"),
+        (["--plans", "no-such-plan"], "no-such-plan"),
+        (["--reps", "0"], "reps"),
+    ],
+)
 def test_compare_bad_input_exits_2(args, message, tmp_path):
-    result = CliRunner().invoke(app, ["compare", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
-                                      "--weeks", "1", "--store", str(tmp_path), *args])
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
+            "--weeks",
+            "1",
+            "--store",
+            str(tmp_path),
+            *args,
+        ],
+    )
     assert result.exit_code == 2
     assert message in " ".join(result.output.replace("│", " ").split())  # rich may wrap it
 
 
 def test_sweep_one_at_a_time_and_grid(tmp_path):
     scenario = str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml")
-    tornado = CliRunner().invoke(app, [
-        "sweep", scenario, "--vary", "outages.down.0.duration_days=2:6", "--reps", "2",
-        "--weeks", "5", "--engine", "serial", "--out", str(tmp_path / "t.csv")])
+    tornado = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            scenario,
+            "--vary",
+            "outages.down.0.duration_days=2:6",
+            "--reps",
+            "2",
+            "--weeks",
+            "5",
+            "--engine",
+            "serial",
+            "--out",
+            str(tmp_path / "t.csv"),
+        ],
+    )
     assert tornado.exit_code == 0, tornado.output
     row = pd.read_csv(tmp_path / "t.csv").iloc[0]
     assert row.mean_at_high > row.mean_at_low  # a longer outage leaves more backlog
-    cells = CliRunner().invoke(app, [
-        "sweep", scenario, "--grid", "outages.down.0.duration_days=1,3",
-        "--grid", "office.staffing.probation_officer.count=40,48", "--measure",
-        "missed_risk_checks", "--reps", "1", "--weeks", "4", "--engine", "serial",
-        "--out", str(tmp_path / "g.csv")])
+    cells = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            scenario,
+            "--grid",
+            "outages.down.0.duration_days=1,3",
+            "--grid",
+            "office.staffing.probation_officer.count=40,48",
+            "--measure",
+            "missed_risk_checks",
+            "--reps",
+            "1",
+            "--weeks",
+            "4",
+            "--engine",
+            "serial",
+            "--out",
+            str(tmp_path / "g.csv"),
+        ],
+    )
     assert cells.exit_code == 0, cells.output
     assert len(pd.read_csv(tmp_path / "g.csv")) == 4
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "either --vary"),
-    (["--vary", "nonsense"], "PATH=LOW:HIGH"),
-    (["--grid", "outages.down.0.duration_days=1,2"], "two --grid"),
-    (["--vary", "office.nowhere=1:2", "--engine", "serial", "--weeks", "1", "--reps", "1"],
-     "office.nowhere"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "either --vary"),
+        (["--vary", "nonsense"], "PATH=LOW:HIGH"),
+        (["--grid", "outages.down.0.duration_days=1,2"], "two --grid"),
+        (
+            ["--vary", "office.nowhere=1:2", "--engine", "serial", "--weeks", "1", "--reps", "1"],
+            "office.nowhere",
+        ),
+    ],
+)
 def test_sweep_bad_input_exits_2(args, message):
-    result = CliRunner().invoke(app, ["sweep", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"),
-                                      *args])
+    result = CliRunner().invoke(
+        app, ["sweep", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"), *args]
+    )
     assert result.exit_code == 2 and message in result.output, result.output

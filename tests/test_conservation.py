@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sim.domain.calendar import DAY, HOUR, WEEK
-from sim.scenario.schema import PRACTITIONER_ROLES, TASK_NAMES, TEAM_TASKS
 from sim.model.work import STATUSES
+from sim.scenario.schema import PRACTITIONER_ROLES, TASK_NAMES, TEAM_TASKS
 
 
 # ----------------------------------------------------------------------------- the ledger
@@ -23,8 +23,11 @@ def test_every_item_has_exactly_one_status_matching_its_times(run):
     assert wi["status"].notna().all() and set(wi["status"].unique()) <= set(STATUSES)
     finished, cancelled = wi["finished_minute"].notna(), wi["cancelled_minute"].notna()
     late = wi["finished_minute"] > wi["due_minute"]
-    expect = np.select([cancelled, finished & ~late, finished & late],
-                       ["cancelled", "done", "done_late"], "pending")
+    expect = np.select(
+        [cancelled, finished & ~late, finished & late],
+        ["cancelled", "done", "done_late"],
+        "pending",
+    )
     assert (wi["status"].astype(str).to_numpy() == expect).all()
     assert not (cancelled & finished).any(), "an item was both cancelled and done"
     # every status occurs in a run of this size
@@ -99,17 +102,22 @@ def test_work_is_done_by_the_right_roles(run):
     by_holder = steps["staff_id"] == steps["case_id"].map(lambda c: cases[c].holder.id)
     assert by_holder.mean() > 0.5, "most appointments are with the holder"
     seen = steps[steps["task"].isin(["risk_check", "supervision_contact"])].dropna(
-        subset=["arrived_minute"])
+        subset=["arrived_minute"]
+    )
     assert (seen.groupby(["case_id", "arrived_minute"])["staff_id"].nunique() == 1).all()
 
 
 def test_case_events_match_their_work_and_the_cases_that_ended(run):
     wi = run.items
-    assert (run.count("recall_decisions") == run.n("recall_request")
-            == run.count("cases_ended_recalled"))
+    assert (
+        run.count("recall_decisions")
+        == run.n("recall_request")
+        == run.count("cases_ended_recalled")
+    )
     assert run.result.measure("recalls") == run.n("recall_request")
-    assert (run.count("transfers_out") == run.n("case_transfer")
-            == run.count("cases_ended_transferred"))
+    assert (
+        run.count("transfers_out") == run.n("case_transfer") == run.count("cases_ended_transferred")
+    )
     assert run.count("risk_escalations") == run.n("risk_escalation")
     ended = sum(run.count(f"cases_ended_{r}") for r in ("order_ended", "recalled", "transferred"))
     ev = run.result["event_counts"]
@@ -139,8 +147,11 @@ def test_task_hours_equal_the_durations_of_the_work_done(run):
     was finished before the end of the run (an item still in hand at the end is not counted)."""
     wi = run.items
     done = wi[wi["finished_minute"].notna()]
-    minutes = (done["finished_minute"] - done["started_minute"]).groupby(
-        [done["staff_id"], (done["started_minute"] // WEEK).astype(int)]).sum()
+    minutes = (
+        (done["finished_minute"] - done["started_minute"])
+        .groupby([done["staff_id"], (done["started_minute"] // WEEK).astype(int)])
+        .sum()
+    )
     sw = run.result["staff_weekly"].set_index(["staff_id", "week"])
     expected = (minutes / HOUR).reindex(sw.index, fill_value=0.0)
     assert np.allclose(sw["task_hours"], expected, atol=1e-6)

@@ -11,11 +11,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sim.cli.main import app
+from sim.experiments.store import ResultsStore
 from sim.outputs.describe import disruption_table, plan_table
 from sim.scenario.changes import changes, edited
-from sim.scenario.loader import load_plan, load_scenario
 from sim.scenario.library import labelled
-from sim.experiments.store import ResultsStore
+from sim.scenario.loader import load_plan, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "scenarios"
@@ -38,8 +38,11 @@ def six_day_s2():
 def test_the_disruption_table_is_built_from_the_settings():
     s2, longer = six_day_s2()
     row = disruption_table(longer).iloc[0]
-    assert (row["kind"], row["system"], row["lasts"]) == ("system down", "NDelius (case system)",
-                                                          "6 days")
+    assert (row["kind"], row["system"], row["lasts"]) == (
+        "system down",
+        "NDelius (case system)",
+        "6 days",
+    )
     assert row["starts"] == "day 21 (Mon, week 4) 00:00"
     assert row["ends"] == "day 27 (Sun, week 4) 00:00"
     cap = disruption_table(load_scenario(LIBRARY / "s01-login-cap.yaml"))
@@ -54,8 +57,10 @@ def test_a_disruption_that_changes_nothing_says_so():
 
 
 def test_the_plan_table_shows_levers_and_when_a_decision_takes_effect():
-    plans = [load_plan(LIBRARY / "plans" / f"{n}.yaml") for n in ("do-nothing", "overtime",
-                                                                   "decide-paper-on-day-2")]
+    plans = [
+        load_plan(LIBRARY / "plans" / f"{n}.yaml")
+        for n in ("do-nothing", "overtime", "decide-paper-on-day-2")
+    ]
     table = plan_table(plans)
     decided = table[table["plan"] == "Decide paper on day 2"]
     assert list(decided["from"]) == ["the start", "day 23 (Wed, week 4) 09:00"]
@@ -88,16 +93,30 @@ def test_the_command_line_labels_and_reports_a_changed_library_scenario(tmp_path
     variant = tmp_path / "six-days.yaml"  # outside the library, extending it
     variant.write_text(SIX_DAYS.format(base=os.path.relpath(S02, tmp_path)))
     store, out = tmp_path / "store", tmp_path / "reports"
-    result = CliRunner().invoke(app, ["compare", str(variant), "--plans",
-                                      str(LIBRARY / "plans" / "paper-fallback.yaml"), "--reps",
-                                      "2", "--weeks", "5", "--engine", "serial", "--store",
-                                      str(store)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(variant),
+            "--plans",
+            str(LIBRARY / "plans" / "paper-fallback.yaml"),
+            "--reps",
+            "2",
+            "--weeks",
+            "5",
+            "--engine",
+            "serial",
+            "--store",
+            str(store),
+        ],
+    )
     assert result.exit_code == 0, result.output
     listed = CliRunner().invoke(app, ["runs", "list", "--store", str(store)])
     assert "S2 NDelius upgrade (modified: outages down #1 duration days 4 -> 6)" in listed.output
     [run_id] = ResultsStore(store).list()["run_id"]
-    report = CliRunner().invoke(app, ["report", run_id, "--store", str(store), "--out",
-                                      str(out), "--format", "html"])
+    report = CliRunner().invoke(
+        app, ["report", run_id, "--store", str(store), "--out", str(out), "--format", "html"]
+    )
     assert report.exit_code == 0, report.output
     page = html.unescape((out / run_id / "report.html").read_text())
     assert "down for four days" not in page and "Monday to Thursday" not in page

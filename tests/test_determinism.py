@@ -19,8 +19,16 @@ from sim.scenario.scaling import scaled
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
 WEEKS = 3
-TABLES = ("work_items", "backlog_daily", "completed_daily", "staff_weekly", "risk_checks",
-          "event_counts", "summary", "login_sessions")
+TABLES = (
+    "work_items",
+    "backlog_daily",
+    "completed_daily",
+    "staff_weekly",
+    "risk_checks",
+    "event_counts",
+    "summary",
+    "login_sessions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +56,9 @@ def assert_same(a, b, manifest=True):
 
 
 def differs(a, b) -> bool:
-    return not (a["backlog_daily"].equals(b["backlog_daily"])
-                and a["work_items"].equals(b["work_items"]))
+    return not (
+        a["backlog_daily"].equals(b["backlog_daily"]) and a["work_items"].equals(b["work_items"])
+    )
 
 
 def test_same_seed_same_tables_and_manifest(reference, first):
@@ -60,8 +69,20 @@ def test_same_seed_same_tables_and_manifest(reference, first):
     assert m["scenario_hash"] == reference.digest() and len(m["scenario_hash"]) == 16
     assert m["events"] > 10_000
     # nothing time- or machine-dependent besides versions
-    assert set(m) == {"scenario", "scenario_hash", "plan", "plan_hash", "seed", "replication",
-                      "weeks", "version", "simpy", "numpy", "python", "events"}
+    assert set(m) == {
+        "scenario",
+        "scenario_hash",
+        "plan",
+        "plan_hash",
+        "seed",
+        "replication",
+        "weeks",
+        "version",
+        "simpy",
+        "numpy",
+        "python",
+        "events",
+    }
     assert m["plan"] == "Do nothing" and len(m["plan_hash"]) == 16
 
 
@@ -124,6 +145,7 @@ def test_progress_callback_does_not_change_results(reference):
 
 def test_cyclic_gc_state_is_restored(reference):
     import gc
+
     assert gc.isenabled()
     simulate(reference, seed=1, weeks=1)
     assert gc.isenabled()
@@ -155,7 +177,14 @@ def test_same_numbers_under_any_hash_salt():
     digests = []
     for salt in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": salt}
-        out = subprocess.run([sys.executable, "-c", CHILD, str(REFERENCE)], env=env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=120, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(REFERENCE)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         digests.append(out.stdout.strip())
     assert len(digests[0]) == 64 and digests[0] == digests[1]

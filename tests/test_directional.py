@@ -1,6 +1,7 @@
 """Directional tests: more staff never makes things worse, more demand makes them worse.
 
-A quarter-size reference office (``sim.scenario.scaling.scaled(reference, 0.25)``) is run for 4 weeks
+A quarter-size reference office (``sim.scenario.scaling.scaled(reference, 0.25)``) is run for
+4 weeks
 over 20 seeds; every level of a ladder uses the same 20 seeds (common random numbers) and the
 comparison is between means over the seeds.
 
@@ -29,18 +30,18 @@ import pytest
 
 from sim import simulate
 from sim.domain.calendar import WEEK
-from sim.scenario.schema import ROLES
 from sim.scenario.loader import load_scenario
 from sim.scenario.scaling import scaled
+from sim.scenario.schema import ROLES
 
 pytestmark = pytest.mark.slow
 
 REFERENCE = Path(__file__).resolve().parents[1] / "scenarios" / "reference-office.yaml"
 SEEDS = tuple(range(1, 21))
 WEEKS = 4
-PRACTITIONER_LADDER = (8, 11, 14, 17)      # PO and PSO posts each, no vacancies
-CASELOAD_LADDER = (480, 600, 720)          # 0.8x, 1x, 1.2x the quarter office's caseload
-RECEPTION_LADDER = (4, 3, 2, 1)            # fewer and fewer receptionists
+PRACTITIONER_LADDER = (8, 11, 14, 17)  # PO and PSO posts each, no vacancies
+CASELOAD_LADDER = (480, 600, 720)  # 0.8x, 1x, 1.2x the quarter office's caseload
+RECEPTION_LADDER = (4, 3, 2, 1)  # fewer and fewer receptionists
 TIMINGS: dict[str, float] = {}
 
 
@@ -51,19 +52,23 @@ def reference():
 
 @lru_cache(maxsize=1)
 def quarter_office():
-    return scaled(reference(), 0.25).with_changes(**{
-        "office.staffing.court_admin.count": 2,
-        "office.staffing.reception.count": 4,
-    })
+    return scaled(reference(), 0.25).with_changes(
+        **{
+            "office.staffing.court_admin.count": 2,
+            "office.staffing.reception.count": 4,
+        }
+    )
 
 
 def practitioners(n: int):
-    return quarter_office().with_changes(**{
-        "office.staffing.probation_officer.count": n,
-        "office.staffing.probation_services_officer.count": n,
-        "office.staffing.probation_officer.vacancy_rate": 0.0,
-        "office.staffing.probation_services_officer.vacancy_rate": 0.0,
-    })
+    return quarter_office().with_changes(
+        **{
+            "office.staffing.probation_officer.count": n,
+            "office.staffing.probation_services_officer.count": n,
+            "office.staffing.probation_officer.vacancy_rate": 0.0,
+            "office.staffing.probation_services_officer.vacancy_rate": 0.0,
+        }
+    )
 
 
 def check_in_wait(result) -> float:
@@ -94,8 +99,10 @@ def practitioner_ladder():
 @pytest.fixture(scope="module")
 def caseload_ladder():
     t = time.perf_counter()
-    out = {n: over_seeds(quarter_office().with_changes(**{"caseload.cases": n}), backlog_mean)
-           for n in CASELOAD_LADDER}
+    out = {
+        n: over_seeds(quarter_office().with_changes(**{"caseload.cases": n}), backlog_mean)
+        for n in CASELOAD_LADDER
+    }
     TIMINGS["caseload"] = time.perf_counter() - t
     return out
 
@@ -103,8 +110,12 @@ def caseload_ladder():
 @pytest.fixture(scope="module")
 def reception_ladder():
     t = time.perf_counter()
-    out = {n: over_seeds(quarter_office().with_changes(**{"office.staffing.reception.count": n}),
-                         check_in_wait) for n in RECEPTION_LADDER}
+    out = {
+        n: over_seeds(
+            quarter_office().with_changes(**{"office.staffing.reception.count": n}), check_in_wait
+        )
+        for n in RECEPTION_LADDER
+    }
     TIMINGS["reception"] = time.perf_counter() - t
     return out
 
@@ -114,19 +125,20 @@ def test_more_practitioners_never_raise_mean_backlog(practitioner_ladder):
     standard errors of the paired, same-seed differences). Near saturation, where a few more
     staff barely matter, the two means differ by noise alone and may cross either way."""
     means = [practitioner_ladder[n].mean() for n in PRACTITIONER_LADDER]
-    for n0, n1 in zip(PRACTITIONER_LADDER, PRACTITIONER_LADDER[1:]):
+    for n0, n1 in zip(PRACTITIONER_LADDER, PRACTITIONER_LADDER[1:], strict=False):
         diff = practitioner_ladder[n1] - practitioner_ladder[n0]
         noise = 2 * diff.std(ddof=1) / np.sqrt(len(diff))
         assert diff.mean() <= noise, (
             f"{n1} practitioners each role: mean backlog {diff.mean():+.2f} against {n0} "
-            f"(noise {noise:.2f}); means {means}")
+            f"(noise {noise:.2f}); means {means}"
+        )
     # and staff do matter: the top of the ladder is well below the bottom
     assert means[-1] < 0.75 * means[0], means
 
 
 def test_more_cases_raise_mean_backlog(caseload_ladder):
     means = [caseload_ladder[n].mean() for n in CASELOAD_LADDER]
-    assert all(b > a for a, b in zip(means, means[1:])), means
+    assert all(b > a for a, b in zip(means, means[1:], strict=False)), means
     # in most seeds, not only on average
     assert (caseload_ladder[720] > caseload_ladder[480]).mean() >= 0.8
 
@@ -134,8 +146,13 @@ def test_more_cases_raise_mean_backlog(caseload_ladder):
 def test_more_frequent_contacts_raise_mean_backlog(caseload_ladder):
     office = quarter_office()
     intervals = office.caseload.contact_interval_days
-    busier = office.with_changes(**{"caseload.contact_interval_days": {
-        level: max(1, round(days * 0.75)) for level, days in intervals.items()}})
+    busier = office.with_changes(
+        **{
+            "caseload.contact_interval_days": {
+                level: max(1, round(days * 0.75)) for level, days in intervals.items()
+            }
+        }
+    )
     base = caseload_ladder[office.caseload.cases]
     more = over_seeds(busier, backlog_mean)
     assert more.mean() > base.mean(), (more.mean(), base.mean())
@@ -143,7 +160,9 @@ def test_more_frequent_contacts_raise_mean_backlog(caseload_ladder):
 
 def test_fewer_receptionists_never_shorten_check_in_waits(reception_ladder):
     means = [reception_ladder[n].mean() for n in RECEPTION_LADDER]
-    assert all(b >= a for a, b in zip(means, means[1:])), dict(zip(RECEPTION_LADDER, means))
+    assert all(b >= a for a, b in zip(means, means[1:], strict=False)), dict(
+        zip(RECEPTION_LADDER, means, strict=True)
+    )
     assert means[-1] > means[0]
 
 
@@ -159,8 +178,9 @@ def test_quarter_office_still_enters_court_results():
     team of 2 becomes round(0.5) == 0 (Python rounds halves to even), nobody can enter court
     results, and every new case stays unentered and unallocated for the whole run.
 
-    Fails against sim/scenario/scaling.py (posts rounded with ``int(round(count * k))``); the scenario
-    validation (sim/scenario/schema.py ``Scenario._holders_in_post``) also lets a team task's roles have
+    Fails against sim/scenario/scaling.py (posts rounded with ``int(round(count * k))``); the
+    scenario validation (sim/scenario/schema.py ``Scenario._holders_in_post``) also lets a team
+    task's roles have
     no filled posts."""
     quarter = scaled(reference(), 0.25)
     for role in ROLES:
@@ -191,4 +211,5 @@ def test_changing_one_role_keeps_the_other_roles_rosters():
     assert a.index.equals(b.index)
     changed = a.index[a.to_numpy() != b.to_numpy()]
     assert len(changed) == 0, (
-        f"{len(changed)} person-weeks of other roles changed, e.g. {list(changed[:3])}")
+        f"{len(changed)} person-weeks of other roles changed, e.g. {list(changed[:3])}"
+    )

@@ -1,4 +1,5 @@
-"""Engines (sim/experiments/engines.py): serial, pool and dask give the same outcomes bit for bit, in spec
+"""Engines (sim/experiments/engines.py): serial, pool and dask give the same outcomes bit for
+bit, in spec
 order, and bad engine settings fail fast with an error that says what to fix."""
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from app_server import free_port
 from office_runs import reference_scenario
-
 from sim.experiments.engines import ENGINES, RunSpec, run_all
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, Plan
 
@@ -24,8 +25,11 @@ OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=
 def specs() -> list[RunSpec]:
     """Six runs of three weeks: two plans on three replications, with an outage."""
     scenario = reference_scenario().with_changes(outages=OUTAGE)
-    return [RunSpec(plan.name, scenario, plan, 5, r, 3)
-            for r in range(3) for plan in (DO_NOTHING, OVERTIME)]
+    return [
+        RunSpec(plan.name, scenario, plan, 5, r, 3)
+        for r in range(3)
+        for plan in (DO_NOTHING, OVERTIME)
+    ]
 
 
 def exact(outcomes) -> list[str]:
@@ -52,16 +56,24 @@ def test_serial_pool_and_dask_agree_bit_for_bit(specs, serial):
 
 def test_dask_at_an_address_uses_that_cluster(specs, serial):
     from distributed import LocalCluster
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:
         outcomes = run_all(specs[:3], engine="dask", address=cluster.scheduler_address)
     assert exact(outcomes) == exact(serial[:3])
 
 
 def test_risk_check_breakdown_adds_up(serial):
     for o in serial:
-        levels = [o.measures[f"missed_risk_checks_{lvl}"]
-                  for lvl in ("low", "medium", "high", "very_high")]
+        levels = [
+            o.measures[f"missed_risk_checks_{lvl}"]
+            for lvl in ("low", "medium", "high", "very_high")
+        ]
         assert sum(levels) == o.measures["missed_risk_checks"]
         assert o.measures["missed_high_risk_checks"] == levels[2] + levels[3]
         assert o.units["missed_high_risk_checks"] == "contacts"
@@ -91,8 +103,11 @@ def test_dask_with_no_scheduler_at_the_address_fails_within_the_timeout(specs):
 
 
 def test_importing_sim_does_not_import_dask():
-    code = ("import sys, sim, sim.experiments.engines, sim.experiments.compare, sim.experiments.sweeps; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    code = (
+        "import sys, sim, sim.experiments.engines, sim.experiments.compare, "
+        "sim.experiments.sweeps; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

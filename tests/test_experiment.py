@@ -7,12 +7,11 @@ import math
 import numpy as np
 import pytest
 
+from office_runs import reference_scenario
 from sim import simulate
 from sim.experiments.compare import NO_OUTAGE, compare, nearest_rank
-from sim.scenario.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
 from sim.experiments.statistics import mean_ci, paired_difference, probability_better
-
-from office_runs import reference_scenario
+from sim.scenario.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
 
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 21, "hour": 14}, "duration_days": 3}]}
 OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
@@ -29,8 +28,10 @@ def demand(result):
     wi = result["work_items"]
     court = wi[wi["task"] == "court_results_entry"][["case_id", "created_minute"]]
     cadence = wi[(wi["task"] == "supervision_contact") & (wi["created_minute"] % 1440 == 0)]
-    return (sorted(map(tuple, court.to_numpy())),
-            sorted(map(tuple, cadence[["case_id", "created_minute", "due_minute"]].to_numpy())))
+    return (
+        sorted(map(tuple, court.to_numpy())),
+        sorted(map(tuple, cadence[["case_id", "created_minute", "due_minute"]].to_numpy())),
+    )
 
 
 def test_common_random_numbers_are_real(scenario):
@@ -47,16 +48,19 @@ def test_common_random_numbers_are_real(scenario):
 
 @pytest.fixture(scope="module")
 def experiment(scenario):
-    return compare(scenario, [DO_NOTHING, OVERTIME, PAPER], replications=6, weeks=10,
-                   engine="serial")
+    return compare(
+        scenario, [DO_NOTHING, OVERTIME, PAPER], replications=6, weeks=10, engine="serial"
+    )
 
 
 def test_paired_intervals_are_narrower_than_unpaired(experiment):
     runs = experiment["runs"]
     for measure in ("backlog_mean", "late_court_results"):
-        def values(plan):
+
+        def values(plan, measure=measure):
             sel = runs[(runs["plan"] == plan) & (runs["measure"] == measure)]
             return sel.sort_values("replication")["value"].to_numpy()
+
         plan, reference = values("Overtime"), values("Do nothing")
         paired = paired_difference(plan, reference).half_width
         a, b = mean_ci(plan), mean_ci(reference)
@@ -82,7 +86,9 @@ def test_comparison_table(experiment):
 def test_recovery_percentiles(experiment):
     rec = experiment["recovery"].set_index("plan")
     assert (rec["recovered_share"] > 0).all()
-    assert rec.loc["Overtime", "time_to_recover_p50"] <= rec.loc["Do nothing", "time_to_recover_p50"]
+    assert (
+        rec.loc["Overtime", "time_to_recover_p50"] <= rec.loc["Do nothing", "time_to_recover_p50"]
+    )
     assert nearest_rank(np.array([3.0, 1.0, 2.0, np.nan]), 50) == 2.0
     assert math.isnan(nearest_rank(np.array([3.0, np.nan, np.nan, np.nan]), 50))
     assert nearest_rank(np.array([5.0, 1.0, 9.0, 7.0, 3.0]), 90) == 9.0
@@ -107,12 +113,24 @@ def test_statistics_known_values():
 def test_automatic_replication_count_stops_at_the_target_or_the_cap(scenario):
     from sim.experiments.compare import Precision
 
-    loose = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial",
-                    precision=Precision(measures=("backlog_mean",), relative=0.5, step=2, cap=9))
+    loose = compare(
+        scenario,
+        [DO_NOTHING],
+        replications=3,
+        weeks=4,
+        engine="serial",
+        precision=Precision(measures=("backlog_mean",), relative=0.5, step=2, cap=9),
+    )
     assert loose.manifest["precision_target_met"] is True
     assert 3 <= loose.manifest["replications"] <= 9
-    strict = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial",
-                     precision=Precision(measures=("backlog_mean",), relative=0.0001, step=2, cap=7))
+    strict = compare(
+        scenario,
+        [DO_NOTHING],
+        replications=3,
+        weeks=4,
+        engine="serial",
+        precision=Precision(measures=("backlog_mean",), relative=0.0001, step=2, cap=7),
+    )
     assert strict.manifest["replications"] == 7 and strict.manifest["precision_target_met"] is False
     # the first replications are the same runs as without the automatic count
     plain = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial")
@@ -124,13 +142,20 @@ def test_comparison_counts_replications_without_a_value():
     """A run that never recovered has no time to recover: the mean is over the others and the
     table says how many were left out, so nobody reads that mean as the whole story."""
     import pandas as pd
+
     from sim.experiments.compare import comparison_table
+
     runs = pd.DataFrame(
-        [(plan, rep, "time_to_recover_days", value, "days")
-         for plan, values in ((DO_NOTHING.name, [10.0, 12.0, math.nan, math.nan]),
-                              ("Overtime", [6.0, 7.0, 9.0, math.nan]))
-         for rep, value in enumerate(values)],
-        columns=["plan", "replication", "measure", "value", "unit"])
+        [
+            (plan, rep, "time_to_recover_days", value, "days")
+            for plan, values in (
+                (DO_NOTHING.name, [10.0, 12.0, math.nan, math.nan]),
+                ("Overtime", [6.0, 7.0, 9.0, math.nan]),
+            )
+            for rep, value in enumerate(values)
+        ],
+        columns=["plan", "replication", "measure", "value", "unit"],
+    )
     table = comparison_table(runs, [DO_NOTHING.name, "Overtime"]).set_index("plan")
     assert table.loc[DO_NOTHING.name, "without_value"] == 2
     assert table.loc[DO_NOTHING.name, "replications"] == 2

@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from scenario_edits import REFERENCE, check, fails, find, problem, set_value, write
 
+from scenario_edits import REFERENCE, check, fails, find, problem, set_value, write
 from sim.scenario.loader import ScenarioError, load_scenario, scenario_from_text
 
 
@@ -84,8 +84,11 @@ def test_extends_overrides_only_that_field(tmp_path):
 
 def test_extends_replaces_lists(tmp_path):
     shutil.copy(REFERENCE, tmp_path / "reference-office.yaml")
-    child = write(tmp_path, "extends: reference-office.yaml\ncalendar:\n  working_days: [mon]\n",
-                  "one-day.yaml")
+    child = write(
+        tmp_path,
+        "extends: reference-office.yaml\ncalendar:\n  working_days: [mon]\n",
+        "one-day.yaml",
+    )
     assert load_scenario(child).calendar.working_days == ("mon",)
 
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import gc
 
 import pytest
-from scenario_edits import REFERENCE
 
+from scenario_edits import REFERENCE
 from sim import simulate
 from sim.scenario.loader import load_scenario
 
 
-@pytest.mark.parametrize("path, weeks", [
-    (REFERENCE, 4),
-    (REFERENCE.parent / "s01-login-cap.yaml", 4),  # login cap open at the end of the run
-])
+@pytest.mark.parametrize(
+    "path, weeks",
+    [
+        (REFERENCE, 4),
+        (REFERENCE.parent / "s01-login-cap.yaml", 4),  # login cap open at the end of the run
+    ],
+)
 def test_a_finished_run_leaves_little_for_the_cyclic_collector(path, weeks):
     scenario = load_scenario(path)
     gc.collect()

@@ -13,8 +13,9 @@ from sim.scenario.objectives import Objective
 
 WORKING = np.array([d % 7 < 5 for d in range(28)])  # four weeks, Monday first
 NORMAL = np.where(WORKING, 10.0, 0.0)  # the baseline completes 10 a working day
-RECALLS = Objective(activity="Recall requests", tasks=("recall_request",), rto_days=3,
-                    mtpd_days=7, mbco=0.5)
+RECALLS = Objective(
+    activity="Recall requests", tasks=("recall_request",), rto_days=3, mtpd_days=7, mbco=0.5
+)
 
 
 def series(levels_by_day: dict[int, float]) -> np.ndarray:
@@ -62,19 +63,24 @@ def test_breach_probabilities_over_replications_known_answer():
     """Two replications: in one the activity stops for a week (RTO and MBCO breached), in the
     other it keeps half its service (nothing breached): each probability is 1/2, MTPD 0."""
     from office_runs import reference_scenario
-    from sim.experiments.engines import RunOutcome
     from sim.experiments.compare import NO_OUTAGE, objectives_table
+    from sim.experiments.engines import RunOutcome
 
-    scenario = reference_scenario().with_changes(**{
-        "objectives": [RECALLS.model_dump()],
-        "outages": {"down": [{"system": "email", "start": {"day": 7, "hour": 0}, "duration_days": 7}]},
-    })
+    scenario = reference_scenario().with_changes(
+        **{
+            "objectives": [RECALLS.model_dump()],
+            "outages": {
+                "down": [{"system": "email", "start": {"day": 7, "hour": 0}, "duration_days": 7}]
+            },
+        }
+    )
 
     def outcome(label, replication, completed):
         return RunOutcome(label, replication, {}, {}, (), 0, {"Recall requests": tuple(completed)})
 
     outcomes = [
-        outcome(NO_OUTAGE, 0, NORMAL), outcome(NO_OUTAGE, 1, NORMAL),
+        outcome(NO_OUTAGE, 0, NORMAL),
+        outcome(NO_OUTAGE, 1, NORMAL),
         outcome("Do nothing", 0, series({d: 0.0 for d in range(7, 12)})),
         outcome("Do nothing", 1, series({d: 5.0 for d in range(7, 12)})),
     ]
@@ -84,9 +90,9 @@ def test_breach_probabilities_over_replications_known_answer():
 
 
 def test_objectives_in_an_experiment():
+    from scenario_edits import REFERENCE
     from sim.experiments.compare import compare
     from sim.scenario.loader import load_scenario
-    from scenario_edits import REFERENCE
 
     scenario = load_scenario(REFERENCE.parent / "s02-ndelius-upgrade.yaml")
     experiment = compare(scenario, replications=2, weeks=6, engine="serial")
@@ -94,4 +100,6 @@ def test_objectives_in_an_experiment():
     assert set(table.index) == {o.activity for o in scenario.objectives}
     # four days without the case system: recall requests wait, so the 1-day RTO is breached
     assert table.loc["Recall requests", "p_rto_breached"] == 1.0
-    assert table[["p_rto_breached", "p_mtpd_breached", "p_mbco_breached"]].stack().between(0, 1).all()
+    assert (
+        table[["p_rto_breached", "p_mtpd_breached", "p_mbco_breached"]].stack().between(0, 1).all()
+    )

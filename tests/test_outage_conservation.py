@@ -8,29 +8,36 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import simulate
-from sim.scenario.loader import load_plan
-from sim.model.work import STATUSES
-
 from office_runs import reference_scenario
+from sim import simulate
+from sim.model.work import STATUSES
+from sim.scenario.loader import load_plan
 
 PLANS_DIR = Path(__file__).resolve().parents[1] / "scenarios" / "plans"
 DAY = 21
 OUTAGES = {
-    "case system down": {"down": [{"system": "case_system", "start": {"day": DAY, "hour": 14},
-                                   "duration_days": 3}]},
-    "email lost": {"email_loss": [{"lost_share": 0.4, "detection_days": 2,
-                                   "start": {"day": DAY}, "duration_days": 5}],
-                   "down": [{"system": "email", "start": {"day": DAY + 7}, "duration_days": 2}]},
-    "login cap": {"login_cap": [{"share_of_staff": 0.4, "start": {"day": DAY, "hour": 0},
-                                 "duration_days": 7}]},
+    "case system down": {
+        "down": [{"system": "case_system", "start": {"day": DAY, "hour": 14}, "duration_days": 3}]
+    },
+    "email lost": {
+        "email_loss": [
+            {"lost_share": 0.4, "detection_days": 2, "start": {"day": DAY}, "duration_days": 5}
+        ],
+        "down": [{"system": "email", "start": {"day": DAY + 7}, "duration_days": 2}],
+    },
+    "login cap": {
+        "login_cap": [{"share_of_staff": 0.4, "start": {"day": DAY, "hour": 0}, "duration_days": 7}]
+    },
     "records lost and surge": {
         "record_loss": [{"at": {"day": DAY}, "share": 0.05, "reconstruction_minutes": 60}],
-        "surges": [{"at": {"day": DAY + 1}, "share_of_cases": 0.3, "due_working_days": 10}]},
+        "surges": [{"at": {"day": DAY + 1}, "share_of_cases": 0.3, "due_working_days": 10}],
+    },
     "office cap and slow": {
-        "office_cap": [{"max_on_site": 50, "home_kit_share": 0.3, "start": {"day": DAY},
-                        "duration_days": 10}],
-        "slow": [{"system": "case_system", "factor": 2, "start": {"day": DAY}, "duration_days": 5}]},
+        "office_cap": [
+            {"max_on_site": 50, "home_kit_share": 0.3, "start": {"day": DAY}, "duration_days": 10}
+        ],
+        "slow": [{"system": "case_system", "factor": 2, "start": {"day": DAY}, "duration_days": 5}],
+    },
 }
 PLAN_FILES = sorted(PLANS_DIR.glob("*.yaml"))
 
@@ -46,7 +53,10 @@ def check_conservation(result) -> None:
     assert (wi.loc[done, "started_minute"] >= wi.loc[done, "created_minute"]).all()
     assert wi.loc[status == "pending", "finished_minute"].isna().all()
     cancelled = status == "cancelled"
-    assert wi.loc[cancelled, "started_minute"].isna().all() | wi.loc[cancelled, "finished_minute"].isna().all()
+    assert (
+        wi.loc[cancelled, "started_minute"].isna().all()
+        | wi.loc[cancelled, "finished_minute"].isna().all()
+    )
     summary = result["summary"].set_index("measure")["value"]
     for s in STATUSES:
         assert summary[f"items_{s}"] == (status == s).sum()

@@ -7,7 +7,6 @@ import pytest
 
 from office_runs import reference_scenario
 from scenario_edits import REFERENCE
-
 from sim import load_scenario, simulate
 from sim.scenario.plans import Levers, LoginRota, MutualAid, Plan, PrintedRiskRegister, Triage
 from sim.scenario.schema import headcount
@@ -38,14 +37,20 @@ def baseline():
 
 
 def test_a_zero_length_outage_changes_nothing(baseline):
-    scenario = with_outages(down=[down("case_system", 0)], slow=[
-        {"system": "email", "factor": 3, "start": {"day": OUTAGE_DAY}, "duration_hours": 0}])
+    scenario = with_outages(
+        down=[down("case_system", 0)],
+        slow=[{"system": "email", "factor": 3, "start": {"day": OUTAGE_DAY}, "duration_hours": 0}],
+    )
     tables_equal(simulate(scenario, seed=1), baseline[1])
 
 
 def test_a_login_cap_at_or_above_headcount_changes_nothing(baseline):
-    cap = {"system": "case_system", "sessions": 10_000, "start": {"day": OUTAGE_DAY},
-           "duration_days": 10}
+    cap = {
+        "system": "case_system",
+        "sessions": 10_000,
+        "start": {"day": OUTAGE_DAY},
+        "duration_days": 10,
+    }
     tables_equal(simulate(with_outages(login_cap=[cap]), seed=1), baseline[1])
     full = dict(cap, sessions=None, share_of_staff=1.0)
     tables_equal(simulate(with_outages(login_cap=[full]), seed=1), baseline[1])
@@ -72,25 +77,37 @@ def test_court_feed_down_3_days_leaves_a_backlog_for_3_working_days_or_more():
     """Seed S3: court results could not be entered for 3 days and it was "still an issue in most
     areas a week later". Median and mean over 10 seeds, no overtime."""
     scenario = with_outages(down=[down("court_feed", 3)])
-    lasts = [working_days_until_clear(simulate(scenario, seed=s, weeks=10), OUTAGE_DAY + 3,
-                                      "court_results_entry") for s in range(1, 11)]
+    lasts = [
+        working_days_until_clear(
+            simulate(scenario, seed=s, weeks=10), OUTAGE_DAY + 3, "court_results_entry"
+        )
+        for s in range(1, 11)
+    ]
     assert np.median(lasts) >= 3 and np.mean(lasts) >= 3, lasts
 
 
 @pytest.fixture(scope="module")
 def login_cap_runs():
     """Seed S1 in one office: 1,250 of 3,000 staff can log in at once, for two weeks."""
-    cap = {"system": "case_system", "share_of_staff": 1250 / 3000, "start": {"day": OUTAGE_DAY, "hour": 0},
-           "duration_days": 14}
+    cap = {
+        "system": "case_system",
+        "share_of_staff": 1250 / 3000,
+        "start": {"day": OUTAGE_DAY, "hour": 0},
+        "duration_days": 14,
+    }
     scenario = with_outages(login_cap=[cap])
     plans = {
         "do nothing": Plan(name="Do nothing"),
         "rota": Plan(name="Rota", levers=Levers(login_rota=LoginRota(slot_hours=2))),
-        "rota and triage": Plan(name="Rota and triage",
-                                levers=Levers(login_rota=LoginRota(slot_hours=2), triage=Triage())),
+        "rota and triage": Plan(
+            name="Rota and triage",
+            levers=Levers(login_rota=LoginRota(slot_hours=2), triage=Triage()),
+        ),
     }
-    return {name: {s: simulate(scenario, plan=plan, seed=s) for s in SEEDS}
-            for name, plan in plans.items()}
+    return {
+        name: {s: simulate(scenario, plan=plan, seed=s) for s in SEEDS}
+        for name, plan in plans.items()
+    }
 
 
 def test_logged_in_hours_never_exceed_the_cap(login_cap_runs):
@@ -121,8 +138,9 @@ def test_rota_and_first_come_differ_in_explained_ways(login_cap_runs):
         assert rota[seed]["login_sessions"]["login_wait_hours"].iloc[0] == 0
         assert first[seed].measure("missed_risk_checks") == 0
         assert rota[seed].measure("missed_risk_checks") > 0
-        assert (first[seed].measure("appointment_wait_mean")
-                > rota[seed].measure("appointment_wait_mean"))
+        assert first[seed].measure("appointment_wait_mean") > rota[seed].measure(
+            "appointment_wait_mean"
+        )
 
 
 def missed(result, levels) -> int:
@@ -153,7 +171,12 @@ def test_a_printed_risk_register_reduces_missed_risk_checks():
 
 
 def test_lost_emails_make_late_recalls(baseline):
-    loss = {"lost_share": 0.5, "detection_days": 3, "start": {"day": OUTAGE_DAY}, "duration_days": 10}
+    loss = {
+        "lost_share": 0.5,
+        "detection_days": 3,
+        "start": {"day": OUTAGE_DAY},
+        "duration_days": 10,
+    }
     scenario = with_outages(email_loss=[loss])
     late = [simulate(scenario, seed=s).measure("late_recalls") for s in SEEDS]
     normal = [baseline[s].measure("late_recalls") for s in SEEDS]
@@ -171,14 +194,14 @@ def test_record_loss_creates_reconstruction_hours(baseline):
 
 def test_work_in_progress_is_stopped_and_counted_as_double_handling():
     r = simulate(with_outages(down=[down("case_system", 2, hour=14)]), seed=1)
-    counts = dict(zip(r["event_counts"]["event"], r["event_counts"]["count"]))
+    counts = dict(zip(r["event_counts"]["event"], r["event_counts"]["count"], strict=True))
     assert counts["work_interrupted_by_failures"] > 0
     assert r.measure("double_handling_hours") > 0
 
 
 def test_overtime_shortens_recovery_and_shows_in_workload():
-    from sim.scenario.plans import Overtime
     from sim.results.recovery import baseline_of, restoration_minute, time_to_recover
+    from sim.scenario.plans import Overtime
 
     scenario = with_outages(down=[down("case_system", 4)])
     overtime = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
@@ -195,7 +218,7 @@ def test_overtime_shortens_recovery_and_shows_in_workload():
         plain_hours.append(nothing["staff_weekly"]["hours_worked"].sum())
         assert worked.measure("overtime_hours") > 0 and nothing.measure("overtime_hours") == 0
     assert np.mean(extra) < np.mean(plain), (extra, plain)
-    assert all(h > p for h, p in zip(hours, plain_hours))
+    assert all(h > p for h, p in zip(hours, plain_hours, strict=True))
 
 
 def test_a_share_of_staff_login_cap_counts_the_offices_own_filled_posts():

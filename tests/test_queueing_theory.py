@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.experiments.statistics import t_quantile
 from sim.experiments.mmc import build_mmc, erlang_c, run_mmc
+from sim.experiments.statistics import t_quantile
 
 # One seed, chosen before looking at any result and never changed: if a set fails, run it longer.
 SEED = 1
@@ -20,10 +20,10 @@ BATCHES = 30
 # (arrival rate λ, service rate μ, servers C, customers): long enough that the 95% CI's
 # half-width is under about 8% of the theoretical mean wait.
 MMC_SETS = [
-    (0.5, 1.0, 1, 100_000),    # ρ = 0.5
-    (0.9, 1.0, 1, 800_000),    # ρ = 0.9
-    (4.5, 1.0, 5, 800_000),    # ρ = 0.9
-    (8.0, 1.0, 10, 400_000),   # ρ = 0.8
+    (0.5, 1.0, 1, 100_000),  # ρ = 0.5
+    (0.9, 1.0, 1, 800_000),  # ρ = 0.9
+    (4.5, 1.0, 5, 800_000),  # ρ = 0.9
+    (8.0, 1.0, 10, 400_000),  # ρ = 0.8
     (19.0, 1.0, 20, 2_000_000),  # ρ = 0.95, C >= 20
     (22.5, 1.0, 25, 1_600_000),  # ρ = 0.9
 ]
@@ -81,8 +81,7 @@ def test_service_means_beyond_the_schema_bound_still_run():
     assert report.mean_wait > 0
 
 
-@pytest.fixture(scope="module", params=MMC_SETS,
-                ids=lambda p: f"lam{p[0]}-mu{p[1]}-C{p[2]}")
+@pytest.fixture(scope="module", params=MMC_SETS, ids=lambda p: f"lam{p[0]}-mu{p[1]}-C{p[2]}")
 def mmc(request):
     lam, mu, c, customers = request.param
     return run_mmc(lam, mu, c, customers, SEED, batches=BATCHES)
@@ -92,11 +91,11 @@ def mmc(request):
 def test_erlang_c_wait_inside_model_ci(mmc):
     assert mmc.theory_within_ci, (
         f"theory Wq {mmc.theory_mean_wait:.4f} outside the model's 95% CI "
-        f"[{mmc.ci_low:.4f}, {mmc.ci_high:.4f}]")
+        f"[{mmc.ci_low:.4f}, {mmc.ci_high:.4f}]"
+    )
     assert mmc.ci_half_width < 0.15 * mmc.theory_mean_wait  # a meaningful, not a huge, CI
     assert mmc.erlang_c_probability == erlang_c(mmc.servers, mmc.arrival_rate / mmc.service_rate)
-    assert mmc.utilisation == pytest.approx(
-        mmc.arrival_rate / (mmc.servers * mmc.service_rate))
+    assert mmc.utilisation == pytest.approx(mmc.arrival_rate / (mmc.servers * mmc.service_rate))
 
 
 @pytest.mark.slow
@@ -110,8 +109,9 @@ def test_littles_law(mmc):
 def test_ci_coverage_over_many_seeds():
     """The CI is honest: over 40 fixed seeds the 95% CI holds the theory about 95% of the time
     (at least 34 of 40: a binomial(40, 0.95) falls that low with probability under 0.5%)."""
-    hits = sum(run_mmc(0.5, 1.0, 1, 20_000, seed, batches=20).theory_within_ci
-               for seed in range(40))
+    hits = sum(
+        run_mmc(0.5, 1.0, 1, 20_000, seed, batches=20).theory_within_ci for seed in range(40)
+    )
     assert hits >= 34
 
 
@@ -135,15 +135,18 @@ def test_report_is_json():
 
 
 # ----- bad input ----------------------------------------------------------------------------
-@pytest.mark.parametrize("args, match", [
-    ((1.0, 1.0, 1), "unstable"),
-    ((2.5, 1.0, 2), r"arrival_rate / \(servers \* service_rate\)"),
-    ((1.0, 1.0, 0), "servers"),
-    ((1.0, 1.0, 1.5), "servers"),
-    ((-1.0, 1.0, 1), "arrival_rate"),
-    ((0.5, 0.0, 1), "service_rate"),
-    ((0.5, math.nan, 1), "service_rate"),
-])
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((1.0, 1.0, 1), "unstable"),
+        ((2.5, 1.0, 2), r"arrival_rate / \(servers \* service_rate\)"),
+        ((1.0, 1.0, 0), "servers"),
+        ((1.0, 1.0, 1.5), "servers"),
+        ((-1.0, 1.0, 1), "arrival_rate"),
+        ((0.5, 0.0, 1), "service_rate"),
+        ((0.5, math.nan, 1), "service_rate"),
+    ],
+)
 def test_bad_parameters_are_rejected(args, match):
     with pytest.raises(ValueError, match=match):
         run_mmc(*args, customers=10_000, seed=SEED)

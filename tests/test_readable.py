@@ -9,11 +9,11 @@ from datetime import date
 import matplotlib.dates as mdates
 import pandas as pd
 
+from sim.experiments.statistics import mean_ci
 from sim.outputs.charts import backlog_fan, provenance
 from sim.outputs.evidence import with_provenance
-from sim.results.measures import MEASURES, headlined, label
 from sim.outputs.readable import COLUMNS, readable
-from sim.experiments.statistics import mean_ci
+from sim.results.measures import MEASURES, headlined, label
 
 
 def test_every_measure_an_experiment_produces_is_defined_once(experiment_tables):
@@ -41,8 +41,9 @@ def test_an_interval_on_a_count_never_goes_below_zero():
 
 
 def test_the_forecast_fan_chart_counts_dates_from_the_outage_start():
-    backlog = pd.DataFrame({"plan": "Do nothing", "replication": 0, "day": range(40),
-                            "backlog": range(40)})
+    backlog = pd.DataFrame(
+        {"plan": "Do nothing", "replication": 0, "day": range(40), "backlog": range(40)}
+    )
     fig = backlog_fan(backlog, ["Do nothing"], [21.0, 25.0], outage_began=date(2026, 3, 2))
     ax = fig.axes[0]
     low, high = ax.get_xlim()
@@ -52,11 +53,19 @@ def test_the_forecast_fan_chart_counts_dates_from_the_outage_start():
 
 
 def test_provenance_goes_on_every_table_and_chart(experiment_tables):
-    manifest = {"scenario": "S2", "scenario_hash": "abc", "seed": 7, "version": "1.0",
-                "run_id": "r1", "replications": 3, "weeks": 6}
+    manifest = {
+        "scenario": "S2",
+        "scenario_hash": "abc",
+        "seed": 7,
+        "version": "1.0",
+        "run_id": "r1",
+        "replications": 3,
+        "weeks": 6,
+    }
     table = with_provenance(pd.DataFrame({"value": [1.0]}), manifest, "Overtime", 2)
-    assert table.iloc[0][["scenario_hash", "plan", "replication", "seed", "version",
-                          "run_id"]].tolist() == ["abc", "Overtime", 2, 7, "1.0", "r1"]
+    assert table.iloc[0][
+        ["scenario_hash", "plan", "replication", "seed", "version", "run_id"]
+    ].tolist() == ["abc", "Overtime", 2, 7, "1.0", "r1"]
     runs = with_provenance(experiment_tables["runs"], manifest)
     assert (runs["plan"] == experiment_tables["runs"]["plan"]).all()  # its own plan column
     assert "abc" in provenance(manifest) and "seed 7" in provenance(manifest)

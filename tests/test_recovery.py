@@ -1,4 +1,5 @@
-"""Time to recover (sim/results/recovery.py): a constructed case with a known answer, the restoration
+"""Time to recover (sim/results/recovery.py): a constructed case with a known answer, the
+restoration
 moment of a scenario, its baseline, and the real model: a 3-day case-system outage recovers, a
 5-day one does not recover faster, and a zero-length outage is its own baseline."""
 
@@ -7,12 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_edits import REFERENCE
 
+from scenario_edits import REFERENCE
 from sim import simulate
 from sim.domain.calendar import DAY, HOUR
-from sim.scenario.loader import load_scenario
-from sim.scenario.outages import Outages
 from sim.results.recovery import (
     Tolerance,
     baseline_of,
@@ -21,6 +20,8 @@ from sim.results.recovery import (
     time_to_recover,
 )
 from sim.results.tables import RunResult
+from sim.scenario.loader import load_scenario
+from sim.scenario.outages import Outages
 
 SEEDS = range(1, 6)
 # The known-answer tests: a 5-item / 10% tolerance, and "to the end of the run".
@@ -30,14 +31,18 @@ WEEKS = 10  # a 3-5 day outage in week 4 takes 3-5 weeks to recover (assessment 
 
 
 def down(days: float, day: int = 7) -> dict:
-    return {"down": [{"system": "case_system", "start": {"day": day, "hour": 9},
-                      "duration_days": days}]}
+    return {
+        "down": [{"system": "case_system", "start": {"day": day, "hour": 9}, "duration_days": days}]
+    }
 
 
 def made(totals: list[int]) -> RunResult:
     """A result whose daily backlog totals are ``totals`` (split over two tasks)."""
-    rows = [(d, task, part) for d, total in enumerate(totals)
-            for task, part in (("risk_check", total // 2), ("contact_recording", total - total // 2))]
+    rows = [
+        (d, task, part)
+        for d, total in enumerate(totals)
+        for task, part in (("risk_check", total // 2), ("contact_recording", total - total // 2))
+    ]
     return RunResult({}, {"backlog_daily": pd.DataFrame(rows, columns=["day", "task", "backlog"])})
 
 
@@ -66,7 +71,9 @@ def test_known_answer_back_and_staying_back():
 def test_known_answer_not_back_and_below_baseline():
     assert time_to_recover(made(OUTAGE[:-1] + [40]), made(BASE), RESTORED, STRICT, **END) is None
     assert time_to_recover(made(OUTAGE), made(BASE), RESTORED, hold_days=20) is None
-    assert time_to_recover(made(OUTAGE), made(BASE), 20 * DAY, **END) is None  # restored after the run
+    assert (
+        time_to_recover(made(OUTAGE), made(BASE), 20 * DAY, **END) is None
+    )  # restored after the run
     # below the baseline counts as recovered; back by the end of the restoration day: 0
     assert time_to_recover(made([20] * 5 + [3] * 11), made(BASE), RESTORED, **END) == 0.0
     # no disruption: counted from day 0
@@ -87,11 +94,16 @@ def test_restoration_is_the_end_of_the_last_effective_disruption(reference):
     assert restoration_minute(reference) is None
     three = reference.with_changes(outages=down(3))
     assert restoration_minute(three) == 10 * DAY + 9 * HOUR
-    outages = {**down(3), "slow": [{"system": "email", "start": {"day": 20}, "duration_days": 2,
-                                    "factor": 1.0}],  # factor 1: no effect
-               "login_cap": [{"start": {"day": 30}, "duration_days": 1, "sessions": 10_000}],
-               "record_loss": [{"at": {"day": 12, "hour": 10}, "share": 0.1,
-                                "reconstruction_minutes": 60}]}
+    outages = {
+        **down(3),
+        "slow": [
+            {"system": "email", "start": {"day": 20}, "duration_days": 2, "factor": 1.0}
+        ],  # factor 1: no effect
+        "login_cap": [{"start": {"day": 30}, "duration_days": 1, "sessions": 10_000}],
+        "record_loss": [
+            {"at": {"day": 12, "hour": 10}, "share": 0.1, "reconstruction_minutes": 60}
+        ],
+    }
     assert restoration_minute(reference.with_changes(outages=outages)) == 12 * DAY + 10 * HOUR
     outages["login_cap"] = [{"start": {"day": 30}, "duration_hours": 5, "share_of_staff": 0.5}]
     assert restoration_minute(reference.with_changes(outages=outages)) == 30 * DAY + 14 * HOUR
@@ -133,6 +145,7 @@ def test_a_three_day_outage_recovers(recoveries):
 def test_a_longer_outage_does_not_recover_faster(recoveries):
     """On the mean of 5 seeds; a run that never recovers counts the days left after restoration
     (a lower bound of its time to recover)."""
+
     def mean(days):
         rows = [recoveries[days, s] for s in SEEDS]
         left = WEEKS * 7 - np.floor(np.array([r["restored_day"] for r in rows]))
@@ -155,4 +168,5 @@ def test_zero_length_outage_is_the_baseline(reference):
     row = recovery_table(result, baseline, scenario).iloc[0]
     assert np.isnan(row["restored_day"]) and row["time_to_recover_days"] == 0.0
     assert row["baseline_backlog_mean"] == pytest.approx(
-        baseline["backlog_daily"].groupby("day")["backlog"].sum().mean())
+        baseline["backlog_daily"].groupby("day")["backlog"].sum().mean()
+    )

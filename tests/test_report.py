@@ -15,13 +15,22 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from sim.cli.main import app
-from sim.results.measures import headlined, label
 from sim.outputs.report_content import number
+from sim.results.measures import headlined, label
 
 ROOT = Path(__file__).resolve().parents[1]
 S02 = Path("scenarios") / "s02-ndelius-upgrade.yaml"  # relative: reports run from the project root
-SECTIONS = ("The scenario", "The plans compared", "Verdict", "Charts", "Comparison",
-            "Continuity objectives", "Workload evidence", "Method", "Reproducibility")
+SECTIONS = (
+    "The scenario",
+    "The plans compared",
+    "Verdict",
+    "Charts",
+    "Comparison",
+    "Continuity objectives",
+    "Workload evidence",
+    "Method",
+    "Reproducibility",
+)
 runner = CliRunner()
 
 
@@ -37,20 +46,38 @@ def saved(tmp_path_factory):
     store, out = folder / "store", folder / "out"
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(ROOT)
-        made = invoke("compare", str(S02), "--plans", "do-nothing,paper-fallback", "--reps", "3",
-                      "--weeks", "6", "--engine", "serial", "--store", str(store))
+        made = invoke(
+            "compare",
+            str(S02),
+            "--plans",
+            "do-nothing,paper-fallback",
+            "--reps",
+            "3",
+            "--weeks",
+            "6",
+            "--engine",
+            "serial",
+            "--store",
+            str(store),
+        )
         assert made.exit_code == 0, made.output
         run_id = re.search(r"saved as run (\S+)", made.output).group(1)
         written = invoke("report", run_id, "--store", str(store), "--out", str(out))
     assert written.exit_code == 0, written.output
     report = out / run_id
-    return {"run_id": run_id, "store": store, "out": out, "folder": report,
-            "html": (report / "report.html").read_text(encoding="utf-8"),
-            "pdf": report / "report.pdf"}
+    return {
+        "run_id": run_id,
+        "store": store,
+        "out": out,
+        "folder": report,
+        "html": (report / "report.html").read_text(encoding="utf-8"),
+        "pdf": report / "report.pdf",
+    }
 
 
 def stored(saved, table: str) -> pd.DataFrame:
     from sim.experiments.store import ResultsStore
+
     return ResultsStore(saved["store"]).load(saved["run_id"])[0][table]
 
 
@@ -116,18 +143,22 @@ def test_the_reproducibility_command_gives_the_same_numbers(saved):
 
 def test_a_report_is_never_written_over_without_force(saved):
     before = (saved["folder"] / "report.html").read_bytes()
-    again = invoke("report", saved["run_id"], "--store", str(saved["store"]), "--out",
-                   str(saved["out"]))
+    again = invoke(
+        "report", saved["run_id"], "--store", str(saved["store"]), "--out", str(saved["out"])
+    )
     assert again.exit_code == 2 and "--force" in again.output
     assert (saved["folder"] / "report.html").read_bytes() == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (("report", "no-such-run"), "no run 'no-such-run'"),
-    (("report", "missing.yaml"), "no such scenario file"),
-    (("report", "x", "--format", "docx"), "'docx' is not one of 'html', 'pdf'"),
-    (("rerun", "no-such-run"), "no run 'no-such-run'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("report", "no-such-run"), "no run 'no-such-run'"),
+        (("report", "missing.yaml"), "no such scenario file"),
+        (("report", "x", "--format", "docx"), "'docx' is not one of 'html', 'pdf'"),
+        (("rerun", "no-such-run"), "no run 'no-such-run'"),
+    ],
+)
 def test_bad_report_requests_exit_2_with_the_fix(tmp_path, args, message):
     result = invoke(*args, "--store", str(tmp_path / "store"))
     assert result.exit_code == 2
@@ -137,9 +168,22 @@ def test_bad_report_requests_exit_2_with_the_fix(tmp_path, args, message):
 
 def test_a_report_straight_from_a_scenario_file(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = invoke("report", str(S02), "--plans", "paper-fallback", "--reps", "2", "--weeks",
-                    "4", "--format", "html", "--store", str(tmp_path / "store"), "--out",
-                    str(tmp_path / "out"))
+    result = invoke(
+        "report",
+        str(S02),
+        "--plans",
+        "paper-fallback",
+        "--reps",
+        "2",
+        "--weeks",
+        "4",
+        "--format",
+        "html",
+        "--store",
+        str(tmp_path / "store"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert result.exit_code == 0, result.output
     (folder,) = (tmp_path / "out").iterdir()
     assert (folder / "report.html").exists() and not (folder / "report.pdf").exists()

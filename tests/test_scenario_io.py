@@ -4,9 +4,8 @@ same, scenarios from text and from a mapping, and how problems are written out a
 from __future__ import annotations
 
 import pytest
-from scenario_edits import REFERENCE, fails, find, problem, write
 
-from sim.scenario.schema import Scenario
+from scenario_edits import REFERENCE, fails, find, problem, write
 from sim.scenario.loader import (
     Problem,
     ScenarioError,
@@ -15,6 +14,7 @@ from sim.scenario.loader import (
     scenario_from_text,
     to_yaml,
 )
+from sim.scenario.schema import Scenario
 
 
 # ----------------------------------------------------------------------------- good files
@@ -65,9 +65,17 @@ def test_from_mapping():
 
 
 def test_problem_str():
-    p = Problem("scenarios/x.yaml", 12, "caseload.rosh_mix.high", "-0.1",
-                "Input should be greater than or equal to 0", "give a share between 0 and 1")
-    assert str(p) == ("scenarios/x.yaml, line 12, caseload.rosh_mix.high = -0.1: Input should be "
-                      "greater than or equal to 0. Fix: give a share between 0 and 1.")
+    p = Problem(
+        "scenarios/x.yaml",
+        12,
+        "caseload.rosh_mix.high",
+        "-0.1",
+        "Input should be greater than or equal to 0",
+        "give a share between 0 and 1",
+    )
+    assert str(p) == (
+        "scenarios/x.yaml, line 12, caseload.rosh_mix.high = -0.1: Input should be "
+        "greater than or equal to 0. Fix: give a share between 0 and 1."
+    )
     err = ScenarioError("scenarios/x.yaml", [p])
     assert str(err).splitlines()[0].startswith("scenarios/x.yaml") and str(p) in str(err)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario.schema import filled_posts
-from sim.scenario.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.run import simulate
+from sim.scenario.loader import ScenarioError, load_plan, load_scenario, plans_of
+from sim.scenario.schema import filled_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"
@@ -35,7 +35,7 @@ def start_days(scenario) -> list[int]:
 
 def counts(result) -> dict[str, int]:
     table = result["event_counts"]
-    return dict(zip(table["event"], table["count"]))
+    return dict(zip(table["event"], table["count"], strict=True))
 
 
 def evidence(scenario, result) -> dict[str, float]:
@@ -109,8 +109,9 @@ def compared_plans() -> list[tuple[Path, str]]:
     return pairs
 
 
-@pytest.mark.parametrize("path, plan_name", compared_plans(),
-                         ids=[f"{p.stem}-{n}" for p, n in compared_plans()])
+@pytest.mark.parametrize(
+    "path, plan_name", compared_plans(), ids=[f"{p.stem}-{n}" for p, n in compared_plans()]
+)
 def test_every_plan_compared_runs_through_the_outage(path, plan_name):
     scenario = load_scenario(path)
     plan = load_plan(PLANS_DIR / f"{plan_name}.yaml")

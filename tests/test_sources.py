@@ -41,7 +41,8 @@ def uncited_lines(path: Path) -> list[str]:
         if in_systems or stripped.startswith(NOT_PARAMETERS):
             continue
         if stripped.startswith(("roles:", "priority:", "- activity:", "tasks:")):
-            continue  # structure (who does a task, picking order, what an activity is): docs/model.md
+            # structure (who does a task, picking order, what an activity is): docs/model.md
+            continue
         if not has_comment and not any(c for _, c in parents):
             bad.append(f"{path.name}:{number}: {stripped}")
     return bad
@@ -66,8 +67,14 @@ def test_uncited_value_is_caught_but_prose_is_not(tmp_path):
 @pytest.mark.parametrize("path", SCENARIOS + PLANS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_assumptions_give_a_range(path):
     reference = path.read_text().splitlines()
-    missing = [line.strip() for line in reference
-               if "# assumption" in line and "range" not in line and "unused" not in line
-               and "same day" not in line and "full-time week" not in line
-               and "weekend" not in line]
+    missing = [
+        line.strip()
+        for line in reference
+        if "# assumption" in line
+        and "range" not in line
+        and "unused" not in line
+        and "same day" not in line
+        and "full-time week" not in line
+        and "weekend" not in line
+    ]
     assert missing == [], "assumptions without a plausible range:\n" + "\n".join(missing)

@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 
 from sim import simulate
-from sim.scenario.schema import TEAM_TASKS, TASK_NAMES
 from sim.scenario.loader import load_scenario
+from sim.scenario.schema import TASK_NAMES, TEAM_TASKS
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def daily_total(result) -> pd.Series:
 
 def weeks_mean(series: pd.Series, first: int, last: int) -> float:
     """Mean over weeks first..last (1-based, inclusive)."""
-    return float(series.loc[(first - 1) * 7: last * 7 - 1].mean())
+    return float(series.loc[(first - 1) * 7 : last * 7 - 1].mean())
 
 
 def test_no_missed_risk_checks(runs):
@@ -69,8 +69,10 @@ def test_no_missed_risk_checks(runs):
 
 def test_total_backlog_does_not_keep_growing(runs):
     totals = {seed: daily_total(r) for seed, r in runs.items()}
-    block = {k: np.mean([weeks_mean(t, *k) for t in totals.values()])
-             for k in ((1, 8), (5, 8), (9, 16), (9, 12), (13, 16))}
+    block = {
+        k: np.mean([weeks_mean(t, *k) for t in totals.values()])
+        for k in ((1, 8), (5, 8), (9, 16), (9, 12), (13, 16))
+    }
     assert block[(9, 16)] <= 1.5 * block[(5, 8)], block
     assert block[(13, 16)] <= 1.5 * block[(9, 12)], block
     assert block[(9, 16)] <= 2.0 * block[(1, 8)], block
@@ -95,8 +97,9 @@ def test_no_task_backlog_grows_linearly(runs):
             flow.append(len(made) / len(SECOND_HALF))
         slopes[task] = float(np.mean(s))
         bounds[task] = 0.1 + 0.01 * float(np.mean(flow))
-    growing = {t: (round(slopes[t], 2), round(bounds[t], 2)) for t in TASK_NAMES
-               if slopes[t] > bounds[t]}
+    growing = {
+        t: (round(slopes[t], 2), round(bounds[t], 2)) for t in TASK_NAMES if slopes[t] > bounds[t]
+    }
     assert not growing, f"task backlogs growing (slope, bound per day): {growing}"
 
 
@@ -115,13 +118,14 @@ def test_team_queues_keep_up(runs, scenario):
 def test_caseload_stays_within_15_percent(runs, scenario):
     start = scenario.caseload.cases
     for seed, r in runs.items():
-        ev = dict(zip(r["event_counts"]["event"], r["event_counts"]["count"]))
+        ev = dict(zip(r["event_counts"]["event"], r["event_counts"]["count"], strict=True))
         ended = sum(v for k, v in ev.items() if k.startswith("cases_ended_"))
         active = start + ev["court_results"] - ended
         assert abs(active / start - 1) <= 0.15, (seed, active)
         # new cases keep arriving at about the set rate (45 a week, Poisson)
-        assert ev["court_results"] == pytest.approx(scenario.caseload.new_cases_per_week * WEEKS,
-                                                    rel=0.15)
+        assert ev["court_results"] == pytest.approx(
+            scenario.caseload.new_cases_per_week * WEEKS, rel=0.15
+        )
 
 
 def test_workload_is_plausible(runs):

@@ -25,24 +25,39 @@ def experiment(writer: int = 0, i: int = 0) -> tuple[dict[str, pd.DataFrame], di
     n = 30 + i
     value = rng.normal(size=n)
     value[::7] = np.nan
-    runs = pd.DataFrame({
-        "plan": pd.Categorical(rng.choice(["do_nothing", "paper"], n),
-                               categories=["do_nothing", "paper", "unused"], ordered=True),
-        "replication": np.arange(n, dtype="int64"),
-        "day": np.arange(n, dtype="int32"),
-        "measure": rng.choice(["backlog", "missed_risk_checks"], n),
-        "value": value,
-        "late": rng.random(n) < 0.5,
-        "rosh": pd.Categorical(rng.choice([1, 2, 3], n), categories=[3, 2, 1, 4]),
-        "count": pd.array([None if k % 5 == 0 else k for k in range(n)], dtype="Int64"),
-        "note": pd.Series([None if k % 3 else f"n{k}" for k in range(n)], dtype=object),
-        "label": [None if k % 4 == 0 else f"é{k}" for k in range(n)],
-    })
+    runs = pd.DataFrame(
+        {
+            "plan": pd.Categorical(
+                rng.choice(["do_nothing", "paper"], n),
+                categories=["do_nothing", "paper", "unused"],
+                ordered=True,
+            ),
+            "replication": np.arange(n, dtype="int64"),
+            "day": np.arange(n, dtype="int32"),
+            "measure": rng.choice(["backlog", "missed_risk_checks"], n),
+            "value": value,
+            "late": rng.random(n) < 0.5,
+            "rosh": pd.Categorical(rng.choice([1, 2, 3], n), categories=[3, 2, 1, 4]),
+            "count": pd.array([None if k % 5 == 0 else k for k in range(n)], dtype="Int64"),
+            "note": pd.Series([None if k % 3 else f"n{k}" for k in range(n)], dtype=object),
+            "label": [None if k % 4 == 0 else f"é{k}" for k in range(n)],
+        }
+    )
     comparison = runs.groupby("measure", observed=True)["value"].mean().to_frame()
-    manifest = {"seed": int(rng.integers(1000)), "version": "0.1.0", "scenario": "Reference",
-                "scenario_hash": "ab12", "plans": {"do_nothing": "h1", "paper": "h2"},
-                "replications": 5, "weeks": 8, "engine": "simpy", "command": "sim compare",
-                "created_at": "2025-03-01T10:00:00+00:00", "writer": writer, "index": i}
+    manifest = {
+        "seed": int(rng.integers(1000)),
+        "version": "0.1.0",
+        "scenario": "Reference",
+        "scenario_hash": "ab12",
+        "plans": {"do_nothing": "h1", "paper": "h2"},
+        "replications": 5,
+        "weeks": 8,
+        "engine": "simpy",
+        "command": "sim compare",
+        "created_at": "2025-03-01T10:00:00+00:00",
+        "writer": writer,
+        "index": i,
+    }
     return {"runs": runs, "comparison": comparison, "empty": runs.iloc[:0]}, manifest
 
 
@@ -60,12 +75,16 @@ def test_tables_and_manifest_round_trip_exactly(tmp_path):
     loaded, saved = store.load(run_id)
     assert_same(loaded, tables)
     assert loaded["runs"]["note"][1] is None and np.isnan(loaded["runs"]["value"][0])
-    assert saved == manifest | {"run_id": run_id, "saved_at": saved["saved_at"],
-                                "tables": {"runs": 30, "comparison": 2, "empty": 0},
-                                "store_format": 1}
+    assert saved == manifest | {
+        "run_id": run_id,
+        "saved_at": saved["saved_at"],
+        "tables": {"runs": 30, "comparison": 2, "empty": 0},
+        "store_format": 1,
+    }
     assert json.loads((tmp_path / "results" / run_id / "manifest.json").read_text()) == saved
     assert pd.read_parquet(tmp_path / "results" / run_id / "runs.parquet")["value"].equals(
-        tables["runs"]["value"])  # plain Parquet, readable without the store
+        tables["runs"]["value"]
+    )  # plain Parquet, readable without the store
 
 
 def test_list_is_newest_first_with_manifest_fields(tmp_path):
@@ -75,8 +94,14 @@ def test_list_is_newest_first_with_manifest_fields(tmp_path):
     listed = store.list()
     assert listed["run_id"].tolist() == ids[::-1]
     row = listed.iloc[0]
-    assert (row["scenario"], row["plans"], row["replications"], row["weeks"], row["engine"],
-            row["version"]) == ("Reference", "do_nothing, paper", 5, 8, "simpy", "0.1.0")
+    assert (
+        row["scenario"],
+        row["plans"],
+        row["replications"],
+        row["weeks"],
+        row["engine"],
+        row["version"],
+    ) == ("Reference", "do_nothing, paper", 5, 8, "simpy", "0.1.0")
     assert row["created_at"] == "2025-03-01T10:00:00+00:00"
     assert row["seed"] == experiment(0, 2)[1]["seed"]
     assert store.problems() == ()
@@ -173,12 +198,13 @@ def _writer(root: str, writer: int, start) -> None:
 def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(WRITERS)
-    procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, start))
-             for w in range(WRITERS)]
+    procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, start)) for w in range(WRITERS)]
     for p in procs:
         p.start()
     store, seen_while_writing, deadline = ResultsStore(tmp_path), [], time.monotonic() + 60
-    while any(p.is_alive() for p in procs) and time.monotonic() < deadline:  # a reader meanwhile sees only whole runs
+    while (
+        any(p.is_alive() for p in procs) and time.monotonic() < deadline
+    ):  # a reader meanwhile sees only whole runs
         assert store.problems() == ()
         seen_while_writing.append(len(store.list()))
     for p in procs:

@@ -1,16 +1,16 @@
-"""Sweeps (sim/experiments/sweeps.py): dotted-path edits, one-at-a-time (tornado) and two-way grids, on
+"""Sweeps (sim/experiments/sweeps.py): dotted-path edits, one-at-a-time (tornado) and two-way
+grids, on
 small runs where the direction of each effect is not in doubt."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim.scenario.loader import load_plan
-from sim.scenario.plans import DO_NOTHING
-from sim.experiments.sweeps import grid, one_at_a_time, value_at, with_value, with_values
-
 from office_runs import reference_scenario
 from scenario_edits import REFERENCE
+from sim.experiments.sweeps import grid, one_at_a_time, value_at, with_value, with_values
+from sim.scenario.loader import load_plan
+from sim.scenario.plans import DO_NOTHING
 
 ROTA = REFERENCE.parent / "plans" / "login-rota.yaml"
 PO_COUNT = "office.staffing.probation_officer.count"
@@ -19,8 +19,14 @@ CAP_SHARE = "outages.login_cap.0.share_of_staff"
 # the case system down from day 7, under a login cap for the week from the same moment
 OUTAGES = {
     "down": [{"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 2}],
-    "login_cap": [{"system": "case_system", "share_of_staff": 0.5, "start": {"day": 7, "hour": 9},
-                   "duration_days": 7}],
+    "login_cap": [
+        {
+            "system": "case_system",
+            "share_of_staff": 0.5,
+            "start": {"day": 7, "hour": 9},
+            "duration_days": 7,
+        }
+    ],
 }
 
 
@@ -38,20 +44,26 @@ def test_with_value_edits_nested_paths_and_list_entries(scenario):
     same = with_value(scenario, PO_COUNT, value_at(scenario, PO_COUNT))
     assert same == scenario and same.digest() == scenario.digest()
     both = with_values(scenario, {OUTAGE_DAYS: 3, CAP_SHARE: 0.25})
-    assert both.outages.down[0].duration_days == 3 and both.outages.login_cap[0].share_of_staff == 0.25
-    whole = with_value(scenario, "outages.down.0", {"system": "email", "start": {"day": 1},
-                                                    "duration_hours": 4})
+    assert (
+        both.outages.down[0].duration_days == 3 and both.outages.login_cap[0].share_of_staff == 0.25
+    )
+    whole = with_value(
+        scenario, "outages.down.0", {"system": "email", "start": {"day": 1}, "duration_hours": 4}
+    )
     assert whole.outages.down[0].system == "email"
 
 
-@pytest.mark.parametrize("path, says", [
-    ("office.staffing.probation_oficer.count", "use one of: probation_officer"),
-    ("outages.down.3.duration_days", "index it with 0 to 0"),
-    ("outages.down.first.duration_days", "index it with 0 to 0"),
-    ("outages.slow.0.factor", "is empty"),
-    ("run.weeks.value", "is a value, not a section"),
-    ("office..count", "not a dotted path"),
-])
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("office.staffing.probation_oficer.count", "use one of: probation_officer"),
+        ("outages.down.3.duration_days", "index it with 0 to 0"),
+        ("outages.down.first.duration_days", "index it with 0 to 0"),
+        ("outages.slow.0.factor", "is empty"),
+        ("run.weeks.value", "is a value, not a section"),
+        ("office..count", "not a dotted path"),
+    ],
+)
 def test_bad_path_is_a_value_error_naming_it(scenario, path, says):
     with pytest.raises(ValueError) as info:
         with_value(scenario, path, 1)
@@ -64,8 +76,15 @@ def test_invalid_value_names_the_path(scenario):
 
 
 def test_one_at_a_time_signs(scenario):
-    table = one_at_a_time(scenario, DO_NOTHING, {PO_COUNT: (20, 40), OUTAGE_DAYS: (1, 5)},
-                          "backlog_mean", replications=2, weeks=3, engine="serial")
+    table = one_at_a_time(
+        scenario,
+        DO_NOTHING,
+        {PO_COUNT: (20, 40), OUTAGE_DAYS: (1, 5)},
+        "backlog_mean",
+        replications=2,
+        weeks=3,
+        engine="serial",
+    )
     assert len(table) == 2
     rows = table.set_index("parameter")
     po, outage = rows.loc[PO_COUNT], rows.loc[OUTAGE_DAYS]
@@ -76,8 +95,15 @@ def test_one_at_a_time_signs(scenario):
     assert outage["high_vs_base_ci_low"] > 0  # paired: a clear effect with only 2 replications
     assert list(table["swing"].abs()) == sorted(table["swing"].abs(), reverse=True)
     with pytest.raises(ValueError, match="unknown measure 'backlog_avg'"):
-        one_at_a_time(scenario, DO_NOTHING, {OUTAGE_DAYS: (1, 2)}, "backlog_avg",
-                      replications=1, weeks=1, engine="serial")
+        one_at_a_time(
+            scenario,
+            DO_NOTHING,
+            {OUTAGE_DAYS: (1, 2)},
+            "backlog_avg",
+            replications=1,
+            weeks=1,
+            engine="serial",
+        )
     with pytest.raises(ValueError, match="give a \\(low, high\\) pair"):
         one_at_a_time(scenario, DO_NOTHING, {OUTAGE_DAYS: 3}, replications=1, engine="serial")
     with pytest.raises(ValueError, match="replications must be"):
@@ -86,8 +112,16 @@ def test_one_at_a_time_signs(scenario):
 
 def test_grid_cells_and_breaking_point(scenario):
     rota = load_plan(ROTA)  # without a rota slot a risk check cannot be done: cap share bites
-    table = grid(scenario, rota, {OUTAGE_DAYS: [1, 4], CAP_SHARE: [0.8, 0.5, 0.2]},
-                 "missed_high_risk_checks", replications=2, weeks=3, engine="pool", workers=2)
+    table = grid(
+        scenario,
+        rota,
+        {OUTAGE_DAYS: [1, 4], CAP_SHARE: [0.8, 0.5, 0.2]},
+        "missed_high_risk_checks",
+        replications=2,
+        weeks=3,
+        engine="pool",
+        workers=2,
+    )
     assert len(table) == 2 * 3 and list(table.columns[:2]) == [OUTAGE_DAYS, CAP_SHARE]
     assert (table["replications"] == 2).all() and (table["ci_low"] <= table["mean"]).all()
     mean = table.set_index([OUTAGE_DAYS, CAP_SHARE])["mean"]

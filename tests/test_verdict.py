@@ -18,13 +18,19 @@ PLANS = ["Do nothing", "Overtime", "Paper fallback"]
 def experiment(values: dict[str, dict[str, list[float]]]) -> dict[str, pd.DataFrame]:
     """Tables built the way compare builds them, from each plan's value of each measure in
     each replication (``values[measure][plan]``)."""
-    rows = [(plan, r, measure, v, "")
-            for measure, by_plan in values.items() for plan, vs in by_plan.items()
-            for r, v in enumerate(vs)]
+    rows = [
+        (plan, r, measure, v, "")
+        for measure, by_plan in values.items()
+        for plan, vs in by_plan.items()
+        for r, v in enumerate(vs)
+    ]
     runs = pd.DataFrame(rows, columns=["plan", "replication", "measure", "value", "unit"])
     plans = [p for p in PLANS if p in set(runs["plan"])]
-    return {"runs": runs, "comparison": comparison_table(runs, plans),
-            "recovery": recovery_table(runs, plans)}
+    return {
+        "runs": runs,
+        "comparison": comparison_table(runs, plans),
+        "recovery": recovery_table(runs, plans),
+    }
 
 
 def sentence(tables, start: str) -> str:
@@ -33,69 +39,98 @@ def sentence(tables, start: str) -> str:
 
 def test_recovery_counts_come_from_the_data():
     nan = math.nan
-    times = {"Do nothing": [5, nan, nan, nan, nan, nan, 6, 7, 8, 9],  # 5 of 10 not recovered
-             "Overtime": [4, 5, 6, 7, 8, 9, 10, nan, nan, nan],  # 3 of 10
-             "Paper fallback": [3, 4, 5, 6, 7, 8, 9, 10, nan, nan]}  # 2 of 10
+    times = {
+        "Do nothing": [5, nan, nan, nan, nan, nan, 6, 7, 8, 9],  # 5 of 10 not recovered
+        "Overtime": [4, 5, 6, 7, 8, 9, 10, nan, nan, nan],  # 3 of 10
+        "Paper fallback": [3, 4, 5, 6, 7, 8, 9, 10, nan, nan],
+    }  # 2 of 10
     tables = experiment({"time_to_recover_days": times})
     text = sentence(tables, "Time to recover")
-    assert "Do nothing: P50 9 days; P90 after the end of the run (5 of 10 replications " \
-           "recovered" in text
+    assert (
+        "Do nothing: P50 9 days; P90 after the end of the run (5 of 10 replications "
+        "recovered" in text
+    )
     assert "Overtime: P50 8 days; P90 after the end of the run (7 of 10" in text
     assert "Paper fallback: P50 7 days; P90 after the end of the run (8 of 10" in text
     assert "1 in 10" not in text
 
 
 def test_a_difference_whose_interval_includes_zero_is_not_headlined():
-    backlog = {"Do nothing": [50, 60, 40, 55, 45], "Overtime": [52, 55, 44, 50, 47],
-               "Paper fallback": [61, 69, 51, 66, 54]}
+    backlog = {
+        "Do nothing": [50, 60, 40, 55, 45],
+        "Overtime": [52, 55, 44, 50, 47],
+        "Paper fallback": [61, 69, 51, 66, 54],
+    }
     tables = experiment({"backlog_mean": backlog})
     text = sentence(tables, "No clear difference in mean backlog")
     assert "Lowest" not in text
     assert f"doing nothing gave {sum(backlog['Do nothing']) / 5:,.1f} items" in text
     worse = paired_difference(backlog["Paper fallback"], backlog["Do nothing"])
     assert worse.low > 0  # clearly worse, and said so with its numbers
-    assert (f"Paper fallback gave more ({worse.mean:+,.1f} items, 95% interval "
-            f"{worse.low:+,.1f} to {worse.high:+,.1f})") in text
+    assert (
+        f"Paper fallback gave more ({worse.mean:+,.1f} items, 95% interval "
+        f"{worse.low:+,.1f} to {worse.high:+,.1f})"
+    ) in text
 
 
 def test_a_clear_best_is_named_with_its_numbers():
-    backlog = {"Do nothing": [50, 60, 40, 55, 45], "Overtime": [30, 41, 22, 35, 27],
-               "Paper fallback": [45, 56, 36, 50, 41]}
+    backlog = {
+        "Do nothing": [50, 60, 40, 55, 45],
+        "Overtime": [30, 41, 22, 35, 27],
+        "Paper fallback": [45, 56, 36, 50, 41],
+    }
     tables = experiment({"backlog_mean": backlog})
     text = sentence(tables, "Lowest mean backlog: Overtime")
     ci = mean_ci(backlog["Overtime"], least=0.0)
     diff = paired_difference(backlog["Overtime"], backlog["Do nothing"])
     assert f"{ci.mean:,.1f} items on average (95% interval {ci.low:,.1f} to {ci.high:,.1f}" in text
-    assert f"{-diff.mean:,.1f} items below doing nothing (95% interval {-diff.high:,.1f} to " \
-           f"{-diff.low:,.1f}), lower in 100% of replications (a tie counting half)" in text
+    assert (
+        f"{-diff.mean:,.1f} items below doing nothing (95% interval {-diff.high:,.1f} to "
+        f"{-diff.low:,.1f}), lower in 100% of replications (a tie counting half)" in text
+    )
     assert "cannot tell it from" not in text  # Overtime is clearly below Paper fallback too
 
 
 def test_two_plans_the_replications_cannot_tell_apart_are_said_to_be_so():
-    backlog = {"Do nothing": [50, 60, 40, 55, 45], "Overtime": [30, 41, 22, 35, 27],
-               "Paper fallback": [31, 39, 24, 34, 29]}
+    backlog = {
+        "Do nothing": [50, 60, 40, 55, 45],
+        "Overtime": [30, 41, 22, 35, 27],
+        "Paper fallback": [31, 39, 24, 34, 29],
+    }
     text = sentence(experiment({"backlog_mean": backlog}), "Lowest mean backlog")
     assert "The replications cannot tell it from" in text
 
 
 def test_a_plan_best_on_one_measure_and_worse_on_another_is_a_trade_off():
     values = {
-        "backlog_mean": {"Do nothing": [50, 60, 40, 55, 45], "Overtime": [50, 60, 40, 55, 45],
-                         "Paper fallback": [30, 41, 22, 35, 27]},
-        "missed_high_risk_checks": {"Do nothing": [10, 12, 9, 11, 10],
-                                    "Overtime": [10, 12, 9, 11, 10],
-                                    "Paper fallback": [14, 17, 12, 15, 15]},
+        "backlog_mean": {
+            "Do nothing": [50, 60, 40, 55, 45],
+            "Overtime": [50, 60, 40, 55, 45],
+            "Paper fallback": [30, 41, 22, 35, 27],
+        },
+        "missed_high_risk_checks": {
+            "Do nothing": [10, 12, 9, 11, 10],
+            "Overtime": [10, 12, 9, 11, 10],
+            "Paper fallback": [14, 17, 12, 15, 15],
+        },
     }
     tables = experiment(values)
     text = sentence(tables, "Trade-off: Paper fallback")
-    diff = paired_difference(values["missed_high_risk_checks"]["Paper fallback"],
-                             values["missed_high_risk_checks"]["Do nothing"])
-    assert ("has the lowest mean backlog but more missed risk checks at high or very high RoSH "
-            f"than doing nothing ({diff.mean:+,.1f} contacts") in text
+    diff = paired_difference(
+        values["missed_high_risk_checks"]["Paper fallback"],
+        values["missed_high_risk_checks"]["Do nothing"],
+    )
+    assert (
+        "has the lowest mean backlog but more missed risk checks at high or very high RoSH "
+        f"than doing nothing ({diff.mean:+,.1f} contacts"
+    ) in text
 
 
 def test_the_no_outage_baseline_is_never_named_best():
-    backlog = {"Do nothing": [50, 60, 40, 55, 45], "Overtime": [30, 41, 22, 35, 27],
-               NO_OUTAGE: [1, 2, 1, 2, 1]}
+    backlog = {
+        "Do nothing": [50, 60, 40, 55, 45],
+        "Overtime": [30, 41, 22, 35, 27],
+        NO_OUTAGE: [1, 2, 1, 2, 1],
+    }
     text = sentence(experiment({"backlog_mean": backlog}), "Lowest mean backlog")
     assert text.startswith("Lowest mean backlog: Overtime") and NO_OUTAGE not in text

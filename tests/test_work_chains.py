@@ -7,11 +7,11 @@ The ``run`` fixture (a run with the office object behind it) is in conftest.py."
 from __future__ import annotations
 
 import numpy as np
-from office_runs import reference_scenario
 
+from office_runs import reference_scenario
+from sim.domain.calendar import DAY, HOUR
 from sim.model.working_day import working_days
 from sim.scenario.schema import office_calendar
-from sim.domain.calendar import DAY, HOUR
 
 
 # ----------------------------------------------------------------------------- chains
@@ -31,14 +31,20 @@ def test_every_held_contact_had_check_in_and_risk_check_before_it(run):
         assert s["arrived_minute"].notna().all()
         key = ["case_id", "arrived_minute"]
         assert not s.duplicated(key).any(), f"two {step} items for one arrival"
-        m = held.merge(s[key + ["started_minute", "finished_minute"]], on=key, how="left",
-                       suffixes=("", f"_{step}"))
+        m = held.merge(
+            s[key + ["started_minute", "finished_minute"]],
+            on=key,
+            how="left",
+            suffixes=("", f"_{step}"),
+        )
         assert len(m) == len(held)
         assert m[f"finished_minute_{step}"].notna().all(), f"held contact without a done {step}"
         assert (m[f"finished_minute_{step}"] <= m["started_minute"]).all(), f"{step} after contact"
     checks = wi[wi["task"] == "risk_check"].merge(
-        wi[wi["task"] == "reception_check_in"], on=["case_id", "arrived_minute"],
-        suffixes=("", "_ci"))
+        wi[wi["task"] == "reception_check_in"],
+        on=["case_id", "arrived_minute"],
+        suffixes=("", "_ci"),
+    )
     assert len(checks) == run.n("risk_check")
     assert (checks["created_minute"] == checks["finished_minute_ci"]).all()  # made on check-in
 
@@ -59,8 +65,12 @@ def test_each_held_contact_has_exactly_one_recording(run):
     held = held_contacts(wi)
     rec = wi[wi["task"] == "contact_recording"]
     assert len(rec) == len(held)
-    m = rec.merge(held, left_on=["case_id", "created_minute"],
-                  right_on=["case_id", "finished_minute"], suffixes=("", "_contact"))
+    m = rec.merge(
+        held,
+        left_on=["case_id", "created_minute"],
+        right_on=["case_id", "finished_minute"],
+        suffixes=("", "_contact"),
+    )
     assert len(m) == len(rec)
     assert m["item_id_contact"].is_unique and m["item_id"].is_unique
 
@@ -74,8 +84,12 @@ def test_failures_to_attend_make_one_enforcement_action_each(run):
     assert run.result["risk_checks"]["failed_to_attend"].sum() == len(fta)
     # each enforcement action is made at the moment of a failure, for that case
     enf = wi[wi["task"] == "enforcement_action"]
-    m = enf.merge(fta, left_on=["case_id", "created_minute"],
-                  right_on=["case_id", "cancelled_minute"], suffixes=("", "_fta"))
+    m = enf.merge(
+        fta,
+        left_on=["case_id", "created_minute"],
+        right_on=["case_id", "cancelled_minute"],
+        suffixes=("", "_fta"),
+    )
     assert len(m) == len(enf)
 
 
@@ -84,11 +98,15 @@ def test_breaches_make_breach_actions(run):
     assert run.count("breaches") == run.n("breach_action")
     breach = wi[wi["task"] == "breach_action"]
     enf_done = wi[(wi["task"] == "enforcement_action") & wi["finished_minute"].notna()]
-    m = breach.merge(enf_done, left_on=["case_id", "created_minute"],
-                     right_on=["case_id", "finished_minute"], suffixes=("", "_enf"))
+    m = breach.merge(
+        enf_done,
+        left_on=["case_id", "created_minute"],
+        right_on=["case_id", "finished_minute"],
+        suffixes=("", "_enf"),
+    )
     assert len(m) == len(breach), "a breach action not made on completing an enforcement action"
     # a breach needs breach_after_failures failures by that case
-    per_case_fta = (wi[(wi["task"] == "enforcement_action")].groupby("case_id").size())
+    per_case_fta = wi[(wi["task"] == "enforcement_action")].groupby("case_id").size()
     per_case_breach = breach.groupby("case_id").size()
     need = run.scenario.caseload.breach_after_failures
     assert (per_case_breach * need <= per_case_fta.reindex(per_case_breach.index)).all()
@@ -100,8 +118,12 @@ def test_court_results_and_intake_chain(run):
     entries = wi[(wi["task"] == "court_results_entry") & wi["finished_minute"].notna()]
     alloc = wi[wi["task"] == "case_allocation"]
     assert len(alloc) == len(entries), "one allocation per court result entered"
-    m = alloc.merge(entries, left_on=["case_id", "created_minute"],
-                    right_on=["case_id", "finished_minute"], suffixes=("", "_entry"))
+    m = alloc.merge(
+        entries,
+        left_on=["case_id", "created_minute"],
+        right_on=["case_id", "finished_minute"],
+        suffixes=("", "_entry"),
+    )
     assert len(m) == len(alloc)
     firsts = wi[(wi["task"] == "supervision_contact") & wi["first_appointment"]]
     done_alloc = alloc[alloc["finished_minute"].notna()]
@@ -115,8 +137,13 @@ def test_no_new_work_for_a_case_after_it_ended(run):
     ended_at = {c.id: c.ended for c in run.office.cases if c.ended is not None}
     wi = run.items
     after = wi[wi["case_id"].map(ended_at).lt(wi["created_minute"])]
-    allowed = {"reception_check_in", "risk_check", "contact_recording", "enforcement_action",
-               "breach_action"}
+    allowed = {
+        "reception_check_in",
+        "risk_check",
+        "contact_recording",
+        "enforcement_action",
+        "breach_action",
+    }
     assert set(after["task"].astype(str)) <= allowed, after["task"].value_counts()
     alloc = wi[(wi["task"] == "case_allocation") & wi["finished_minute"].notna()]
     assert not (alloc["case_id"].map(ended_at) < alloc["finished_minute"]).any()
@@ -138,13 +165,18 @@ def test_case_that_ends_while_its_court_result_is_entered_is_not_allocated():
     from sim.model.random_streams import Streams
     from sim.model.systems import SystemsLayer
 
-    scenario = reference_scenario().with_changes(**{
-        "caseload.cases": 0, "caseload.new_cases_per_week": 0.0,
-        "office.absence.sickness_days_per_year": 0.0,
-        "office.absence.annual_leave_days_per_year": 0.0})
+    scenario = reference_scenario().with_changes(
+        **{
+            "caseload.cases": 0,
+            "caseload.new_cases_per_week": 0.0,
+            "office.absence.sickness_days_per_year": 0.0,
+            "office.absence.annual_leave_days_per_year": 0.0,
+        }
+    )
     horizon = 7
-    office = OfficeModel(scenario, Streams(1), office_calendar(scenario, horizon),
-                         SystemsLayer(), horizon)
+    office = OfficeModel(
+        scenario, Streams(1), office_calendar(scenario, horizon), SystemsLayer(), horizon
+    )
     for person in office.staff:
         office.env.process(working_days(office, person))
     case = draw_cases(scenario.caseload, 1, 0, 0.0, horizon, True, np.random.default_rng(0))[0]
@@ -159,7 +191,8 @@ def test_case_that_ends_while_its_court_result_is_entered_is_not_allocated():
     office.env.run(until=horizon * DAY)
     assert entry.finished is not None  # work in hand is finished: fine
     assert case.holder is None, "an ended case was allocated"
-    assert all(v == 0 for v in office.allocator.contacts_held.values()), \
+    assert all(v == 0 for v in office.allocator.contacts_held.values()), (
         "allocator holds load for a case that has ended"
+    )
     later = [it.task for it in office.items[1:]]
     assert "supervision_contact" not in later, "first appointment booked for an ended case"

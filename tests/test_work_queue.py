@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from sim.model.caseload import Allocator, Case
-from sim.scenario.schema import ROSH_LEVELS, Duration
 from sim.model.dispatch import Dispatcher
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler, source_index
 from sim.model.work import STATUSES, WorkItem, WorkQueue
+from sim.scenario.schema import ROSH_LEVELS, Duration
 
 LOW, MEDIUM, HIGH, VERY_HIGH = range(4)
 CASELOAD_INDEX, RISK_CHECK_INDEX = 1208227194, 4238627436  # blake2b-32 of the source names
@@ -38,8 +38,8 @@ def test_priority_rule_priority_then_due_then_creation_order():
         item(1, priority=1, due=500.0),
         item(2, priority=1, due=100.0),
         item(3, priority=0, due=900.0),
-        item(4, priority=1, due=100.0),   # ties with 2 on (priority, due): created later
-        item(5, priority=5, due=10.0),    # ties with 0
+        item(4, priority=1, due=100.0),  # ties with 2 on (priority, due): created later
+        item(5, priority=5, due=10.0),  # ties with 0
         item(6, priority=3, due=1.0),
     ]
     for it in reversed(items):  # insertion order must not matter
@@ -73,10 +73,10 @@ def test_head_entry_skips_cancelled_items():
 def test_pop_first_arrived_takes_best_arrived_before_the_cut_off():
     q = WorkQueue("q")
     items = [
-        item(0, priority=0, due=50.0),                      # never arrived: not an appointment step
+        item(0, priority=0, due=50.0),  # never arrived: not an appointment step
         item(1, priority=2, due=10.0, arrived=100.0),
-        item(2, priority=1, due=90.0, arrived=200.0),       # best by the rule, arrived before 250
-        item(3, priority=0, due=10.0, arrived=300.0),       # arrived after the cut-off
+        item(2, priority=1, due=90.0, arrived=200.0),  # best by the rule, arrived before 250
+        item(3, priority=0, due=10.0, arrived=300.0),  # arrived after the cut-off
         item(4, priority=1, due=80.0, arrived=150.0, cancelled=160.0),  # cancelled
         item(5, priority=1, due=95.0, arrived=120.0),
     ]
@@ -94,15 +94,27 @@ def test_pop_first_arrived_takes_best_arrived_before_the_cut_off():
 def test_pop_first_arrived_keeps_heap_order_of_the_rest():
     rng = np.random.default_rng(3)
     q = WorkQueue("q")
-    items = [item(i, priority=int(rng.integers(0, 4)), due=float(rng.integers(0, 50)),
-                  arrived=float(rng.integers(0, 100)) if rng.random() < 0.5 else None,
-                  cancelled=1.0 if rng.random() < 0.1 else None)
-             for i in range(200)]
+    items = [
+        item(
+            i,
+            priority=int(rng.integers(0, 4)),
+            due=float(rng.integers(0, 50)),
+            arrived=float(rng.integers(0, 100)) if rng.random() < 0.5 else None,
+            cancelled=1.0 if rng.random() < 0.1 else None,
+        )
+        for i in range(200)
+    ]
     for it in items:
         q.put(it)
     rule = lambda it: (it.priority, it.due, it.id)  # noqa: E731
-    eligible = sorted((it for it in items if it.cancelled is None and it.arrived is not None
-                       and it.arrived < 60.0), key=rule)
+    eligible = sorted(
+        (
+            it
+            for it in items
+            if it.cancelled is None and it.arrived is not None and it.arrived < 60.0
+        ),
+        key=rule,
+    )
     popped = [q.pop_first_arrived(60.0) for _ in range(25)]
     assert [it.id for it in popped] == [it.id for it in eligible[:25]]
     rest = sorted((it for it in items if it.cancelled is None and it not in popped), key=rule)
@@ -111,6 +123,7 @@ def test_pop_first_arrived_keeps_heap_order_of_the_rest():
 
 def test_dispatcher_take_picks_across_queues_by_the_rule():
     import simpy
+
     from sim.model.systems import SystemsLayer
 
     class Person:
@@ -147,8 +160,9 @@ class Practitioner:
 
 
 def case(id, rosh, interval_days):
-    return Case(id, rosh, False, False, False, "Probation Service", False, interval_days, 0.0,
-                10_000, [0.5])
+    return Case(
+        id, rosh, False, False, False, "Probation Service", False, interval_days, 0.0, 10_000, [0.5]
+    )
 
 
 def allocator(people, holder_roles):
@@ -182,15 +196,19 @@ def test_allocator_balances_contacts_per_contracted_hour():
     assert alloc.contacts_held[part.id] == pytest.approx(alloc.contacts_held[full.id] / 2, abs=1.0)
     # higher-risk cases weigh more: weekly contacts, 7 / interval
     assert sum(alloc.contacts_held.values()) == pytest.approx(
-        sum(7 / (7 if i % 3 else 28) for i in range(100)))
+        sum(7 / (7 if i % 3 else 28) for i in range(100))
+    )
 
 
 def test_allocator_respects_holder_roles_per_rosh_level():
     po = [Practitioner(i, "probation_officer") for i in range(3)]
     pso = [Practitioner(3 + i, "probation_services_officer") for i in range(3)]
-    roles = {"low": ("probation_services_officer",),
-             "medium": ("probation_services_officer", "probation_officer"),
-             "high": ("probation_officer",), "very_high": ("probation_officer",)}
+    roles = {
+        "low": ("probation_services_officer",),
+        "medium": ("probation_services_officer", "probation_officer"),
+        "high": ("probation_officer",),
+        "very_high": ("probation_officer",),
+    }
     alloc = allocator(po + pso, roles)
     got = {lvl: [] for lvl in range(4)}
     # high-risk first (as at the start of a run), then low, then medium
@@ -274,8 +292,13 @@ def test_exponential_durations_have_cv_one():
     assert np.mean(x > 20.0) == pytest.approx(np.exp(-1), abs=0.01)
 
 
-@pytest.mark.parametrize("spec", [Duration(distribution="fixed", mean_minutes=17.0, cv=2.0),
-                                  Duration(distribution="lognormal", mean_minutes=17.0, cv=0.0)])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Duration(distribution="fixed", mean_minutes=17.0, cv=2.0),
+        Duration(distribution="lognormal", mean_minutes=17.0, cv=0.0),
+    ],
+)
 def test_fixed_durations_are_the_mean(spec):
     x = sample(spec, n=3000)
     assert (x == 17.0).all()
@@ -298,21 +321,27 @@ def draws(seed, replication, source, n=50):
 
 def test_same_seed_replication_and_source_give_the_same_numbers():
     assert np.array_equal(draws(1, 0, "intake"), draws(1, 0, "intake"))
-    assert np.array_equal(draws(123456789, 3, "duration:risk_check"),
-                          draws(123456789, 3, "duration:risk_check"))
+    assert np.array_equal(
+        draws(123456789, 3, "duration:risk_check"), draws(123456789, 3, "duration:risk_check")
+    )
     u1, u2 = UniformSampler(Streams(4).generator("x")), UniformSampler(Streams(4).generator("x"))
     assert [u1() for _ in range(2000)] == [u2() for _ in range(2000)]
 
 
 def test_different_source_replication_or_seed_give_different_numbers():
     base = draws(1, 0, "intake")
-    for other in (draws(1, 0, "caseload"), draws(1, 1, "intake"), draws(2, 0, "intake"),
-                  draws(1, 0, "duration:intake")):
+    for other in (
+        draws(1, 0, "caseload"),
+        draws(1, 1, "intake"),
+        draws(2, 0, "intake"),
+        draws(1, 0, "duration:intake"),
+    ):
         assert not np.array_equal(base, other)
         assert abs(np.corrcoef(base, other)[0, 1]) < 0.5
     # every named source of a run has its own stream
     names = ["caseload", "intake", "absence", "recalls", "risk_escalations", "transfers"] + [
-        f"duration:{t}" for t in ("risk_check", "supervision_contact", "recall_request")]
+        f"duration:{t}" for t in ("risk_check", "supervision_contact", "recall_request")
+    ]
     assert len({source_index(n) for n in names}) == len(names)
     firsts = {float(Streams(1).generator(n).random()) for n in names}
     assert len(firsts) == len(names)

@@ -1,4 +1,5 @@
-"""WMT workload measures (sim/results/workload.py): available points, case points and capacity %, the
+"""WMT workload measures (sim/results/workload.py): available points, case points and capacity
+%, the
 110%-for-4-weeks rule on WMT capacity and on hours, tiers drawn without disturbing the other
 random numbers, and overtime from a plan showing up in hours worked."""
 
@@ -10,15 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from pydantic import ValidationError
-from scenario_edits import REFERENCE
 
+from scenario_edits import REFERENCE
 from sim import simulate
 from sim.domain.calendar import WEEK
-from sim.model.caseload import Case, draw_cases
-from sim.scenario.schema import Caseload
-from sim.scenario.loader import load_scenario
-from sim.scenario.plans import Levers, Overtime, Plan
 from sim.domain.wmt import CASE_POINTS, available_points, capacity_percent, default_tier_mix
+from sim.model.caseload import Case, draw_cases
 from sim.results.workload import (
     longest_run,
     people_over,
@@ -26,6 +24,9 @@ from sim.results.workload import (
     weekly_case_points,
     with_wmt,
 )
+from sim.scenario.loader import load_scenario
+from sim.scenario.plans import Levers, Overtime, Plan
+from sim.scenario.schema import Caseload
 
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 3}]}
 
@@ -50,15 +51,20 @@ def test_available_points_formula():
 
 def test_points_per_case_by_tier():
     assert len(CASE_POINTS) == 16
-    assert (CASE_POINTS["A3"], CASE_POINTS["A0"], CASE_POINTS["B0"], CASE_POINTS["C2"],
-            CASE_POINTS["D2"], CASE_POINTS["D0"]) == (206, 110, 72, 63, 41, 29)
+    assert (
+        CASE_POINTS["A3"],
+        CASE_POINTS["A0"],
+        CASE_POINTS["B0"],
+        CASE_POINTS["C2"],
+        CASE_POINTS["D2"],
+        CASE_POINTS["D0"],
+    ) == (206, 110, 72, 63, 41, 29)
     assert capacity_percent(2176.0, 2176.0) == 100.0
     assert np.isnan(capacity_percent(10.0, 0.0))
 
 
 def _case(id, tier, holder, start=0.0, ended=None):
-    c = Case(id, 1, False, False, False, "Probation Service", False, 14, start, 10_000, [0.5],
-             tier)
+    c = Case(id, 1, False, False, False, "Probation Service", False, 14, start, 10_000, [0.5], tier)
     c.holder, c.ended = holder, ended
     return c
 
@@ -70,22 +76,39 @@ def test_capacity_for_a_constructed_caseload():
     pso = SimpleNamespace(id=1, role="probation_services_officer")
     desk = SimpleNamespace(id=2, role="reception")
     cases = [
-        _case(0, "A3", po),                        # on the books from the start, never ends
-        _case(1, "B0", po, ended=1.5 * WEEK),      # ends in week 1: held at the start of weeks 0, 1
-        _case(2, "C2", pso, start=0.5 * WEEK),     # allocated at 1.2 weeks: counts from week 2
-        _case(3, "A3", None, start=0.2 * WEEK),    # never allocated
+        _case(0, "A3", po),  # on the books from the start, never ends
+        _case(1, "B0", po, ended=1.5 * WEEK),  # ends in week 1: held at the start of weeks 0, 1
+        _case(2, "C2", pso, start=0.5 * WEEK),  # allocated at 1.2 weeks: counts from week 2
+        _case(3, "A3", None, start=0.2 * WEEK),  # never allocated
     ]
-    items = pd.DataFrame({"task": ["case_allocation", "court_results_entry"], "case_id": [2, 3],
-                          "finished_minute": [1.2 * WEEK, 0.3 * WEEK]})
+    items = pd.DataFrame(
+        {
+            "task": ["case_allocation", "court_results_entry"],
+            "case_id": [2, 3],
+            "finished_minute": [1.2 * WEEK, 0.3 * WEEK],
+        }
+    )
     office = SimpleNamespace(cases=cases, staff=[po, pso, desk], weeks=3)
     points = weekly_case_points(office, items).set_index(["staff_id", "week"])["case_points"]
-    assert points.to_dict() == {(0, 0): 278.0, (0, 1): 278.0, (0, 2): 206.0,
-                                (1, 0): 0.0, (1, 1): 0.0, (1, 2): 63.0}
-    staff = pd.DataFrame({"staff_id": [0] * 3 + [1] * 3 + [2] * 3, "week": [0, 1, 2] * 3,
-                          "role": ["probation_officer"] * 3 + ["probation_services_officer"] * 3
-                          + ["reception"] * 3,
-                          "contracted_hours": [37.0] * 3 + [22.2] * 3 + [37.0] * 3,
-                          "workload": [1.0] * 9})
+    assert points.to_dict() == {
+        (0, 0): 278.0,
+        (0, 1): 278.0,
+        (0, 2): 206.0,
+        (1, 0): 0.0,
+        (1, 1): 0.0,
+        (1, 2): 63.0,
+    }
+    staff = pd.DataFrame(
+        {
+            "staff_id": [0] * 3 + [1] * 3 + [2] * 3,
+            "week": [0, 1, 2] * 3,
+            "role": ["probation_officer"] * 3
+            + ["probation_services_officer"] * 3
+            + ["reception"] * 3,
+            "contracted_hours": [37.0] * 3 + [22.2] * 3 + [37.0] * 3,
+            "workload": [1.0] * 9,
+        }
+    )
     out = with_wmt(staff, weekly_case_points(office, items)).set_index(["staff_id", "week"])
     assert out.loc[(0, 0), "wmt_capacity"] == pytest.approx(100 * 278 / 2176)
     assert out.loc[(1, 2), "wmt_capacity"] == pytest.approx(100 * 63 / 1305.6)
@@ -105,10 +128,12 @@ def test_over_110_for_4_consecutive_weeks():
         2: [100, 111, 115, 140, 112, 100],  # 4 weeks over: counted
         3: [120, 120, 100, 120, 120, 120],  # broken run of 2 then 3: not counted
         4: [110, 110, 110, 110, 110, 110],  # at 110, not above: not counted
-        5: [np.nan] * 6,                    # no WMT capacity (not a practitioner)
-        6: [130] * 6,                       # 6 weeks over: counted
+        5: [np.nan] * 6,  # no WMT capacity (not a practitioner)
+        6: [130] * 6,  # 6 weeks over: counted
     }
-    rows = [(sid, week, value) for sid, values in series.items() for week, value in enumerate(values)]
+    rows = [
+        (sid, week, value) for sid, values in series.items() for week, value in enumerate(values)
+    ]
     frame = pd.DataFrame(rows, columns=["staff_id", "week", "wmt_capacity"])
     assert people_over(frame.sample(frac=1.0, random_state=0), "wmt_capacity", 110.0) == 2
     frame["workload"] = frame["wmt_capacity"] / 100
@@ -141,13 +166,18 @@ def test_tiers_follow_the_mix_and_leave_the_stream_alone(reference):
     rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
     cases = draw_cases(caseload, 4000, 0, 0.0, 56, False, rng_a)
     all_d = {level: {"D": 1.0} for level in caseload.tier_mix}
-    other = draw_cases(caseload.model_copy(update={"tier_mix": all_d}), 4000, 0, 0.0, 56, False,
-                       rng_b)
+    other = draw_cases(
+        caseload.model_copy(update={"tier_mix": all_d}), 4000, 0, 0.0, 56, False, rng_b
+    )
     assert rng_a.random() == rng_b.random(), "the tier draw moved the caseload stream"
     assert all(o.tier[0] == "D" for o in other)
-    for a, b in zip(cases, other):
-        assert (a.rosh, a.licence, a.end_day, a.attendance) == (b.rosh, b.licence, b.end_day,
-                                                                b.attendance)
+    for a, b in zip(cases, other, strict=True):
+        assert (a.rosh, a.licence, a.end_day, a.attendance) == (
+            b.rosh,
+            b.licence,
+            b.end_day,
+            b.attendance,
+        )
     mix = default_tier_mix()
     for rosh, level in enumerate(("low", "medium", "high", "very_high")):
         letters = pd.Series([c.tier[0] for c in cases if c.rosh == rosh])
@@ -173,13 +203,26 @@ def test_demand_pinned_from_before_tiers_were_added(reference):
     result = simulate(reference, seed=1, weeks=2)
     items = result["work_items"]
     counts = items["task"].value_counts()
-    assert {t: int(counts[t]) for t in ("supervision_contact", "assessment_review",
-                                        "court_results_entry", "risk_escalation",
-                                        "recall_request", "case_transfer",
-                                        "enforcement_action")} == {
-        "supervision_contact": 2785, "assessment_review": 242, "court_results_entry": 90,
-        "risk_escalation": 82, "recall_request": 15, "case_transfer": 11,
-        "enforcement_action": 350}
+    assert {
+        t: int(counts[t])
+        for t in (
+            "supervision_contact",
+            "assessment_review",
+            "court_results_entry",
+            "risk_escalation",
+            "recall_request",
+            "case_transfer",
+            "enforcement_action",
+        )
+    } == {
+        "supervision_contact": 2785,
+        "assessment_review": 242,
+        "court_results_entry": 90,
+        "risk_escalation": 82,
+        "recall_request": 15,
+        "case_transfer": 11,
+        "enforcement_action": 350,
+    }
     assert result.measure("contacts_held") == 2420.0
     assert (int(items["case_id"].max()), int(items["case_id"].nunique())) == (2489, 2219)
 
@@ -204,10 +247,17 @@ def test_overtime_from_the_plan_shows_in_hours_worked(reference):
     without = simulate(outage, seed=1, weeks=3)["staff_weekly"]
     assert with_overtime["overtime_hours"].sum() > 0
     assert without["overtime_hours"].sum() == 0
-    assert np.allclose(with_overtime["hours_worked"], with_overtime["hours_at_work"]
-                       + with_overtime["extra_hours"] + with_overtime["overtime_hours"])
+    assert np.allclose(
+        with_overtime["hours_worked"],
+        with_overtime["hours_at_work"]
+        + with_overtime["extra_hours"]
+        + with_overtime["overtime_hours"],
+    )
     assert with_overtime["hours_worked"].sum() > without["hours_worked"].sum()
     # only the roles the lever names, and at most the weekly cap each
-    assert (with_overtime.loc[with_overtime["overtime_hours"] > 0, "role"]
-            .isin(["probation_officer", "probation_services_officer"]).all())
+    assert (
+        with_overtime.loc[with_overtime["overtime_hours"] > 0, "role"]
+        .isin(["probation_officer", "probation_services_officer"])
+        .all()
+    )
     assert with_overtime["overtime_hours"].max() <= 5.0 + 1e-9

@@ -3,7 +3,7 @@ tester does, and optionally write its evidence pack."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,7 @@ Comparison = Enum("Comparison", {k: k for k in COMPARISONS}, type=str)  # type: 
 Role = Enum("Role", {k: k for k in ROLES}, type=str)  # type: ignore[misc]
 
 
-class Against(str, Enum):
+class Against(StrEnum):
     """What a claim's value is compared with."""
 
     threshold = "threshold"
@@ -27,22 +27,44 @@ class Against(str, Enum):
 def claim(
     run_id: Annotated[str, typer.Argument(help="A saved run id, or a unique start of one.")],
     plan: Annotated[str, typer.Option(help="The plan the claim is about, by name.")],
-    measure: Annotated[str, typer.Option(
-        help="A per-role measure (" + ", ".join(ROLE_MEASURES) + ") or an office-wide one ("
-             + ", ".join(headlined("claims")) + ").")],
-    threshold: Annotated[float, typer.Option(
-        help="A share as a fraction (0.25), or hours, items, days as numbers.")],
-    comparison: Annotated[Comparison, typer.Option(  # type: ignore[valid-type]
-        help="How the value is compared with the threshold.")] = Comparison.more_than,
-    role: Annotated[Role | None, typer.Option(  # type: ignore[valid-type]
-        help="The role, for a per-role measure.")] = None,
-    against: Annotated[Against, typer.Option(
-        help="threshold: the plan's own value; no_outage: its rise over the same replication "
-             "without the outage.")] = Against.threshold,
-    pack: Annotated[Path | None, typer.Option(
-        help="Write the evidence pack (a zip) to this file.")] = None,
-    store: Annotated[Path, typer.Option(
-        help="Results store of saved experiments.")] = DEFAULT_STORE,
+    measure: Annotated[
+        str,
+        typer.Option(
+            help="A per-role measure ("
+            + ", ".join(ROLE_MEASURES)
+            + ") or an office-wide one ("
+            + ", ".join(headlined("claims"))
+            + ")."
+        ),
+    ],
+    threshold: Annotated[
+        float, typer.Option(help="A share as a fraction (0.25), or hours, items, days as numbers.")
+    ],
+    comparison: Annotated[
+        Comparison,
+        typer.Option(  # type: ignore[valid-type]
+            help="How the value is compared with the threshold."
+        ),
+    ] = Comparison.more_than,
+    role: Annotated[
+        Role | None,
+        typer.Option(  # type: ignore[valid-type]
+            help="The role, for a per-role measure."
+        ),
+    ] = None,
+    against: Annotated[
+        Against,
+        typer.Option(
+            help="threshold: the plan's own value; no_outage: its rise over the same replication "
+            "without the outage."
+        ),
+    ] = Against.threshold,
+    pack: Annotated[
+        Path | None, typer.Option(help="Write the evidence pack (a zip) to this file.")
+    ] = None,
+    store: Annotated[
+        Path, typer.Option(help="Results store of saved experiments.")
+    ] = DEFAULT_STORE,
 ) -> None:
     """Test a claim on a saved experiment: the probability it holds, with its evidence."""
     from pydantic import ValidationError
@@ -52,20 +74,29 @@ def claim(
 
     tables, manifest = load_run(store, run_id)
     try:
-        stated = Claim(plan=plan, measure=measure, comparison=comparison.value,
-                       threshold=threshold, role=None if role is None else role.value,
-                       against=against.value)
+        stated = Claim(
+            plan=plan,
+            measure=measure,
+            comparison=comparison.value,
+            threshold=threshold,
+            role=None if role is None else role.value,
+            against=against.value,
+        )
         result = answer(tables, stated)
     except ValidationError as err:
         problem = err.errors()[0]
-        fail(f"claim: {problem['msg'].removeprefix('Value error, ')} (given: "
-             f"{'.'.join(map(str, problem['loc'])) or 'measure'}). Fix: name the role with "
-             f"--role for a per-role measure, and a known measure with --measure.")
+        fail(
+            f"claim: {problem['msg'].removeprefix('Value error, ')} (given: "
+            f"{'.'.join(map(str, problem['loc'])) or 'measure'}). Fix: name the role with "
+            f"--role for a per-role measure, and a known measure with --measure."
+        )
     except ValueError as err:
         fail(f"claim: {err}")
-    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
-               f"{manifest['scenario_hash']}), seed {manifest['seed']}, version "
-               f"{manifest.get('version')}")
+    typer.echo(
+        f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
+        f"{manifest['scenario_hash']}), seed {manifest['seed']}, version "
+        f"{manifest.get('version')}"
+    )
     typer.echo(result.sentence())
     typer.echo(result.evidence.to_string(index=False))
     if pack is not None:
@@ -74,6 +105,8 @@ def claim(
         try:
             pack.write_bytes(evidence_pack(result, manifest))
         except OSError as err:
-            fail(f"{pack}: cannot write the evidence pack ({err.strerror}). Fix: choose a "
-                 f"folder you can write to.")
+            fail(
+                f"{pack}: cannot write the evidence pack ({err.strerror}). Fix: choose a "
+                f"folder you can write to."
+            )
         typer.echo(f"evidence pack written to {pack}")

@@ -10,7 +10,7 @@ write files. Nothing here imports pandas, matplotlib or pyarrow when the module 
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -31,7 +31,7 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     """Where the runs of an experiment go (the numbers are the same on every one)."""
 
     serial = "serial"
@@ -57,8 +57,10 @@ def refuse_overwrite(out: Path) -> None:
     """Stop before running if ``out`` already holds results: nothing a user saved is lost."""
     existing = sorted(out.glob("*.csv")) + sorted(out.glob("manifest.json"))
     if existing:
-        fail(f"{out}: already holds results ({existing[0].name}, ...). "
-             "Fix: choose another --out folder, or add --force to replace them.")
+        fail(
+            f"{out}: already holds results ({existing[0].name}, ...). "
+            "Fix: choose another --out folder, or add --force to replace them."
+        )
 
 
 def write_result(result: Any, out: Path) -> None:  # a RunResult or an Experiment
@@ -69,7 +71,9 @@ def write_result(result: Any, out: Path) -> None:  # a RunResult or an Experimen
             table.to_csv(out / f"{name}.csv", index=False)
         (out / "manifest.json").write_text(json.dumps(result.manifest, indent=2) + "\n")
     except OSError as err:
-        fail(f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to.")
+        fail(
+            f"{out}: cannot write results ({err.strerror}). Fix: choose a folder you can write to."
+        )
 
 
 LIBRARY = Path("scenarios")  # the shipped scenarios, from the project folder
@@ -93,16 +97,22 @@ def load_for_run(path: Path) -> tuple[Scenario, pd.DataFrame]:
         if library.is_dir():
             renamed = labelled(scenario, library)
             if renamed is not scenario:
-                what = (f"its results are labelled '{renamed.name}'"
-                        if renamed.name != scenario.name else
-                        "its description, written for that scenario, is replaced by a list of "
-                        "its changes")
-                typer.echo(f"note: {path} carries the name or description of a library "
-                           f"scenario but differs from it; {what}.", err=True)
+                what = (
+                    f"its results are labelled '{renamed.name}'"
+                    if renamed.name != scenario.name
+                    else "its description, written for that scenario, is replaced by a list of "
+                    "its changes"
+                )
+                typer.echo(
+                    f"note: {path} carries the name or description of a library "
+                    f"scenario but differs from it; {what}.",
+                    err=True,
+                )
                 scenario = renamed
                 break
-    sources = pd.DataFrame(sources_table(text, path.name, path.parent),
-                           columns=list(SOURCES_COLUMNS))
+    sources = pd.DataFrame(
+        sources_table(text, path.name, path.parent), columns=list(SOURCES_COLUMNS)
+    )
     return scenario, sources
 
 
@@ -123,14 +133,18 @@ def load_plan_option(name: str, scenario: Path) -> Plan:
     if not path.is_file():
         path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
         if not name.strip() or Path(name).name != name or not path.is_file():
-            fail(f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
-                 f"Fix: give a plan file's path, or one of the plans available: "
-                 f"{plan_names(folder)}.")
+            fail(
+                f"--plan {name!r}: no such plan file, and no plan of that name in {folder}/. "
+                f"Fix: give a plan file's path, or one of the plans available: "
+                f"{plan_names(folder)}."
+            )
     try:
         return load_plan(path)
     except ScenarioError as err:
-        fail(str(err).replace(" in the scenario", " in the plan", 1)
-             + f"\nPlans available in {folder}/: {plan_names(folder)}.")
+        fail(
+            str(err).replace(" in the scenario", " in the plan", 1)
+            + f"\nPlans available in {folder}/: {plan_names(folder)}."
+        )
 
 
 class Silent:

@@ -34,8 +34,7 @@ runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them,
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
 Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")]
-Weeks = Annotated[int | None, typer.Option(min=1, max=104,
-                                           help="Weeks (default: the scenario's).")]
+Weeks = Annotated[int | None, typer.Option(min=1, max=104, help="Weeks (default: the scenario's).")]
 Store = Annotated[Path, typer.Option(help="Results store folder.")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool engine.")]
 
@@ -53,69 +52,106 @@ def comparison_text(experiment: Experiment) -> str:
             continue
         lines.append(f"{label(measure)}:")
         for row in rows.itertuples():
-            diff = ("" if row.vs_do_nothing_mean != row.vs_do_nothing_mean else
-                    f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
-                    f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
-                    f"  P(better) {row.probability_better:.2f}")
+            diff = (
+                ""
+                if row.vs_do_nothing_mean != row.vs_do_nothing_mean
+                else f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
+                f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
+                f"  P(better) {row.probability_better:.2f}"
+            )
             rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
             missing = getattr(row, "without_value", 0)  # runs saved before the column existed
-            left_out = ("" if not missing else
-                        f"  ({missing} of {row.replications + missing} "
-                        f"replications without a value: not recovered by the end)")
-            lines.append(f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
-                         f"{row.ci_high:,.1f}]{diff}{rank}{left_out}")
+            left_out = (
+                ""
+                if not missing
+                else f"  ({missing} of {row.replications + missing} "
+                f"replications without a value: not recovered by the end)"
+            )
+            lines.append(
+                f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
+                f"{row.ci_high:,.1f}]{diff}{rank}{left_out}"
+            )
     for row in experiment["recovery"].itertuples():
-        p50 = "not within the run" if row.time_to_recover_p50 != row.time_to_recover_p50 \
+        p50 = (
+            "not within the run"
+            if row.time_to_recover_p50 != row.time_to_recover_p50
             else f"{row.time_to_recover_p50:.0f} days"
-        p90 = "not within the run" if row.time_to_recover_p90 != row.time_to_recover_p90 \
+        )
+        p90 = (
+            "not within the run"
+            if row.time_to_recover_p90 != row.time_to_recover_p90
             else f"{row.time_to_recover_p90:.0f} days"
-        lines.append(f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
-                     f"({row.recovered_share:.0%} of replications recovered)")
+        )
+        lines.append(
+            f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
+            f"({row.recovered_share:.0%} of replications recovered)"
+        )
     objectives = experiment.tables.get("objectives")
     if objectives is not None and len(objectives):
         lines.append("objectives: target, then probability of breach over replications:")
         for row in objectives.itertuples():
-            lines.append(f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
-                         f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
-                         f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
-                         f"service P(breach) {row.p_mbco_breached:.0%}")
+            lines.append(
+                f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
+                f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
+                f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
+                f"service P(breach) {row.p_mbco_breached:.0%}"
+            )
     return "\n".join(lines)
 
 
 def compare(
     scenario: ScenarioFile,
-    plans: Annotated[str | None, typer.Option(
-        help="Comma-separated plan names or files (default: the scenario's plans:).")] = None,
+    plans: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated plan names or files (default: the scenario's plans:)."),
+    ] = None,
     reps: Annotated[int, typer.Option(min=1, max=10_000, help="Replications per plan.")] = 10,
     engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
-    address: Annotated[str | None, typer.Option(
-        help="Dask scheduler address of an existing cluster (default: a local cluster for "
-             "the run).")] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address of an existing cluster (default: a local cluster for "
+            "the run)."
+        ),
+    ] = None,
     workers: Workers = None,
     seed: Seed = None,
     weeks: Weeks = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for the comparison tables (CSV).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the comparison tables (CSV).")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Replace results already in --out.")] = False,
-    store: Annotated[Path, typer.Option(
-        help="Results store the experiment is saved in.")] = DEFAULT_STORE,
+    store: Annotated[
+        Path, typer.Option(help="Results store the experiment is saved in.")
+    ] = DEFAULT_STORE,
 ) -> None:
     """Compare plans on the same replications (common random numbers) with paired statistics."""
     if out is not None and not force:
         refuse_overwrite(out)
-    experiment, run_id = run_and_save(scenario, plans, reps, seed, weeks, engine, workers,
-                                      address, store)
+    experiment, run_id = run_and_save(
+        scenario, plans, reps, seed, weeks, engine, workers, address, store
+    )
     typer.echo(comparison_text(experiment))
-    typer.echo(f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
-               f"python -m sim report {run_id})")
+    typer.echo(
+        f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
+        f"python -m sim report {run_id})"
+    )
     if out is not None:
         write_result(experiment, out)
         typer.echo(f"tables written to {out}/")
 
 
-def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
-                 weeks: int | None, engine: Engine, workers: int | None, address: str | None,
-                 store: Path) -> tuple[Experiment, str]:
+def run_and_save(
+    scenario: Path,
+    plans: str | None,
+    reps: int,
+    seed: int | None,
+    weeks: int | None,
+    engine: Engine,
+    workers: int | None,
+    address: str | None,
+    store: Path,
+) -> tuple[Experiment, str]:
     """Run a comparison from the command line's options, with a progress bar on a terminal,
     save it in the results store and return it with its run id (exit code 2 on bad input)."""
     from sim.experiments.compare import Experiment
@@ -124,29 +160,46 @@ def run_and_save(scenario: Path, plans: str | None, reps: int, seed: int | None,
 
     loaded, sources = load_for_run(scenario)
     try:
-        chosen = (plans_of(loaded, plans_folder(scenario)) if plans is None else
-                  [load_plan_option(name.strip(), scenario) for name in plans.split(",")])
+        chosen = (
+            plans_of(loaded, plans_folder(scenario))
+            if plans is None
+            else [load_plan_option(name.strip(), scenario) for name in plans.split(",")]
+        )
     except ScenarioError as err:
         fail(str(err))
     show = sys.stderr.isatty()
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(1)
 
         try:
-            experiment = run_comparison(loaded, chosen, reps, seed=seed, weeks=weeks,
-                                        engine=engine.value, workers=workers, address=address,
-                                        progress=progress)
+            experiment = run_comparison(
+                loaded,
+                chosen,
+                reps,
+                seed=seed,
+                weeks=weeks,
+                engine=engine.value,
+                workers=workers,
+                address=address,
+                progress=progress,
+            )
         except (ValueError, OSError) as err:
             fail(f"compare: {err}")
     m = experiment.manifest
-    typer.echo(f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
-               f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
-               f"(scenario {m['scenario_hash']}, version {m['version']})")
+    typer.echo(
+        f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
+        f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
+        f"(scenario {m['scenario_hash']}, version {m['version']})"
+    )
     # the same numbers on any engine, so the command leaves the engine out
-    command = (f"python -m sim compare {scenario}" + (f" --plans {plans}" if plans else "")
-               + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}")
+    command = (
+        f"python -m sim compare {scenario}"
+        + (f" --plans {plans}" if plans else "")
+        + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}"
+    )
     m = {**m, "command": command, "scenario_file": str(scenario)}
     tables = {**experiment.tables, "sources": sources}
     try:
@@ -167,24 +220,30 @@ def runs_list(store: Store = DEFAULT_STORE) -> None:
         typer.echo(f"no saved experiments in {store}/ (python -m sim compare saves one)")
     for row in table.itertuples():
         plans = ", ".join(row.plans) if isinstance(row.plans, (list, tuple)) else row.plans
-        typer.echo(f"{row.run_id}  {row.created_at}  {row.scenario} (scenario "
-                   f"{row.scenario_hash}): {plans}; {row.replications} replications, "
-                   f"{row.weeks} weeks, seed {row.seed}")
+        typer.echo(
+            f"{row.run_id}  {row.created_at}  {row.scenario} (scenario "
+            f"{row.scenario_hash}): {plans}; {row.replications} replications, "
+            f"{row.weeks} weeks, seed {row.seed}"
+        )
     for problem in results.problems():
         typer.echo(f"skipped: {problem}", err=True)
 
 
 @runs_app.command("show")
-def runs_show(run_id: Annotated[str, typer.Argument(help="A run id, or a unique start of one.")],
-              store: Store = DEFAULT_STORE) -> None:
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="A run id, or a unique start of one.")],
+    store: Store = DEFAULT_STORE,
+) -> None:
     """Reopen a saved experiment and print its comparison (nothing is re-run)."""
     from sim.experiments.compare import Experiment
 
     tables, manifest = load_run(store, run_id)
-    typer.echo(f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
-               f"{manifest['scenario_hash']}), {manifest['replications']} "
-               f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
-               f"{manifest['engine']} (version {manifest['version']})")
+    typer.echo(
+        f"run {manifest['run_id']}: {manifest['scenario']} (scenario "
+        f"{manifest['scenario_hash']}), {manifest['replications']} "
+        f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
+        f"{manifest['engine']} (version {manifest['version']})"
+    )
     if manifest.get("command"):
         typer.echo(f"re-run with: {manifest['command']}")
     typer.echo(comparison_text(Experiment(manifest, tables)))
@@ -203,8 +262,10 @@ def _parse_ranges(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             ranges[path.strip()] = (_number(low), _number(high))
         except ValueError:
-            fail(f"--vary {item!r}: give PATH=LOW:HIGH, e.g. "
-                 "office.staffing.probation_officer.count=30:50")
+            fail(
+                f"--vary {item!r}: give PATH=LOW:HIGH, e.g. "
+                "office.staffing.probation_officer.count=30:50"
+            )
     return ranges
 
 
@@ -215,22 +276,23 @@ def _parse_axes(items: list[str]) -> dict[str, list[float]]:
         try:
             axes[path.strip()] = [_number(v) for v in values.split(",")]
         except ValueError:
-            fail(f"--grid {item!r}: give PATH=V1,V2,..., e.g. "
-                 "outages.down.0.duration_days=1,2,4")
+            fail(f"--grid {item!r}: give PATH=V1,V2,..., e.g. outages.down.0.duration_days=1,2,4")
     return axes
 
 
 def sweep(
     scenario: ScenarioFile,
-    vary: Annotated[list[str] | None, typer.Option(
-        help="One at a time: PATH=LOW:HIGH (repeatable).")] = None,
-    grid_axis: Annotated[list[str] | None, typer.Option(
-        "--grid", help="Grid axis PATH=V1,V2,... (twice).")] = None,
+    vary: Annotated[
+        list[str] | None, typer.Option(help="One at a time: PATH=LOW:HIGH (repeatable).")
+    ] = None,
+    grid_axis: Annotated[
+        list[str] | None, typer.Option("--grid", help="Grid axis PATH=V1,V2,... (twice).")
+    ] = None,
     measure: Annotated[str, typer.Option(help="The measure to report.")] = "backlog_mean",
-    plan: Annotated[str | None, typer.Option(
-        help="Plan name or file (default: do nothing).")] = None,
-    reps: Annotated[int, typer.Option(min=1, max=10_000,
-                                      help="Replications per setting.")] = 5,
+    plan: Annotated[
+        str | None, typer.Option(help="Plan name or file (default: do nothing).")
+    ] = None,
+    reps: Annotated[int, typer.Option(min=1, max=10_000, help="Replications per setting.")] = 5,
     engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
     workers: Workers = None,
     seed: Seed = None,
@@ -252,11 +314,29 @@ def sweep(
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
     try:
         if vary:
-            table = one_at_a_time(loaded, chosen, _parse_ranges(vary), measure, reps,
-                                  seed=seed, weeks=weeks, engine=engine.value, workers=workers)
+            table = one_at_a_time(
+                loaded,
+                chosen,
+                _parse_ranges(vary),
+                measure,
+                reps,
+                seed=seed,
+                weeks=weeks,
+                engine=engine.value,
+                workers=workers,
+            )
         else:
-            table = grid(loaded, chosen, _parse_axes(grid_axis or []), measure, reps,
-                         seed=seed, weeks=weeks, engine=engine.value, workers=workers)
+            table = grid(
+                loaded,
+                chosen,
+                _parse_axes(grid_axis or []),
+                measure,
+                reps,
+                seed=seed,
+                weeks=weeks,
+                engine=engine.value,
+                workers=workers,
+            )
     except (ValueError, OSError) as err:
         fail(f"sweep: {err}")
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))

@@ -45,14 +45,16 @@ def describe(path: Path, plans: Path | None, width: int) -> list[str]:
 
 
 def list_files(
-    folder: Annotated[Path, typer.Option(
-        "--dir", help="Folder of scenario files (plans in its plans/ folder).")
-                      ] = Path("scenarios"),
+    folder: Annotated[
+        Path, typer.Option("--dir", help="Folder of scenario files (plans in its plans/ folder).")
+    ] = Path("scenarios"),
 ) -> None:
     """List the scenarios and plans in a folder with the first sentence of each description."""
     if not folder.is_dir():
-        fail(f"{folder}: no such folder. Fix: give the folder holding the scenario files with "
-             "--dir (default: scenarios).")
+        fail(
+            f"{folder}: no such folder. Fix: give the folder holding the scenario files with "
+            "--dir (default: scenarios)."
+        )
     plans = folder / "plans"
     scenario_files = sorted(folder.glob("*.yaml"))
     plan_files = sorted(plans.glob("*.yaml")) if plans.is_dir() else []

@@ -17,8 +17,11 @@ from sim.cli.one_run import run
 from sim.cli.report import report, rerun
 from sim.cli.validate import validate_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Probation business-continuity tabletop simulator.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Probation business-continuity tabletop simulator.",
+)
 app.command()(run)
 app.command("list")(list_files)
 app.command()(compare)

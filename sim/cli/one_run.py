@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 def summary_text(result: RunResult) -> str:
     """The run's headline measures, one a line, under what it was."""
     m = result.manifest
-    head = (f"{m['scenario']}: {m['weeks']} weeks, seed {m['seed']}, replication "
-            f"{m['replication']}, plan {m.get('plan', DO_NOTHING.name)} (scenario "
-            f"{m['scenario_hash']}, plan {m.get('plan_hash', '-')}, version {m['version']})")
+    head = (
+        f"{m['scenario']}: {m['weeks']} weeks, seed {m['seed']}, replication "
+        f"{m['replication']}, plan {m.get('plan', DO_NOTHING.name)} (scenario "
+        f"{m['scenario_hash']}, plan {m.get('plan_hash', '-')}, version {m['version']})"
+    )
     lines = [head]
     width = max(len(name) for name in result["summary"]["measure"])
     for row in result["summary"].itertuples():
@@ -31,17 +33,24 @@ def summary_text(result: RunResult) -> str:
 
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    plan: Annotated[str | None, typer.Option(
-        help="Contingency plan: a plan file, or a plan name in plans/ beside the scenario "
-             "(default: do nothing).")] = None,
-    weeks: Annotated[int | None, typer.Option(
-        min=1, max=104, help="Weeks to simulate (default: the scenario's).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        min=0, help="Random seed (default: the scenario's).")] = None,
-    replication: Annotated[int, typer.Option(
-        min=0, help="Replication number under the seed.")] = 0,
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for the result tables (CSV) and manifest.")] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            help="Contingency plan: a plan file, or a plan name in plans/ beside the scenario "
+            "(default: do nothing)."
+        ),
+    ] = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option(min=1, max=104, help="Weeks to simulate (default: the scenario's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")
+    ] = None,
+    replication: Annotated[int, typer.Option(min=0, help="Replication number under the seed.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the result tables (CSV) and manifest.")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Replace results already in --out.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -55,8 +64,9 @@ def run(
         refuse_overwrite(out)
     show = not quiet and sys.stderr.isatty()
     bar: Any
-    with (typer.progressbar(length=1000, label="simulating", file=sys.stderr) if show
-          else Silent()) as bar:
+    with (
+        typer.progressbar(length=1000, label="simulating", file=sys.stderr) if show else Silent()
+    ) as bar:
         done = [0]
 
         def progress(fraction: float) -> None:
@@ -65,8 +75,9 @@ def run(
                 bar.update(step)
                 done[0] += step
 
-        result = simulate(loaded, plan=chosen, seed=seed, weeks=weeks, replication=replication,
-                          progress=progress)
+        result = simulate(
+            loaded, plan=chosen, seed=seed, weeks=weeks, replication=replication, progress=progress
+        )
     if restoration_minute(loaded) is not None:  # an outage: compare with the same run without it
         baseline = simulate(baseline_of(loaded), seed=seed, weeks=weeks, replication=replication)
         result.tables["recovery"] = recovery_table(result, baseline, loaded)
@@ -80,8 +91,13 @@ def run(
 
 def recovery_text(row: Any) -> str:
     """The run's time to recover against the same run without the outage, in a line."""
-    recover = ("not within the run" if row.time_to_recover_days != row.time_to_recover_days
-               else f"{row.time_to_recover_days:.0f} days")
-    return (f"  restored on day {row.restored_day:.1f}; time to recover: {recover} "
-            f"(backlog peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
-            f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})")
+    recover = (
+        "not within the run"
+        if row.time_to_recover_days != row.time_to_recover_days
+        else f"{row.time_to_recover_days:.0f} days"
+    )
+    return (
+        f"  restored on day {row.restored_day:.1f}; time to recover: {recover} "
+        f"(backlog peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
+        f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})"
+    )

@@ -8,7 +8,7 @@ experiment again from the scenario and plans kept with it and checks every numbe
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 COMPARED_TABLES = ("runs", "backlog")  # every number of every run
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """A report's format."""
 
     html = "html"
@@ -34,25 +34,36 @@ Store = Annotated[Path, typer.Option(help="Results store of saved experiments.")
 
 
 def report(
-    target: Annotated[str, typer.Argument(
-        help="A saved run id (or a unique start of one), or a scenario YAML file to compare "
-             "plans on and report.")],
-    format: Annotated[list[Format] | None, typer.Option(
-        "--format", help="html or pdf; give it twice for both (default: both).")] = None,
-    out: Annotated[Path, typer.Option(
-        help="Folder for reports: each goes into a sub-folder named by its run id.")
-                   ] = Path("reports"),
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A saved run id (or a unique start of one), or a scenario YAML file to compare "
+            "plans on and report."
+        ),
+    ],
+    format: Annotated[
+        list[Format] | None,
+        typer.Option("--format", help="html or pdf; give it twice for both (default: both)."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for reports: each goes into a sub-folder named by its run id."),
+    ] = Path("reports"),
     store: Store = DEFAULT_STORE,
-    plans: Annotated[str | None, typer.Option(
-        help="With a scenario: comma-separated plans (default: the scenario's).")] = None,
-    reps: Annotated[int, typer.Option(min=1, max=10_000,
-                                      help="With a scenario: replications.")] = 10,
-    seed: Annotated[int | None, typer.Option(min=0, help="With a scenario: random seed.")
-                    ] = None,
-    weeks: Annotated[int | None, typer.Option(min=1, max=104, help="With a scenario: weeks.")
-                     ] = None,
-    force: Annotated[bool, typer.Option(
-        help="Replace a report already written for this run.")] = False,
+    plans: Annotated[
+        str | None,
+        typer.Option(help="With a scenario: comma-separated plans (default: the scenario's)."),
+    ] = None,
+    reps: Annotated[
+        int, typer.Option(min=1, max=10_000, help="With a scenario: replications.")
+    ] = 10,
+    seed: Annotated[int | None, typer.Option(min=0, help="With a scenario: random seed.")] = None,
+    weeks: Annotated[
+        int | None, typer.Option(min=1, max=104, help="With a scenario: weeks.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace a report already written for this run.")
+    ] = False,
 ) -> None:
     """Write the after-action report of an experiment (HTML and PDF, tables as CSV)."""
     from sim.outputs.report_content import report_content
@@ -62,17 +73,22 @@ def report(
     formats = set(format or list(Format))
     if target.endswith((".yaml", ".yml")) or Path(target).is_file():
         if not Path(target).is_file():
-            fail(f"{target}: no such scenario file. Fix: give a scenario YAML file that exists, "
-                 f"or a run id from `python -m sim runs list --store {store}`.")
-        _, target = run_and_save(Path(target), plans, reps, seed, weeks, Engine.pool, None,
-                                 None, store)
+            fail(
+                f"{target}: no such scenario file. Fix: give a scenario YAML file that exists, "
+                f"or a run id from `python -m sim runs list --store {store}`."
+            )
+        _, target = run_and_save(
+            Path(target), plans, reps, seed, weeks, Engine.pool, None, None, store
+        )
     tables, manifest = load_run(store, target)
     folder = out / manifest["run_id"]
     if not force:
         refuse_overwrite(folder)
         if any(folder.glob("report.*")):
-            fail(f"{folder}: already holds a report. Fix: add --force to replace it, or choose "
-                 f"another --out folder.")
+            fail(
+                f"{folder}: already holds a report. Fix: add --force to replace it, or choose "
+                f"another --out folder."
+            )
     content = report_content(tables, manifest)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -86,38 +102,51 @@ def report(
         for name, table in tables.items():
             table.to_csv(folder / f"{name}.csv", index=False)
     except OSError as err:
-        fail(f"{folder}: cannot write the report ({err.strerror}). Fix: choose an --out folder "
-             f"you can write to.")
+        fail(
+            f"{folder}: cannot write the report ({err.strerror}). Fix: choose an --out folder "
+            f"you can write to."
+        )
     for path in written:
         typer.echo(f"wrote {path}")
     typer.echo(f"tables as CSV in {folder}/")
 
 
-def rerun(run_id: Annotated[str, typer.Argument(help="A saved run id, or a unique start of one.")],
-          store: Store = DEFAULT_STORE) -> None:
+def rerun(
+    run_id: Annotated[str, typer.Argument(help="A saved run id, or a unique start of one.")],
+    store: Store = DEFAULT_STORE,
+) -> None:
     """Run a saved experiment again from its stored scenario and plans; check every number."""
     from sim.experiments.compare import compare as run_comparison
     from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
 
     tables, manifest = load_run(store, run_id)
     if not manifest.get("scenario_yaml"):
-        fail(f"run {manifest['run_id']} was saved without its scenario text, so it cannot be "
-             f"re-run from the store. Fix: re-run it with: {manifest.get('command', '-')}")
+        fail(
+            f"run {manifest['run_id']} was saved without its scenario text, so it cannot be "
+            f"re-run from the store. Fix: re-run it with: {manifest.get('command', '-')}"
+        )
     try:
         scenario = scenario_from_text(manifest["scenario_yaml"], "stored scenario")
         plans = [plan_from_text(text, "stored plan") for text in manifest["plans_yaml"]]
     except ScenarioError as err:
-        fail(f"run {manifest['run_id']}: its stored scenario no longer loads ({err}). Fix: run "
-             f"it with the simulator version that saved it ({manifest.get('version')}).")
-    again = run_comparison(scenario, plans, manifest["replications"], seed=manifest["seed"],
-                           weeks=manifest["weeks"])
+        fail(
+            f"run {manifest['run_id']}: its stored scenario no longer loads ({err}). Fix: run "
+            f"it with the simulator version that saved it ({manifest.get('version')})."
+        )
+    again = run_comparison(
+        scenario, plans, manifest["replications"], seed=manifest["seed"], weeks=manifest["weeks"]
+    )
     different = [name for name in COMPARED_TABLES if not _same(tables[name], again[name])]
-    typer.echo(f"re-ran {manifest['run_id']}: {manifest['scenario']}, {len(plans)} plans x "
-               f"{manifest['replications']} replications x {manifest['weeks']} weeks, seed "
-               f"{manifest['seed']} ({again.manifest['runs']} runs)")
+    typer.echo(
+        f"re-ran {manifest['run_id']}: {manifest['scenario']}, {len(plans)} plans x "
+        f"{manifest['replications']} replications x {manifest['weeks']} weeks, seed "
+        f"{manifest['seed']} ({again.manifest['runs']} runs)"
+    )
     if different:
-        typer.echo(f"DIFFERENT: {', '.join(different)} do not match the saved run (saved with "
-                   f"version {manifest.get('version')}, now {again.manifest['version']}).")
+        typer.echo(
+            f"DIFFERENT: {', '.join(different)} do not match the saved run (saved with "
+            f"version {manifest.get('version')}, now {again.manifest['version']})."
+        )
         raise typer.Exit(1)
     typer.echo("identical: every number of every run matches the saved run")
 

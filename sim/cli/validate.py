@@ -9,8 +9,9 @@ import typer
 
 from sim.cli.common import fail
 
-validate_app = typer.Typer(no_args_is_help=True,
-                           help="Check the model against theory in degenerate configurations.")
+validate_app = typer.Typer(
+    no_args_is_help=True, help="Check the model against theory in degenerate configurations."
+)
 
 
 @validate_app.command("mmc")

@@ -25,7 +25,9 @@ ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 PractitionerRole = Literal["probation_officer", "probation_services_officer"]
 PRACTITIONER_ROLES: tuple[str, ...] = PractitionerRole.__args__  # type: ignore[attr-defined]
 
-System = Literal["case_system", "assessment_system", "email", "court_feed", "cross_organisation_access"]
+System = Literal[
+    "case_system", "assessment_system", "email", "court_feed", "cross_organisation_access"
+]
 SYSTEMS: tuple[str, ...] = System.__args__  # type: ignore[attr-defined]
 
 TaskName = Literal[

@@ -35,7 +35,9 @@ POINTS_BY_TIER = {
     "C": (79, 63, 50, 35),
     "D": (51, 41, 29, 29),
 }
-CASE_POINTS = {f"{t}{level}": POINTS_BY_TIER[t][i] for t in TIERS for i, level in enumerate(TIER_LEVELS)}
+CASE_POINTS = {
+    f"{t}{level}": POINTS_BY_TIER[t][i] for t in TIERS for i, level in enumerate(TIER_LEVELS)
+}
 # Report points (same source). Not used: the model has no pre-sentence report work.
 REPORT_POINTS = {"standard": 138, "fast": 65, "parole": 120}
 
@@ -66,11 +68,12 @@ DEFAULT_TIER_MIX: tuple[tuple[str, tuple[float, ...]], ...] = (
 
 def default_tier_mix() -> dict[str, dict[str, float]]:
     """A fresh copy of the default tier mix: RoSH level -> tier letter -> share."""
-    return {level: dict(zip(TIERS, shares)) for level, shares in DEFAULT_TIER_MIX}
+    return {level: dict(zip(TIERS, shares, strict=True)) for level, shares in DEFAULT_TIER_MIX}
 
 
-def draw_tiers(tier_mix: dict[str, dict[str, float]], rosh: list[int],
-               rng: np.random.Generator) -> list[str]:
+def draw_tiers(
+    tier_mix: dict[str, dict[str, float]], rosh: list[int], rng: np.random.Generator
+) -> list[str]:
     """A tier (e.g. ``"B2"``) for each case of the given RoSH levels (indices into ROSH_LEVELS):
     the letter from the level's shares, the sub-level 3..0 uniformly."""
     n = len(rosh)
@@ -83,13 +86,19 @@ def draw_tiers(tier_mix: dict[str, dict[str, float]], rosh: list[int],
     return [f"{TIERS[letter[i]]}{TIER_LEVELS[sub[i]]}" for i in range(n)]
 
 
-def available_points(contracted_hours: float, reduction_hours: float = 0.0,
-                     nominal_target: float = NOMINAL_TARGET_POINTS) -> float:
+def available_points(
+    contracted_hours: float,
+    reduction_hours: float = 0.0,
+    nominal_target: float = NOMINAL_TARGET_POINTS,
+) -> float:
     """WMT available points a week for these hours (37 h: 2,176; 22.2 h: 1,305.6)."""
     if contracted_hours <= 0:
         return 0.0
-    return (nominal_target * (contracted_hours / STANDARD_WEEK_HOURS)
-            * ((contracted_hours - reduction_hours) / contracted_hours))
+    return (
+        nominal_target
+        * (contracted_hours / STANDARD_WEEK_HOURS)
+        * ((contracted_hours - reduction_hours) / contracted_hours)
+    )
 
 
 def capacity_percent(case_points: float, available: float) -> float:

@@ -29,22 +29,22 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
-from sim.version import __version__
 from sim.domain.calendar import DAY
-from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
 from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
-from sim.scenario.loader import to_yaml
+from sim.experiments.statistics import mean_ci, paired_difference, probability_better
 from sim.results.measures import MEASURES, headlined
 from sim.results.objectives import assess
-from sim.scenario.plans import DO_NOTHING, Plan
 from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
 from sim.results.tables import Tables
-from sim.experiments.statistics import mean_ci, paired_difference, probability_better
+from sim.scenario.loader import to_yaml
+from sim.scenario.plans import DO_NOTHING, Plan
+from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
+from sim.version import __version__
 
 NO_OUTAGE = "no outage"
 # Headline measures compared (sim.results.measures: lower is better for each), with time to recover
@@ -70,15 +70,19 @@ class Precision:
     cap: int = 100
 
 
-def specs_for(scenario: Scenario, plans: Sequence[Plan], replications: range, seed: int,
-              weeks: int) -> list[RunSpec]:
+def specs_for(
+    scenario: Scenario, plans: Sequence[Plan], replications: range, seed: int, weeks: int
+) -> list[RunSpec]:
     """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
     each plan, for each replication number."""
     labelled = [(plan.name, scenario, plan) for plan in plans]
     if restoration_minute(scenario) is not None:
         labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
-    return [RunSpec(label, sc, plan, seed, r, weeks)
-            for r in replications for label, sc, plan in labelled]
+    return [
+        RunSpec(label, sc, plan, seed, r, weeks)
+        for r in replications
+        for label, sc, plan in labelled
+    ]
 
 
 def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
@@ -86,20 +90,32 @@ def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
         for measure in precision.measures:
             values = [o.measures.get(measure, math.nan) for o in outcomes if o.label == label]
             ci = mean_ci([v for v in values if v == v])
-            if ci.n < 2 or ci.half_width > max(precision.relative * abs(ci.mean), precision.absolute):
+            if ci.n < 2 or ci.half_width > max(
+                precision.relative * abs(ci.mean), precision.absolute
+            ):
                 return False
     return True
 
 
-def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replications: int = 10,
-            *, seed: int | None = None, weeks: int | None = None, engine: str = "pool",
-            workers: int | None = None, address: str | None = None,
-            progress: Progress | None = None, precision: Precision | None = None,
-            executor: Executor | None = None) -> Experiment:
+def compare(
+    scenario: Scenario,
+    plans: Sequence[Plan] = (DO_NOTHING,),
+    replications: int = 10,
+    *,
+    seed: int | None = None,
+    weeks: int | None = None,
+    engine: str = "pool",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+    precision: Precision | None = None,
+    executor: Executor | None = None,
+) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
     ``precision``, more replications are added until its target is met or its cap reached.
-    ``executor``: a process pool owned by the caller (see :func:`sim.experiments.engines.run_all`)."""
+    ``executor``: a process pool owned by the caller (see
+    :func:`sim.experiments.engines.run_all`)."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -107,15 +123,23 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
         plans.insert(0, DO_NOTHING)
     names = [p.name for p in plans]
     if len(set(names)) != len(names):
-        raise ValueError(f"two plans share a name ({', '.join(names)}); give each plan its own name")
+        raise ValueError(
+            f"two plans share a name ({', '.join(names)}); give each plan its own name"
+        )
     seed, weeks = run_settings(scenario, seed, weeks)
     done = 0
     outcomes: list[RunOutcome] = []
     target_met = None  # without a precision target: not asked
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
-        outcomes += run_all(batch, engine=engine, workers=workers, progress=progress,
-                            address=address, executor=executor)
+        outcomes += run_all(
+            batch,
+            engine=engine,
+            workers=workers,
+            progress=progress,
+            address=address,
+            executor=executor,
+        )
         done = replications
         if precision is None:
             break
@@ -129,16 +153,24 @@ def compare(scenario: Scenario, plans: Sequence[Plan] = (DO_NOTHING,), replicati
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     tables["workload"] = workload_table(outcomes)
     manifest = {
-        "scenario": scenario.name, "scenario_hash": scenario.digest(),
-        "plans": names, "plan_hashes": [digest(p) for p in plans],
-        "seed": seed, "replications": replications, "weeks": weeks, "engine": engine,
-        "version": __version__, "runs": len(outcomes),
+        "scenario": scenario.name,
+        "scenario_hash": scenario.digest(),
+        "plans": names,
+        "plan_hashes": [digest(p) for p in plans],
+        "seed": seed,
+        "replications": replications,
+        "weeks": weeks,
+        "engine": engine,
+        "version": __version__,
+        "runs": len(outcomes),
         "precision_target_met": target_met,
         "events": sum(o.events for o in outcomes),
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "disruption_days": (None if start is None or restored is None
-                            else [start / DAY, restored / DAY]),
-        "scenario_yaml": to_yaml(scenario), "plans_yaml": [to_yaml(p) for p in plans],
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "disruption_days": (
+            None if start is None or restored is None else [start / DAY, restored / DAY]
+        ),
+        "scenario_yaml": to_yaml(scenario),
+        "plans_yaml": [to_yaml(p) for p in plans],
     }
     return Experiment(manifest, tables)
 
@@ -162,15 +194,24 @@ def add_recovery(outcomes: list[RunOutcome], restored: float | None) -> None:
 
 
 def tables_from(outcomes: list[RunOutcome], plan_names: list[str]) -> dict[str, pd.DataFrame]:
-    runs = pd.DataFrame([(o.label, o.replication, m, v, o.units.get(m, ""))
-                         for o in outcomes for m, v in o.measures.items()],
-                        columns=["plan", "replication", "measure", "value", "unit"])
-    backlog = pd.DataFrame([(o.label, o.replication, day, v)
-                            for o in outcomes for day, v in enumerate(o.backlog)],
-                           columns=["plan", "replication", "day", "backlog"])
-    return {"runs": runs, "backlog": backlog,
-            "comparison": comparison_table(runs, plan_names),
-            "recovery": recovery_table(runs, plan_names)}
+    runs = pd.DataFrame(
+        [
+            (o.label, o.replication, m, v, o.units.get(m, ""))
+            for o in outcomes
+            for m, v in o.measures.items()
+        ],
+        columns=["plan", "replication", "measure", "value", "unit"],
+    )
+    backlog = pd.DataFrame(
+        [(o.label, o.replication, day, v) for o in outcomes for day, v in enumerate(o.backlog)],
+        columns=["plan", "replication", "day", "backlog"],
+    )
+    return {
+        "runs": runs,
+        "backlog": backlog,
+        "comparison": comparison_table(runs, plan_names),
+        "recovery": recovery_table(runs, plan_names),
+    }
 
 
 def _values(runs: pd.DataFrame, plan: str, measure: str) -> pd.Series:
@@ -195,14 +236,23 @@ def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
         for label in labels:
             values = _values(runs, label, measure)
             ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
-            row = {"plan": label, "measure": measure, "mean": ci.mean, "ci_low": ci.low,
-                   "ci_high": ci.high, "replications": ci.n,
-                   "without_value": int(values.isna().sum())}
+            row = {
+                "plan": label,
+                "measure": measure,
+                "mean": ci.mean,
+                "ci_low": ci.low,
+                "ci_high": ci.high,
+                "replications": ci.n,
+                "without_value": int(values.isna().sum()),
+            }
             row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
             both = pd.concat([values, reference], axis=1).dropna()
-            row["probability_better"] = (probability_better(both.iloc[:, 0], both.iloc[:, 1])
-                                         if label != DO_NOTHING.name and len(both) else math.nan)
+            row["probability_better"] = (
+                probability_better(both.iloc[:, 0], both.iloc[:, 1])
+                if label != DO_NOTHING.name and len(both)
+                else math.nan
+            )
             rows.append(row)
     table = pd.DataFrame(rows)
     if len(table):
@@ -220,15 +270,27 @@ def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) 
     return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
 
 
-def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str],
-                     weeks: int) -> pd.DataFrame:
+def objectives_table(
+    outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str], weeks: int
+) -> pd.DataFrame:
     """Per plan and prioritised activity: the probability (share of replications) that the
     RTO, MTPD and MBCO are breached, and the median days to resume (sim.scenario.objectives)."""
     start, restored = disruption_start(scenario), restoration_minute(scenario)
     if not scenario.objectives or start is None:
-        return pd.DataFrame(columns=["plan", "activity", "rto_days", "mtpd_days", "mbco",
-                                     "p_rto_breached", "p_mtpd_breached", "p_mbco_breached",
-                                     "days_to_resume_p50", "replications"])
+        return pd.DataFrame(
+            columns=[
+                "plan",
+                "activity",
+                "rto_days",
+                "mtpd_days",
+                "mbco",
+                "p_rto_breached",
+                "p_mtpd_breached",
+                "p_mbco_breached",
+                "days_to_resume_p50",
+                "replications",
+            ]
+        )
     calendar = office_calendar(scenario, weeks * 7)
     working = np.array([calendar.is_working_day(d) for d in range(weeks * 7)])
     base = {o.replication: o.completed for o in outcomes if o.label == NO_OUTAGE}
@@ -236,17 +298,34 @@ def objectives_table(outcomes: list[RunOutcome], scenario: Scenario, plan_names:
     for label in plan_names:
         runs = [o for o in outcomes if o.label == label and o.replication in base]
         for objective in scenario.objectives:
-            assessed = [assess(objective, o.completed[objective.activity],
-                               base[o.replication][objective.activity], working,
-                               int(start // DAY), int(restored // DAY)) for o in runs]
-            rows.append({
-                "plan": label, "activity": objective.activity, "rto_days": objective.rto_days,
-                "mtpd_days": objective.mtpd_days, "mbco": objective.mbco,
-                **{f"p_{k}_breached": float(np.mean([a[f"{k}_breached"] for a in assessed]))
-                   for k in ("rto", "mtpd", "mbco")},
-                "days_to_resume_p50": nearest_rank(
-                    np.array([a["days_to_resume"] for a in assessed]), 50),
-                "replications": len(assessed)})
+            assessed = [
+                assess(
+                    objective,
+                    o.completed[objective.activity],
+                    base[o.replication][objective.activity],
+                    working,
+                    int(start // DAY),
+                    int(restored // DAY),
+                )
+                for o in runs
+            ]
+            rows.append(
+                {
+                    "plan": label,
+                    "activity": objective.activity,
+                    "rto_days": objective.rto_days,
+                    "mtpd_days": objective.mtpd_days,
+                    "mbco": objective.mbco,
+                    **{
+                        f"p_{k}_breached": float(np.mean([a[f"{k}_breached"] for a in assessed]))
+                        for k in ("rto", "mtpd", "mbco")
+                    },
+                    "days_to_resume_p50": nearest_rank(
+                        np.array([a["days_to_resume"] for a in assessed]), 50
+                    ),
+                    "replications": len(assessed),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -258,11 +337,16 @@ def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
     restored = runs[runs["measure"] == "time_to_recover_days"]
     for label in plan_names:
         values = restored[restored["plan"] == label]["value"].to_numpy()
-        rows.append({"plan": label, "replications": len(values),
-                     "recovered": int((~np.isnan(values)).sum()),
-                     "recovered_share": float((~np.isnan(values)).mean()) if len(values) else math.nan,
-                     "time_to_recover_p50": nearest_rank(values, 50),
-                     "time_to_recover_p90": nearest_rank(values, 90)})
+        rows.append(
+            {
+                "plan": label,
+                "replications": len(values),
+                "recovered": int((~np.isnan(values)).sum()),
+                "recovered_share": float((~np.isnan(values)).mean()) if len(values) else math.nan,
+                "time_to_recover_p50": nearest_rank(values, 50),
+                "time_to_recover_p90": nearest_rank(values, 90),
+            }
+        )
     return pd.DataFrame(rows)
 
 

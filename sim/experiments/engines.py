@@ -27,17 +27,26 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import forkserver, get_all_start_methods, get_context
 
-from sim.scenario.schema import Scenario
+from sim.domain.vocabulary import ROSH_LEVELS
 from sim.run import simulate
 from sim.scenario.plans import Plan
-from sim.domain.vocabulary import ROSH_LEVELS
+from sim.scenario.schema import Scenario
 
 ENGINES = ("serial", "pool", "dask")
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 HIGH_RISK = ("high", "very_high")  # the RoSH levels counted by ``missed_high_risk_checks``
 # What an outcome keeps of ``staff_weekly``: one row per person and week (workload evidence)
-WORKLOAD_COLUMNS = ("staff_id", "role", "week", "contracted_hours", "hours_worked", "workload",
-                    "wmt_capacity", "overtime_hours", "double_handling_hours")
+WORKLOAD_COLUMNS = (
+    "staff_id",
+    "role",
+    "week",
+    "contracted_hours",
+    "hours_worked",
+    "workload",
+    "wmt_capacity",
+    "overtime_hours",
+    "double_handling_hours",
+)
 CONNECT_TIMEOUT_S = 10.0  # default wait for a Dask scheduler at a given address
 
 
@@ -73,7 +82,9 @@ class RunOutcome:
 def risk_check_measures(risk_checks) -> dict[str, float]:
     """Missed risk checks by RoSH level, and at high or very high RoSH together, from a run's
     ``risk_checks`` table."""
-    missed = dict(zip(risk_checks["rosh"], map(float, risk_checks["missed_risk_checks"])))
+    missed = dict(
+        zip(risk_checks["rosh"], map(float, risk_checks["missed_risk_checks"]), strict=True)
+    )
     out = {f"missed_risk_checks_{level}": missed.get(level, 0.0) for level in ROSH_LEVELS}
     out["missed_high_risk_checks"] = sum(missed.get(level, 0.0) for level in HIGH_RISK)
     return out
@@ -81,26 +92,40 @@ def risk_check_measures(risk_checks) -> dict[str, float]:
 
 def run_spec(spec: RunSpec) -> RunOutcome:
     """Run one spec (the unit of work every engine runs)."""
-    result = simulate(spec.scenario, plan=spec.plan, seed=spec.seed,
-                      replication=spec.replication, weeks=spec.weeks)
+    result = simulate(
+        spec.scenario,
+        plan=spec.plan,
+        seed=spec.seed,
+        replication=spec.replication,
+        weeks=spec.weeks,
+    )
     summary = result["summary"]
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()
-    measures = dict(zip(summary["measure"], map(float, summary["value"])))
-    units = dict(zip(summary["measure"], summary["unit"]))
+    measures = dict(zip(summary["measure"], map(float, summary["value"]), strict=True))
+    units = dict(zip(summary["measure"], summary["unit"], strict=True))
     extra = risk_check_measures(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
     done = result["completed_daily"]
     completed = {
-        o.activity: tuple(float(v) for v in done[done["task"].isin(o.tasks)]
-                          .groupby("day")["completed"].sum().to_numpy())
+        o.activity: tuple(
+            float(v)
+            for v in done[done["task"].isin(o.tasks)].groupby("day")["completed"].sum().to_numpy()
+        )
         for o in spec.scenario.objectives
     }
     staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
     workload = tuple(staff.itertuples(index=False, name=None))
-    return RunOutcome(spec.label, spec.replication, measures, units,
-                      tuple(float(v) for v in backlog.to_numpy()), result.manifest["events"],
-                      completed, workload)
+    return RunOutcome(
+        spec.label,
+        spec.replication,
+        measures,
+        units,
+        tuple(float(v) for v in backlog.to_numpy()),
+        result.manifest["events"],
+        completed,
+        workload,
+    )
 
 
 def default_workers() -> int:
@@ -120,10 +145,16 @@ def pool_context(preload: Sequence[str] = ("sim.experiments.engines",)):
     return context
 
 
-def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None = None,
-            progress: Progress | None = None, *, address: str | None = None,
-            timeout: float = CONNECT_TIMEOUT_S,
-            executor: Executor | None = None) -> list[RunOutcome]:
+def run_all(
+    specs: Sequence[RunSpec],
+    engine: str = "pool",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    *,
+    address: str | None = None,
+    timeout: float = CONNECT_TIMEOUT_S,
+    executor: Executor | None = None,
+) -> list[RunOutcome]:
     """Run every spec with ``engine``; outcomes come back in the order of ``specs``.
 
     ``workers``: processes for ``pool`` or a local Dask cluster (default :func:`default_workers`).
@@ -138,11 +169,15 @@ def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None 
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1 (got {workers}); give 1 or more, or None")
     if address is not None and engine != "dask":
-        raise ValueError(f"address {address!r} is only used by the dask engine; "
-                         f"pass engine='dask' or leave address out")
+        raise ValueError(
+            f"address {address!r} is only used by the dask engine; "
+            f"pass engine='dask' or leave address out"
+        )
     if executor is not None and engine != "pool":
-        raise ValueError(f"an executor is only used by the pool engine (got engine {engine!r}); "
-                         f"pass engine='pool' or leave executor out")
+        raise ValueError(
+            f"an executor is only used by the pool engine (got engine {engine!r}); "
+            f"pass engine='pool' or leave executor out"
+        )
     if timeout <= 0:
         raise ValueError(f"timeout must be more than 0 seconds (got {timeout})")
     total = len(specs)
@@ -169,8 +204,9 @@ def run_all(specs: Sequence[RunSpec], engine: str = "pool", workers: int | None 
     return outcomes
 
 
-def _run_on(executor: Executor, specs: Sequence[RunSpec],
-            progress: Progress | None) -> list[RunOutcome]:
+def _run_on(
+    executor: Executor, specs: Sequence[RunSpec], progress: Progress | None
+) -> list[RunOutcome]:
     """Every spec on ``executor``, one task each; on any error (a run's, or progress raising)
     the tasks not yet started are cancelled before the error propagates."""
     futures = [executor.submit(run_spec, spec) for spec in specs]
@@ -188,8 +224,13 @@ def _run_on(executor: Executor, specs: Sequence[RunSpec],
     return outcomes  # type: ignore[return-value]
 
 
-def _run_dask(specs: Sequence[RunSpec], workers: int | None, progress: Progress | None,
-              address: str | None, timeout: float) -> list[RunOutcome]:
+def _run_dask(
+    specs: Sequence[RunSpec],
+    workers: int | None,
+    progress: Progress | None,
+    address: str | None,
+    timeout: float,
+) -> list[RunOutcome]:
     """Every spec on a Dask cluster: a local one started for the call, or the one at
     ``address``."""
     # workers copy the config when they start: no statistical profiler sampling the runs'
@@ -208,9 +249,13 @@ def _run_dask(specs: Sequence[RunSpec], workers: int | None, progress: Progress 
         with _connect(Client, address, timeout) as client:
             return _map_in_order(client, specs, progress)
     with dask.config.set(settings):
-        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                               processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers or default_workers(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     with cluster, Client(cluster, set_as_default=False) as client:
         return _map_in_order(client, specs, progress)
 
@@ -218,8 +263,10 @@ def _run_dask(specs: Sequence[RunSpec], workers: int | None, progress: Progress 
 def _connect(client_class, address: str, timeout: float):
     """A client of the Dask scheduler at ``address``, or an error naming it and the fix."""
     if not isinstance(address, str) or not address.strip():
-        raise ValueError(f"address {address!r} is not a scheduler address; "
-                         f"give one like 'tcp://127.0.0.1:8786', or None for a local cluster")
+        raise ValueError(
+            f"address {address!r} is not a scheduler address; "
+            f"give one like 'tcp://127.0.0.1:8786', or None for a local cluster"
+        )
     try:
         return client_class(address, timeout=timeout, set_as_default=False)
     except ValueError as exc:  # a malformed address, such as an unknown scheme
@@ -228,11 +275,15 @@ def _connect(client_class, address: str, timeout: float):
         malformed, detail = False, str(exc)
     # raised outside the handlers so the failed client is not kept alive by the traceback
     if malformed:
-        raise ValueError(f"address {address!r} is not a Dask scheduler address ({detail}); "
-                         f"give one like 'tcp://127.0.0.1:8786', or None for a local cluster")
-    raise OSError(f"could not reach a Dask scheduler at {address!r} within {timeout:g} s "
-                  f"({detail}); start one there (`dask scheduler` and `dask worker "
-                  f"{address}`), correct the address, or leave it out for a local cluster")
+        raise ValueError(
+            f"address {address!r} is not a Dask scheduler address ({detail}); "
+            f"give one like 'tcp://127.0.0.1:8786', or None for a local cluster"
+        )
+    raise OSError(
+        f"could not reach a Dask scheduler at {address!r} within {timeout:g} s "
+        f"({detail}); start one there (`dask scheduler` and `dask worker "
+        f"{address}`), correct the address, or leave it out for a local cluster"
+    )
 
 
 def _map_in_order(client, specs: Sequence[RunSpec], progress: Progress | None) -> list[RunOutcome]:
@@ -243,8 +294,9 @@ def _map_in_order(client, specs: Sequence[RunSpec], progress: Progress | None) -
     futures = client.map(run_spec, list(specs), pure=False)
     index = {future.key: i for i, future in enumerate(futures)}
     outcomes: list[RunOutcome | None] = [None] * len(futures)
-    for done, (future, outcome) in enumerate(as_completed(futures, loop=client.loop,
-                                                           with_results=True), start=1):
+    for done, (future, outcome) in enumerate(
+        as_completed(futures, loop=client.loop, with_results=True), start=1
+    ):
         outcomes[index[future.key]] = outcome
         if progress is not None:
             progress(done, len(futures))

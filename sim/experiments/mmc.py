@@ -21,16 +21,16 @@ from typing import NamedTuple, cast
 import numpy as np
 import simpy
 
-from sim.scenario.schema import Duration
+from sim.experiments.statistics import t_quantile
 from sim.model.dispatch import Dispatcher
+from sim.model.protocol import Office
 from sim.model.random_streams import DurationSampler, Streams
 from sim.model.roster import Person, Shift
-from sim.experiments.statistics import t_quantile
 from sim.model.staff import Staff
 from sim.model.systems import SystemsLayer
-from sim.model.protocol import Office
 from sim.model.work import WorkItem, WorkQueue
 from sim.model.working_day import working_days
+from sim.scenario.schema import Duration
 
 TASK = "service"
 MAX_MEAN_MINUTES = 24 * 60  # the scenario schema's upper bound on a task's mean duration
@@ -68,7 +68,8 @@ def check_mmc(arrival_rate: float, service_rate: float, servers: int) -> float:
         raise ValueError(
             f"utilisation rho = arrival_rate / (servers * service_rate) = {rho:.4g} >= 1: the "
             "queue is unstable and grows without bound, so it has no steady-state wait; lower "
-            "arrival_rate or raise service_rate or servers until rho < 1")
+            "arrival_rate or raise service_rate or servers until rho < 1"
+        )
     return rho
 
 
@@ -87,8 +88,9 @@ class MMCModel(NamedTuple):
     server: np.ndarray
 
 
-def build_mmc(arrival_rate: float, service_rate: float, servers: int, customers: int,
-              seed: int) -> MMCModel:
+def build_mmc(
+    arrival_rate: float, service_rate: float, servers: int, customers: int, seed: int
+) -> MMCModel:
     """Set up (without running) C always-on staff serving one team queue fed by Poisson arrivals."""
     check_mmc(arrival_rate, service_rate, servers)
     env = simpy.Environment()
@@ -108,8 +110,9 @@ def build_mmc(arrival_rate: float, service_rate: float, servers: int, customers:
     mean_service = 1.0 / service_rate
     service_rng = streams.generator(f"duration:{TASK}")
     if mean_service <= MAX_MEAN_MINUTES:
-        service = DurationSampler(Duration(distribution="exponential", mean_minutes=mean_service),
-                                  service_rng)
+        service = DurationSampler(
+            Duration(distribution="exponential", mean_minutes=mean_service), service_rng
+        )
     else:  # longer than the schema allows a task to be: draw the same distribution directly
         service = _exponential_draws(service_rng, mean_service).__next__
 
@@ -133,8 +136,9 @@ def build_mmc(arrival_rate: float, service_rate: float, servers: int, customers:
                 yield env.timeout(gap)
                 now = env.now
                 created[i] = now
-                dispatcher.dispatch(WorkItem(i, TASK, None, now, math.inf, 0, (), service(),
-                                             served), queue)
+                dispatcher.dispatch(
+                    WorkItem(i, TASK, None, now, math.inf, 0, (), service(), served), queue
+                )
 
     env.process(arrivals())
     return MMCModel(env, all_served, created, started, finished, server)
@@ -173,8 +177,16 @@ class MMCReport:
         return asdict(self)
 
 
-def run_mmc(arrival_rate: float, service_rate: float, servers: int, customers: int, seed: int,
-            *, warmup_share: float = 0.1, batches: int = 20) -> MMCReport:
+def run_mmc(
+    arrival_rate: float,
+    service_rate: float,
+    servers: int,
+    customers: int,
+    seed: int,
+    *,
+    warmup_share: float = 0.1,
+    batches: int = 20,
+) -> MMCReport:
     """Run the model as an M/M/C queue for ``customers`` arrivals and compare it with theory.
 
     The first ``warmup_share`` of customers (by arrival) are discarded; the rest, cut down to a
@@ -189,13 +201,17 @@ def run_mmc(arrival_rate: float, service_rate: float, servers: int, customers: i
     if not 0.0 <= warmup_share < 0.9:
         raise ValueError(f"warmup_share must be in [0, 0.9), got {warmup_share!r}")
     if not isinstance(customers, int) or customers < 10 * batches:
-        raise ValueError(f"customers must be an integer >= 10 * batches = {10 * batches} "
-                         f"(at least 10 per batch), got {customers!r}")
+        raise ValueError(
+            f"customers must be an integer >= 10 * batches = {10 * batches} "
+            f"(at least 10 per batch), got {customers!r}"
+        )
     warmup = int(round(customers * warmup_share))
     batch_size = (customers - warmup) // batches
     if batch_size < 2:
-        raise ValueError(f"customers={customers} leaves fewer than 2 customers per batch after "
-                         f"a warm-up share of {warmup_share}; raise customers")
+        raise ValueError(
+            f"customers={customers} leaves fewer than 2 customers per batch after "
+            f"a warm-up share of {warmup_share}; raise customers"
+        )
 
     model = build_mmc(arrival_rate, service_rate, servers, customers, seed)
     model.env.run(until=model.all_served)
@@ -210,7 +226,7 @@ def run_mmc(arrival_rate: float, service_rate: float, servers: int, customers: i
 
     t0, t1 = float(created[first]), float(created[last - 1])
     overlap = np.minimum(started, t1) - np.maximum(created, t0)  # time each item spent queued
-    area = float(overlap[overlap > 0].sum())                    # within the window [t0, t1]
+    area = float(overlap[overlap > 0].sum())  # within the window [t0, t1]
     lq = area / (t1 - t0)
     arrival_hat = (last - first - 1) / (t1 - t0)
     little = arrival_hat * mean_wait
@@ -220,10 +236,21 @@ def run_mmc(arrival_rate: float, service_rate: float, servers: int, customers: i
     c_prob = erlang_c(servers, offered)
     theory = c_prob / (servers * service_rate - arrival_rate)
     return MMCReport(
-        arrival_rate=float(arrival_rate), service_rate=float(service_rate), servers=servers,
-        customers=customers, seed=seed, utilisation=float(rho), mean_wait=mean_wait,
-        ci_low=mean_wait - half, ci_high=mean_wait + half, ci_half_width=half,
-        erlang_c_probability=c_prob, theory_mean_wait=theory,
+        arrival_rate=float(arrival_rate),
+        service_rate=float(service_rate),
+        servers=servers,
+        customers=customers,
+        seed=seed,
+        utilisation=float(rho),
+        mean_wait=mean_wait,
+        ci_low=mean_wait - half,
+        ci_high=mean_wait + half,
+        ci_half_width=half,
+        erlang_c_probability=c_prob,
+        theory_mean_wait=theory,
         theory_within_ci=bool(mean_wait - half <= theory <= mean_wait + half),
-        time_average_queue=lq, littles_law_queue=little, littles_law_relative_error=little_error,
-        events=int(events))
+        time_average_queue=lq,
+        littles_law_queue=little,
+        littles_law_relative_error=little_error,
+        events=int(events),
+    )

@@ -50,8 +50,12 @@ def t_quantile(p: float, df: int) -> float:
     if df > EXACT_T_DF:
         z = statistics.NormalDist().inv_cdf(p)
         z2 = z * z
-        return z * (1 + (z2 + 1) / (4 * df) + (5 * z2**2 + 16 * z2 + 3) / (96 * df**2)
-                    + (3 * z2**3 + 19 * z2**2 + 17 * z2 - 15) / (384 * df**3))
+        return z * (
+            1
+            + (z2 + 1) / (4 * df)
+            + (5 * z2**2 + 16 * z2 + 3) / (96 * df**2)
+            + (3 * z2**3 + 19 * z2**2 + 17 * z2 - 15) / (384 * df**3)
+        )
     target = 2.0 * p - 1.0
     lo, hi = 0.0, 2.0
     while _t_coverage(hi, df) < target:

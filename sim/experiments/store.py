@@ -35,9 +35,22 @@ FORMAT = 1  # version of the on-disk layout, written to every manifest
 MANIFEST = "manifest.json"
 TMP_PREFIX = ".tmp-"  # temporary folders of saves in progress (or interrupted); never listed
 STORE_KEYS = ("run_id", "saved_at", "tables", "store_format")  # manifest keys the store sets
-LIST_COLUMNS = ("run_id", "created_at", "saved_at", "scenario", "scenario_hash", "plans",
-                "replications", "weeks", "engine", "seed", "version")
-_DTYPES_KEY = b"sim.experiments.store.dtypes"  # Parquet metadata: how to restore categorical/object columns
+LIST_COLUMNS = (
+    "run_id",
+    "created_at",
+    "saved_at",
+    "scenario",
+    "scenario_hash",
+    "plans",
+    "replications",
+    "weeks",
+    "engine",
+    "seed",
+    "version",
+)
+_DTYPES_KEY = (
+    b"sim.experiments.store.dtypes"  # Parquet metadata: how to restore categorical/object columns
+)
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 _LIST_HINT = "list the saved run ids with ResultsStore({root!r}).list()"
 
@@ -60,11 +73,16 @@ class ResultsStore:
         now = datetime.now(UTC)
         run_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         tmp, final = self.root / (TMP_PREFIX + run_id), self.root / run_id
-        clean.update(run_id=run_id, saved_at=now.isoformat(timespec="microseconds"),
-                     tables={name: t.num_rows for name, t in encoded.items()},
-                     store_format=FORMAT)
-        taken = StoreError(f"run {run_id} already exists in {self.root}; nothing was "
-                           "overwritten. Fix: save again (a new id is drawn each time).")
+        clean.update(
+            run_id=run_id,
+            saved_at=now.isoformat(timespec="microseconds"),
+            tables={name: t.num_rows for name, t in encoded.items()},
+            store_format=FORMAT,
+        )
+        taken = StoreError(
+            f"run {run_id} already exists in {self.root}; nothing was "
+            "overwritten. Fix: save again (a new id is drawn each time)."
+        )
         try:
             os.mkdir(tmp)  # fails if the id is taken, so no other save's files are touched
         except FileExistsError:
@@ -97,8 +115,11 @@ class ResultsStore:
     def find(self, **fields) -> list[str]:
         """Ids of the saved runs (newest first) whose manifest has each of ``fields`` with that
         value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run."""
-        return [m["run_id"] for m in _newest_first(self._scan()[0])
-                if all(m.get(k) == v for k, v in fields.items())]
+        return [
+            m["run_id"]
+            for m in _newest_first(self._scan()[0])
+            if all(m.get(k) == v for k, v in fields.items())
+        ]
 
     def problems(self) -> tuple[str, ...]:
         """What is wrong with each folder in the root that is not a readable saved run."""
@@ -120,17 +141,21 @@ class ResultsStore:
             try:
                 tables[name] = _from_arrow(pq.read_table(file))
             except (OSError, pa.ArrowException, ValueError, TypeError, KeyError) as exc:
-                raise StoreError(f"run {folder.name}: table {file} cannot be read ({exc}). Fix: "
-                                 "the file is damaged; re-run the experiment to save it "
-                                 "again.") from exc
+                raise StoreError(
+                    f"run {folder.name}: table {file} cannot be read ({exc}). Fix: "
+                    "the file is damaged; re-run the experiment to save it "
+                    "again."
+                ) from exc
         return tables, manifest
 
     def _make_root(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the results store {self.root}: "
-                             f"{exc.strerror or exc}. Fix: choose a writable folder.") from exc
+            raise StoreError(
+                f"cannot create the results store {self.root}: "
+                f"{exc.strerror or exc}. Fix: choose a writable folder."
+            ) from exc
 
     def _run_folders(self) -> list[str]:
         """Names of the folders in the root that may be runs (temporary folders excluded)."""
@@ -139,8 +164,10 @@ class ResultsStore:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise StoreError(f"cannot read the results store {self.root}: "
-                             f"{exc.strerror or exc}. Fix: check the path.") from exc
+            raise StoreError(
+                f"cannot read the results store {self.root}: "
+                f"{exc.strerror or exc}. Fix: check the path."
+            ) from exc
         return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
 
     def _scan(self) -> tuple[list[dict], tuple[str, ...]]:
@@ -166,42 +193,57 @@ class ResultsStore:
             return matches[0]
         if not matches:
             where = "" if self.root.is_dir() else " (the folder does not exist: nothing saved)"
-            raise StoreError(f"no run {run_id!r} in the results store {self.root}{where}. "
-                             f"Fix: {hint}.")
+            raise StoreError(
+                f"no run {run_id!r} in the results store {self.root}{where}. Fix: {hint}."
+            )
         shown = ", ".join(matches[:5]) + (f" and {len(matches) - 5} more" * (len(matches) > 5))
-        raise StoreError(f"run id prefix {run_id!r} is ambiguous in {self.root}: it matches "
-                         f"{shown}. Fix: give more characters of the id.")
+        raise StoreError(
+            f"run id prefix {run_id!r} is ambiguous in {self.root}: it matches "
+            f"{shown}. Fix: give more characters of the id."
+        )
 
 
 def _checked_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables, once each is known to be a DataFrame with a name usable as a file name."""
     if not isinstance(tables, dict):
-        raise StoreError(f"tables must be a dict of name -> DataFrame, not "
-                         f"{type(tables).__name__}. Fix: pass {{'runs': runs_df, ...}}.")
+        raise StoreError(
+            f"tables must be a dict of name -> DataFrame, not "
+            f"{type(tables).__name__}. Fix: pass {{'runs': runs_df, ...}}."
+        )
     seen: dict[str, str] = {}
     for name, df in tables.items():
         if not isinstance(name, str) or not _TABLE_NAME.match(name):
-            raise StoreError(f"table name {name!r} cannot be a file name. Fix: use letters, "
-                             "digits, '_', '-' and '.', not starting with '.' or '-'.")
+            raise StoreError(
+                f"table name {name!r} cannot be a file name. Fix: use letters, "
+                "digits, '_', '-' and '.', not starting with '.' or '-'."
+            )
         if name.lower() in seen:
-            raise StoreError(f"table names {seen[name.lower()]!r} and {name!r} differ only in "
-                             "case, and would clash on some disks. Fix: rename one.")
+            raise StoreError(
+                f"table names {seen[name.lower()]!r} and {name!r} differ only in "
+                "case, and would clash on some disks. Fix: rename one."
+            )
         seen[name.lower()] = name
         if not isinstance(df, pd.DataFrame):
-            raise StoreError(f"table {name!r} is a {type(df).__name__}, not a pandas DataFrame. "
-                             "Fix: pass a DataFrame (e.g. series.to_frame()).")
+            raise StoreError(
+                f"table {name!r} is a {type(df).__name__}, not a pandas DataFrame. "
+                "Fix: pass a DataFrame (e.g. series.to_frame())."
+            )
     return tables
 
 
 def _checked_manifest(manifest: dict) -> dict:
     """A JSON copy of the manifest (numpy scalars become Python numbers)."""
     if not isinstance(manifest, dict):
-        raise StoreError(f"the manifest must be a dict, not {type(manifest).__name__}. "
-                         "Fix: pass a dict of seed, version, scenario, ...")
+        raise StoreError(
+            f"the manifest must be a dict, not {type(manifest).__name__}. "
+            "Fix: pass a dict of seed, version, scenario, ..."
+        )
     reserved = [k for k in STORE_KEYS if k in manifest]
     if reserved:
-        raise StoreError(f"the manifest has key(s) {', '.join(reserved)}, which the store sets. "
-                         "Fix: remove them (e.g. when saving a loaded run again).")
+        raise StoreError(
+            f"the manifest has key(s) {', '.join(reserved)}, which the store sets. "
+            "Fix: remove them (e.g. when saving a loaded run again)."
+        )
 
     def plain(value):
         if isinstance(value, np.generic):
@@ -211,8 +253,10 @@ def _checked_manifest(manifest: dict) -> dict:
     try:
         return json.loads(json.dumps(manifest, default=plain, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise StoreError(f"the manifest is not plain JSON: {exc}. Fix: use only str, int, "
-                         "float (finite), bool, None, lists and dicts with str keys.") from exc
+        raise StoreError(
+            f"the manifest is not plain JSON: {exc}. Fix: use only str, int, "
+            "float (finite), bool, None, lists and dicts with str keys."
+        ) from exc
 
 
 def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
@@ -220,27 +264,35 @@ def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
     odd = [c for c in df.columns if not isinstance(c, str)]
     if odd or df.columns.has_duplicates:
         what = f"non-string column names {odd[:5]}" if odd else "duplicate column names"
-        raise StoreError(f"table {name!r} has {what}. Fix: give every column a distinct str "
-                         "name (df.columns = [str(c) for c in df.columns]).")
+        raise StoreError(
+            f"table {name!r} has {what}. Fix: give every column a distinct str "
+            "name (df.columns = [str(c) for c in df.columns])."
+        )
     restore = {}
     for column, dtype in df.dtypes.items():
         if isinstance(dtype, pd.CategoricalDtype):
-            restore[column] = {"categories": dtype.categories.tolist(),
-                               "categories_dtype": str(dtype.categories.dtype),
-                               "ordered": bool(dtype.ordered)}
-        elif dtype == object:
+            restore[column] = {
+                "categories": dtype.categories.tolist(),
+                "categories_dtype": str(dtype.categories.dtype),
+                "ordered": bool(dtype.ordered),
+            }
+        elif pd.api.types.is_object_dtype(dtype):
             restore[column] = {"object": True}
     try:
         note = json.dumps(restore).encode("utf-8")
     except TypeError as exc:
-        raise StoreError(f"table {name!r} has a categorical column whose categories cannot be "
-                         f"saved ({exc}). Fix: convert it with .astype(str).") from exc
+        raise StoreError(
+            f"table {name!r} has a categorical column whose categories cannot be "
+            f"saved ({exc}). Fix: convert it with .astype(str)."
+        ) from exc
     try:
         table = pa.Table.from_pandas(df, preserve_index=None)
     except (pa.ArrowException, ValueError, TypeError) as exc:
-        raise StoreError(f"table {name!r} cannot be saved as Parquet: {exc}. Fix: use string "
-                         "column names and columns of one type each (int, float, str, bool, "
-                         "categorical).") from exc
+        raise StoreError(
+            f"table {name!r} cannot be saved as Parquet: {exc}. Fix: use string "
+            "column names and columns of one type each (int, float, str, bool, "
+            "categorical)."
+        ) from exc
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _DTYPES_KEY: note})
 
 
@@ -263,8 +315,10 @@ def _from_arrow(table: pa.Table) -> pd.DataFrame:
 def _read_manifest(folder: Path) -> tuple[dict, str]:
     """A run's manifest, or an empty dict and what is wrong with the folder (with the fix)."""
     file = folder / MANIFEST
-    fix = (f" Fix: this is not a complete run saved by the store; move {folder.name} out of "
-           f"{folder.parent} (the store itself never leaves such folders).")
+    fix = (
+        f" Fix: this is not a complete run saved by the store; move {folder.name} out of "
+        f"{folder.parent} (the store itself never leaves such folders)."
+    )
     try:
         manifest = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -305,8 +359,10 @@ def _summary(manifest: dict) -> dict:
 
 def _unwritable(run_id: str, root: Path, exc: OSError) -> StoreError:
     """The error for a save that the file system refused."""
-    return StoreError(f"cannot save run {run_id} in {root}: {exc.strerror or exc}. Fix: check "
-                      "the folder is writable and the disk is not full, then save again.")
+    return StoreError(
+        f"cannot save run {run_id} in {root}: {exc.strerror or exc}. Fix: check "
+        "the folder is writable and the disk is not full, then save again."
+    )
 
 
 def _write_durably(path: Path, write) -> None:

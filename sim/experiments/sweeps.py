@@ -9,9 +9,10 @@ A parameter is a dotted path into the scenario, integers indexing lists:
 ``"office.staffing.probation_officer.count"``, ``"outages.down.0.duration_days"``.
 Every setting is run on the same replications with the same seed (common random numbers), so
 differences between settings are paired replication by replication, as in
-:mod:`sim.experiments.compare`. Runs go through :func:`sim.experiments.engines.run_all`, so any engine gives the same
-numbers. Measures: a run's summary measures (``sim.results.tables``) and the risk-check breakdown that
-:func:`sim.experiments.engines.run_spec` adds (``missed_high_risk_checks``, ``missed_risk_checks_<level>``).
+:mod:`sim.experiments.compare`. Runs go through :func:`sim.experiments.engines.run_all`, so any
+engine gives the same numbers. Measures: a run's summary measures (``sim.results.tables``) and
+the risk-check breakdown that :func:`sim.experiments.engines.run_spec` adds
+(``missed_high_risk_checks``, ``missed_risk_checks_<level>``).
 """
 
 from __future__ import annotations
@@ -21,18 +22,20 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.scenario.schema import Scenario, run_settings
 from sim.experiments.engines import Progress, RunOutcome, RunSpec, run_all
-from sim.scenario.plans import Plan
 from sim.experiments.statistics import mean_ci, paired_difference
+from sim.scenario.plans import Plan
+from sim.scenario.schema import Scenario, run_settings
 
 BASE = "base"
 
 
 def _keys(path: str) -> list[str]:
     if not isinstance(path, str) or not path or any(not k for k in path.split(".")):
-        raise ValueError(f"parameter path {path!r} is not a dotted path; "
-                         f"give one like 'office.staffing.probation_officer.count'")
+        raise ValueError(
+            f"parameter path {path!r} is not a dotted path; "
+            f"give one like 'office.staffing.probation_officer.count'"
+        )
     return path.split(".")
 
 
@@ -42,18 +45,25 @@ def _step(node, key: str, path: str, walked: list[str]):
     where = ".".join(walked) or "the scenario"
     if isinstance(node, dict):
         if key not in node:
-            raise ValueError(f"no field {path!r} in the scenario: {where} has no {key!r}; "
-                             f"use one of: {', '.join(map(str, node))}")
+            raise ValueError(
+                f"no field {path!r} in the scenario: {where} has no {key!r}; "
+                f"use one of: {', '.join(map(str, node))}"
+            )
         return node[key]
     if isinstance(node, (list, tuple)):
         if not key.isdigit() or int(key) >= len(node):
-            raise ValueError(f"no field {path!r} in the scenario: {where} is a list of "
-                             f"{len(node)}; index it with 0 to {len(node) - 1}"
-                             if node else f"no field {path!r} in the scenario: {where} is empty; "
-                             f"add an entry to the scenario first")
+            raise ValueError(
+                f"no field {path!r} in the scenario: {where} is a list of "
+                f"{len(node)}; index it with 0 to {len(node) - 1}"
+                if node
+                else f"no field {path!r} in the scenario: {where} is empty; "
+                f"add an entry to the scenario first"
+            )
         return node[int(key)]
-    raise ValueError(f"no field {path!r} in the scenario: {where} is a value, not a section; "
-                     f"stop the path at {where!r}")
+    raise ValueError(
+        f"no field {path!r} in the scenario: {where} is a value, not a section; "
+        f"stop the path at {where!r}"
+    )
 
 
 def value_at(scenario: Scenario, path: str):
@@ -91,7 +101,9 @@ def with_values(scenario: Scenario, changes: Mapping[str, object]) -> Scenario:
         return Scenario.model_validate(data)
     except ValueError as exc:
         edits = ", ".join(f"{p} = {v!r}" for p, v in changes.items())
-        raise ValueError(f"{edits} makes an invalid scenario; choose another value.\n{exc}") from None
+        raise ValueError(
+            f"{edits} makes an invalid scenario; choose another value.\n{exc}"
+        ) from None
 
 
 def with_value(scenario: Scenario, path: str, value: object) -> Scenario:
@@ -105,12 +117,23 @@ def _check_counts(replications: int) -> None:
         raise ValueError(f"replications must be a whole number, at least 1 (got {replications!r})")
 
 
-def _run(labelled: list[tuple[str, Scenario]], plan: Plan, replications: int, seed: int,
-         weeks: int, engine: str, workers: int | None, address: str | None,
-         progress: Progress | None) -> dict[str, list[RunOutcome]]:
+def _run(
+    labelled: list[tuple[str, Scenario]],
+    plan: Plan,
+    replications: int,
+    seed: int,
+    weeks: int,
+    engine: str,
+    workers: int | None,
+    address: str | None,
+    progress: Progress | None,
+) -> dict[str, list[RunOutcome]]:
     """Every labelled scenario on the same replications; outcomes by label, by replication."""
-    specs = [RunSpec(label, sc, plan, seed, r, weeks)
-             for r in range(replications) for label, sc in labelled]
+    specs = [
+        RunSpec(label, sc, plan, seed, r, weeks)
+        for r in range(replications)
+        for label, sc in labelled
+    ]
     outcomes = run_all(specs, engine=engine, workers=workers, progress=progress, address=address)
     by_label: dict[str, list[RunOutcome]] = {label: [] for label, _ in labelled}
     for outcome in outcomes:
@@ -121,17 +144,26 @@ def _run(labelled: list[tuple[str, Scenario]], plan: Plan, replications: int, se
 def _values(outcomes: list[RunOutcome], measure: str) -> np.ndarray:
     """The measure of each run, in replication order; ValueError if runs have no such measure."""
     if outcomes and measure not in outcomes[0].measures:
-        raise ValueError(f"unknown measure {measure!r}; use one of: "
-                         f"{', '.join(sorted(outcomes[0].measures))}")
+        raise ValueError(
+            f"unknown measure {measure!r}; use one of: {', '.join(sorted(outcomes[0].measures))}"
+        )
     return np.array([o.measures[measure] for o in sorted(outcomes, key=lambda o: o.replication)])
 
 
-def one_at_a_time(scenario: Scenario, plan: Plan,
-                  parameters: Mapping[str, tuple[object, object]],
-                  measure: str = "backlog_mean", replications: int = 10, *,
-                  seed: int | None = None, weeks: int | None = None, engine: str = "pool",
-                  workers: int | None = None, address: str | None = None,
-                  progress: Progress | None = None) -> pd.DataFrame:
+def one_at_a_time(
+    scenario: Scenario,
+    plan: Plan,
+    parameters: Mapping[str, tuple[object, object]],
+    measure: str = "backlog_mean",
+    replications: int = 10,
+    *,
+    seed: int | None = None,
+    weeks: int | None = None,
+    engine: str = "pool",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Tornado-chart data: each parameter set to its low and its high value alone.
 
     ``parameters`` maps dotted paths to ``(low, high)``. Runs the scenario as it is (base) and
@@ -150,24 +182,36 @@ def one_at_a_time(scenario: Scenario, plan: Plan,
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"parameters[{path!r}] is {pair!r}; give a (low, high) pair")
         bases[path] = value_at(scenario, path)
-        labelled += [(f"low:{path}", with_value(scenario, path, pair[0])),
-                     (f"high:{path}", with_value(scenario, path, pair[1]))]
+        labelled += [
+            (f"low:{path}", with_value(scenario, path, pair[0])),
+            (f"high:{path}", with_value(scenario, path, pair[1])),
+        ]
     seed, weeks = run_settings(scenario, seed, weeks)
     runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
     base = _values(runs[BASE], measure)
     rows = []
     for path, (low, high) in parameters.items():
-        at_low, at_high = _values(runs[f"low:{path}"], measure), _values(runs[f"high:{path}"], measure)
+        at_low, at_high = (
+            _values(runs[f"low:{path}"], measure),
+            _values(runs[f"high:{path}"], measure),
+        )
         swing = paired_difference(at_high, at_low)
-        row = {"parameter": path, "low": low, "high": high, "base_value": bases[path],
-               "measure": measure, "mean_at_low": float(at_low.mean()),
-               "mean_at_base": float(base.mean()), "mean_at_high": float(at_high.mean()),
-               "swing": float(at_high.mean() - at_low.mean()),
-               "swing_ci_low": swing.low, "swing_ci_high": swing.high}
+        row = {
+            "parameter": path,
+            "low": low,
+            "high": high,
+            "base_value": bases[path],
+            "measure": measure,
+            "mean_at_low": float(at_low.mean()),
+            "mean_at_base": float(base.mean()),
+            "mean_at_high": float(at_high.mean()),
+            "swing": float(at_high.mean() - at_low.mean()),
+            "swing_ci_low": swing.low,
+            "swing_ci_high": swing.high,
+        }
         for name, values in (("low_vs_base", at_low), ("high_vs_base", at_high)):
             diff = paired_difference(values, base)
-            row.update({name: diff.mean, f"{name}_ci_low": diff.low,
-                        f"{name}_ci_high": diff.high})
+            row.update({name: diff.mean, f"{name}_ci_low": diff.low, f"{name}_ci_high": diff.high})
         row["replications"] = replications
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -175,11 +219,20 @@ def one_at_a_time(scenario: Scenario, plan: Plan,
     return table.iloc[order].reset_index(drop=True)
 
 
-def grid(scenario: Scenario, plan: Plan, axes: Mapping[str, Sequence[object]],
-         measure: str = "missed_high_risk_checks", replications: int = 10, *,
-         seed: int | None = None, weeks: int | None = None, engine: str = "pool",
-         workers: int | None = None, address: str | None = None,
-         progress: Progress | None = None) -> pd.DataFrame:
+def grid(
+    scenario: Scenario,
+    plan: Plan,
+    axes: Mapping[str, Sequence[object]],
+    measure: str = "missed_high_risk_checks",
+    replications: int = 10,
+    *,
+    seed: int | None = None,
+    weeks: int | None = None,
+    engine: str = "pool",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Breaking-point data: two parameters crossed over lists of values.
 
     ``axes`` maps two dotted paths to their values (``{"outages.down.0.duration_days": [1, 2, 4],
@@ -189,21 +242,32 @@ def grid(scenario: Scenario, plan: Plan, axes: Mapping[str, Sequence[object]],
     ``mean``, ``ci_low``, ``ci_high`` (95% t-interval over replications), ``replications``."""
     _check_counts(replications)
     if not axes or len(axes) != 2:
-        raise ValueError(f"axes has {len(axes or {})} parameters; give exactly two, each with a "
-                         f"list of values")
+        raise ValueError(
+            f"axes has {len(axes or {})} parameters; give exactly two, each with a list of values"
+        )
     (x_path, xs), (y_path, ys) = axes.items()
     for path, values in axes.items():
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ValueError(f"axes[{path!r}] is {values!r}; give a non-empty list of values")
     cells = [(x, y) for x in xs for y in ys]
-    labelled = [(f"cell:{i}", with_values(scenario, {x_path: x, y_path: y}))
-                for i, (x, y) in enumerate(cells)]
+    labelled = [
+        (f"cell:{i}", with_values(scenario, {x_path: x, y_path: y}))
+        for i, (x, y) in enumerate(cells)
+    ]
     seed, weeks = run_settings(scenario, seed, weeks)
     runs = _run(labelled, plan, replications, seed, weeks, engine, workers, address, progress)
     rows = []
     for i, (x, y) in enumerate(cells):
         ci = mean_ci(_values(runs[f"cell:{i}"], measure))
-        rows.append({x_path: x, y_path: y, "measure": measure, "mean": ci.mean,
-                     "ci_low": ci.low, "ci_high": ci.high, "replications": ci.n})
+        rows.append(
+            {
+                x_path: x,
+                y_path: y,
+                "measure": measure,
+                "mean": ci.mean,
+                "ci_low": ci.low,
+                "ci_high": ci.high,
+                "replications": ci.n,
+            }
+        )
     return pd.DataFrame(rows)
-

@@ -59,8 +59,9 @@ class CaseEvent:
 # Recall requests, risk escalations and transfer forms are all sent on (message_sent records
 # when they are delivered, which lost emails delay).
 RECALL = CaseEvent("recall_decisions", "recall_request", licence_only=True, ends_case="recalled")
-RISK_ESCALATION = CaseEvent("risk_escalations", "risk_escalation", licence_only=False,
-                            ends_case=None, changes_risk=True)
+RISK_ESCALATION = CaseEvent(
+    "risk_escalations", "risk_escalation", licence_only=False, ends_case=None, changes_risk=True
+)
 TRANSFER = CaseEvent("transfers_out", "case_transfer", licence_only=False, ends_case="transferred")
 
 

@@ -3,7 +3,7 @@
 Case attributes are drawn in bulk from a stream no plan touches (``caseload`` for the people
 on the books at the start, ``intake`` for people sentenced during the run), including one
 attendance draw per scheduled contact, so every plan sees the same people, the same contacts
-and the same failures to attend. Each case's WMT tier (:mod:`sim.results.workload`) comes from a child
+and the same failures to attend. Each case's WMT tier (:mod:`sim.domain.wmt`) comes from a child
 stream spawned from the same generator, which leaves the generator's own numbers unchanged.
 """
 
@@ -14,22 +14,50 @@ import heapq
 import numpy as np
 
 from sim.domain.calendar import DAY, WEEK
-from sim.scenario.schema import ROSH_LEVELS, Caseload
 from sim.domain.wmt import draw_tiers
+from sim.scenario.schema import ROSH_LEVELS, Caseload
 
 
 class Case:
     """One person under supervision."""
 
     __slots__ = (
-        "id", "rosh", "mappa", "child_protection", "domestic_abuse", "organisation", "licence",
-        "interval_days", "holder", "start", "end_day", "ended", "attendance", "contacts",
-        "failures", "open_items", "changed", "record_lost", "tier",
+        "id",
+        "rosh",
+        "mappa",
+        "child_protection",
+        "domestic_abuse",
+        "organisation",
+        "licence",
+        "interval_days",
+        "holder",
+        "start",
+        "end_day",
+        "ended",
+        "attendance",
+        "contacts",
+        "failures",
+        "open_items",
+        "changed",
+        "record_lost",
+        "tier",
     )
 
-    def __init__(self, id: int, rosh: int, mappa: bool, child_protection: bool,
-                 domestic_abuse: bool, organisation: str, licence: bool, interval_days: int,
-                 start: float, end_day: int, attendance: list[float], tier: str | None = None):
+    def __init__(
+        self,
+        id: int,
+        rosh: int,
+        mappa: bool,
+        child_protection: bool,
+        domestic_abuse: bool,
+        organisation: str,
+        licence: bool,
+        interval_days: int,
+        start: float,
+        end_day: int,
+        attendance: list[float],
+        tier: str | None = None,
+    ):
         self.id = id
         self.rosh = rosh
         self.mappa = mappa
@@ -42,7 +70,9 @@ class Case:
         self.start = start
         self.end_day = end_day
         self.ended: float | None = None
-        self.attendance = attendance  # uniform draw per contact number: below FTA probability = absent
+        self.attendance = (
+            attendance  # uniform draw per contact number: below FTA probability = absent
+        )
         self.contacts = 0  # contacts scheduled so far (the next contact's number)
         self.failures: list[float] = []  # times of failures to attend since the last breach
         # ids (ledger positions) of work that is cancelled if the case ends first; ids, not the
@@ -51,7 +81,9 @@ class Case:
         self.open_items: list[int] = []
         self.changed = start  # last change to the person's risk information (minute)
         self.record_lost = False  # the case record has gone and is not yet reconstructed
-        self.tier = tier  # WMT tier such as "B2" (sim.results.workload.CASE_POINTS); None: not tiered
+        self.tier = (
+            tier  # WMT tier such as "B2" (sim.results.workload.CASE_POINTS); None: not tiered
+        )
 
     @property
     def weekly_contacts(self) -> float:
@@ -66,8 +98,15 @@ class Case:
         return draws[contact_number % len(draws)] >= fta_probability
 
 
-def draw_cases(caseload: Caseload, n: int, first_id: int, start: float, horizon_days: int,
-               new: bool, rng: np.random.Generator) -> list[Case]:
+def draw_cases(
+    caseload: Caseload,
+    n: int,
+    first_id: int,
+    start: float,
+    horizon_days: int,
+    new: bool,
+    rng: np.random.Generator,
+) -> list[Case]:
     """``n`` cases drawn from the caseload's mix. ``new``: sentenced at ``start`` (a whole
     order ahead); otherwise already part way through their order (remaining time uniform).
 
@@ -90,12 +129,28 @@ def draw_cases(caseload: Caseload, n: int, first_id: int, start: float, horizon_
     per_case = horizon_days // min_interval + 4
     attendance = rng.random((n, per_case)).tolist()
     intervals = [caseload.contact_interval_days[lvl] for lvl in ROSH_LEVELS]
-    f = (flags < np.array([caseload.flags.mappa, caseload.flags.child_protection,
-                           caseload.flags.domestic_abuse])).tolist()
+    f = (
+        flags
+        < np.array(
+            [caseload.flags.mappa, caseload.flags.child_protection, caseload.flags.domestic_abuse]
+        )
+    ).tolist()
     tiers = draw_tiers(caseload.tier_mix, rosh, rng.spawn(1)[0])
     return [
-        Case(first_id + i, rosh[i], f[i][0], f[i][1], f[i][2], orgs[org[i]], licence[i],
-             intervals[rosh[i]], start, end_days[i], attendance[i], tiers[i])
+        Case(
+            first_id + i,
+            rosh[i],
+            f[i][0],
+            f[i][1],
+            f[i][2],
+            orgs[org[i]],
+            licence[i],
+            intervals[rosh[i]],
+            start,
+            end_days[i],
+            attendance[i],
+            tiers[i],
+        )
         for i in range(n)
     ]
 
@@ -109,7 +164,9 @@ class Allocator:
     versioned entry per person; every change of load pushes fresh entries and stale ones are
     dropped when they reach the top, so the choice is exact."""
 
-    def __init__(self, practitioners_by_role: dict[str, list], holder_roles: dict[str, tuple[str, ...]]):
+    def __init__(
+        self, practitioners_by_role: dict[str, list], holder_roles: dict[str, tuple[str, ...]]
+    ):
         self.contacts_held: dict[int, float] = {}
         self.version: dict[int, int] = {}
         self.heaps: dict[int, list[tuple[float, int, int, object]]] = {}

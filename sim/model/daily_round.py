@@ -39,9 +39,16 @@ def daily_round(office: Office, streams: Streams, progress: Progress | None):
             court_results(office, day, intake_rng)
             caseload = office.scenario.caseload
             case_events(office, day, recall_rng, RECALL, caseload.recalls_per_licence_case_per_week)
-            case_events(office, day, escalation_rng, RISK_ESCALATION,
-                        caseload.risk_escalations_per_case_per_week)
-            case_events(office, day, transfer_rng, TRANSFER, caseload.transfers_out_per_case_per_week)
+            case_events(
+                office,
+                day,
+                escalation_rng,
+                RISK_ESCALATION,
+                caseload.risk_escalations_per_case_per_week,
+            )
+            case_events(
+                office, day, transfer_rng, TRANSFER, caseload.transfers_out_per_case_per_week
+            )
             assessment_reviews(office, day)
             contacts_due(office, day)
         if progress is not None:

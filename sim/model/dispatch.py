@@ -1,7 +1,8 @@
 """Handing work to staff: who takes what next, and waking people who are waiting for work.
 
 The priority rule lives here: a member of staff takes, from the queues open to them, the ready
-item with the lowest ``(priority, due, creation order)`` (see :mod:`sim.model.work`). Idle staff wait
+item with the lowest ``(priority, due, creation order)`` (see :mod:`sim.model.work`). Idle staff
+wait
 on an event; putting work in a queue wakes the longest-waiting idle person who serves it.
 """
 

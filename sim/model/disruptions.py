@@ -39,7 +39,7 @@ def message_sent(office: Office, item: WorkItem) -> None:
                 office.counts["emails_lost"] += 1
                 resend = office.new_item(item.task, item.case, follows=item)
                 resend.duration = item.duration * RESEND_SHARE
-                office.at(noticed, lambda: office.release(resend))
+                office.at(noticed, lambda resend=resend: office.release(resend))
             else:
                 item.delivered = window.end_minute
                 office.counts["emails_delayed"] += 1

@@ -31,8 +31,13 @@ MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find th
 MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
-def work_without_systems(office: Office, item: WorkItem, staff: Staff, access: Access,
-                         set_aside: Callable[[WorkItem], None] | None = None) -> float | None:
+def work_without_systems(
+    office: Office,
+    item: WorkItem,
+    staff: Staff,
+    access: Access,
+    set_aside: Callable[[WorkItem], None] | None = None,
+) -> float | None:
     """Minutes to work on ``item`` now without its missing systems, or None if it must wait:
     it is then parked until the systems are back, or handed to ``set_aside`` if given (a login
     rota keeps it until the person's next slot)."""
@@ -78,8 +83,9 @@ def after_paper_work(office: Office, item: WorkItem) -> None:
     re-keying deadline from then); some re-keyed records are wrong and must be redone."""
     paper = office.levers().paper_fallback
     back = office.systems.back_at(("case_system",), office.env.now)
-    rekey = office.new_item("paper_rekeying", item.case, follows=item,
-                            due=office.due_after("paper_rekeying", back))
+    rekey = office.new_item(
+        "paper_rekeying", item.case, follows=item, due=office.due_after("paper_rekeying", back)
+    )
     rekey.duration = paper.rekey_minutes if paper else rekey.duration
     office.counts["paper_records"] += 1
 
@@ -92,5 +98,3 @@ def after_paper_work(office: Office, item: WorkItem) -> None:
 
     rekey.on_done = rekeyed
     office.at(back, lambda: office.release(rekey))
-
-

@@ -32,7 +32,7 @@ def court_results(office: Office, day: int, rng) -> None:
     first_id = office.next_case_id
     office.next_case_id += n
     cases = draw_cases(caseload, n, first_id, day * DAY, office.horizon_days, True, rng)
-    for t, case in zip(times, cases):
+    for t, case in zip(times, cases, strict=True):
         case.start = t
         office.at(t, lambda case=case: court_result_arrives(office, case))
 
@@ -79,7 +79,9 @@ def initial_caseload(office: Office, rng) -> None:
     cases = draw_cases(caseload, caseload.cases, 0, 0.0, office.horizon_days, False, rng)
     office.next_case_id = len(cases)
     contact_offsets = rng.random(len(cases)).tolist()
-    review_offsets = (rng.random(len(cases)) * caseload.assessment_review_weeks * WEEK / DAY).tolist()
+    review_offsets = (
+        rng.random(len(cases)) * caseload.assessment_review_weeks * WEEK / DAY
+    ).tolist()
     # Highest risk first, so the roles allowed only at high levels fill with those cases.
     for i in sorted(range(len(cases)), key=lambda i: (-cases[i].rosh, i)):
         case = cases[i]

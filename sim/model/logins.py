@@ -124,16 +124,27 @@ class LoginCaps:
     their session at the end of their day. ``staff`` is the office's own list of people (mutual
     aid joins it)."""
 
-    def __init__(self, env: Any, scenario: Scenario, plan: Plan, headcount: int,
-                 calendar: Calendar, staff: list[Staff]):
+    def __init__(
+        self,
+        env: Any,
+        scenario: Scenario,
+        plan: Plan,
+        headcount: int,
+        calendar: Calendar,
+        staff: list[Staff],
+    ):
         self.env = env
         self.plan = plan
         self.headcount = headcount
         self.calendar = calendar
         self.staff = staff
-        self.windows = [LoginCapWindow(env, cap.system, cap.start_minute, cap.end_minute,
-                                       cap.sessions_for(headcount))
-                        for cap in scenario.outages.login_cap if cap.has_effect(headcount)]
+        self.windows = [
+            LoginCapWindow(
+                env, cap.system, cap.start_minute, cap.end_minute, cap.sessions_for(headcount)
+            )
+            for cap in scenario.outages.login_cap
+            if cap.has_effect(headcount)
+        ]
         self.session: dict[Staff, LoginCapWindow] = {}  # first come: the window held
         self.tickets: dict[Staff, Any] = {}  # first come: the event to wait for
 
@@ -149,8 +160,9 @@ class LoginCaps:
             hooks.at(window.start, lambda w=window: self._open(w, hooks))
             hooks.at(window.end, lambda w=window: self._close(w, hooks))
 
-    def admit(self, item: WorkItem, staff: Staff, needs: frozenset[str] | set[str],
-              now: float) -> Admission:
+    def admit(
+        self, item: WorkItem, staff: Staff, needs: frozenset[str] | set[str], now: float
+    ) -> Admission:
         """Whether ``staff`` may do ``item`` (which needs the systems ``needs``) now."""
         for window in self.windows:
             if not window.active(now) or window.system not in needs:
@@ -182,15 +194,17 @@ class LoginCaps:
         if window is not None:
             window.log_out(staff)
 
-    def _without_a_slot(self, item: WorkItem, staff: Staff,
-                        window: LoginCapWindow) -> Admission:
+    def _without_a_slot(self, item: WorkItem, staff: Staff, window: LoginCapWindow) -> Admission:
         triage = self.levers().triage
-        if (item.task == "risk_check" and triage is not None and item.case is not None
-                and item.case.rosh_level in triage.protect_levels):
+        if (
+            item.task == "risk_check"
+            and triage is not None
+            and item.case is not None
+            and item.case.rosh_level in triage.protect_levels
+        ):
             item.how = "colleague"
             return Admission(extra_minutes=CHECK_VIA_COLLEAGUE_MINUTES)
-        return Admission(window.system,
-                         set_aside=lambda it: window.set_aside_until_slot(staff, it))
+        return Admission(window.system, set_aside=lambda it: window.set_aside_until_slot(staff, it))
 
     def _open(self, window: LoginCapWindow, hooks: Hooks) -> None:
         window.rota = self.levers().login_rota
@@ -210,13 +224,13 @@ class LoginCaps:
         day = self.calendar.day_of(now)
         order = {role: i for i, role in enumerate(rota.priority)}
         later = len(order)
-        at_work = [s for s in self.staff
-                   if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end]
-        at_work.sort(key=lambda s: (order.get(s.role, later), window.slots_had.get(s.id, 0),
-                                    s.id))
+        at_work = [
+            s for s in self.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end
+        ]
+        at_work.sort(key=lambda s: (order.get(s.role, later), window.slots_had.get(s.id, 0), s.id))
         window.holders = {}
         window.peak_in_use = max(window.peak_in_use, min(len(at_work), window.sessions))
-        for person in at_work[:window.sessions]:
+        for person in at_work[: window.sessions]:
             window.holders[person.id] = slot_end
             window.slots_had[person.id] = window.slots_had.get(person.id, 0) + 1
             window.session_minutes += min(slot_end, person.shift_on[day].end) - now
@@ -240,9 +254,31 @@ class LoginCaps:
 
     def table(self) -> pd.DataFrame:
         """One row per capped window: the cap, its use and the time lost waiting for one."""
-        rows = [(w.system, w.start, w.end, w.sessions, self.headcount,
-                 "rota" if w.rota else "first come", w.peak_in_use, w.session_minutes / 60.0,
-                 w.wait_minutes / 60.0) for w in self.windows]
-        return pd.DataFrame(rows, columns=[
-            "system", "start_minute", "end_minute", "sessions", "headcount", "allocation",
-            "peak_sessions_in_use", "session_hours", "login_wait_hours"])
+        rows = [
+            (
+                w.system,
+                w.start,
+                w.end,
+                w.sessions,
+                self.headcount,
+                "rota" if w.rota else "first come",
+                w.peak_in_use,
+                w.session_minutes / 60.0,
+                w.wait_minutes / 60.0,
+            )
+            for w in self.windows
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "system",
+                "start_minute",
+                "end_minute",
+                "sessions",
+                "headcount",
+                "allocation",
+                "peak_sessions_in_use",
+                "session_hours",
+                "login_wait_hours",
+            ],
+        )

@@ -1,7 +1,8 @@
 """The office: its SimPy environment, staff, queues, cases and the ledger of all work.
 
 :class:`OfficeModel` is the shared state of one run. Task flows (:mod:`sim.model.supervision`,
-:mod:`sim.model.intake`, :mod:`sim.model.case_events`) create work through :meth:`OfficeModel.new_item`
+:mod:`sim.model.intake`, :mod:`sim.model.case_events`) create work through
+:meth:`OfficeModel.new_item`
 and hand it to a queue with :meth:`OfficeModel.release`; staff take it with
 :meth:`~sim.model.dispatch.Dispatcher.take`.
 
@@ -38,8 +39,15 @@ HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks f
 class OfficeModel(Dispatcher):
     """Everything one run shares: clock, calendar, staff, queues, cases and the work ledger."""
 
-    def __init__(self, scenario: Scenario, streams: Streams, calendar: Calendar,
-                 systems: SystemsLayer, horizon_days: int, plan: Plan = DO_NOTHING):
+    def __init__(
+        self,
+        scenario: Scenario,
+        streams: Streams,
+        calendar: Calendar,
+        systems: SystemsLayer,
+        horizon_days: int,
+        plan: Plan = DO_NOTHING,
+    ):
         super().__init__(simpy.Environment(), systems)
         self.scenario = scenario
         self.plan = plan
@@ -56,8 +64,11 @@ class OfficeModel(Dispatcher):
         self.counts: Counter[str] = Counter()
         self.tasks = {name: scenario.tasks.get(name) for name in type(scenario.tasks).model_fields}
         self._task_info = {
-            name: (task.priority, task.systems,
-                   DurationSampler(task.duration, streams.generator(f"duration:{name}")))
+            name: (
+                task.priority,
+                task.systems,
+                DurationSampler(task.duration, streams.generator(f"duration:{name}")),
+            )
             for name, task in self.tasks.items()
         }
         people = build_people(scenario, calendar, horizon_days, streams.generator)
@@ -77,12 +88,17 @@ class OfficeModel(Dispatcher):
         self.team_queues = {task: WorkQueue(f"team:{task}") for task in TEAM_TASKS}
         self.duty_queues = {role: WorkQueue(f"duty:{role}") for role in PRACTITIONER_ROLES}
         for s in self.staff:
-            s.queues.extend(q for task, q in sorted(self.team_queues.items())
-                            if s.role in self.tasks[task].roles)
+            s.queues.extend(
+                q
+                for task, q in sorted(self.team_queues.items())
+                if s.role in self.tasks[task].roles
+            )
             if s.role in self.duty_queues:
                 s.queues.append(self.duty_queues[s.role])
         self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
-        self.cover_turn: dict[str, int] = {role: 0 for role in ROLES}  # next colleague asked to cover
+        self.cover_turn: dict[str, int] = {
+            role: 0 for role in ROLES
+        }  # next colleague asked to cover
         # Diaries: day -> cases with a contact, an assessment review or an order end that day.
         self.contact_buckets: dict[int, list[Case]] = {}
         self.review_buckets: dict[int, list[Case]] = {}
@@ -92,9 +108,13 @@ class OfficeModel(Dispatcher):
         self._active_index: dict[int, int] = {}
         self.logins = LoginCaps(self.env, scenario, plan, self.headcount, calendar, self.staff)
         # Anything to check before each task: an outage, or a plan that changes how work is done.
-        self.disrupted = (systems.disrupted or bool(scenario.outages.record_loss)
-                          or self.plan_pulls_levers or bool(self.logins)
-                          or bool(effective_caps(scenario, self.headcount)))
+        self.disrupted = (
+            systems.disrupted
+            or bool(scenario.outages.record_loss)
+            or self.plan_pulls_levers
+            or bool(self.logins)
+            or bool(effective_caps(scenario, self.headcount))
+        )
 
     # ----- plan ---------------------------------------------------------------------------
     def levers(self) -> Levers:
@@ -138,20 +158,23 @@ class OfficeModel(Dispatcher):
     def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
         """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""
         case = item.case
-        needs = systems_needed(item.systems, case.organisation if case else None,
-                               staff.organisation)
+        needs = systems_needed(
+            item.systems, case.organisation if case else None, staff.organisation
+        )
         access = self.systems.access(needs, self.env.now)
-        if (item.task == "risk_check" and case is not None and case.record_lost):
+        if item.task == "risk_check" and case is not None and case.record_lost:
             access = Access(access.missing + ("case_record",), access.slowdown)
         if staff.at_home and not staff.home_kit and needs:  # at home without kit
-            return work_without_systems(self, item, staff, Access(tuple(needs)),
-                                        set_aside=staff.set_aside.append)
+            return work_without_systems(
+                self, item, staff, Access(tuple(needs)), set_aside=staff.set_aside.append
+            )
         if access.missing:
             return work_without_systems(self, item, staff, access)
         admitted = self.logins.admit(item, staff, needs, self.env.now)
         if admitted.blocked is not None:
-            return work_without_systems(self, item, staff, Access((admitted.blocked,)),
-                                        set_aside=admitted.set_aside)
+            return work_without_systems(
+                self, item, staff, Access((admitted.blocked,)), set_aside=admitted.set_aside
+            )
         if admitted.extra_minutes:  # a risk check done through a colleague with a session
             return item.duration + admitted.extra_minutes
         return item.duration * access.slowdown
@@ -180,8 +203,9 @@ class OfficeModel(Dispatcher):
             if item is None or item.how == "paper":
                 continue
             case = item.case
-            needs = systems_needed(item.systems, case.organisation if case else None,
-                                   person.organisation)
+            needs = systems_needed(
+                item.systems, case.organisation if case else None, person.organisation
+            )
             if system in needs:
                 person.process.interrupt(system)
 
@@ -193,15 +217,33 @@ class OfficeModel(Dispatcher):
             return t + deadline.hours * HOUR
         return self.calendar.end_of_working_day(t, deadline.working_days)
 
-    def new_item(self, task: str, case: Case | None, *, due: float | None = None,
-                 on_done=None, appointment: Appointment | None = None,
-                 follows: WorkItem | None = None, cancellable: bool = False) -> WorkItem:
+    def new_item(
+        self,
+        task: str,
+        case: Case | None,
+        *,
+        due: float | None = None,
+        on_done=None,
+        appointment: Appointment | None = None,
+        follows: WorkItem | None = None,
+        cancellable: bool = False,
+    ) -> WorkItem:
         """Create a work item (entered in the ledger, not yet queued)."""
         now = self.env.now
         priority, systems, sampler = self._task_info[task]
-        item = WorkItem(len(self.items), task, case, now,
-                        self.due_after(task, now) if due is None else due,
-                        priority, systems, sampler(), on_done, appointment, follows)
+        item = WorkItem(
+            len(self.items),
+            task,
+            case,
+            now,
+            self.due_after(task, now) if due is None else due,
+            priority,
+            systems,
+            sampler(),
+            on_done,
+            appointment,
+            follows,
+        )
         self.items.append(item)
         if cancellable and case is not None:
             case.open_items.append(item.id)

@@ -41,14 +41,20 @@ def schedule(office: Office, headcount: int) -> None:
         first, last = int(cap.start_minute // DAY), int((cap.end_minute - 1) // DAY)
         for day in range(first, min(last + 1, office.horizon_days)):
             if office.calendar.is_working_day(day):
-                office.at(max(day * DAY, cap.start_minute),
-                          lambda cap=cap, day=day: _choose(office, cap, day, kit_draws,
-                                                           days_on_site))
+                office.at(
+                    max(day * DAY, cap.start_minute),
+                    lambda cap=cap, day=day: _choose(office, cap, day, kit_draws, days_on_site),
+                )
         office.at(cap.end_minute, lambda: _all_back(office))
 
 
-def _choose(office: Office, cap: OfficeCap, day: int, kit_draws: dict[int, float],
-            days_on_site: dict[int, int]) -> None:
+def _choose(
+    office: Office,
+    cap: OfficeCap,
+    day: int,
+    kit_draws: dict[int, float],
+    days_on_site: dict[int, int],
+) -> None:
     at_work = [s for s in office.staff if s.present_on(day)]
     at_work.sort(key=lambda s: (s.role not in ON_SITE_FIRST, days_on_site.get(s.id, 0), s.id))
     home_working = office.levers().home_working

@@ -59,10 +59,17 @@ class Office(Protocol):
 
     def at(self, t: float, callback: Callable[[], object]) -> None: ...
 
-    def new_item(self, task: str, case: Case | None, *, due: float | None = None,
-                 on_done: Callable[[Any, WorkItem], None] | None = None,
-                 appointment: Appointment | None = None, follows: WorkItem | None = None,
-                 cancellable: bool = False) -> WorkItem: ...
+    def new_item(
+        self,
+        task: str,
+        case: Case | None,
+        *,
+        due: float | None = None,
+        on_done: Callable[[Any, WorkItem], None] | None = None,
+        appointment: Appointment | None = None,
+        follows: WorkItem | None = None,
+        cancellable: bool = False,
+    ) -> WorkItem: ...
 
     def add_work(self, task: str, case: Case | None, **kwargs: Any) -> WorkItem: ...
 

@@ -1,7 +1,8 @@
 """Random streams: one seeding scheme, an independent stream per source of randomness.
 
 Each stream is a NumPy ``Generator`` seeded from ``SeedSequence(seed, spawn_key=(replication,
-source_index))``. Sources are named (``"caseload"``, ``"absence:reception:0"``, ``"duration:risk_check"``,
+source_index))``. Sources are named (``"caseload"``, ``"absence:reception:0"``,
+``"duration:risk_check"``,
 ...) and their index is a stable hash of the name, so adding a source never shifts another's
 numbers. Demand (cases, appointments, attendance, arrivals) draws from streams no plan touches,
 which is what lets plans be compared on the same demand (common random numbers).

@@ -47,8 +47,9 @@ class Person:
     shifts: tuple[Shift, ...]
 
 
-def sickness_and_leave(absence: Absence, days_worked: int, n_days: int,
-                       rng: np.random.Generator) -> np.ndarray:
+def sickness_and_leave(
+    absence: Absence, days_worked: int, n_days: int, rng: np.random.Generator
+) -> np.ndarray:
     """Boolean array over calendar days: True where the person is absent."""
     absent = np.zeros(n_days, dtype=bool)
     per_week = max(days_worked, 1)
@@ -68,7 +69,7 @@ def sickness_and_leave(absence: Absence, days_worked: int, n_days: int,
         while day < n_days:
             if draws[day] < start_p:
                 run = int(lengths[day])
-                absent[day:day + run] = True
+                absent[day : day + run] = True
                 day += run
             else:
                 day += 1
@@ -77,12 +78,16 @@ def sickness_and_leave(absence: Absence, days_worked: int, n_days: int,
     weeks = (n_days + 6) // 7
     leave_weeks = rng.random(weeks) < leave_p
     for w in np.flatnonzero(leave_weeks):
-        absent[w * 7:(w + 1) * 7] = True
+        absent[w * 7 : (w + 1) * 7] = True
     return absent
 
 
-def build_people(scenario: Scenario, calendar: Calendar, n_days: int,
-                 absence_stream: Callable[[str], np.random.Generator]) -> list[Person]:
+def build_people(
+    scenario: Scenario,
+    calendar: Calendar,
+    n_days: int,
+    absence_stream: Callable[[str], np.random.Generator],
+) -> list[Person]:
     """Everyone in post, role by role in the order of ``ROLES``, with their shifts.
 
     Each person's absence comes from their own stream (``absence:<role>:<k>``), so changing one
@@ -97,30 +102,42 @@ def build_people(scenario: Scenario, calendar: Calendar, n_days: int,
             part_time = k >= n - n_part
             hours = settings.part_time_hours if part_time else settings.contracted_hours
             if part_time:
-                n_workdays = max(1, min(len(working_weekdays),
-                                        round(len(working_weekdays) * hours / settings.contracted_hours)))
+                n_workdays = max(
+                    1,
+                    min(
+                        len(working_weekdays),
+                        round(len(working_weekdays) * hours / settings.contracted_hours),
+                    ),
+                )
                 offset = k % len(working_weekdays)
                 rotated = working_weekdays[offset:] + working_weekdays[:offset]
                 weekdays = frozenset(rotated[:n_workdays])
             else:
                 weekdays = frozenset(working_weekdays)
             day_hours = hours / len(weekdays)
-            absent = sickness_and_leave(scenario.office.absence, len(weekdays), n_days,
-                                        absence_stream(f"absence:{role}:{k}"))
+            absent = sickness_and_leave(
+                scenario.office.absence,
+                len(weekdays),
+                n_days,
+                absence_stream(f"absence:{role}:{k}"),
+            )
             shifts = []
             for day in range(n_days):
                 if (day % 7) in weekdays and not absent[day]:
                     start = calendar.day_start(day)
                     end = start + day_hours * HOUR
-                    shifts.append(Shift(day, start, end - day_hours * settings.case_work_share * HOUR,
-                                        end))
-            people.append(Person(len(people), role, settings.organisation, hours, part_time,
-                                 tuple(shifts)))
+                    shifts.append(
+                        Shift(day, start, end - day_hours * settings.case_work_share * HOUR, end)
+                    )
+            people.append(
+                Person(len(people), role, settings.organisation, hours, part_time, tuple(shifts))
+            )
     return people
 
 
-def mutual_aid_people(scenario: Scenario, plan, calendar: Calendar, n_days: int,
-                      first_id: int) -> list[Person]:
+def mutual_aid_people(
+    scenario: Scenario, plan, calendar: Calendar, n_days: int, first_id: int
+) -> list[Person]:
     """Staff lent from elsewhere by the plan's ``mutual_aid`` lever (in any of its switches):
     full-time, every working day from ``from_day`` to ``until_day``, no absence (assumption:
     a short loan). Numbered after the office's own staff, whose numbers do not change."""
@@ -129,16 +146,28 @@ def mutual_aid_people(scenario: Scenario, plan, calendar: Calendar, n_days: int,
     for aid in sorted((a for a in loans if a is not None), key=lambda a: (a.from_day, a.role)):
         settings = scenario.office.staffing.role(aid.role)
         hours = settings.contracted_hours
-        days = [d for d in range(aid.from_day, min(aid.until_day or n_days, n_days))
-                if calendar.is_working_day(d)]
+        days = [
+            d
+            for d in range(aid.from_day, min(aid.until_day or n_days, n_days))
+            if calendar.is_working_day(d)
+        ]
         day_hours = hours / max(len(calendar.working_weekdays), 1)
         for _ in range(aid.staff):
             shifts = []
             for day in days:
                 start = calendar.day_start(day)
                 end = start + day_hours * HOUR
-                shifts.append(Shift(day, start, end - day_hours * settings.case_work_share * HOUR,
-                                    end))
-            people.append(Person(first_id + len(people), aid.role, settings.organisation, hours,
-                                 False, tuple(shifts)))
+                shifts.append(
+                    Shift(day, start, end - day_hours * settings.case_work_share * HOUR, end)
+                )
+            people.append(
+                Person(
+                    first_id + len(people),
+                    aid.role,
+                    settings.organisation,
+                    hours,
+                    False,
+                    tuple(shifts),
+                )
+            )
     return people

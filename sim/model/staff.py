@@ -15,10 +15,30 @@ class Staff:
     """One person in post: their rosters, queues and the time they spend on each week."""
 
     __slots__ = (
-        "id", "role", "organisation", "contracted_hours", "part_time", "shifts", "shift_on",
-        "own_queue", "queues", "wake", "idle", "task_minutes", "extra_minutes", "weeks",
-        "expecting", "current", "process", "double_handling_minutes", "overtime_minutes",
-        "login_wait_minutes", "at_home", "home_kit", "set_aside", "helper",
+        "id",
+        "role",
+        "organisation",
+        "contracted_hours",
+        "part_time",
+        "shifts",
+        "shift_on",
+        "own_queue",
+        "queues",
+        "wake",
+        "idle",
+        "task_minutes",
+        "extra_minutes",
+        "weeks",
+        "expecting",
+        "current",
+        "process",
+        "double_handling_minutes",
+        "overtime_minutes",
+        "login_wait_minutes",
+        "at_home",
+        "home_kit",
+        "set_aside",
+        "helper",
     )
 
     def __init__(self, person: Person, weeks: int):

@@ -5,9 +5,11 @@ record), each step's record kept on one :class:`~sim.model.work.Appointment`.
 A contact falls due by the case's cadence (``contact_interval_days`` by RoSH level). It is booked
 with the practitioner holding the case; if they are away or their diary is full on the due day,
 a colleague of the same role covers it; if no colleague can, it moves to the holder's next day
-with a free slot (a rearranged appointment, and the person is sent a letter). The diary has fixed slots
+with a free slot (a rearranged appointment, and the person is sent a letter). The diary has
+fixed slots
 (``SLOT`` minutes) from the start of the practitioner's casework, first slots staggered across
-practitioners; a full day moves the appointment to the next day with a free slot. At the booked time the person attends or fails to attend:
+practitioners; a full day moves the appointment to the next day with a free slot. At the booked
+time the person attends or fails to attend:
 
 * attends: reception check-in (reception, needs the case system to see who the appointment is
   with) -> pre-contact risk check -> the contact -> recording, all by the practitioner who sees
@@ -53,21 +55,29 @@ def contacts_due(office: Office, day: int) -> None:
             schedule_contact(office, case, day + 1)
             continue
         schedule_contact(office, case, day + case.interval_days)
-        contact = new_contact(office, case, office.due_after("supervision_contact", day * DAY),
-                              first=False)
+        contact = new_contact(
+            office, case, office.due_after("supervision_contact", day * DAY), first=False
+        )
         book(office, contact, day)
 
 
-def new_contact(office: Office, case: Case, due: float, first: bool,
-                number: int | None = None) -> WorkItem:
+def new_contact(
+    office: Office, case: Case, due: float, first: bool, number: int | None = None
+) -> WorkItem:
     """A contact item and its appointment; ``number`` (default: the case's next) picks its
     attendance draw."""
     if number is None:
         number = case.contacts
         case.contacts += 1
     appointment = Appointment(number, first)
-    contact = office.new_item("supervision_contact", case, due=due, cancellable=True,
-                              on_done=contact_held, appointment=appointment)
+    contact = office.new_item(
+        "supervision_contact",
+        case,
+        due=due,
+        cancellable=True,
+        on_done=contact_held,
+        appointment=appointment,
+    )
     appointment.contact_id = contact.id
     return contact
 
@@ -144,13 +154,13 @@ def arrive(office: Office, contact: WorkItem) -> None:
     seen_by.expecting += 1
     if seen_by.at_home:  # held by phone: nobody comes to reception
         appointment.by_phone = True
-        check = office.new_item("risk_check", case, appointment=appointment,
-                                on_done=risk_checked)
+        check = office.new_item("risk_check", case, appointment=appointment, on_done=risk_checked)
         check.arrived = contact.arrived
         office.release(check, seen_by.own_queue)
         return
-    check_in = office.new_item("reception_check_in", case, appointment=appointment,
-                               on_done=checked_in)
+    check_in = office.new_item(
+        "reception_check_in", case, appointment=appointment, on_done=checked_in
+    )
     check_in.arrived = contact.arrived
     office.release(check_in)
 
@@ -159,8 +169,9 @@ def checked_in(office: Office, check_in: WorkItem) -> None:
     """Checked in at reception: the practitioner's risk check comes next."""
     appointment = check_in.appointment
     contact = office.items[appointment.contact_id]
-    check = office.new_item("risk_check", contact.case, appointment=appointment,
-                            on_done=risk_checked)
+    check = office.new_item(
+        "risk_check", contact.case, appointment=appointment, on_done=risk_checked
+    )
     check.arrived = contact.arrived
     office.release(check, appointment.seen_by.own_queue)
 
@@ -200,8 +211,13 @@ def risk_checked(office: Office, check: WorkItem) -> None:
         appointment.outcome = "deferred"
         office.counts["contacts_deferred"] += 1
         later = office.calendar.day_of(office.env.now) + triage.defer_days
-        again = new_contact(office, case, office.due_after("supervision_contact", later * DAY),
-                            first=appointment.first, number=appointment.number)
+        again = new_contact(
+            office,
+            case,
+            office.due_after("supervision_contact", later * DAY),
+            first=appointment.first,
+            number=appointment.number,
+        )
         book(office, again, later)
         return
     office.release(contact, seen_by.own_queue)  # held without the risk information

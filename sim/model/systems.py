@@ -34,8 +34,9 @@ class Access(NamedTuple):
 FULL_ACCESS = Access()
 
 
-def systems_needed(task_systems: tuple[str, ...], case_organisation: str | None,
-                   worker_organisation: str) -> tuple[str, ...]:
+def systems_needed(
+    task_systems: tuple[str, ...], case_organisation: str | None, worker_organisation: str
+) -> tuple[str, ...]:
     """The systems a task needs for this worker and case: a task that uses a system on another
     organisation's case also needs cross-organisation access (a meeting that uses none does
     not)."""
@@ -54,8 +55,11 @@ class SystemsLayer:
             down.setdefault(w.system, []).append((w.start_minute, w.end_minute))
         self.down = {s: m for s, ws in down.items() if (m := merged_windows(ws))}
         self._down_starts = {s: [w[0] for w in ws] for s, ws in self.down.items()}
-        self.slow = [(w.start_minute, w.end_minute, w.system, w.factor)
-                     for w in outages.slow if not w.empty and w.factor > 1.0]
+        self.slow = [
+            (w.start_minute, w.end_minute, w.system, w.factor)
+            for w in outages.slow
+            if not w.empty and w.factor > 1.0
+        ]
         self.disrupted = bool(self.down or self.slow)
 
     def down_until(self, system: str, now: float) -> float | None:

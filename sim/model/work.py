@@ -32,8 +32,7 @@ OUTCOMES = ("booked", "held", "failed_to_attend", "deferred")  # of an appointme
 #   no_information a risk check that could not be done: nothing to check against
 #   lost           a message lost in an email failure (resent once noticed)
 #   redo           a re-keyed paper record that had to be re-keyed again
-How = Literal["paper", "manual", "phone", "print", "colleague", "no_information", "lost",
-              "redo"]
+How = Literal["paper", "manual", "phone", "print", "colleague", "no_information", "lost", "redo"]
 Outcome = Literal["booked", "held", "failed_to_attend", "deferred"]
 
 
@@ -43,8 +42,16 @@ class Appointment:
     each other), which number of the case's contacts it is (its attendance draw), whether it is
     the case's first, who sees the person, and how it went."""
 
-    __slots__ = ("contact_id", "number", "first", "seen_by", "outcome", "risk_checked",
-                 "from_print", "by_phone")
+    __slots__ = (
+        "contact_id",
+        "number",
+        "first",
+        "seen_by",
+        "outcome",
+        "risk_checked",
+        "from_print",
+        "by_phone",
+    )
 
     def __init__(self, number: int, first: bool):
         self.contact_id = -1
@@ -61,15 +68,40 @@ class WorkItem:
     """One piece of work: a task for a case, with its times, who did it and how."""
 
     __slots__ = (
-        "id", "task", "case", "created", "due", "priority", "systems", "duration",
-        "started", "finished", "cancelled", "staff", "on_done", "arrived", "appointment",
-        "how", "delivered", "follows",
+        "id",
+        "task",
+        "case",
+        "created",
+        "due",
+        "priority",
+        "systems",
+        "duration",
+        "started",
+        "finished",
+        "cancelled",
+        "staff",
+        "on_done",
+        "arrived",
+        "appointment",
+        "how",
+        "delivered",
+        "follows",
     )
 
-    def __init__(self, id: int, task: str, case: Case | None, created: float, due: float,
-                 priority: int, systems: tuple[str, ...], duration: float,
-                 on_done: Callable[[Any, WorkItem], None] | None = None,
-                 appointment: Appointment | None = None, follows: WorkItem | None = None):
+    def __init__(
+        self,
+        id: int,
+        task: str,
+        case: Case | None,
+        created: float,
+        due: float,
+        priority: int,
+        systems: tuple[str, ...],
+        duration: float,
+        on_done: Callable[[Any, WorkItem], None] | None = None,
+        appointment: Appointment | None = None,
+        follows: WorkItem | None = None,
+    ):
         self.id = id
         self.task = task
         self.case = case
@@ -108,7 +140,8 @@ class WorkQueue:
     def __init__(self, name: str):
         self.name = name
         self._heap: list[tuple[int, float, int, WorkItem]] = []
-        self.idle: dict = {}  # staff who serve this queue and are waiting for work (insertion order)
+        # staff who serve this queue and are waiting for work (in the order they began to)
+        self.idle: dict = {}
 
     def put(self, item: WorkItem) -> None:
         heapq.heappush(self._heap, (item.priority, item.due, item.id, item))

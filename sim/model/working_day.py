@@ -57,7 +57,8 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                     if not waiting_late:
                         waiting_late = True
                         env.timeout(leave_by - env.now).callbacks.append(
-                            lambda _e: office.wake_up(staff))
+                            lambda _e: office.wake_up(staff)
+                        )
                 office.go_idle(staff)
                 yield staff.wake
                 continue

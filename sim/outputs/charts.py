@@ -1,6 +1,7 @@
 """Charts of an experiment's tables, for the app and the reports.
 
-Every function takes tidy tables (see :mod:`sim.experiments.compare`) and returns a matplotlib ``Figure``
+Every function takes tidy tables (see :mod:`sim.experiments.compare`) and returns a matplotlib
+``Figure``
 made without pyplot, so charts drawn at once for different users never share state. The caller
 closes nothing: a ``Figure`` not attached to pyplot is freed when it is no longer referenced.
 :func:`png` renders one to PNG bytes.
@@ -21,8 +22,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.experiments.statistics import mean_ci
 from sim.domain.vocabulary import ROLES, ROSH_LEVELS, pretty
+from sim.experiments.statistics import mean_ci
 
 BASELINE_COLOUR = "#7f7f7f"
 DISRUPTION_COLOUR = "#d62728"
@@ -47,13 +48,18 @@ def shade_disruption(ax, disruption_days, to_x=lambda day: day) -> None:
     a day of the run, counted from 0 at its start, into the axis' x)."""
     if disruption_days:
         start, end = disruption_days
-        ax.axvspan(to_x(start), to_x(end), color=DISRUPTION_COLOUR, alpha=0.12, lw=0,
-                   label="outage")
+        ax.axvspan(
+            to_x(start), to_x(end), color=DISRUPTION_COLOUR, alpha=0.12, lw=0, label="outage"
+        )
 
 
-def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
-                title: str = "Backlog at the end of each day", outage_began: date | None = None
-                ) -> Figure:
+def backlog_fan(
+    backlog: pd.DataFrame,
+    labels: list[str],
+    disruption_days=None,
+    title: str = "Backlog at the end of each day",
+    outage_began: date | None = None,
+) -> Figure:
     """Per plan: the median backlog over replications, with the P10-P90 band. The x axis is the
     day of the run (day 1 is the first); with ``outage_began``, the date, counting the day the
     first disruption starts as that date."""
@@ -68,6 +74,7 @@ def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
 
         xlabel = f"date (the outage began on {outage_began:%d %b %Y})"
     else:
+
         def to_x(day: float):
             return day + 1
 
@@ -76,17 +83,27 @@ def backlog_fan(backlog: pd.DataFrame, labels: list[str], disruption_days=None,
     if len(backlog):  # an outage beyond the run is cut off
         ax.set_xlim(to_x(0), to_x(int(backlog["day"].max())))
     for label in labels:
-        wide = backlog[backlog["plan"] == label].pivot(index="day", columns="replication",
-                                                       values="backlog")
+        wide = backlog[backlog["plan"] == label].pivot(
+            index="day", columns="replication", values="backlog"
+        )
         if wide.empty:
             continue
         days = np.array([to_x(d) for d in wide.index.to_numpy()])
         low, mid, high = np.percentile(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
         ax.fill_between(days, low, high, color=colours[label], alpha=0.18, lw=0)
-        ax.plot(days, mid, color=colours[label], lw=1.8,
-                ls="--" if label == "no outage" else "-", label=f"{label} (median)")
-    ax.set(title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
-           xlabel=xlabel, ylabel="backlog (items past due, not done)")
+        ax.plot(
+            days,
+            mid,
+            color=colours[label],
+            lw=1.8,
+            ls="--" if label == "no outage" else "-",
+            label=f"{label} (median)",
+        )
+    ax.set(
+        title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
+        xlabel=xlabel,
+        ylabel="backlog (items past due, not done)",
+    )
     ax.set_ylim(bottom=0)
     ax.set_autoscalex_on(False)
     if outage_began is not None and disruption_days:
@@ -108,8 +125,9 @@ def recovery_horizon(manifest: dict) -> float | None:
     return horizon if horizon > 0 else None
 
 
-def measure_bars(runs: pd.DataFrame, labels: list[str], measures: dict[str, str],
-                 title: str, ylabel: str) -> Figure:
+def measure_bars(
+    runs: pd.DataFrame, labels: list[str], measures: dict[str, str], title: str, ylabel: str
+) -> Figure:
     """Grouped bars: the mean of each measure (x axis, ``measures`` maps name -> label) per plan,
     with its 95% t-interval as an error bar."""
     colours = plan_colours(labels)
@@ -118,12 +136,21 @@ def measure_bars(runs: pd.DataFrame, labels: list[str], measures: dict[str, str]
     x = np.arange(len(measures))
     width = 0.8 / max(len(labels), 1)
     for i, label in enumerate(labels):
-        cis = [mean_ci(runs.loc[(runs["plan"] == label) & (runs["measure"] == m), "value"]
-                       .dropna()) for m in measures]
+        cis = [
+            mean_ci(runs.loc[(runs["plan"] == label) & (runs["measure"] == m), "value"].dropna())
+            for m in measures
+        ]
         means = np.array([ci.mean for ci in cis])
         err = np.array([[ci.mean - ci.low for ci in cis], [ci.high - ci.mean for ci in cis]])
-        ax.bar(x + (i - (len(labels) - 1) / 2) * width, means, width, color=colours[label],
-               yerr=np.nan_to_num(err), capsize=3, label=label)
+        ax.bar(
+            x + (i - (len(labels) - 1) / 2) * width,
+            means,
+            width,
+            color=colours[label],
+            yerr=np.nan_to_num(err),
+            capsize=3,
+            label=label,
+        )
     ax.set_xticks(x, list(measures.values()))
     ax.set(title=f"{title} (mean, 95% interval)", ylabel=ylabel)
     ax.set_ylim(bottom=0)
@@ -134,8 +161,13 @@ def measure_bars(runs: pd.DataFrame, labels: list[str], measures: dict[str, str]
 def missed_risk_checks(runs: pd.DataFrame, labels: list[str]) -> Figure:
     """Missed risk checks by RoSH level, per plan."""
     measures = {f"missed_risk_checks_{level}": pretty(level) for level in ROSH_LEVELS}
-    return measure_bars(runs, labels, measures, "Missed risk checks by RoSH level",
-                        "contacts held without a current risk check")
+    return measure_bars(
+        runs,
+        labels,
+        measures,
+        "Missed risk checks by RoSH level",
+        "contacts held without a current risk check",
+    )
 
 
 def recovery_curve(runs: pd.DataFrame, labels: list[str], horizon_days: float) -> Figure:
@@ -146,28 +178,40 @@ def recovery_curve(runs: pd.DataFrame, labels: list[str], horizon_days: float) -
     ax = fig.subplots()
     days = np.arange(0, max(int(horizon_days), 1) + 1)
     for label in labels:
-        values = runs.loc[(runs["plan"] == label) & (runs["measure"] == "time_to_recover_days"),
-                          "value"].to_numpy(dtype=float)
+        values = runs.loc[
+            (runs["plan"] == label) & (runs["measure"] == "time_to_recover_days"), "value"
+        ].to_numpy(dtype=float)
         if label == "no outage" or not len(values):
             continue
         share = [(values <= d).sum() / len(values) for d in days]  # NaN (not recovered) never
         ax.step(days, share, where="post", color=colours[label], label=label)
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.axhline(0.9, color="grey", ls=":", lw=1)
-    ax.set(title="Share of replications recovered, by days after the outage ended",
-           xlabel="days after restoration", ylabel="share recovered", ylim=(0, 1.02))
+    ax.set(
+        title="Share of replications recovered, by days after the outage ended",
+        xlabel="days after restoration",
+        ylabel="share recovered",
+        ylim=(0, 1.02),
+    )
     ax.legend(fontsize="small")
     return fig
 
 
-def workload_spread(workload: pd.DataFrame, label: str, column: str = "workload",
-                    threshold: float = 1.10, ylabel: str = "hours worked / contracted hours"
-                    ) -> Figure:
+def workload_spread(
+    workload: pd.DataFrame,
+    label: str,
+    column: str = "workload",
+    threshold: float = 1.10,
+    ylabel: str = "hours worked / contracted hours",
+) -> Figure:
     """One plan's weekly ``column`` per person in the weeks they were at work (weeks of leave
     or sickness left out), by role (box: quartiles; whiskers P5-P95), with the 110% line."""
     rows = workload[(workload["plan"] == label) & (workload["hours_worked"] > 0)]
-    roles = [r for r in ROLES if r in set(rows["role"]) and rows.loc[rows["role"] == r, column]
-             .notna().any()]
+    roles = [
+        r
+        for r in ROLES
+        if r in set(rows["role"]) and rows.loc[rows["role"] == r, column].notna().any()
+    ]
     fig = Figure(figsize=(9, 4), layout="constrained")
     ax = fig.subplots()
     data = [rows.loc[rows["role"] == r, column].dropna().to_numpy() for r in roles]
@@ -175,8 +219,10 @@ def workload_spread(workload: pd.DataFrame, label: str, column: str = "workload"
         ax.boxplot(data, whis=(5, 95), showfliers=False)
         ax.set_xticks(range(1, len(roles) + 1), [pretty(r) for r in roles], rotation=15)
     ax.axhline(threshold, color=DISRUPTION_COLOUR, ls="--", lw=1, label="110%")
-    ax.set(title=f"{label}: weekly {pretty(column)} per person in weeks at work, by role",
-           ylabel=ylabel)
+    ax.set(
+        title=f"{label}: weekly {pretty(column)} per person in weeks at work, by role",
+        ylabel=ylabel,
+    )
     ax.legend(fontsize="small")
     return fig
 
@@ -184,17 +230,20 @@ def workload_spread(workload: pd.DataFrame, label: str, column: str = "workload"
 def provenance(manifest: dict) -> str:
     """One line naming the experiment a chart is of: scenario, digest, replications, seed,
     version and run."""
-    return (f"{manifest.get('scenario')} | scenario {manifest.get('scenario_hash')} | "
-            f"{manifest.get('replications')} replications x {manifest.get('weeks')} weeks, "
-            f"seed {manifest.get('seed')} | version {manifest.get('version')} | run "
-            f"{manifest.get('run_id') or 'not saved'}")
+    return (
+        f"{manifest.get('scenario')} | scenario {manifest.get('scenario_hash')} | "
+        f"{manifest.get('replications')} replications x {manifest.get('weeks')} weeks, "
+        f"seed {manifest.get('seed')} | version {manifest.get('version')} | run "
+        f"{manifest.get('run_id') or 'not saved'}"
+    )
 
 
 def stamped(fig: Figure, manifest: dict) -> Figure:
     """The figure with its experiment's provenance written at its foot, so a chart copied out
     of the app or a report still says what it is of."""
-    fig.text(0.005, 0.002, provenance(manifest), fontsize=6.5, color="#52606d", ha="left",
-             va="bottom")
+    fig.text(
+        0.005, 0.002, provenance(manifest), fontsize=6.5, color="#52606d", ha="left", va="bottom"
+    )
     fig.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
     return fig
 

@@ -20,6 +20,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
+from sim.domain.vocabulary import Frozen, Role, pretty
+from sim.domain.wmt import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS
 from sim.experiments.compare import NO_OUTAGE
 from sim.results.measures import (
     COMPARISON_WORDS,
@@ -28,8 +30,6 @@ from sim.results.measures import (
     Comparison,
     headlined,
 )
-from sim.domain.vocabulary import Frozen, Role, pretty
-from sim.domain.wmt import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS
 from sim.results.workload import longest_run
 
 Against = Literal["threshold", "no_outage"]
@@ -41,15 +41,19 @@ class Claim(Frozen):
     """A claim about one plan: ``measure`` ``comparison`` ``threshold`` (for ``role``)."""
 
     plan: str = Field(min_length=1, description="The plan's name in the experiment.")
-    measure: str = Field(description="A per-role or office-wide measure (claims.ROLE_MEASURES, "
-                                     "claims.OFFICE_MEASURES).")
+    measure: str = Field(
+        description="A per-role or office-wide measure (claims.ROLE_MEASURES, "
+        "claims.OFFICE_MEASURES)."
+    )
     comparison: Comparison = "more_than"
     threshold: float
     role: Role | None = Field(None, description="The role, for a per-role measure.")
     against: Against = Field(
-        "threshold", description="threshold: the plan's value is compared with the threshold; "
-                                 "no_outage: its rise over the same replication without the "
-                                 "outage is (paired, replication by replication).")
+        "threshold",
+        description="threshold: the plan's value is compared with the threshold; "
+        "no_outage: its rise over the same replication without the "
+        "outage is (paired, replication by replication).",
+    )
 
     @model_validator(mode="after")
     def _measure_known(self) -> Claim:
@@ -66,11 +70,15 @@ class Claim(Frozen):
         what, _ = ROLE_MEASURES.get(self.measure) or OFFICE_MEASURES[self.measure]
         what = what.format(role=pretty(self.role or ""))
         if self.against == "no_outage":
-            return (f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
-                    f"{self.threshold:g} above its value in the same replication without the "
-                    f"outage")
-        return (f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
-                f"{self.threshold:g}")
+            return (
+                f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
+                f"{self.threshold:g} above its value in the same replication without the "
+                f"outage"
+            )
+        return (
+            f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
+            f"{self.threshold:g}"
+        )
 
 
 @dataclass(frozen=True)
@@ -84,20 +92,27 @@ class ClaimAnswer:
     evidence: pd.DataFrame  # replication, value, [baseline_value, difference,] holds
 
     def sentence(self) -> str:
-        return (f"{self.claim.words()[0].upper()}{self.claim.words()[1:]} in {self.holds_in} of "
-                f"{self.replications} replications: probability {self.probability:.2f} "
-                f"(95% interval {self.low:.2f} to {self.high:.2f}).")
+        return (
+            f"{self.claim.words()[0].upper()}{self.claim.words()[1:]} in {self.holds_in} of "
+            f"{self.replications} replications: probability {self.probability:.2f} "
+            f"(95% interval {self.low:.2f} to {self.high:.2f})."
+        )
 
 
 def role_values(workload: pd.DataFrame, measure: str, role: str) -> pd.Series:
     """A per-role measure for each replication of one plan's ``workload`` rows."""
     rows = workload[workload["role"] == role]
     if measure in ("share_over_110_hours_4_weeks", "share_over_110_wmt_4_weeks"):
-        column, limit = (("workload", OVER_HOURS) if "hours" in measure
-                         else ("wmt_capacity", OVER_CAPACITY))
+        column, limit = (
+            ("workload", OVER_HOURS) if "hours" in measure else ("wmt_capacity", OVER_CAPACITY)
+        )
         ordered = rows.sort_values(["replication", "staff_id", "week"])
-        longest = (ordered[column].gt(limit)
-                   .groupby([ordered["replication"], ordered["staff_id"]]).agg(longest_run))
+        longest = (
+            ordered[column]
+            .gt(limit)
+            .groupby([ordered["replication"], ordered["staff_id"]])
+            .agg(longest_run)
+        )
         return (longest >= CONSECUTIVE_WEEKS).groupby(level="replication").mean()
     if measure == "mean_weekly_hours":
         return rows.groupby("replication")["hours_worked"].mean()
@@ -109,8 +124,9 @@ def role_values(workload: pd.DataFrame, measure: str, role: str) -> pd.Series:
     return totals / rows.groupby("replication")["staff_id"].nunique()
 
 
-def measure_values(tables: dict[str, pd.DataFrame], claim: Claim,
-                   plan: str | None = None) -> pd.Series:
+def measure_values(
+    tables: dict[str, pd.DataFrame], claim: Claim, plan: str | None = None
+) -> pd.Series:
     """The claim's measure for each replication of its plan (or of ``plan``), NaN where a run
     has no value."""
     plan = claim.plan if plan is None else plan
@@ -123,8 +139,12 @@ def measure_values(tables: dict[str, pd.DataFrame], claim: Claim,
 
 
 def holds(values: pd.Series, comparison: str, threshold: float) -> pd.Series:
-    test = {"more_than": values.gt, "at_least": values.ge, "less_than": values.lt,
-            "at_most": values.le}[comparison]
+    test = {
+        "more_than": values.gt,
+        "at_least": values.ge,
+        "less_than": values.lt,
+        "at_most": values.le,
+    }[comparison]
     return test(threshold) & values.notna()
 
 
@@ -143,15 +163,19 @@ def answer(tables: dict[str, pd.DataFrame], claim: Claim) -> ClaimAnswer:
     no-outage run, on the difference replication by replication."""
     plans = set(tables["runs"]["plan"])
     if claim.plan not in plans:
-        raise ValueError(f"plan {claim.plan!r} is not in this experiment; "
-                         f"choose one of: {', '.join(sorted(plans))}")
+        raise ValueError(
+            f"plan {claim.plan!r} is not in this experiment; "
+            f"choose one of: {', '.join(sorted(plans))}"
+        )
     values = measure_values(tables, claim)
     evidence = pd.DataFrame({"replication": values.index, "value": values.to_numpy()})
     tested = values
     if claim.against == "no_outage":
         if NO_OUTAGE not in plans:
-            raise ValueError("this experiment has no no-outage run (its scenario has no outage "
-                             "that changes anything), so a claim cannot be tested against it")
+            raise ValueError(
+                "this experiment has no no-outage run (its scenario has no outage "
+                "that changes anything), so a claim cannot be tested against it"
+            )
         baseline = measure_values(tables, claim, NO_OUTAGE).reindex(values.index)
         tested = values - baseline
         evidence["baseline_value"] = baseline.to_numpy()
@@ -170,9 +194,14 @@ def role_summary(workload: pd.DataFrame, plan: str) -> pd.DataFrame:
     for role in dict.fromkeys(rows["role"]):
         values = {m: float(role_values(rows, m, role).mean()) for m in ROLE_MEASURES}
         contracted = float(rows.loc[rows["role"] == role, "contracted_hours"].mean())
-        table.append({"role": role, "people": int(rows.loc[rows["role"] == role, "staff_id"]
-                                                  .nunique()),
-                      "mean_contracted_hours": contracted, **values})
+        table.append(
+            {
+                "role": role,
+                "people": int(rows.loc[rows["role"] == role, "staff_id"].nunique()),
+                "mean_contracted_hours": contracted,
+                **values,
+            }
+        )
     return pd.DataFrame(table)
 
 
@@ -182,16 +211,22 @@ def person_summary(workload: pd.DataFrame, plan: str, replication: int) -> pd.Da
     rows = workload[(workload["plan"] == plan) & (workload["replication"] == replication)]
     ordered = rows.sort_values(["staff_id", "week"])
     grouped = ordered.groupby("staff_id", sort=True)
-    return pd.DataFrame({
-        "role": grouped["role"].first(),
-        "contracted_hours": grouped["contracted_hours"].first(),
-        "mean_weekly_hours": grouped["hours_worked"].mean(),
-        "peak_weekly_hours": grouped["hours_worked"].max(),
-        "weeks_over_110_hours_in_a_row": ordered["workload"].gt(OVER_HOURS)
-        .groupby(ordered["staff_id"]).agg(longest_run),
-        "mean_wmt_capacity": grouped["wmt_capacity"].mean(),
-        "weeks_over_110_wmt_in_a_row": ordered["wmt_capacity"].gt(OVER_CAPACITY)
-        .groupby(ordered["staff_id"]).agg(longest_run),
-        "overtime_hours": grouped["overtime_hours"].sum(),
-        "double_handling_hours": grouped["double_handling_hours"].sum(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "role": grouped["role"].first(),
+            "contracted_hours": grouped["contracted_hours"].first(),
+            "mean_weekly_hours": grouped["hours_worked"].mean(),
+            "peak_weekly_hours": grouped["hours_worked"].max(),
+            "weeks_over_110_hours_in_a_row": ordered["workload"]
+            .gt(OVER_HOURS)
+            .groupby(ordered["staff_id"])
+            .agg(longest_run),
+            "mean_wmt_capacity": grouped["wmt_capacity"].mean(),
+            "weeks_over_110_wmt_in_a_row": ordered["wmt_capacity"]
+            .gt(OVER_CAPACITY)
+            .groupby(ordered["staff_id"])
+            .agg(longest_run),
+            "overtime_hours": grouped["overtime_hours"].sum(),
+            "double_handling_hours": grouped["double_handling_hours"].sum(),
+        }
+    ).reset_index()

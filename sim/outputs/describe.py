@@ -11,13 +11,19 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.domain.calendar import DAY, HOUR, WEEKDAYS
-from sim.scenario.schema import Scenario, headcount
-from sim.scenario.plans import Levers, Plan
 from sim.domain.vocabulary import pretty
+from sim.scenario.plans import Levers, Plan
+from sim.scenario.schema import Scenario, headcount
 
-KIND_WORDS = {"down": "system down", "login_cap": "logins capped", "slow": "system slow",
-              "email_loss": "emails lost or held", "record_loss": "case records lost",
-              "office_cap": "office capacity capped", "surges": "surge of work"}
+KIND_WORDS = {
+    "down": "system down",
+    "login_cap": "logins capped",
+    "slow": "system slow",
+    "email_loss": "emails lost or held",
+    "record_loss": "case records lost",
+    "office_cap": "office capacity capped",
+    "surges": "surge of work",
+}
 DISRUPTION_COLUMNS = ("kind", "system", "starts", "ends", "lasts", "details", "effect")
 PLAN_COLUMNS = ("plan", "from", "lever", "settings")
 
@@ -48,22 +54,33 @@ def _details(kind: str, w, staff: int) -> str:
         return "unusable"
     if kind == "login_cap":
         sessions = w.sessions_for(staff)
-        share = (f" ({w.share_of_staff:.2%} of the {staff} filled posts)"
-                 if w.share_of_staff is not None else "")
+        share = (
+            f" ({w.share_of_staff:.2%} of the {staff} filled posts)"
+            if w.share_of_staff is not None
+            else ""
+        )
         return f"at most {sessions} people logged in at once{share}"
     if kind == "slow":
         return f"tasks needing it take {w.factor:g} times as long"
     if kind == "email_loss":
-        return (f"{w.lost_share:.0%} of emails sent are lost and resent once noticed, after "
-                f"{w.detection_days:g} days; the rest are held until the window ends")
+        return (
+            f"{w.lost_share:.0%} of emails sent are lost and resent once noticed, after "
+            f"{w.detection_days:g} days; the rest are held until the window ends"
+        )
     if kind == "record_loss":
-        return (f"{w.share:.0%} of case records lost; {w.reconstruction_minutes:g} minutes "
-                f"each to rebuild")
+        return (
+            f"{w.share:.0%} of case records lost; {w.reconstruction_minutes:g} minutes "
+            f"each to rebuild"
+        )
     if kind == "office_cap":
-        return (f"at most {w.max_on_site} staff on site; {w.home_kit_share:.0%} of those at "
-                f"home have kit")
-    return (f"{pretty(w.task)} for {w.share_of_cases:.0%} of cases, due within "
-            f"{w.due_working_days} working days")
+        return (
+            f"at most {w.max_on_site} staff on site; {w.home_kit_share:.0%} of those at "
+            f"home have kit"
+        )
+    return (
+        f"{pretty(w.task)} for {w.share_of_cases:.0%} of cases, due within "
+        f"{w.due_working_days} working days"
+    )
 
 
 def disruption_table(scenario: Scenario) -> pd.DataFrame:
@@ -81,10 +98,20 @@ def disruption_table(scenario: Scenario) -> pd.DataFrame:
             else:
                 start = end = w.at.minute
                 lasts = "at once"
-            rows.append((start, {
-                "kind": KIND_WORDS[kind], "system": system_words, "starts": moment(start),
-                "ends": moment(end), "lasts": lasts, "details": _details(kind, w, staff),
-                "effect": "yes" if w.has_effect(staff) else "none (changes nothing here)"}))
+            rows.append(
+                (
+                    start,
+                    {
+                        "kind": KIND_WORDS[kind],
+                        "system": system_words,
+                        "starts": moment(start),
+                        "ends": moment(end),
+                        "lasts": lasts,
+                        "details": _details(kind, w, staff),
+                        "effect": "yes" if w.has_effect(staff) else "none (changes nothing here)",
+                    },
+                )
+            )
     rows.sort(key=lambda r: r[0])
     return pd.DataFrame([r for _, r in rows], columns=list(DISRUPTION_COLUMNS))
 
@@ -106,8 +133,10 @@ def lever_rows(levers: Levers) -> list[tuple[str, str]]:
         lever = getattr(levers, name)
         if lever is None:
             continue
-        settings = "; ".join(f"{pretty(field)} {_value(field, getattr(lever, field))}"
-                             for field in type(lever).model_fields)
+        settings = "; ".join(
+            f"{pretty(field)} {_value(field, getattr(lever, field))}"
+            for field in type(lever).model_fields
+        )
         rows.append((pretty(name), settings or "on"))
     return rows
 
@@ -118,8 +147,10 @@ def plan_table(plans: list[Plan]) -> pd.DataFrame:
     rows = []
     for plan in plans:
         stages = [("the start", plan.levers)]
-        stages += [(moment(s.at.minute), s.levers)
-                   for s in sorted(plan.switches, key=lambda s: s.at.minute)]
+        stages += [
+            (moment(s.at.minute), s.levers)
+            for s in sorted(plan.switches, key=lambda s: s.at.minute)
+        ]
         for when, levers in stages:
             pulled = lever_rows(levers) or [("none", "no levers pulled")]
             rows += [(plan.name, when, lever, settings) for lever, settings in pulled]

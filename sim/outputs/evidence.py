@@ -19,27 +19,36 @@ import zipfile
 import pandas as pd
 
 from sim.outputs.claims import Claim, ClaimAnswer
-from sim.results.measures import label
 from sim.outputs.readable import CONVENTIONS
+from sim.results.measures import label
 from sim.scenario.library import file_name
 
 PROVENANCE = ("scenario", "scenario_hash", "seed", "version", "run_id")
 
 
-def with_provenance(table: pd.DataFrame, manifest: dict, plan: str | None = None,
-                    replication: int | str | None = None) -> pd.DataFrame:
+def with_provenance(
+    table: pd.DataFrame,
+    manifest: dict,
+    plan: str | None = None,
+    replication: int | str | None = None,
+) -> pd.DataFrame:
     """``table`` with the experiment's provenance as its first columns: scenario, scenario
     digest, plan and replication (unless the table has its own), seed, version, run id; and
     beside a ``measure`` column, the measure in words with its unit."""
     out = table.copy()
     if "measure" in out.columns and "measure_words" not in out.columns:
-        out.insert(list(out.columns).index("measure") + 1, "measure_words",
-                   out["measure"].map(label))
-    given = {"scenario": manifest.get("scenario", ""),
-             "scenario_hash": manifest.get("scenario_hash", ""),
-             "plan": plan, "replication": replication,
-             "seed": manifest.get("seed"), "version": manifest.get("version", ""),
-             "run_id": manifest.get("run_id") or "not saved"}
+        out.insert(
+            list(out.columns).index("measure") + 1, "measure_words", out["measure"].map(label)
+        )
+    given = {
+        "scenario": manifest.get("scenario", ""),
+        "scenario_hash": manifest.get("scenario_hash", ""),
+        "plan": plan,
+        "replication": replication,
+        "seed": manifest.get("seed"),
+        "version": manifest.get("version", ""),
+        "run_id": manifest.get("run_id") or "not saved",
+    }
     front = []
     for name, value in given.items():
         if name in out.columns:
@@ -52,9 +61,21 @@ def with_provenance(table: pd.DataFrame, manifest: dict, plan: str | None = None
 
 def claim_command(claim: Claim, run_id: str, store: str = "results") -> str:
     """The command that answers ``claim`` again from the saved run."""
-    parts = ["python", "-m", "sim", "claim", run_id, "--plan", claim.plan, "--measure",
-             claim.measure, "--comparison", claim.comparison, "--threshold",
-             f"{claim.threshold:g}"]
+    parts = [
+        "python",
+        "-m",
+        "sim",
+        "claim",
+        run_id,
+        "--plan",
+        claim.plan,
+        "--measure",
+        claim.measure,
+        "--comparison",
+        claim.comparison,
+        "--threshold",
+        f"{claim.threshold:g}",
+    ]
     if claim.role:
         parts += ["--role", claim.role]
     if claim.against != "threshold":
@@ -68,50 +89,79 @@ def evidence_pack(answer: ClaimAnswer, manifest: dict) -> bytes:
     run_id = manifest.get("run_id")
     plans = manifest.get("plans", [])
     plan_files = [f"plans/{i + 1:02d}-{file_name(name)}.yaml" for i, name in enumerate(plans)]
-    from_nothing = shlex.join([
-        "python", "-m", "sim", "compare", "scenario.yaml", "--plans", ",".join(plan_files),
-        "--reps", str(manifest.get("replications")), "--seed", str(manifest.get("seed")),
-        "--weeks", str(manifest.get("weeks"))])
+    from_nothing = shlex.join(
+        [
+            "python",
+            "-m",
+            "sim",
+            "compare",
+            "scenario.yaml",
+            "--plans",
+            ",".join(plan_files),
+            "--reps",
+            str(manifest.get("replications")),
+            "--seed",
+            str(manifest.get("seed")),
+            "--weeks",
+            str(manifest.get("weeks")),
+        ]
+    )
     again = claim_command(claim, run_id) if run_id else None
     on_new_run = claim_command(claim, "RUN_ID")
     replications = with_provenance(answer.evidence, manifest, plan=claim.plan)
-    summary = {"claim": claim.model_dump(mode="json"), "sentence": answer.sentence(),
-               "probability": answer.probability, "interval_95": [answer.low, answer.high],
-               "holds_in": answer.holds_in, "replications": answer.replications,
-               "convention": CONVENTIONS["wilson"],
-               **{k: manifest.get(k) for k in ("scenario", "scenario_hash", "plans", "seed",
-                                                "weeks", "version", "run_id")}}
-    readme = "\n".join([
-        "Evidence pack: a workload claim tested on a probation continuity simulation",
-        "",
-        answer.sentence(),
-        "",
-        f"Scenario: {manifest.get('scenario')} (digest {manifest.get('scenario_hash')})",
-        f"Plans: {', '.join(plans)}",
-        f"Replications: {manifest.get('replications')} x {manifest.get('weeks')} weeks, "
-        f"seed {manifest.get('seed')}, simulator version {manifest.get('version')}, "
-        f"run {run_id or 'not saved'}",
-        "",
-        CONVENTIONS["wilson"],
-        ("Against the no-outage run: each replication's value minus the same replication's "
-         "value without the outage (same random numbers), so the difference is the outage's "
-         "and the plan's doing." if claim.against == "no_outage" else
-         "The claim is tested on the plan's own value in each replication."),
-        "",
-        "Files:",
-        "  claim.json        the claim, its answer and the experiment it was tested on",
-        "  replications.csv  each replication's value and whether the claim held",
-        "  manifest.json     everything the numbers depend on (seed, version, digests)",
-        "  scenario.yaml     the scenario exactly as it ran",
-        "  plans/*.yaml      the plans exactly as they ran",
-        "",
-        "Reproduce:",
-        *([f"  from the saved run:  {again}"] if again else []),
-        f"  from nothing (in this folder):  {from_nothing}",
-        f"  then, with the run id it prints:  {on_new_run}",
-        *([f"  check every number of the saved run:  python -m sim rerun {run_id}"]
-          if run_id else []),
-        ""])
+    summary = {
+        "claim": claim.model_dump(mode="json"),
+        "sentence": answer.sentence(),
+        "probability": answer.probability,
+        "interval_95": [answer.low, answer.high],
+        "holds_in": answer.holds_in,
+        "replications": answer.replications,
+        "convention": CONVENTIONS["wilson"],
+        **{
+            k: manifest.get(k)
+            for k in ("scenario", "scenario_hash", "plans", "seed", "weeks", "version", "run_id")
+        },
+    }
+    readme = "\n".join(
+        [
+            "Evidence pack: a workload claim tested on a probation continuity simulation",
+            "",
+            answer.sentence(),
+            "",
+            f"Scenario: {manifest.get('scenario')} (digest {manifest.get('scenario_hash')})",
+            f"Plans: {', '.join(plans)}",
+            f"Replications: {manifest.get('replications')} x {manifest.get('weeks')} weeks, "
+            f"seed {manifest.get('seed')}, simulator version {manifest.get('version')}, "
+            f"run {run_id or 'not saved'}",
+            "",
+            CONVENTIONS["wilson"],
+            (
+                "Against the no-outage run: each replication's value minus the same replication's "
+                "value without the outage (same random numbers), so the difference is the outage's "
+                "and the plan's doing."
+                if claim.against == "no_outage"
+                else "The claim is tested on the plan's own value in each replication."
+            ),
+            "",
+            "Files:",
+            "  claim.json        the claim, its answer and the experiment it was tested on",
+            "  replications.csv  each replication's value and whether the claim held",
+            "  manifest.json     everything the numbers depend on (seed, version, digests)",
+            "  scenario.yaml     the scenario exactly as it ran",
+            "  plans/*.yaml      the plans exactly as they ran",
+            "",
+            "Reproduce:",
+            *([f"  from the saved run:  {again}"] if again else []),
+            f"  from nothing (in this folder):  {from_nothing}",
+            f"  then, with the run id it prints:  {on_new_run}",
+            *(
+                [f"  check every number of the saved run:  python -m sim rerun {run_id}"]
+                if run_id
+                else []
+            ),
+            "",
+        ]
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
         pack.writestr("README.txt", readme)
@@ -120,6 +170,6 @@ def evidence_pack(answer: ClaimAnswer, manifest: dict) -> bytes:
         pack.writestr("manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
         if manifest.get("scenario_yaml"):
             pack.writestr("scenario.yaml", manifest["scenario_yaml"])
-        for name, text in zip(plan_files, manifest.get("plans_yaml", [])):
+        for name, text in zip(plan_files, manifest.get("plans_yaml", []), strict=False):
             pack.writestr(name, text)
     return buffer.getvalue()

@@ -20,8 +20,12 @@ from sim.experiments.compare import NO_OUTAGE
 AMBER_FROM = 0.10
 RED_FROM = 0.50
 STATUS_WORDS = {"green": "met", "amber": "at risk", "red": "breached", "unknown": "unknown"}
-STATUS_COLOURS = {"met": "#d1fadf", "at risk": "#fef0c7", "breached": "#fee4e2",
-                  "unknown": "#f2f4f7"}
+STATUS_COLOURS = {
+    "met": "#d1fadf",
+    "at risk": "#fef0c7",
+    "breached": "#fee4e2",
+    "unknown": "#f2f4f7",
+}
 OBJECTIVES = (("rto", "RTO"), ("mtpd", "MTPD"), ("mbco", "MBCO"))
 
 
@@ -44,9 +48,17 @@ def recovery_dates(recovery: pd.DataFrame, manifest: dict, outage_began: date) -
     if not window:
         return pd.DataFrame(columns=columns)
     ended = outage_began + timedelta(days=math.ceil(window[1] - window[0]))
-    rows = [(r.plan, ended, _date(ended, r.time_to_recover_p50),
-             _date(ended, r.time_to_recover_p90), r.recovered_share)
-            for r in recovery.itertuples() if r.plan != NO_OUTAGE]
+    rows = [
+        (
+            r.plan,
+            ended,
+            _date(ended, r.time_to_recover_p50),
+            _date(ended, r.time_to_recover_p90),
+            r.recovered_share,
+        )
+        for r in recovery.itertuples()
+        if r.plan != NO_OUTAGE
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -61,15 +73,31 @@ def objective_rows(objectives: pd.DataFrame) -> pd.DataFrame:
     for r in objectives.itertuples():
         for kind, name in OBJECTIVES:
             p = getattr(r, f"p_{kind}_breached")
-            rows.append({"plan": r.plan, "activity": r.activity, "objective": name,
-                         "target": _target(kind, getattr(r, f"{kind}_days" if kind != "mbco"
-                                                         else "mbco")),
-                         "probability of breach": round(float(p), 2),
-                         "status": STATUS_WORDS[status(p)],
-                         "days to resume, median": r.days_to_resume_p50})
-    return pd.DataFrame(rows, columns=["plan", "activity", "objective", "target",
-                                       "probability of breach", "status",
-                                       "days to resume, median"])
+            rows.append(
+                {
+                    "plan": r.plan,
+                    "activity": r.activity,
+                    "objective": name,
+                    "target": _target(
+                        kind, getattr(r, f"{kind}_days" if kind != "mbco" else "mbco")
+                    ),
+                    "probability of breach": round(float(p), 2),
+                    "status": STATUS_WORDS[status(p)],
+                    "days to resume, median": r.days_to_resume_p50,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "plan",
+            "activity",
+            "objective",
+            "target",
+            "probability of breach",
+            "status",
+            "days to resume, median",
+        ],
+    )
 
 
 def objective_status(objectives: pd.DataFrame) -> pd.DataFrame:

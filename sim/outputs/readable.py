@@ -3,7 +3,8 @@ labels, and the convention behind each statistic, written once for every view.
 
 The stored tables keep their machine names (``ci_low``, ``recovered_share``), so files stay easy
 to read by program; a view that shows a table to a person passes it through :func:`readable`,
-which renames every column it knows and puts each measure's words (from :mod:`sim.results.measures`) in
+which renames every column it knows and puts each measure's words (from
+:mod:`sim.results.measures`) in
 place of its name. :data:`CONVENTIONS` says, for each statistic that follows a convention, what
 the convention is; views show it beside the table (a caption or help text).
 """
@@ -12,32 +13,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results.measures import label as measure_label
 from sim.domain.vocabulary import pretty
+from sim.results.measures import label as measure_label
 
 # The convention behind each statistic, in one sentence a reader can check
 CONVENTIONS = {
     "interval": "95% interval: a Student-t confidence interval of the mean over replications; "
-                "a count or a number of hours or days cannot be negative, so its interval is "
-                "cut at zero.",
+    "a count or a number of hours or days cannot be negative, so its interval is "
+    "cut at zero.",
     "paired": "Difference from doing nothing: the plan minus doing nothing, replication by "
-              "replication on the same random numbers (paired), with its 95% t-interval; below "
-              "zero the plan gave less of the measure. An interval that includes zero means the "
-              "replications cannot tell the two apart.",
+    "replication on the same random numbers (paired), with its 95% t-interval; below "
+    "zero the plan gave less of the measure. An interval that includes zero means the "
+    "replications cannot tell the two apart.",
     "probability_better": "P(better): the share of replications in which the plan gave less of "
-                          "the measure than doing nothing; a replication in which the two are "
-                          "equal counts as half.",
+    "the measure than doing nothing; a replication in which the two are "
+    "equal counts as half.",
     "rank": "Rank: 1 for the plan with the lowest mean, among the plans (not the no-outage "
-            "run); plans with equal means share the better rank.",
+    "run); plans with equal means share the better rank.",
     "without_value": "Replications without a value: runs in which the measure has no value, "
-                     "such as a time to recover when the office had not recovered by the end "
-                     "of the run; the mean is over the others.",
+    "such as a time to recover when the office had not recovered by the end "
+    "of the run; the mean is over the others.",
     "percentile": "P50 and P90 by nearest rank over replications; a run that had not "
-                  "recovered by its end counts as later than any that had.",
+    "recovered by its end counts as later than any that had.",
     "breach": "Probability of breach: the share of replications in which the objective was "
-              "breached.",
+    "breached.",
     "wilson": "Probability a claim holds: the share of replications in which it held, with a "
-              "95% Wilson score interval.",
+    "95% Wilson score interval.",
     "lower_is_better": "Lower is better for every measure compared.",
 }
 

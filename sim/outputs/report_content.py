@@ -21,16 +21,16 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.domain.vocabulary import pretty
+from sim.experiments.compare import plan_labels
 from sim.outputs import charts
 from sim.outputs.claims import role_summary
 from sim.outputs.describe import disruption_table, plan_table
-from sim.experiments.compare import plan_labels
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
-from sim.scenario.loader import plan_from_text, scenario_from_text
-from sim.results.measures import headlined, label
 from sim.outputs.readable import CONVENTIONS, column
 from sim.outputs.verdict import verdict
-from sim.domain.vocabulary import pretty
+from sim.results.measures import headlined, label
+from sim.scenario.loader import plan_from_text, scenario_from_text
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,13 @@ def number(value, digits: int = 1) -> str:
 
 def frame_table(frame: pd.DataFrame) -> Table:
     """A table of text cells from a data frame, headings in words."""
-    return Table(tuple(column(c) for c in frame.columns),
-                 tuple(tuple("-" if v is None or v != v else str(v) for v in row)
-                       for row in frame.itertuples(index=False)))
+    return Table(
+        tuple(column(c) for c in frame.columns),
+        tuple(
+            tuple("-" if v is None or v != v else str(v) for v in row)
+            for row in frame.itertuples(index=False)
+        ),
+    )
 
 
 def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
@@ -83,14 +87,32 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
             if sel.empty:
                 continue
             r = sel.iloc[0]
-            rows.append((label(measure), plan, number(r["mean"]),
-                         f"{number(r['ci_low'])} to {number(r['ci_high'])}",
-                         "-" if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"] else
-                         f"{r['vs_do_nothing_mean']:+,.1f} ({number(r['vs_do_nothing_low'])} to "
-                         f"{number(r['vs_do_nothing_high'])})",
-                         number(r["probability_better"], 2), str(int(r["replications"]))))
-    return Table(("measure", "plan", "mean", "95% interval", "vs do nothing (95% interval)",
-                  "P(better)", "replications"), tuple(rows))
+            rows.append(
+                (
+                    label(measure),
+                    plan,
+                    number(r["mean"]),
+                    f"{number(r['ci_low'])} to {number(r['ci_high'])}",
+                    "-"
+                    if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"]
+                    else f"{r['vs_do_nothing_mean']:+,.1f} ({number(r['vs_do_nothing_low'])} to "
+                    f"{number(r['vs_do_nothing_high'])})",
+                    number(r["probability_better"], 2),
+                    str(int(r["replications"])),
+                )
+            )
+    return Table(
+        (
+            "measure",
+            "plan",
+            "mean",
+            "95% interval",
+            "vs do nothing (95% interval)",
+            "P(better)",
+            "replications",
+        ),
+        tuple(rows),
+    )
 
 
 def objectives_table(objectives: pd.DataFrame | None) -> Table | None:
@@ -106,14 +128,32 @@ def workload_tables(workload: pd.DataFrame | None) -> dict[str, Table]:
     for plan in dict.fromkeys(workload["plan"]):
         summary = role_summary(workload, plan)
         out[plan] = Table(
-            ("role", "people", "contracted h/week", "mean h/week", "over contract h/week",
-             "share over 110% hours 4 wks", "share over 110% WMT 4 wks", "overtime h/person",
-             "double handling h/person"),
-            tuple((pretty(r.role), str(r.people), number(r.mean_contracted_hours),
-                   number(r.mean_weekly_hours), number(r.mean_weekly_hours_over_contract, 2),
-                   f"{r.share_over_110_hours_4_weeks:.0%}", f"{r.share_over_110_wmt_4_weeks:.0%}",
-                   number(r.overtime_hours_per_person), number(r.double_handling_hours_per_person))
-                  for r in summary.itertuples()))
+            (
+                "role",
+                "people",
+                "contracted h/week",
+                "mean h/week",
+                "over contract h/week",
+                "share over 110% hours 4 wks",
+                "share over 110% WMT 4 wks",
+                "overtime h/person",
+                "double handling h/person",
+            ),
+            tuple(
+                (
+                    pretty(r.role),
+                    str(r.people),
+                    number(r.mean_contracted_hours),
+                    number(r.mean_weekly_hours),
+                    number(r.mean_weekly_hours_over_contract, 2),
+                    f"{r.share_over_110_hours_4_weeks:.0%}",
+                    f"{r.share_over_110_wmt_4_weeks:.0%}",
+                    number(r.overtime_hours_per_person),
+                    number(r.double_handling_hours_per_person),
+                )
+                for r in summary.itertuples()
+            ),
+        )
     return out
 
 
@@ -122,40 +162,64 @@ def sources_of(tables: dict[str, pd.DataFrame]) -> tuple[Table, str]:
     sources = tables.get("sources")
     columns = ("file: parameter", "value", "source or assumption")
     if sources is None or sources.empty:
-        return Table(columns, ()), ("No parameter sources were saved with this experiment; the "
-                                    "scenario's settings are in the YAML kept with it.")
-    rows = tuple((f"{file}: {parameter}", value, source)
-                 for file, parameter, value, source in sources.itertuples(index=False))
-    return Table(columns, rows), ("Each value as set in the scenario's file and the files it "
-                                  "extends, with the source or assumption written beside it; "
-                                  "values changed in the app come first and say so.")
+        return Table(columns, ()), (
+            "No parameter sources were saved with this experiment; the "
+            "scenario's settings are in the YAML kept with it."
+        )
+    rows = tuple(
+        (f"{file}: {parameter}", value, source)
+        for file, parameter, value, source in sources.itertuples(index=False)
+    )
+    return Table(columns, rows), (
+        "Each value as set in the scenario's file and the files it "
+        "extends, with the source or assumption written beside it; "
+        "values changed in the app come first and say so."
+    )
 
 
 def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
     return (
-        ("Model scope", "A discrete-event simulation (SimPy) of one probation office: staff as "
-         "individuals with roles, contracted hours and absences; a caseload with RoSH levels "
-         "and supervision cadences; appointments with a risk check before each contact; court "
-         "results entry, allocation, recalls, escalations, enforcement, reviews and transfers; "
-         "and the IT systems each task needs. Out of scope: pre-sentence reports, programmes, "
-         "unpaid work, travel, and staff leaving or falling sick because of the outage."),
-        ("Assumptions", "Every default parameter cites a public source or is marked as an "
-         "assumption with a plausible range (table above and docs/model.md)."),
-        ("Experiment", f"{manifest['replications']} replications of {manifest['weeks']} weeks "
-         f"for each of {len(manifest['plans'])} plans, and the same office without the outage "
-         "as the baseline. Intervals are 95% t-intervals over replications; differences from "
-         "doing nothing are paired by replication."),
-        ("Random numbers", f"Seed {manifest['seed']}. Each source of randomness (arrivals, "
-         "absences, failures to attend, task durations, the outage's realisation) has its own "
-         "stream keyed by (seed, replication, source), so every plan meets the same demand "
-         "and outage in a replication: common random numbers."),
-        ("Warm-up", "None is discarded. Runs start with empty diaries and the office settles "
-         "in about three weeks, so the incident scenarios start their outages on day 21 or "
-         "later; every measure covers the whole run, and the no-outage baseline covers the "
-         "same days."),
-        ("Recovery", "Time to recover counts days from the end of the outage until the backlog "
-         "is back within 10 items or 25% of the same replication's no-outage backlog, and stays "
-         "there for 7 days."),
+        (
+            "Model scope",
+            "A discrete-event simulation (SimPy) of one probation office: staff as "
+            "individuals with roles, contracted hours and absences; a caseload with RoSH levels "
+            "and supervision cadences; appointments with a risk check before each contact; court "
+            "results entry, allocation, recalls, escalations, enforcement, reviews and transfers; "
+            "and the IT systems each task needs. Out of scope: pre-sentence reports, programmes, "
+            "unpaid work, travel, and staff leaving or falling sick because of the outage.",
+        ),
+        (
+            "Assumptions",
+            "Every default parameter cites a public source or is marked as an "
+            "assumption with a plausible range (table above and docs/model.md).",
+        ),
+        (
+            "Experiment",
+            f"{manifest['replications']} replications of {manifest['weeks']} weeks "
+            f"for each of {len(manifest['plans'])} plans, and the same office without the outage "
+            "as the baseline. Intervals are 95% t-intervals over replications; differences from "
+            "doing nothing are paired by replication.",
+        ),
+        (
+            "Random numbers",
+            f"Seed {manifest['seed']}. Each source of randomness (arrivals, "
+            "absences, failures to attend, task durations, the outage's realisation) has its own "
+            "stream keyed by (seed, replication, source), so every plan meets the same demand "
+            "and outage in a replication: common random numbers.",
+        ),
+        (
+            "Warm-up",
+            "None is discarded. Runs start with empty diaries and the office settles "
+            "in about three weeks, so the incident scenarios start their outages on day 21 or "
+            "later; every measure covers the whole run, and the no-outage baseline covers the "
+            "same days.",
+        ),
+        (
+            "Recovery",
+            "Time to recover counts days from the end of the outage until the backlog "
+            "is back within 10 items or 25% of the same replication's no-outage backlog, and stays "
+            "there for 7 days.",
+        ),
     )
 
 
@@ -177,42 +241,59 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         return charts.stamped(fig, manifest)
 
     figures = {
-        "backlog": ("Backlog at the end of each day per plan: median and P10-P90 band over "
-                    "replications; the outage shaded.",
-                    lambda: stamp(charts.backlog_fan(tables["backlog"], labels, disruption))),
-        "risk_checks": ("Missed risk checks by RoSH level: mean and 95% interval.",
-                        lambda: stamp(charts.missed_risk_checks(tables["runs"], labels))),
+        "backlog": (
+            "Backlog at the end of each day per plan: median and P10-P90 band over "
+            "replications; the outage shaded.",
+            lambda: stamp(charts.backlog_fan(tables["backlog"], labels, disruption)),
+        ),
+        "risk_checks": (
+            "Missed risk checks by RoSH level: mean and 95% interval.",
+            lambda: stamp(charts.missed_risk_checks(tables["runs"], labels)),
+        ),
     }
     horizon = charts.recovery_horizon(manifest)
     if horizon is not None:
         figures["recovery"] = (
             "Share of replications recovered, by days after the outage ended.",
-            lambda: stamp(charts.recovery_curve(tables["runs"], labels, horizon)))
+            lambda: stamp(charts.recovery_curve(tables["runs"], labels, horizon)),
+        )
     workload = tables.get("workload")
     if workload is not None and not workload.empty:
         for plan in plans[:4]:
             figures[f"workload_{plan}"] = (
                 f"{plan}: weekly hours worked against contracted hours per person, by role.",
-                lambda plan=plan: stamp(charts.workload_spread(workload, plan)))
+                lambda plan=plan: stamp(charts.workload_spread(workload, plan)),
+            )
     run = manifest.get("run_id", "not saved")
     return ReportContent(
         title=f"After-action report: {manifest['scenario']}",
-        subtitle=(f"{len(plans)} plans x {manifest['replications']} replications x "
-                  f"{manifest['weeks']} weeks, seed {manifest['seed']}; run {run}"),
-        scenario_text=description, disruptions=disruptions, sources=sources,
-        sources_note=sources_note, plans=frame_table(plan_table(stored_plans)),
-        verdict=tuple(verdict(tables)), charts=figures,
+        subtitle=(
+            f"{len(plans)} plans x {manifest['replications']} replications x "
+            f"{manifest['weeks']} weeks, seed {manifest['seed']}; run {run}"
+        ),
+        scenario_text=description,
+        disruptions=disruptions,
+        sources=sources,
+        sources_note=sources_note,
+        plans=frame_table(plan_table(stored_plans)),
+        verdict=tuple(verdict(tables)),
+        charts=figures,
         comparison=comparison_table(tables["comparison"], labels),
-        comparison_note=" ".join(CONVENTIONS[c] for c in ("lower_is_better", "interval",
-                                                          "paired", "probability_better")),
+        comparison_note=" ".join(
+            CONVENTIONS[c] for c in ("lower_is_better", "interval", "paired", "probability_better")
+        ),
         objectives=objectives_table(tables.get("objectives")),
-        objectives_note=(f"{CONVENTIONS['breach']} Status: met below {AMBER_FROM:.0%}, at risk "
-                         f"below {RED_FROM:.0%}, breached from {RED_FROM:.0%}."),
+        objectives_note=(
+            f"{CONVENTIONS['breach']} Status: met below {AMBER_FROM:.0%}, at risk "
+            f"below {RED_FROM:.0%}, breached from {RED_FROM:.0%}."
+        ),
         workload=workload_tables(workload),
-        workload_note=("WMT capacity % is case points held over available points (HMPPS "
-                       "Workload Measurement Tool); the excessive-workload rule is over 110% "
-                       "for 4 consecutive weeks, applied here to WMT capacity and to hours "
-                       "worked against contracted hours. Values are means over replications."),
+        workload_note=(
+            "WMT capacity % is case points held over available points (HMPPS "
+            "Workload Measurement Tool); the excessive-workload rule is over 110% "
+            "for 4 consecutive weeks, applied here to WMT capacity and to hours "
+            "worked against contracted hours. Values are means over replications."
+        ),
         method=method_sections(manifest),
         reproducibility=reproducibility(manifest),
     )
@@ -220,13 +301,20 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
 
 def reproducibility(manifest: dict) -> tuple[tuple[str, str], ...]:
     run = manifest.get("run_id")
-    rows = [("simulator version", str(manifest.get("version"))),
-            ("Python", platform.python_version()),
-            ("seed", str(manifest["seed"])),
-            ("replications x weeks", f"{manifest['replications']} x {manifest['weeks']}"),
-            ("scenario hash", str(manifest["scenario_hash"])),
-            ("plan hashes", ", ".join(f"{p}: {h}" for p, h in
-                                      zip(manifest["plans"], manifest.get("plan_hashes", []))))]
+    rows = [
+        ("simulator version", str(manifest.get("version"))),
+        ("Python", platform.python_version()),
+        ("seed", str(manifest["seed"])),
+        ("replications x weeks", f"{manifest['replications']} x {manifest['weeks']}"),
+        ("scenario hash", str(manifest["scenario_hash"])),
+        (
+            "plan hashes",
+            ", ".join(
+                f"{p}: {h}"
+                for p, h in zip(manifest["plans"], manifest.get("plan_hashes", []), strict=False)
+            ),
+        ),
+    ]
     if run:
         rows.append(("run id", run))
         rows.append(("re-run every number", f"python -m sim rerun {run}"))

@@ -17,11 +17,16 @@ TEMPLATE = "report.html.j2"
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("sim.outputs", "templates"), undefined=StrictUndefined,
-                       autoescape=select_autoescape(enabled_extensions=("html", "j2")))
+    return Environment(
+        loader=PackageLoader("sim.outputs", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html", "j2")),
+    )
 
 
 def render_html(content: ReportContent) -> str:
-    images = {key: (caption, base64.b64encode(png(draw())).decode("ascii"))
-              for key, (caption, draw) in content.charts.items()}
+    images = {
+        key: (caption, base64.b64encode(png(draw())).decode("ascii"))
+        for key, (caption, draw) in content.charts.items()
+    }
     return _environment().get_template(TEMPLATE).render(c=content, images=images)

@@ -35,8 +35,13 @@ class Pages:
         self.fig = Figure(figsize=A4)
         self.number += 1
         self.y = A4[1] - MARGIN
-        self.fig.text(MARGIN / A4[0], 0.4 / A4[1], f"{self.footer}  -  page {self.number}",
-                      fontsize=7, color="#52606d")
+        self.fig.text(
+            MARGIN / A4[0],
+            0.4 / A4[1],
+            f"{self.footer}  -  page {self.number}",
+            fontsize=7,
+            color="#52606d",
+        )
 
     def close_page(self) -> None:
         if self.fig is not None:
@@ -50,8 +55,14 @@ class Pages:
     def _put(self, x: float, text: str, size: float, **style) -> None:
         self.fig.text(x / A4[0], self.y / A4[1], text, fontsize=size, va="top", **style)
 
-    def text(self, text: str, size: float = 9.0, weight: str = "normal", space: float = 0.08,
-             color: str = "#1f2933") -> None:
+    def text(
+        self,
+        text: str,
+        size: float = 9.0,
+        weight: str = "normal",
+        space: float = 0.08,
+        color: str = "#1f2933",
+    ) -> None:
         width = int((A4[0] - 2 * MARGIN) * 72 / (size * CHAR_WIDTH))
         for line in textwrap.wrap(text, width) or [""]:
             step = size * 1.4 / 72
@@ -67,8 +78,12 @@ class Pages:
         self.y -= 0.1
         self.text(text, size, "bold", space=0.1)
 
-    def table(self, table: Table, size: float = 6.5, widths: tuple[float, ...] | None = None,
-              ) -> None:
+    def table(
+        self,
+        table: Table,
+        size: float = 6.5,
+        widths: tuple[float, ...] | None = None,
+    ) -> None:
         usable = A4[0] - 2 * MARGIN
         shares = widths or tuple(1.0 / len(table.columns) for _ in table.columns)
         col_inches = [usable * s / sum(shares) for s in shares]
@@ -77,20 +92,25 @@ class Pages:
 
         def draw_row(cells, weight: str) -> None:
             fit = chars if weight == "normal" else [int(n * 0.85) for n in chars]  # bold is wider
-            wrapped = [textwrap.wrap(str(c), n) or [""] for c, n in zip(cells, fit)]
+            wrapped = [textwrap.wrap(str(c), n) or [""] for c, n in zip(cells, fit, strict=True)]
             height = max(len(w) for w in wrapped) * line + 0.05
             if self.fig is None or self.y - height < MARGIN:
                 self._new()
                 if weight == "normal":  # repeat the header on a new page
                     draw_row(table.columns, "bold")
             x = MARGIN
-            for lines, w in zip(wrapped, col_inches):
+            for lines, w in zip(wrapped, col_inches, strict=True):
                 self._put(x, "\n".join(lines), size, weight=weight, linespacing=1.15)
                 x += w
             self.y -= height
-            self.fig.add_artist(Line2D([MARGIN / A4[0], (A4[0] - MARGIN) / A4[0]],
-                                       [(self.y + 0.02) / A4[1]] * 2, lw=0.3,
-                                       color="#98a2b3"))
+            self.fig.add_artist(
+                Line2D(
+                    [MARGIN / A4[0], (A4[0] - MARGIN) / A4[0]],
+                    [(self.y + 0.02) / A4[1]] * 2,
+                    lw=0.3,
+                    color="#98a2b3",
+                )
+            )
 
         draw_row(table.columns, "bold")
         for row in table.rows:
@@ -103,8 +123,9 @@ class Pages:
         width = A4[0] - 2 * MARGIN
         height = width * image.shape[0] / image.shape[1]
         self._room(height + 0.5)
-        axes = self.fig.add_axes((MARGIN / A4[0], (self.y - height) / A4[1], width / A4[0],
-                                  height / A4[1]))
+        axes = self.fig.add_axes(
+            (MARGIN / A4[0], (self.y - height) / A4[1], width / A4[0], height / A4[1])
+        )
         axes.imshow(image, interpolation="antialiased")
         axes.set_axis_off()
         self.y -= height + 0.05
@@ -125,8 +146,11 @@ def render_pdf(content: ReportContent) -> bytes:
         else:
             pages.text("None: the office in normal operation.")
         pages.heading("2. The plans compared")
-        pages.text("Each plan's levers and timed decisions as they ran, from the plans' "
-                   "settings.", 8, color="#52606d")
+        pages.text(
+            "Each plan's levers and timed decisions as they ran, from the plans' settings.",
+            8,
+            color="#52606d",
+        )
         pages.table(content.plans, widths=(2, 2.2, 2, 5))
         pages.heading("3. Verdict")
         for sentence in content.verdict:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.experiments.compare import NO_OUTAGE
+from sim.experiments.statistics import Interval, paired_difference
 from sim.results.measures import headlined, measure
 from sim.scenario.plans import DO_NOTHING
-from sim.experiments.statistics import Interval, paired_difference
 
 HEADLINE = headlined("verdict")
 
@@ -52,6 +52,7 @@ def _plural(n: int, word: str) -> str:
 def paired(runs: pd.DataFrame, name: str, plan: str, reference: str) -> Interval:
     """The paired difference ``plan`` - ``reference`` on ``name`` over the replications both
     have a value for."""
+
     def values(label: str) -> pd.Series:
         sel = runs[(runs["plan"] == label) & (runs["measure"] == name)]
         return sel.set_index("replication")["value"]
@@ -74,43 +75,58 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
     words, unit = what.label, what.unit
     reference = rows[rows["plan"] == DO_NOTHING.name]
     if (rows["mean"] == rows["mean"].iloc[0]).all():
-        return Finding(name, None, f"Every plan gave the same {words}: "
-                                   f"{_count(rows['mean'].iloc[0], unit)} on average.")
-    base = (f"doing nothing gave {_count(reference['mean'].iloc[0], unit)} on average"
-            if len(reference) else "")
+        return Finding(
+            name,
+            None,
+            f"Every plan gave the same {words}: {_count(rows['mean'].iloc[0], unit)} on average.",
+        )
+    base = (
+        f"doing nothing gave {_count(reference['mean'].iloc[0], unit)} on average"
+        if len(reference)
+        else ""
+    )
     better = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_high"] < 0)]
     worse = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_low"] > 0)]
     worse_text = "".join(
         f" {r.plan} gave more ({r.vs_do_nothing_mean:+,.1f} {unit}, "
         f"{_interval(r.vs_do_nothing_low, r.vs_do_nothing_high, True)})."
-        for r in worse.itertuples())
+        for r in worse.itertuples()
+    )
     if better.empty:
         n = int(rows["replications"].max())
-        return Finding(name, None, (
-            f"No clear difference in {words}: no plan's paired 95% interval against doing "
-            f"nothing lies below zero over {_plural(n, 'replication')} ({base})." + worse_text))
+        return Finding(
+            name,
+            None,
+            (
+                f"No clear difference in {words}: no plan's paired 95% interval against doing "
+                f"nothing lies below zero over {_plural(n, 'replication')} ({base})." + worse_text
+            ),
+        )
     ordered = better.sort_values(["mean", "plan"])
     best = ordered.iloc[0]
-    head = (f"Lowest {words}: {best['plan']}, {_count(best['mean'], unit)} on average "
-            f"({_interval(best['ci_low'], best['ci_high'])}, "
-            f"{_plural(int(best['replications']), 'replication')}); "
-            f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
-            f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}), lower in "
-            f"{best['probability_better']:.0%} of replications (a tie counting half).")
+    head = (
+        f"Lowest {words}: {best['plan']}, {_count(best['mean'], unit)} on average "
+        f"({_interval(best['ci_low'], best['ci_high'])}, "
+        f"{_plural(int(best['replications']), 'replication')}); "
+        f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
+        f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}), lower in "
+        f"{best['probability_better']:.0%} of replications (a tie counting half)."
+    )
     others = rows[rows["plan"] != best["plan"]].sort_values(["mean", "plan"])
     runner = others[others["plan"] != DO_NOTHING.name]
     if len(runner):
         second = runner.iloc[0]
         diff = paired(runs, name, best["plan"], second["plan"])
         if not _clear(diff.low, diff.high):
-            head += (f" The replications cannot tell it from {second['plan']} "
-                     f"({_count(second['mean'], unit)} on average; paired difference "
-                     f"{diff.mean:+,.1f}, {_interval(diff.low, diff.high, True)}).")
+            head += (
+                f" The replications cannot tell it from {second['plan']} "
+                f"({_count(second['mean'], unit)} on average; paired difference "
+                f"{diff.mean:+,.1f}, {_interval(diff.low, diff.high, True)})."
+            )
     return Finding(name, best["plan"], head + worse_text)
 
 
-def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame,
-               findings: list[Finding]) -> list[str]:
+def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame, findings: list[Finding]) -> list[str]:
     """A sentence for each plan named best on one measure that is clearly worse on another:
     than doing nothing, or than the plan named best on that measure."""
     best_on = {f.measure: f.best for f in findings if f.best is not None}
@@ -123,9 +139,15 @@ def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame,
                 continue
             row = row.iloc[0]
             if row["vs_do_nothing_low"] > 0:
-                against, diff = "doing nothing", Interval(row["vs_do_nothing_mean"],
-                                                          row["vs_do_nothing_low"],
-                                                          row["vs_do_nothing_high"], 0)
+                against, diff = (
+                    "doing nothing",
+                    Interval(
+                        row["vs_do_nothing_mean"],
+                        row["vs_do_nothing_low"],
+                        row["vs_do_nothing_high"],
+                        0,
+                    ),
+                )
             elif best_on.get(other) not in (None, plan):
                 against = best_on[other]
                 diff = paired(runs, other, plan, against)
@@ -136,7 +158,8 @@ def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame,
             sentences.append(
                 f"Trade-off: {plan} has the lowest {measure(name).label} but more "
                 f"{what.label} than {against} ({diff.mean:+,.1f} {what.unit}, "
-                f"{_interval(diff.low, diff.high, True)}).")
+                f"{_interval(diff.low, diff.high, True)})."
+            )
     return sentences
 
 
@@ -150,16 +173,21 @@ def recovery_sentence(recovery: pd.DataFrame) -> str | None:
         recovered = int(row.recovered)
         counted = f"{recovered} of {_plural(n, 'replication')} recovered within the run"
         if recovered == 0:
-            parts.append(f"{row.plan}: no replication had recovered by the end of the run "
-                         f"(0 of {n})")
+            parts.append(
+                f"{row.plan}: no replication had recovered by the end of the run (0 of {n})"
+            )
         elif math.isnan(row.time_to_recover_p50):
             parts.append(f"{row.plan}: P50 after the end of the run ({counted})")
         elif math.isnan(row.time_to_recover_p90):
-            parts.append(f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days; P90 after the "
-                         f"end of the run ({counted})")
+            parts.append(
+                f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days; P90 after the "
+                f"end of the run ({counted})"
+            )
         else:
-            parts.append(f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days, P90 "
-                         f"{row.time_to_recover_p90:.0f} days ({counted})")
+            parts.append(
+                f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days, P90 "
+                f"{row.time_to_recover_p90:.0f} days ({counted})"
+            )
     return "Time to recover after the outage ended - " + "; ".join(parts) + "."
 
 
@@ -169,11 +197,14 @@ def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
     risky = objectives[objectives["p_mtpd_breached"] >= 0.5]
     if risky.empty:
         worst = objectives.sort_values("p_rto_breached").iloc[-1]
-        return (f"No plan is more likely than not to breach a maximum tolerable period of "
-                f"disruption; the highest RTO breach probability is {worst['p_rto_breached']:.0%} "
-                f"({worst['activity']}, {worst['plan']}).")
-    listed = "; ".join(f"{r.activity} under {r.plan} ({r.p_mtpd_breached:.0%})"
-                       for r in risky.itertuples())
+        return (
+            f"No plan is more likely than not to breach a maximum tolerable period of "
+            f"disruption; the highest RTO breach probability is {worst['p_rto_breached']:.0%} "
+            f"({worst['activity']}, {worst['plan']})."
+        )
+    listed = "; ".join(
+        f"{r.activity} under {r.plan} ({r.p_mtpd_breached:.0%})" for r in risky.itertuples()
+    )
     return f"More likely than not to breach the MTPD: {listed}."
 
 

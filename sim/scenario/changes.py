@@ -36,8 +36,11 @@ class Change:
 
 def _shown(value: object) -> str:
     if isinstance(value, list):
-        return f"{len(value)} entries" if value and isinstance(value[0], dict) else \
-            ", ".join(map(str, value)) or "none"
+        return (
+            f"{len(value)} entries"
+            if value and isinstance(value[0], dict)
+            else ", ".join(map(str, value)) or "none"
+        )
     if isinstance(value, dict):
         return "set"
     if value is None:
@@ -51,15 +54,24 @@ def _diff(before: object, after: object, path: tuple) -> list[Change]:
         for key in dict.fromkeys([*before, *after]):
             out += _diff(before.get(key), after.get(key), path + (key,))
         return out
-    if (isinstance(before, list) and isinstance(after, list) and len(before) == len(after)
-            and any(isinstance(v, dict) for v in before)):
-        return [c for i, (b, a) in enumerate(zip(before, after)) for c in _diff(b, a, path + (i,))]
+    if (
+        isinstance(before, list)
+        and isinstance(after, list)
+        and len(before) == len(after)
+        and any(isinstance(v, dict) for v in before)
+    ):
+        return [
+            c
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+            for c in _diff(b, a, path + (i,))
+        ]
     return [] if before == after else [Change(path, before, after)]
 
 
 def changes(before: Frozen, after: Frozen) -> tuple[Change, ...]:
     """What differs between two scenarios or two plans, leaving out their name and
     description."""
+
     def data(model: Frozen) -> dict:
         found = model.model_dump(mode="json")
         found.pop("name", None)
@@ -72,16 +84,24 @@ def changes(before: Frozen, after: Frozen) -> tuple[Change, ...]:
 def edited_name(name: str, found: tuple[Change, ...], verb: str = "edited") -> str:
     """``name`` with what was changed: ``S2 NDelius upgrade (edited: outages down #1 duration
     days 4 -> 6)``, shortened to a count of changes if it would be too long."""
-    for summary in ("; ".join(c.words() for c in found),
-                    f"{len(found)} change{'' if len(found) == 1 else 's'}"):
+    for summary in (
+        "; ".join(c.words() for c in found),
+        f"{len(found)} change{'' if len(found) == 1 else 's'}",
+    ):
         tail = f" ({verb}: {summary})"
         if len(name) + len(tail) <= MAX_NAME:
             return name + tail
-    return name[:MAX_NAME - len(tail) - 1] + "…" + tail
+    return name[: MAX_NAME - len(tail) - 1] + "…" + tail
 
 
-def edited(original: Scenario, new: Scenario, origin: str, verb: str = "edited",
-           rename: bool = True, redescribe: bool = True) -> Scenario:
+def edited(
+    original: Scenario,
+    new: Scenario,
+    origin: str,
+    verb: str = "edited",
+    rename: bool = True,
+    redescribe: bool = True,
+) -> Scenario:
     """``new`` named (``rename``) and described (``redescribe``) as the change of ``original``
     it is (``origin``: where the original came from, such as its file); ``new`` as it is if
     nothing but its name or description differs."""
@@ -94,7 +114,8 @@ def edited(original: Scenario, new: Scenario, origin: str, verb: str = "edited",
         update["description"] = (
             f"{verb.capitalize()} from the scenario '{original.name}' ({origin}). Changed: "
             f"{listed}. The original's description no longer describes these settings; the "
-            f"disruptions as run are in the table of disruptions.")
+            f"disruptions as run are in the table of disruptions."
+        )
     if rename:
         update["name"] = edited_name(original.name, found, verb)
     return type(new).model_validate({**new.model_dump(), **update})

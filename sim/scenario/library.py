@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from collections.abc import Callable
-
-from sim.scenario.schema import Scenario
 from sim.scenario.changes import edited
 from sim.scenario.loader import ScenarioError, load_scenario, to_yaml
+from sim.scenario.schema import Scenario
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
 
@@ -56,9 +55,11 @@ def file_name(title: str) -> str:
 def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
     """Write ``scenario`` as ``<mine>/<name>.yaml`` and return the path; never overwrites."""
     if not NAME.match(name):
-        raise LibraryError(f"{name!r} is not a usable file name. Fix: use 1-60 lower-case "
-                           f"letters, digits and hyphens, starting with a letter or digit "
-                           f"(for example {file_name(name)!r}).")
+        raise LibraryError(
+            f"{name!r} is not a usable file name. Fix: use 1-60 lower-case "
+            f"letters, digits and hyphens, starting with a letter or digit "
+            f"(for example {file_name(name)!r})."
+        )
     folder = Path(mine)
     target = folder / f"{name}.yaml"
     try:
@@ -71,16 +72,21 @@ def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
         finally:
             os.unlink(temporary)
     except FileExistsError:
-        raise LibraryError(f"{target} already exists. Fix: choose another name; the saved "
-                           f"scenario is kept as it is.") from None
+        raise LibraryError(
+            f"{target} already exists. Fix: choose another name; the saved "
+            f"scenario is kept as it is."
+        ) from None
     except OSError as exc:
-        raise LibraryError(f"cannot save {target}: {exc.strerror or exc}. Fix: check the folder "
-                           f"is writable and the disk is not full.") from exc
+        raise LibraryError(
+            f"cannot save {target}: {exc.strerror or exc}. Fix: check the folder "
+            f"is writable and the disk is not full."
+        ) from exc
     return target
 
 
-def library_twin(scenario: Scenario, shipped: Path,
-                 load: Callable[[Path], Scenario] = load_scenario) -> tuple[Path, Scenario] | None:
+def library_twin(
+    scenario: Scenario, shipped: Path, load: Callable[[Path], Scenario] = load_scenario
+) -> tuple[Path, Scenario] | None:
     """The shipped scenario that ``scenario`` claims to be, by carrying its name or its
     description, while differing from it (None if there is none)."""
     for entry in entries(shipped, None):
@@ -89,14 +95,16 @@ def library_twin(scenario: Scenario, shipped: Path,
         except ScenarioError:
             continue  # a broken library file is nobody's twin
         same_words = scenario.name == found.name or (
-            bool(scenario.description) and scenario.description == found.description)
+            bool(scenario.description) and scenario.description == found.description
+        )
         if same_words and found.digest() != scenario.digest():
             return entry.path, found
     return None
 
 
-def labelled(scenario: Scenario, shipped: Path,
-             load: Callable[[Path], Scenario] = load_scenario) -> Scenario:
+def labelled(
+    scenario: Scenario, shipped: Path, load: Callable[[Path], Scenario] = load_scenario
+) -> Scenario:
     """``scenario``, renamed and described as the change it is if it carries the name or
     description of a shipped scenario it differs from (so its results never pass for that
     scenario's); as it is otherwise."""
@@ -104,9 +112,22 @@ def labelled(scenario: Scenario, shipped: Path,
     if twin is None:
         return scenario
     path, found = twin
-    return edited(found, scenario, path.name, "modified", rename=scenario.name == found.name,
-                  redescribe=scenario.description == found.description)
+    return edited(
+        found,
+        scenario,
+        path.name,
+        "modified",
+        rename=scenario.name == found.name,
+        redescribe=scenario.description == found.description,
+    )
 
 
-__all__ = ["Entry", "LibraryError", "entries", "file_name", "labelled", "library_twin",
-           "save_scenario"]
+__all__ = [
+    "Entry",
+    "LibraryError",
+    "entries",
+    "file_name",
+    "labelled",
+    "library_twin",
+    "save_scenario",
+]

@@ -2,8 +2,9 @@
 
 This is the only module in :mod:`sim` that reads files. YAML is read with a loader that refuses
 anchors/aliases and duplicate keys, an ``extends: base.yaml`` chain is merged, and the result is
-validated by :class:`sim.scenario.schema.Scenario`. Every user mistake becomes a :class:`ScenarioError`
-holding :class:`Problem` records (both from :mod:`sim.scenario.problems`, re-exported here); no yaml,
+validated by :class:`sim.scenario.schema.Scenario`. Every user mistake becomes a
+:class:`ScenarioError` holding :class:`Problem` records (both from :mod:`sim.scenario.problems`,
+re-exported here); no yaml,
 pydantic or OS exception escapes.
 """
 
@@ -11,21 +12,38 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
-from sim.scenario.schema import Scenario
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.problems import (  # Problem and ScenarioError are part of this module's API
-    MAX_PROBLEMS, REFERENCE, Index, Problem, ScenarioError, dotted, fail, short, validate,
+    MAX_PROBLEMS,
+    REFERENCE,
+    Index,
+    Problem,
+    ScenarioError,
+    dotted,
+    fail,
+    short,
+    validate,
 )
+from sim.scenario.schema import Scenario
 
-__all__ = ["Problem", "ScenarioError", "load_plan", "load_scenario", "plans_of",
-           "scenario_from_mapping", "scenario_from_text", "plan_from_text", "to_yaml"]
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "load_plan",
+    "load_scenario",
+    "plans_of",
+    "scenario_from_mapping",
+    "scenario_from_text",
+    "plan_from_text",
+    "to_yaml",
+]
 
 MAX_BYTES = 1_048_576
 MAX_EXTENDS_DEPTH = 10
@@ -39,8 +57,11 @@ class _StrictLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             sigil = "*" if isinstance(event, yaml.AliasEvent) else "&"
             raise yaml.composer.ComposerError(
-                None, None, f"anchors and aliases ({sigil}{event.anchor}) are not allowed",
-                event.start_mark)
+                None,
+                None,
+                f"anchors and aliases ({sigil}{event.anchor}) are not allowed",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -58,15 +79,22 @@ _YAML_FIXES = (  # (part of the yaml problem, fix)
 
 def _yaml_problem(file: str, exc: yaml.YAMLError, text: str) -> Problem:
     if isinstance(exc, yaml.reader.ReaderError):
-        return Problem(file, text.count("\n", 0, exc.position) + 1, "", "",
-                       f"the file contains the control character {exc.character:#06x}",
-                       "delete it (it may have been pasted from elsewhere)")
+        return Problem(
+            file,
+            text.count("\n", 0, exc.position) + 1,
+            "",
+            "",
+            f"the file contains the control character {exc.character:#06x}",
+            "delete it (it may have been pasted from elsewhere)",
+        )
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem, context = getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None)
     syntax = isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError))
     message = "YAML syntax error: " * syntax + problem + (f" ({context})" if context else "")
-    fix = next((f for key, f in _YAML_FIXES if key in problem),
-               "check the indentation and punctuation on this line and the line before")
+    fix = next(
+        (f for key, f in _YAML_FIXES if key in problem),
+        "check the indentation and punctuation on this line and the line before",
+    )
     return Problem(file, mark.line + 1 if mark else None, "", "", message, fix)
 
 
@@ -78,16 +106,23 @@ def _parse(text: str, file: str) -> tuple[dict, Index]:
         loader.get_event()  # stream start
         root = None if loader.check_event(yaml.StreamEndEvent) else loader.compose_document()
         if not loader.check_event(yaml.StreamEndEvent):
-            raise fail(file, "the file holds more than one YAML document", "keep one scenario "
-                        "per file: remove the '---' line and what follows, or split the file",
-                        loader.peek_event().start_mark.line + 1)
+            raise fail(
+                file,
+                "the file holds more than one YAML document",
+                "keep one scenario "
+                "per file: remove the '---' line and what follows, or split the file",
+                loader.peek_event().start_mark.line + 1,
+            )
         if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
             raise fail(file, "the file is empty", f"write a scenario (copy {REFERENCE})")
         if not isinstance(root, yaml.MappingNode):
             kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-            raise fail(file, f"the file holds {kind}, not a mapping of fields",
-                        f"start with top-level fields such as 'name:' (see {REFERENCE})",
-                        root.start_mark.line + 1)
+            raise fail(
+                file,
+                f"the file holds {kind}, not a mapping of fields",
+                f"start with top-level fields such as 'name:' (see {REFERENCE})",
+                root.start_mark.line + 1,
+            )
         data = _build(loader, root, (), root.start_mark.line + 1, file, index, dupes)
     except yaml.YAMLError as exc:
         raise ScenarioError(file, [_yaml_problem(file, exc, text)]) from None
@@ -101,41 +136,70 @@ def _parse(text: str, file: str) -> tuple[dict, Index]:
     return data, index
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, line: int, file: str,
-           index: Index, dupes: list[Problem]) -> Any:
+def _build(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: tuple,
+    line: int,
+    file: str,
+    index: Index,
+    dupes: list[Problem],
+) -> Any:
     """Python data for a node, noting the line of every path and every duplicate key."""
     index[path] = (file, line)
     tag = node.tag.removeprefix("tag:yaml.org,2002:")
     if tag not in _PLAIN_TAGS:
-        raise fail(file, f"the tag {tag!r} is not allowed",
-                    "remove the '!' tag; scenario files use plain values only", line,
-                    dotted(path, None), short(node.value) if isinstance(node.value, str) else "")
+        raise fail(
+            file,
+            f"the tag {tag!r} is not allowed",
+            "remove the '!' tag; scenario files use plain values only",
+            line,
+            dotted(path, None),
+            short(node.value) if isinstance(node.value, str) else "",
+        )
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), item.start_mark.line + 1, file, index, dupes)
-                for i, item in enumerate(node.value)]
+        return [
+            _build(loader, item, path + (i,), item.start_mark.line + 1, file, index, dupes)
+            for i, item in enumerate(node.value)
+        ]
     if not isinstance(node, yaml.MappingNode):
         try:
             return loader.construct_object(node, deep=True)
         except Exception:  # "!!int x", "!!bool maybe", "!!timestamp x": the file is at fault
-            raise fail(file, f"{node.value!r} cannot be read as {tag}",
-                        "write a plain value (in quotes to keep it as text)", line,
-                        dotted(path, None),
-                        short(node.value)) from None
+            raise fail(
+                file,
+                f"{node.value!r} cannot be read as {tag}",
+                "write a plain value (in quotes to keep it as text)",
+                line,
+                dotted(path, None),
+                short(node.value),
+            ) from None
     out: dict = {}
     first: dict = {}
     for knode, vnode in node.value:
         kline = knode.start_mark.line + 1
         if knode.tag == "tag:yaml.org,2002:merge":
-            raise fail(file, "merge keys (<<) are not allowed", "write the keys out in full",
-                        kline)
+            raise fail(file, "merge keys (<<) are not allowed", "write the keys out in full", kline)
         if not isinstance(knode, yaml.ScalarNode):
-            raise fail(file, "a key must be a plain name, not a list or mapping",
-                        "write the key as a single word", kline)
+            raise fail(
+                file,
+                "a key must be a plain name, not a list or mapping",
+                "write the key as a single word",
+                kline,
+            )
         key = loader.construct_object(knode, deep=True)
         if key in first:
-            dupes.append(Problem(file, kline, dotted(path + (key,), None), "",
-                                 f"{key} is given twice, on line {first[key]} and line {kline} "
-                                 "(YAML would silently keep the last)", "delete one of the two"))
+            dupes.append(
+                Problem(
+                    file,
+                    kline,
+                    dotted(path + (key,), None),
+                    "",
+                    f"{key} is given twice, on line {first[key]} and line {kline} "
+                    "(YAML would silently keep the last)",
+                    "delete one of the two",
+                )
+            )
             continue
         first[key] = kline
         out[key] = _build(loader, vnode, path + (key,), kline, file, index, dupes)
@@ -149,37 +213,57 @@ def read_file(path: Path, file: str) -> str:
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
-            raise fail(file, "this is a folder, not a scenario file",
-                        "give the path of a .yaml file")
+            raise fail(
+                file, "this is a folder, not a scenario file", "give the path of a .yaml file"
+            )
         if not stat.S_ISREG(st.st_mode):
             raise fail(file, "this is not a regular file", "give the path of a .yaml file")
         if st.st_size > MAX_BYTES:
-            raise fail(file, f"the file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}",
-                        "a scenario is a few kilobytes: check this is the right file")
+            raise fail(
+                file,
+                f"the file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}",
+                "a scenario is a few kilobytes: check this is the right file",
+            )
         with open(path, "rb") as fh:
             return _decode(fh.read(MAX_BYTES + 1), file)
     except FileNotFoundError:
-        raise fail(file, "no such file",
-                    "check the path and name (scenarios live in scenarios/)") from None
+        raise fail(
+            file, "no such file", "check the path and name (scenarios live in scenarios/)"
+        ) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
-        raise fail(file, f"the file cannot be read: {getattr(exc, 'strerror', None) or exc}",
-                    "check the path and the file's permissions") from None
+        raise fail(
+            file,
+            f"the file cannot be read: {getattr(exc, 'strerror', None) or exc}",
+            "check the path and the file's permissions",
+        ) from None
 
 
 def _decode(raw: bytes, file: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise fail(file, f"the file is over {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}",
-                    "a scenario is a few kilobytes: check this is the right file")
+        raise fail(
+            file,
+            f"the file is over {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}",
+            "a scenario is a few kilobytes: check this is the right file",
+        )
     try:
         return raw.decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError as exc:
-        raise fail(file, f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset "
-                    f"{exc.start})", "save the file as UTF-8 in your editor",
-                    raw.count(b"\n", 0, exc.start) + 1) from None
+        raise fail(
+            file,
+            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            "save the file as UTF-8 in your editor",
+            raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
 
 
-def _compose(data: dict, index: Index, file: str, base_dir: Path | None, chain: tuple,
-             jail: str | None = None) -> tuple:
+def _compose(
+    data: dict,
+    index: Index,
+    file: str,
+    base_dir: Path | None,
+    chain: tuple,
+    jail: str | None = None,
+) -> tuple:
     """Resolve ``extends``: merge this file's mapping over its base's, recursively.
 
     With ``jail`` (uploads), every base file must lie inside that folder.
@@ -194,29 +278,42 @@ def _compose(data: dict, index: Index, file: str, base_dir: Path | None, chain: 
     if not isinstance(target, str) or not target.strip() or "\0" in target:
         raise bad_extends("extends must name one file", "write extends: other-file.yaml")
     if base_dir is None:
-        raise bad_extends("an uploaded scenario cannot extend a file",
-                   "remove extends and give the whole scenario, or load it from the scenarios "
-                   "folder")
+        raise bad_extends(
+            "an uploaded scenario cannot extend a file",
+            "remove extends and give the whole scenario, or load it from the scenarios folder",
+        )
     base_path = base_dir / target
     base_file, key = os.path.normpath(base_path), os.path.realpath(base_path)
     if key in chain:
         loop = " -> ".join(os.path.basename(f) for f in (*chain, key))
         raise bad_extends(f"extends makes a loop: {loop}", "remove extends from one of these files")
     if jail is not None and not key.startswith(os.path.join(jail, "")):
-        raise bad_extends("an uploaded scenario can only extend files in the scenarios folder",
-                   "name a file in that folder, e.g. extends: reference-office.yaml")
+        raise bad_extends(
+            "an uploaded scenario can only extend files in the scenarios folder",
+            "name a file in that folder, e.g. extends: reference-office.yaml",
+        )
     if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise bad_extends(f"extends goes more than {MAX_EXTENDS_DEPTH} files deep",
-                   "extend a complete scenario directly")
+        raise bad_extends(
+            f"extends goes more than {MAX_EXTENDS_DEPTH} files deep",
+            "extend a complete scenario directly",
+        )
     if not base_path.is_file():
-        raise bad_extends(f"there is no file {base_file}",
-                   "check the name; the path is relative to the folder of this file")
-    base, base_index = _compose(*_parse(read_file(base_path, base_file), base_file), base_file,
-                                base_path.parent, (*chain, key), jail)
+        raise bad_extends(
+            f"there is no file {base_file}",
+            "check the name; the path is relative to the folder of this file",
+        )
+    base, base_index = _compose(
+        *_parse(read_file(base_path, base_file), base_file),
+        base_file,
+        base_path.parent,
+        (*chain, key),
+        jail,
+    )
     replaced: set[tuple] = set()
     merged = _merge(base, data, (), replaced)
-    kept = {p: v for p, v in base_index.items()
-            if not any(p[:i] in replaced for i in range(len(p)))}
+    kept = {
+        p: v for p, v in base_index.items() if not any(p[:i] in replaced for i in range(len(p)))
+    }
     return merged, {**kept, **index}
 
 
@@ -272,8 +369,9 @@ def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:
     return plans
 
 
-def scenario_from_text(text: str | bytes, name: str = "<upload>",
-                       base_dir: Path | None = None) -> Scenario:
+def scenario_from_text(
+    text: str | bytes, name: str = "<upload>", base_dir: Path | None = None
+) -> Scenario:
     """As :func:`load_scenario`, for text in memory (str, or bytes from an upload).
 
     ``extends`` is resolved against base_dir and must stay inside it (an upload cannot make the
@@ -308,5 +406,11 @@ class _Dumper(yaml.SafeDumper):
 
 def to_yaml(model: Scenario | Plan) -> str:
     """YAML text that loads back to an equal scenario or plan."""
-    return yaml.dump(model.model_dump(mode="json"), Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(
+        model.model_dump(mode="json"),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )

@@ -20,6 +20,8 @@ class Objective(Frozen):
     @model_validator(mode="after")
     def _rto_within_mtpd(self) -> Objective:
         if self.rto_days > self.mtpd_days:
-            raise ValueError(f"rto_days ({self.rto_days:g}) is more than mtpd_days "
-                             f"({self.mtpd_days:g}); the RTO must fall within the MTPD")
+            raise ValueError(
+                f"rto_days ({self.rto_days:g}) is more than mtpd_days "
+                f"({self.mtpd_days:g}); the RTO must fall within the MTPD"
+            )
         return self

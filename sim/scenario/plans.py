@@ -30,12 +30,18 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.scenario.outages import Moment
 from sim.domain.vocabulary import Frozen, Role, RoSH, Share, TaskName
+from sim.scenario.outages import Moment
 
 RECORD_TASKS: tuple[str, ...] = (
-    "contact_recording", "enforcement_action", "breach_action", "court_results_entry",
-    "case_allocation", "appointment_letter", "assessment_review", "case_transfer",
+    "contact_recording",
+    "enforcement_action",
+    "breach_action",
+    "court_results_entry",
+    "case_allocation",
+    "appointment_letter",
+    "assessment_review",
+    "case_transfer",
 )
 
 
@@ -59,7 +65,8 @@ class LoginRota(Frozen):
     priority: tuple[Role, ...] = Field(
         ("reception", "court_admin"),
         description="Roles given sessions first, in this order; every other role after them, "
-                    "all in fair turns (fewest slots so far first).")
+        "all in fair turns (fewest slots so far first).",
+    )
 
 
 class Triage(Frozen):
@@ -71,8 +78,10 @@ class Triage(Frozen):
     def _disjoint(self) -> Triage:
         both = set(self.defer_levels) & set(self.protect_levels)
         if both:
-            raise ValueError(f"{', '.join(sorted(both))} both deferred and protected; "
-                             "put each RoSH level in one list")
+            raise ValueError(
+                f"{', '.join(sorted(both))} both deferred and protected; "
+                "put each RoSH level in one list"
+            )
         return self
 
 
@@ -134,8 +143,11 @@ class Plan(Frozen):
     def pulls_any(self) -> bool:
         """Whether any lever is pulled at any time (False: the plan is "do nothing")."""
         sets = [self.levers, *(s.levers for s in self.switches)]
-        return any(getattr(levers, name) is not None for levers in sets
-                   for name in type(levers).model_fields)
+        return any(
+            getattr(levers, name) is not None
+            for levers in sets
+            for name in type(levers).model_fields
+        )
 
 
 DO_NOTHING = Plan(name="Do nothing", description="No contingency levers pulled.")

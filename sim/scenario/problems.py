@@ -11,8 +11,9 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +22,7 @@ from sim.scenario.schema import Scenario
 MAX_PROBLEMS = 100  # listed in one error; the rest are counted
 REFERENCE = "scenarios/reference-office.yaml"
 Index = dict[tuple, tuple[str, int]]  # path of a value -> (file, line) where it was last defined
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -45,7 +47,8 @@ class ScenarioError(Exception):
         super().__init__(file, tuple(problems), more)
         self.file, self.more = file, more  # more: problems found but not listed (over MAX_PROBLEMS)
         self.problems: tuple[Problem, ...] = tuple(
-            sorted(self.args[1], key=lambda p: (p.file, -1 if p.line is None else p.line)))
+            sorted(self.args[1], key=lambda p: (p.file, -1 if p.line is None else p.line))
+        )
 
     def __str__(self) -> str:
         n = len(self.problems) + self.more
@@ -66,12 +69,14 @@ def short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def fail(file: str, message: str, fix: str, line: int | None = None, field: str = "",
-          value: str = "") -> ScenarioError:
+def fail(
+    file: str, message: str, fix: str, line: int | None = None, field: str = "", value: str = ""
+) -> ScenarioError:
     return ScenarioError(file, [Problem(file, line, field, value, message, fix)])
 
 
 # ----------------------------------------------------------------------------- reading YAML
+
 
 # ----------------------------------------------------------------------------- validation
 def dotted(loc: Iterable[Any], data: Any) -> str:
@@ -129,21 +134,28 @@ def _names_at(loc: tuple, model: type[BaseModel]) -> list[str]:
 
 _FIXES = {  # pydantic error type -> fix (formatted with the error's ctx and the field's name)
     "missing": "add {leaf} (see " + REFERENCE + " for an example)",
-    "int_parsing": "give a whole number", "int_type": "give a whole number",
+    "int_parsing": "give a whole number",
+    "int_type": "give a whole number",
     "int_from_float": "give a whole number (no decimal point)",
-    "float_parsing": "give a number", "float_type": "give a number",
-    "bool_parsing": "give true or false", "bool_type": "give true or false",
+    "float_parsing": "give a number",
+    "float_type": "give a number",
+    "bool_parsing": "give true or false",
+    "bool_type": "give true or false",
     "string_type": "give text; put it in quotes if it looks like a number, date or yes/no",
-    "greater_than": "give a value above {gt}", "greater_than_equal": "give a value of {ge} or more",
-    "less_than": "give a value below {lt}", "less_than_equal": "give a value of {le} or less",
+    "greater_than": "give a value above {gt}",
+    "greater_than_equal": "give a value of {ge} or more",
+    "less_than": "give a value below {lt}",
+    "less_than_equal": "give a value of {le} or less",
     "too_short": "give at least {min_length} item(s)",
     "too_long": "give at most {max_length} items",
     "string_too_short": "give at least {min_length} character(s)",
     "string_too_long": "shorten it to {max_length} characters or fewer",
     "model_type": "give a mapping: indented 'name: value' lines under this key",
     "dict_type": "give a mapping: indented 'name: value' lines under this key",
-    "tuple_type": "give a list, e.g. [a, b]", "list_type": "give a list, e.g. [a, b]",
-    "literal_error": "use one of: {expected}", "enum": "use one of: {expected}",
+    "tuple_type": "give a list, e.g. [a, b]",
+    "list_type": "give a list, e.g. [a, b]",
+    "literal_error": "use one of: {expected}",
+    "enum": "use one of: {expected}",
     "invalid_key": "write the key as text, in quotes if YAML reads it as true/false/yes/no/on/off",
     "finite_number": "give an ordinary number (not .inf or .nan)",
 }
@@ -159,8 +171,15 @@ def _problem(err: dict, data: dict, index: Index, file: str, model: type[BaseMod
     field_loc, line_loc = loc, loc
     if typ in ("value_error", "assertion_error"):
         msg, _, fix = msg.rpartition(";") if ";" in msg else (msg, "", "")
-        msg, fix = msg.strip(), fix.strip() or (msg if msg.split(" ")[0] in _IMPERATIVE else
-                                                "change the values so that this rule holds")
+        msg, fix = (
+            msg.strip(),
+            fix.strip()
+            or (
+                msg
+                if msg.split(" ")[0] in _IMPERATIVE
+                else "change the values so that this rule holds"
+            ),
+        )
         if isinstance(err["input"], dict):  # from a model validator: point at the field it names
             value = ""
             hints = [t.format(*m.groups()) for r, t in _HINTS if (m := r.match(msg))]
@@ -177,7 +196,8 @@ def _problem(err: dict, data: dict, index: Index, file: str, model: type[BaseMod
         names = _names_at(loc[:-1], model)
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         fix = "remove it or check the spelling" + (
-            f"; did you mean {close[0]}?" if close else f"; allowed here: {', '.join(names)}")
+            f"; did you mean {close[0]}?" if close else f"; allowed here: {', '.join(names)}"
+        )
     elif loc[-1:] == ("[key]",) and typ == "literal_error":
         close = difflib.get_close_matches(str(err["input"]), _names_at(loc[:-2], model), n=1)
         fix = f"use one of: {ctx.get('expected')}"
@@ -200,8 +220,8 @@ def validate(data: dict, index: Index, file: str, model: type[BaseModel] = Scena
         return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        raise ScenarioError(file, [_problem(e, data, index, file, model)
-                                   for e in errors[:MAX_PROBLEMS]],
-                            max(0, len(errors) - MAX_PROBLEMS)) from None
-
-
+        raise ScenarioError(
+            file,
+            [_problem(e, data, index, file, model) for e in errors[:MAX_PROBLEMS]],
+            max(0, len(errors) - MAX_PROBLEMS),
+        ) from None

@@ -15,9 +15,6 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sim.domain.calendar import WEEKDAYS, Calendar
-
-from sim.scenario.objectives import Objective
-from sim.scenario.outages import Outages
 from sim.domain.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
     PRACTITIONER_ROLES,
     ROLES,
@@ -35,6 +32,8 @@ from sim.domain.vocabulary import (  # noqa: F401  (re-exported: the scenario's 
     exactly_one,
 )
 from sim.domain.wmt import Tier, default_tier_mix
+from sim.scenario.objectives import Objective
+from sim.scenario.outages import Outages
 
 IntervalDays = Annotated[int, Field(ge=1, le=365)]
 
@@ -142,7 +141,8 @@ class Caseload(Frozen):
         description="Calendar days between supervision contacts, by RoSH level."
     )
     holder_roles: dict[RoSH, Annotated[tuple[PractitionerRole, ...], Field(min_length=1)]] = Field(
-        description="Practitioner roles that may hold cases at each RoSH level (least loaded first)."
+        description="Practitioner roles that may hold cases at each RoSH level (least loaded "
+        "first)."
     )
     new_cases_per_week: float = Field(ge=0, le=100_000)
     order_length_weeks: RangeWeeks
@@ -154,17 +154,25 @@ class Caseload(Frozen):
     assessment_review_weeks: float = Field(16.0, gt=0, le=104)
     tier_mix: dict[RoSH, dict[Tier, Share]] = Field(
         default_factory=default_tier_mix,
-        description="Share of cases in each WMT tier letter, by RoSH level (sources: sim.results.workload).")
+        description="Share of cases in each WMT tier letter, by RoSH level (sources: "
+        "sim.domain.wmt).",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Caseload:
         _check_shares(self.rosh_mix, "rosh_mix")
         _check_shares(self.organisations, "organisations")
-        for table, name in ((self.rosh_mix, "rosh_mix"), (self.contact_interval_days, "contact_interval_days"),
-                            (self.holder_roles, "holder_roles"), (self.tier_mix, "tier_mix")):
+        for table, name in (
+            (self.rosh_mix, "rosh_mix"),
+            (self.contact_interval_days, "contact_interval_days"),
+            (self.holder_roles, "holder_roles"),
+            (self.tier_mix, "tier_mix"),
+        ):
             missing = [lvl for lvl in ROSH_LEVELS if lvl not in table]
             if missing:
-                raise ValueError(f"{name} has no entry for {', '.join(missing)}; give every RoSH level")
+                raise ValueError(
+                    f"{name} has no entry for {', '.join(missing)}; give every RoSH level"
+                )
         for level, shares in self.tier_mix.items():
             _check_shares(shares, f"tier_mix.{level}")
         return self
@@ -195,7 +203,9 @@ class Task(Frozen):
 
     duration: Duration
     deadline: Deadline
-    systems: tuple[System, ...] = Field((), description="IT systems the task cannot be done without.")
+    systems: tuple[System, ...] = Field(
+        (), description="IT systems the task cannot be done without."
+    )
     roles: tuple[Role, ...] = Field(
         (), description="Team roles that do the task; empty: the practitioner holding the case."
     )
@@ -218,11 +228,17 @@ class Tasks(Frozen):
     case_transfer: Task
     # Double handling after outages; the defaults are assumptions (ranges in docs/model.md).
     paper_rekeying: Task = Task(
-        duration=Duration(mean_minutes=10, cv=0.5), deadline=Deadline(working_days=5),
-        systems=("case_system",), priority=7)
+        duration=Duration(mean_minutes=10, cv=0.5),
+        deadline=Deadline(working_days=5),
+        systems=("case_system",),
+        priority=7,
+    )
     record_reconstruction: Task = Task(
-        duration=Duration(mean_minutes=60, cv=0.5), deadline=Deadline(working_days=10),
-        systems=("case_system",), priority=5)
+        duration=Duration(mean_minutes=60, cv=0.5),
+        deadline=Deadline(working_days=10),
+        systems=("case_system",),
+        priority=5,
+    )
 
     def get(self, name: str) -> Task:
         return getattr(self, name)
@@ -241,7 +257,9 @@ class Systems(Frozen):
     assessment_system: SystemSettings = SystemSettings(name="OASys")
     email: SystemSettings = SystemSettings(name="Email")
     court_feed: SystemSettings = SystemSettings(name="Court results feed")
-    cross_organisation_access: SystemSettings = SystemSettings(name="Cross-organisation record access")
+    cross_organisation_access: SystemSettings = SystemSettings(
+        name="Cross-organisation record access"
+    )
 
 
 class Scenario(Frozen):
@@ -257,9 +275,11 @@ class Scenario(Frozen):
     systems: Systems = Systems()
     outages: Outages = Outages()
     objectives: tuple[Objective, ...] = Field(
-        (), description="Continuity objectives (RTO, MTPD, MBCO) per prioritised activity.")
+        (), description="Continuity objectives (RTO, MTPD, MBCO) per prioritised activity."
+    )
     plans: tuple[str, ...] = Field(
-        (), description="Plan files (in scenarios/plans/) this scenario compares.")
+        (), description="Plan files (in scenarios/plans/) this scenario compares."
+    )
 
     @model_validator(mode="after")
     def _holders_in_post(self) -> Scenario:
@@ -302,20 +322,27 @@ class Scenario(Frozen):
 
 
 # Tasks done by a team queue rather than by the practitioner who holds the case.
-TEAM_TASKS = frozenset({"reception_check_in", "court_results_entry", "case_allocation", "appointment_letter"})
+TEAM_TASKS = frozenset(
+    {"reception_check_in", "court_results_entry", "case_allocation", "appointment_letter"}
+)
 
 
 def office_calendar(scenario: Scenario, horizon_days: int) -> Calendar:
     """The office's calendar (working days, start of the day) for a run of ``horizon_days``."""
     days = frozenset(WEEKDAYS.index(d) for d in scenario.calendar.working_days)
-    return Calendar(working_weekdays=days, day_start_hour=scenario.calendar.day_start_hour,
-                    horizon_days=horizon_days)
+    return Calendar(
+        working_weekdays=days,
+        day_start_hour=scenario.calendar.day_start_hour,
+        horizon_days=horizon_days,
+    )
 
 
 def run_settings(scenario: Scenario, seed: int | None, weeks: int | None) -> tuple[int, int]:
     """The seed and weeks of a run: those given, or (None) the scenario's own."""
-    return (scenario.run.seed if seed is None else seed,
-            scenario.run.weeks if weeks is None else weeks)
+    return (
+        scenario.run.seed if seed is None else seed,
+        scenario.run.weeks if weeks is None else weeks,
+    )
 
 
 def digest(model: Frozen) -> str:

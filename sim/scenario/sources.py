@@ -72,7 +72,6 @@ def sources_in_text(text: str) -> list[tuple[str, str, str]]:
         if value in (">", ">-", "|", "|-"):
             block = indent
         elif value:
-            rows.append((".".join([k for _, k, _ in stack] + [key]), value,
-                         comment or inherited))
+            rows.append((".".join([k for _, k, _ in stack] + [key]), value, comment or inherited))
         stack.append((indent, key, comment))
     return rows
