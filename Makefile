@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test bench load lock clean expected
+.PHONY: run test test-quick check bench load lock clean expected
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -20,8 +20,18 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(STAMP)
+# the whole suite, after the code checks (lint, format, types; the import layers are a test)
+test: check
 	$(BIN)/python -m pytest -n 2
+
+# the inner loop: everything but the slow and browser tests, in under two minutes
+test-quick: check
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

@@ -105,4 +105,9 @@ def status_coloured(rows: pd.DataFrame):
     return rows.style.map(
         lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}; color: #101828",
         subset=["status"],
+    ).format(
+        {
+            "probability of breach": "{:.0%}",
+            "days to resume, median": lambda d: "not within the run" if d != d else f"{d:g}",
+        }
     )

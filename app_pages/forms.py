@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 from pydantic import BaseModel
@@ -132,7 +134,7 @@ def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
         boxes[path] = number(model, name, at(data, path), key, label, where)
 
     st.markdown("**Run**")
-    cols = st.columns(2)
+    cols: Sequence[Any] = st.columns(2)
     box(("run", "weeks"), RunSettings, "weeks", where=cols[0])
     box(("run", "seed"), RunSettings, "seed", where=cols[1])
     st.markdown("**Posts by role** (filled posts depend on each role's vacancy rate)")
@@ -144,7 +146,7 @@ def scenario_boxes(data: dict, scope: str) -> dict[Path, object]:
     for i, name in enumerate(("cases", "new_cases_per_week")):
         box(("caseload", name), Caseload, name, where=cols[i])
     for kind, extra in OUTAGE_FIELDS.items():
-        model = Outages.model_fields[kind].annotation.__args__[0]
+        model = typing.get_args(Outages.model_fields[kind].annotation)[0]
         for i, window in enumerate(data["outages"][kind]):
             where = ("outages", kind, i)
             st.markdown(f"**Outage: {pretty(kind)} {pretty(window.get('system', ''))}** (#{i + 1})")
@@ -164,7 +166,7 @@ def _lever_boxes(levers: dict, path: Path, scope: str, boxes: dict) -> None:
     for lever, values in levers.items():
         if not isinstance(values, dict):
             continue
-        model = Levers.model_fields[lever].annotation.__args__[0]
+        model = typing.get_args(Levers.model_fields[lever].annotation)[0]
         numbers = {
             k: v
             for k, v in values.items()

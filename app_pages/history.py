@@ -29,15 +29,19 @@ def render() -> None:
     if runs.empty:
         st.info("Nothing saved yet: run a comparison on the Compare page.")
         return
-    table(runs)
+    shown = runs.drop(columns=["saved_at"])
+    shown["created_at"] = shown["created_at"].astype(str).str[:16].str.replace("T", " ")
+    table(shown)
     labels = {
         r.run_id: f"{r.run_id}: {r.scenario} (digest {r.scenario_hash}; "
         f"{r.plans}; {r.replications} replications, {r.weeks} "
         f"weeks, seed {r.seed})"
         for r in runs.itertuples()
     }
-    chosen = st.selectbox("Experiment", list(labels), format_func=labels.get, key="history_run")
-    if st.button("Open experiment", type="primary", key="history_open"):
+    chosen = st.selectbox(
+        "Experiment", list(labels), format_func=lambda r: labels[r], key="history_run"
+    )
+    if st.button("Open experiment", type="primary", key="history_open") and chosen is not None:
         try:
             tables, manifest = store.load(chosen)
         except StoreError as exc:
@@ -46,5 +50,7 @@ def render() -> None:
         state.set_experiment(Experiment(manifest, tables))
     experiment = state.experiment()
     if experiment is not None and experiment.manifest.get("run_id") == chosen:
-        st.success("Opened: the Forecast, Workload and Method pages now show this experiment too.")
+        st.success(
+            "This is the experiment on screen: the Forecast, Workload and Method pages show it too."
+        )
         render_experiment(experiment, "history")

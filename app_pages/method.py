@@ -51,7 +51,7 @@ def render() -> None:
     )
     current = scenario_or_problems()
     experiment = state.experiment()
-    choices = {}
+    choices: dict[str, str] = {}
     if current is not None:
         choices["in_use"] = f"the scenario in use: {current.scenario.name}"
     if experiment is not None and (
@@ -65,15 +65,19 @@ def render() -> None:
         return
     shown = (
         st.radio(
-            "Sources of", list(choices), format_func=choices.get, key="method_of", horizontal=True
+            "Sources of",
+            list(choices),
+            format_func=lambda k: choices[k],
+            key="method_of",
+            horizontal=True,
         )
         if len(choices) > 1
         else next(iter(choices))
     )
-    if shown == "in_use":
+    if shown == "in_use" and current is not None:
         scenario_line(current)
         rows = current.sources()
-    else:
+    elif experiment is not None:
         experiment_banner(experiment, "method")
         rows = experiment.tables.get("sources")
         if rows is None:
@@ -82,10 +86,16 @@ def render() -> None:
                 "in the manifest's scenario YAML."
             )
             return
+    else:
+        return
     only_assumptions = st.toggle("Only assumptions", key="method_assumptions")
     if only_assumptions:
         rows = rows[rows["source or assumption"].str.contains("assumption", case=False)]
     st.markdown(f"{len(rows)} values")
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={"source or assumption": st.column_config.TextColumn(width="large")},
+    )
     with st.expander("The model in detail (docs/model.md)"):
         st.markdown((state.ROOT / "docs" / "model.md").read_text(encoding="utf-8"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -28,23 +30,19 @@ def report_downloads(experiment: Experiment, key: str) -> None:
     def pdf() -> bytes:
         return render_pdf(report_content(tables, manifest))
 
-    cols = st.columns(2)
-    cols[0].download_button(
-        "Download report (HTML)",
-        data=html,
-        file_name=f"report-{name}.html",
-        mime="text/html",
-        key=f"{key}-report-html",
-        on_click="ignore",
+    formats: tuple[tuple[str, Callable[[], str | bytes], str, str], ...] = (
+        ("HTML", html, "html", "text/html"),
+        ("PDF", pdf, "pdf", "application/pdf"),
     )
-    cols[1].download_button(
-        "Download report (PDF)",
-        data=pdf,
-        file_name=f"report-{name}.pdf",
-        mime="application/pdf",
-        key=f"{key}-report-pdf",
-        on_click="ignore",
-    )
+    for col, (words, make, ending, mime) in zip(st.columns(2), formats, strict=True):
+        col.download_button(
+            f"Download report ({words})",
+            data=make,
+            file_name=f"report-{name}.{ending}",
+            mime=mime,
+            key=f"{key}-report-{ending}",
+            on_click="ignore",
+        )
 
 
 def labels_of(experiment: Experiment) -> list[str]:
@@ -60,7 +58,7 @@ def heading(experiment: Experiment, key: str) -> None:
 
 def show_verdict(experiment: Experiment) -> None:
     st.subheader("Verdict")
-    for sentence in verdict(experiment.tables):
+    for sentence in verdict(experiment.tables, experiment.manifest):
         st.markdown(f"- {plain(sentence)}")
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
-from app_pages.forms import changed, plan_boxes, scenario_boxes
+from app_pages.forms import changed, scenario_boxes
+from app_pages.plan_editor import edit_plan
 from app_pages.widgets import code, plain, scenario_line, scenario_or_problems, show_problems
 from sim.domain.vocabulary import ROLES
 from sim.outputs.describe import disruption_table
 from sim.outputs.readable import readable
-from sim.scenario.changes import changes, edited_name
+from sim.scenario.changes import changes
 from sim.scenario.library import LibraryError, entries, file_name, save_scenario
 from sim.scenario.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
-from sim.scenario.plans import Plan
-from sim.scenario.problems import validate
-from sim.scenario.schema import digest, filled_posts
+from sim.scenario.schema import filled_posts
 
 MAX_UPLOAD_MB = 1
 
@@ -52,8 +51,8 @@ def title(entry) -> str:
 def library(current: state.InUse | None) -> None:
     """The library: the scenario in use is selected if it is a library file as it stands."""
     found = entries(state.SCENARIOS, state.library_dir())
-    exact = current is not None and current.original is None
-    index = next((i for i, e in enumerate(found) if exact and e.path == current.file), None)
+    exact = None if current is None or current.original is not None else current.file
+    index = next((i for i, e in enumerate(found) if exact is not None and e.path == exact), None)
     placeholder = (
         "Choose a scenario to open"
         if current is None
@@ -100,7 +99,7 @@ def describe(current: state.InUse) -> None:
     if disruptions.empty:
         st.markdown("None: the office in normal operation.")
     else:
-        st.dataframe(readable(disruptions), hide_index=True)
+        st.table(readable(disruptions).set_index("kind"))
 
 
 def edit(current: state.InUse) -> None:
@@ -119,37 +118,6 @@ def edit(current: state.InUse) -> None:
         state.set_in_use(state.edit_in_use(new))
         st.rerun()
     st.info("Nothing was changed: the scenario is as it was.")
-
-
-def edit_plan() -> None:
-    plans = state.plans()
-    name = st.selectbox("Plan", [n for n, p in plans.items() if p.pulls_any()], key="plan_choice")
-    plan = plans[name]
-    data = plan.model_dump(mode="json")
-    scope = digest(plan)[:12]
-    with st.form(f"edit_plan_{scope}"):
-        new_name = st.text_input(
-            "Name of the edited plan (empty: named after what changed)",
-            "",
-            max_chars=120,
-            key=f"lever_{scope}_name",
-        )
-        boxes = plan_boxes(data, scope)
-        submitted = st.form_submit_button("Keep this plan")
-    if not submitted:
-        return
-    try:
-        edited: Plan = validate(changed(data, boxes), {}, "edited plan", model=Plan)
-    except ScenarioError as exc:
-        show_problems(exc)
-        return
-    found = changes(plan, edited)
-    if not found and not new_name.strip():
-        st.info(f"Nothing was changed: {plain(plan.name)} is as it was.")
-        return
-    edited = edited.model_copy(update={"name": new_name.strip() or edited_name(name, found)})
-    state.keep_plan(edited)
-    st.success(f"Kept {code(edited.name)}: choose it on the Compare page.")
 
 
 def upload() -> None:
@@ -203,8 +171,12 @@ def keep(current: state.InUse) -> None:
                 path = save_scenario(scenario, state.library_dir(), name)
             except LibraryError as exc:
                 st.error(plain(str(exc)))
-            else:
-                st.success(
+            else:  # the saved file is now the scenario in use, as the library box shows
+                state.set_in_use(state.open_file(path))
+                st.session_state["saved"] = (
                     f"Saved as {code(path.name)}; it is in the library as "
-                    f"'my scenarios / {path.stem}'."
+                    f"'my scenarios / {path.stem}' and in use."
                 )
+                st.rerun()
+    if "saved" in st.session_state:
+        st.success(st.session_state.pop("saved"))

@@ -18,6 +18,7 @@ instead of the browser's values for the previous one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,13 @@ class InUse:
     def digest(self) -> str:
         return self.scenario.digest()
 
+    @property
+    def key(self) -> str:
+        """What widget keys carry: the scenario's digest and where it is from (the same
+        scenario saved to a file is another scenario in use)."""
+        where = f"{self.file}|{self.original is None}".encode()
+        return f"{self.digest[:12]}-{hashlib.sha256(where).hexdigest()[:6]}"
+
     def sources(self) -> pd.DataFrame:
         """Each parameter with its source or assumption: the values changed in the app first,
         then each value as set in the scenario's file (or upload) and the files it extends,
@@ -211,7 +219,7 @@ def upload_in_use(uploaded: Scenario, name: str, text: str) -> InUse:
 
 def widget_key(name: str) -> str:
     """A widget key tied to the scenario in use (see the module's docstring)."""
-    return f"{name}_{in_use().digest[:12]}"
+    return f"{name}_{in_use().key}"
 
 
 def experiment() -> Experiment | None:

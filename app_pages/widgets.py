@@ -120,8 +120,8 @@ def experiment_banner(experiment: Experiment, key: str) -> None:
             if disruptions.empty:
                 st.markdown("No disruption: the office in normal operation.")
             else:
-                st.dataframe(readable(disruptions), hide_index=True)
-            st.dataframe(readable(plans), hide_index=True)
+                st.table(readable(disruptions).set_index("kind"))
+            st.table(readable(plans).set_index("plan"))
     st.download_button(
         "Download the manifest (JSON): seed, version, digests, scenario and plans",
         data=lambda: json.dumps(m, indent=2, default=str),

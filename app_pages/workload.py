@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +13,7 @@ from app_pages.widgets import chart, csv_download, experiment_or_hint, plain, st
 from sim.domain.vocabulary import ROLES, pretty
 from sim.experiments.compare import NO_OUTAGE
 from sim.outputs import charts
+from sim.outputs.charts import recovery_horizon
 from sim.outputs.claims import (
     COMPARISON_WORDS,
     OFFICE_MEASURES,
@@ -24,10 +28,7 @@ from sim.outputs.readable import CONVENTIONS
 from sim.results.measures import headlined
 from sim.scenario.library import file_name
 
-AGAINST = {
-    "threshold": "the threshold, on the plan's own values",
-    "no_outage": "its rise over the same replication without the outage (paired)",
-}
+AGAINST = {"threshold": "the threshold", "no_outage": "the no-outage run"}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -116,7 +117,7 @@ def claim_tester(experiment, plans: list[str]) -> None:
     measures = {**ROLE_MEASURES, **OFFICE_MEASURES}
     has_baseline = NO_OUTAGE in set(experiment["runs"]["plan"])
     with st.form("claim"):
-        cols = st.columns(2)
+        cols: Sequence[Any] = st.columns(2)
         plan = cols[0].selectbox("Under plan", plans, key="claim_plan")
         measure = cols[1].selectbox(
             "Measure",
@@ -129,7 +130,10 @@ def claim_tester(experiment, plans: list[str]) -> None:
             "Role (for a per-role measure)", ROLES, key="claim_role", format_func=pretty
         )
         comparison = cols[1].selectbox(
-            "Is", list(COMPARISON_WORDS), key="claim_comparison", format_func=COMPARISON_WORDS.get
+            "Is",
+            list(COMPARISON_WORDS),
+            key="claim_comparison",
+            format_func=lambda c: COMPARISON_WORDS[c],
         )
         threshold = cols[2].number_input(
             "Threshold",
@@ -141,9 +145,9 @@ def claim_tester(experiment, plans: list[str]) -> None:
         )
         against = cols[3].selectbox(
             "Compared with",
-            list(AGAINST) if has_baseline else ["threshold"],
+            [*AGAINST] if has_baseline else ["threshold"],
             key="claim_against",
-            format_func=AGAINST.get,
+            format_func=lambda a: AGAINST[a],
         )
         submitted = st.form_submit_button("Test the claim")
     if submitted:
@@ -158,7 +162,11 @@ def claim_tester(experiment, plans: list[str]) -> None:
     claim = st.session_state.get("claim_tested")
     if claim is None or claim.plan not in plans:
         return
-    result = answer(experiment.tables, claim)
+    try:
+        result = answer(experiment.tables, claim, recovery_horizon(experiment.manifest))
+    except ValueError as exc:
+        st.error(plain(str(exc)))
+        return
     st.metric(
         "Probability the claim holds",
         f"{result.probability:.2f}",

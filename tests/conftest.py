@@ -14,6 +14,16 @@ from scenario_edits import REFERENCE
 from sim.scenario.scaling import scaled
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests are marked ``browser`` (and ``slow``): ``make test-quick`` leaves them out."""
+    for item in items:
+        if item.module.__name__ == "test_browser":
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
 S02 = SCENARIOS / "s02-ndelius-upgrade.yaml"
 
 

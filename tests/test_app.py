@@ -7,6 +7,7 @@ experiment that ran: tests/test_app_provenance.py.
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_test_kit import (
@@ -94,6 +95,7 @@ def test_saving_to_my_scenarios_keeps_it_and_never_overwrites(folders):
     saved = folders["library"] / "my-office.yaml"
     assert saved.exists() and at.success
     before = saved.read_bytes()
+    by_label(at.text_input, "Save to my scenarios as").set_value("my-office")  # the same again
     button(at, "Save").click().run()
     no_crash(at)
     assert any("already exists" in e.value for e in at.error)
@@ -118,6 +120,7 @@ def test_a_plan_edited_in_a_form_can_be_compared(folders):
     assert plan.name in by_label(compare_page.multiselect, "Plans to compare").options
 
 
+@pytest.mark.slow
 def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(folders):
     at = page("compare")
     by_label(at.multiselect, "Plans to compare").set_value(["Do nothing", "Paper fallback"])
@@ -141,6 +144,7 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
     assert len(ResultsStore(folders["results"]).list()) == 1
 
 
+@pytest.mark.slow
 def test_a_running_comparison_can_be_cancelled(folders):
     at = page("compare")
     by_label(at.number_input, "Replications").set_value(60)

@@ -135,8 +135,9 @@ def test_an_edited_scenario_is_named_and_described_as_edited(folders):
     edited = in_use(at)
     assert edited.name.startswith("S2 NDelius upgrade (edited:") and "4 -> 6" in edited.name
     assert "four days" not in edited.description and "4 -> 6" in edited.description
-    table = at.dataframe[0].value
-    assert table.loc[0, "lasts"] == "6 days" and "day 27" in table.loc[0, "ends"]
+    table = at.table[0].value  # the disruptions, from the settings
+    row = table.iloc[0]
+    assert row["lasts"] == "6 days" and row["ends"] == "end of day 26 (Sat, week 4)"
 
 
 def test_an_upload_that_copies_a_library_scenario_with_changes_is_labelled(folders):
@@ -168,10 +169,11 @@ def test_forecast_shows_breach_probabilities_beside_their_targets(folders, exper
             assert row["probability of breach"] == pytest.approx(
                 getattr(r, f"p_{kind}_breached"), abs=0.005
             )
+            days = getattr(r, f"{kind}_days", None)
             target = (
                 f"{r.mbco:.0%} of normal service"
                 if kind == "mbco"
-                else f"{getattr(r, f'{kind}_days'):g} days"
+                else f"{days:g} day" + ("" if days == 1 else "s")
             )
             assert row["target"] == target
     assert set(shown["status"]) <= {"met", "at risk", "breached"}  # words, not only colour
@@ -265,3 +267,27 @@ def test_a_claim_against_the_no_outage_run_downloads_as_an_evidence_pack(
     assert {"baseline_value", "difference", "holds", "seed", "scenario_hash"} <= set(
         replications.columns
     )
+
+
+def test_an_edited_plan_never_takes_an_existing_plans_name(folders):
+    at = page("scenarios")
+    at.selectbox(key="plan_choice").set_value("Overtime").run()
+    by_label(at.number_input, "hours per week").set_value(9)
+    name_box = [t for t in at.text_input if t.label.startswith("Name of the edited plan")][0]
+    name_box.set_value("Paper fallback")
+    button(at, "Keep this plan").click().run()
+    no_crash(at)
+    assert any("already exists" in e.value for e in at.error)
+    assert "edited_plans" not in at.session_state or not at.session_state["edited_plans"]
+
+
+def test_a_saved_scenario_is_the_one_in_use(folders):
+    at = page("scenarios")
+    by_label(at.number_input, "duration days").set_value(6)
+    button(at, "Apply changes").click().run()
+    by_label(at.text_input, "Save to my scenarios as").set_value("six-days")
+    button(at, "Save").click().run()
+    no_crash(at)
+    box = by_label(at.selectbox, "Scenario library")
+    assert box.value.path == folders["library"] / "six-days.yaml"
+    assert at.success and "in use" in at.success[0].value

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from scenario_edits import REFERENCE
+from sim.experiments.engines import WORKLOAD_COLUMNS
 from sim.outputs.claims import Claim, answer, role_values, wilson
 from sim.outputs.forecast import objective_status, recovery_dates, status
 from sim.scenario.library import LibraryError, entries, file_name, save_scenario
@@ -50,19 +51,7 @@ def tables() -> dict[str, pd.DataFrame]:
     )  # 3 of 4: 75%
     workload = pd.DataFrame(
         rows,
-        columns=[
-            "plan",
-            "replication",
-            "staff_id",
-            "role",
-            "week",
-            "contracted_hours",
-            "hours_worked",
-            "workload",
-            "wmt_capacity",
-            "overtime_hours",
-            "double_handling_hours",
-        ],
+        columns=["plan", "replication", *WORKLOAD_COLUMNS],
     )
     runs = pd.DataFrame(
         [
@@ -171,3 +160,43 @@ def test_parameter_sources_pair_each_value_with_its_comment():
     value, note = rows["office.staffing.probation_officer.count"]
     assert value == "44" and "HMPPS workforce statistics" in note
     assert "assumption" in rows["calendar.day_start_hour"][1]
+
+
+def test_a_claim_on_time_to_recover_treats_runs_that_never_recovered_as_censored():
+    """A run that had not recovered by its end took longer than the days left after
+    restoration: that decides a threshold within the run and leaves one beyond it undecided
+    (said in the sentence, never counted as 'does not hold')."""
+    nan = math.nan
+    runs = pd.DataFrame(
+        [
+            ("Do nothing", r, "time_to_recover_days", v, "days")
+            for r, v in enumerate([10.0, nan, nan, 40.0])
+        ],
+        columns=["plan", "replication", "measure", "value", "unit"],
+    )
+    tables = {"runs": runs}
+    longer = answer(
+        tables,
+        Claim(
+            plan="Do nothing", measure="time_to_recover_days", comparison="more_than", threshold=30
+        ),
+        horizon_days=45,
+    )
+    assert (longer.holds_in, longer.replications, longer.undecided) == (3, 4, 0)
+    shorter = answer(
+        tables,
+        Claim(
+            plan="Do nothing", measure="time_to_recover_days", comparison="less_than", threshold=30
+        ),
+        horizon_days=20,
+    )
+    assert (shorter.holds_in, shorter.replications, shorter.undecided) == (1, 2, 2)
+    assert "2 more replications had not recovered" in shorter.sentence()
+    assert "30 days" in shorter.sentence()
+    with pytest.raises(ValueError, match="already measured against"):
+        answer(
+            tables,
+            Claim(
+                plan="Do nothing", measure="time_to_recover_days", threshold=1, against="no_outage"
+            ),
+        )

@@ -92,3 +92,11 @@ def test_extends_from_cli(tmp_path):
     result = invoke("run", str(child))
     assert result.exit_code == 0, result.output
     assert "Short run: 1 weeks" in result.output
+
+
+def test_the_command_lines_choices_are_the_models_own():
+    from sim.cli.claim import Comparison, Role
+    from sim.domain.vocabulary import ROLES
+    from sim.results.measures import COMPARISONS
+
+    assert tuple(Comparison) == COMPARISONS and tuple(Role) == ROLES

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from sim.cli.main import app
 from sim.scenario.loader import load_plan, load_scenario
 
+pytestmark = pytest.mark.slow  # many runs: not in make test-quick
+
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"
 S08 = FOLDER / "s08-reception.yaml"

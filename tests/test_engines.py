@@ -17,6 +17,8 @@ from office_runs import reference_scenario
 from sim.experiments.engines import ENGINES, RunSpec, run_all
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, Plan
 
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
+
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 2}]}
 OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
 

@@ -13,6 +13,8 @@ from sim.experiments.compare import NO_OUTAGE, compare, nearest_rank
 from sim.experiments.statistics import mean_ci, paired_difference, probability_better
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
 
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
+
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 21, "hour": 14}, "duration_days": 3}]}
 OVERTIME = Plan(name="Overtime", levers=Levers(overtime=Overtime(hours_per_week=5)))
 PAPER = Plan(name="Paper fallback", levers=Levers(paper_fallback=PaperFallback()))

@@ -35,6 +35,8 @@ CASE_SYSTEM_DOWN = scenario(
 EMAIL_DOWN = scenario(
     down=[{"system": "email", "start": {"day": DAY, "hour": 9}, "duration_days": 4}]
 )
+
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
 OFFICE_CAP = scenario(
     office_cap=[
         {"max_on_site": 40, "home_kit_share": 0.2, "start": {"day": DAY}, "duration_days": 10}

@@ -11,6 +11,8 @@ from sim import load_scenario, simulate
 from sim.scenario.plans import Levers, LoginRota, MutualAid, Plan, PrintedRiskRegister, Triage
 from sim.scenario.schema import headcount
 
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
+
 WEEKS = 6
 OUTAGE_DAY = 21  # a Monday after three weeks of settling in
 SEEDS = range(1, 6)

@@ -48,7 +48,7 @@ def test_the_forecast_fan_chart_counts_dates_from_the_outage_start():
     ax = fig.axes[0]
     low, high = ax.get_xlim()
     assert mdates.num2date(low).date() == date(2026, 2, 9)  # day 0: 21 days before
-    assert mdates.num2date(high).date() == date(2026, 3, 20)
+    assert mdates.num2date(high).date() == date(2026, 3, 21)  # the end of the last day
     assert "2026" in ax.get_xlabel() and "day of run" not in ax.get_xlabel()
 
 
@@ -69,3 +69,39 @@ def test_provenance_goes_on_every_table_and_chart(experiment_tables):
     runs = with_provenance(experiment_tables["runs"], manifest)
     assert (runs["plan"] == experiment_tables["runs"]["plan"]).all()  # its own plan column
     assert "abc" in provenance(manifest) and "seed 7" in provenance(manifest)
+
+
+def test_every_measure_has_one_definition_and_one_computation():
+    from sim.results.measures import VIEWS
+    from sim.results.summary import SUMMARY, by_risk
+
+    computed = set(SUMMARY) | set(by_risk(pd.DataFrame({"rosh": [], "missed_risk_checks": []})))
+    computed.add("time_to_recover_days")  # against the same run without the outage
+    assert computed == set(MEASURES)
+    for view in VIEWS:  # every view headlines registered measures only
+        assert set(headlined(view)) <= set(MEASURES), view
+
+
+def test_missing_values_are_said_in_words_and_units_are_not_repeated():
+    recovery = pd.DataFrame(
+        {
+            "plan": ["Do nothing"],
+            "time_to_recover_p50": [float("nan")],
+            "probability_better": [float("nan")],
+        }
+    )
+    shown = readable(recovery).iloc[0]
+    assert shown["time to recover, P50 (days)"] == "after the run"
+    assert shown["P(better than doing nothing)"] == "- (the reference)"
+    assert label("overtime_hours") == "overtime hours"  # not "overtime hours (hours)"
+    assert label("late_recalls") == "late recalls"
+
+
+def test_the_fan_chart_shades_the_outage_on_the_days_the_tables_give():
+    backlog = pd.DataFrame(
+        {"plan": "Do nothing", "replication": 0, "day": range(40), "backlog": range(40)}
+    )
+    ax = backlog_fan(backlog, ["Do nothing"], [21.0, 25.0]).axes[0]
+    shaded = [p for p in ax.patches if p.get_label() == "outage"][0]
+    start = shaded.get_x()
+    assert (start, start + shaded.get_width()) == (21.0, 25.0)  # day 21 to the end of day 24

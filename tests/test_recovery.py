@@ -23,6 +23,8 @@ from sim.results.tables import RunResult
 from sim.scenario.loader import load_scenario
 from sim.scenario.outages import Outages
 
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
+
 SEEDS = range(1, 6)
 # The known-answer tests: a 5-item / 10% tolerance, and "to the end of the run".
 STRICT = Tolerance(items=5, share=0.10)

@@ -31,6 +31,8 @@ SECTIONS = (
     "Method",
     "Reproducibility",
 )
+
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
 runner = CliRunner()
 
 

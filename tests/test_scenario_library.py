@@ -12,6 +12,8 @@ from sim.run import simulate
 from sim.scenario.loader import ScenarioError, load_plan, load_scenario, plans_of
 from sim.scenario.schema import filled_posts
 
+pytestmark = pytest.mark.slow  # many runs: not in make test-quick
+
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "scenarios"
 PLANS_DIR = FOLDER / "plans"

@@ -195,6 +195,7 @@ def _writer(root: str, writer: int, start) -> None:
         store.save(*experiment(writer, i))
 
 
+@pytest.mark.slow
 def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(WRITERS)

@@ -12,6 +12,8 @@ from sim.experiments.sweeps import grid, one_at_a_time, value_at, with_value, wi
 from sim.scenario.loader import load_plan
 from sim.scenario.plans import DO_NOTHING
 
+pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
+
 ROTA = REFERENCE.parent / "plans" / "login-rota.yaml"
 PO_COUNT = "office.staffing.probation_officer.count"
 OUTAGE_DAYS = "outages.down.0.duration_days"

@@ -134,3 +134,16 @@ def test_the_no_outage_baseline_is_never_named_best():
     }
     text = sentence(experiment({"backlog_mean": backlog}), "Lowest mean backlog")
     assert text.startswith("Lowest mean backlog: Overtime") and NO_OUTAGE not in text
+
+
+def test_a_run_of_doing_nothing_alone_and_an_outage_longer_than_the_run_are_said_as_such():
+    tables = experiment(
+        {
+            "backlog_mean": {"Do nothing": [50, 60, 40]},
+            "time_to_recover_days": {"Do nothing": [math.nan] * 3},
+        }
+    )
+    said = verdict(tables, {"disruption_days": [21.0, 40.0], "weeks": 4})
+    assert said[0].startswith("Only Do nothing was run: 50.0 items of mean backlog")
+    assert "The run ended before the outage did" in said[1]
+    assert not any("recovered" in s for s in said)

@@ -17,10 +17,10 @@ from sim import simulate
 from sim.domain.calendar import WEEK
 from sim.domain.wmt import CASE_POINTS, available_points, capacity_percent, default_tier_mix
 from sim.model.caseload import Case, draw_cases
+from sim.results.summary import SUMMARY, RunTables
 from sim.results.workload import (
     longest_run,
     people_over,
-    summary_rows,
     weekly_case_points,
     with_wmt,
 )
@@ -137,9 +137,10 @@ def test_over_110_for_4_consecutive_weeks():
     frame = pd.DataFrame(rows, columns=["staff_id", "week", "wmt_capacity"])
     assert people_over(frame.sample(frac=1.0, random_state=0), "wmt_capacity", 110.0) == 2
     frame["workload"] = frame["wmt_capacity"] / 100
-    measures = {m: v for m, v, _ in summary_rows(frame)}
-    assert measures["staff_over_110_for_4_weeks"] == 2.0
-    assert measures["staff_over_110_hours_4_weeks"] == 2.0
+    empty = pd.DataFrame()
+    tables = RunTables(empty, empty, frame, empty, 0.0)
+    assert SUMMARY["staff_over_110_for_4_weeks"](tables) == 2.0
+    assert SUMMARY["staff_over_110_hours_4_weeks"](tables) == 2.0
 
 
 # ----------------------------------------------------------------------------- the model

@@ -3,18 +3,34 @@ tester does, and optionally write its evidence pack."""
 
 from __future__ import annotations
 
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.cli.common import DEFAULT_STORE, fail, load_run
-from sim.domain.vocabulary import ROLES
-from sim.results.measures import COMPARISONS, ROLE_MEASURES, headlined
+from sim.results.measures import ROLE_MEASURES, headlined
 
-Comparison = Enum("Comparison", {k: k for k in COMPARISONS}, type=str)  # type: ignore[misc]
-Role = Enum("Role", {k: k for k in ROLES}, type=str)  # type: ignore[misc]
+
+class Comparison(StrEnum):
+    """How a claim's value is compared with its threshold (sim.results.measures.COMPARISONS)."""
+
+    more_than = "more_than"
+    at_least = "at_least"
+    less_than = "less_than"
+    at_most = "at_most"
+
+
+class Role(StrEnum):
+    """The roles a per-role claim can be about (sim.domain.vocabulary.ROLES)."""
+
+    probation_officer = "probation_officer"
+    probation_services_officer = "probation_services_officer"
+    senior_probation_officer = "senior_probation_officer"
+    reception = "reception"
+    court_admin = "court_admin"
+    case_admin = "case_admin"
 
 
 class Against(StrEnum):
@@ -42,15 +58,11 @@ def claim(
     ],
     comparison: Annotated[
         Comparison,
-        typer.Option(  # type: ignore[valid-type]
-            help="How the value is compared with the threshold."
-        ),
+        typer.Option(help="How the value is compared with the threshold."),
     ] = Comparison.more_than,
     role: Annotated[
         Role | None,
-        typer.Option(  # type: ignore[valid-type]
-            help="The role, for a per-role measure."
-        ),
+        typer.Option(help="The role, for a per-role measure."),
     ] = None,
     against: Annotated[
         Against,
@@ -69,6 +81,7 @@ def claim(
     """Test a claim on a saved experiment: the probability it holds, with its evidence."""
     from pydantic import ValidationError
 
+    from sim.outputs.charts import recovery_horizon
     from sim.outputs.claims import Claim, answer
     from sim.outputs.evidence import evidence_pack
 
@@ -82,7 +95,7 @@ def claim(
             role=None if role is None else role.value,
             against=against.value,
         )
-        result = answer(tables, stated)
+        result = answer(tables, stated, recovery_horizon(manifest))
     except ValidationError as err:
         problem = err.errors()[0]
         fail(

@@ -150,6 +150,8 @@ def load_plan_option(name: str, scenario: Path) -> Plan:
 class Silent:
     """A stand-in for a progress bar when none is shown."""
 
+    length = 0
+
     def __enter__(self) -> Silent:
         return self
 

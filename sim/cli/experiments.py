@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -312,31 +312,13 @@ def sweep(
     except ScenarioError as err:
         fail(str(err))
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
+    method = one_at_a_time if vary else grid
+    settings: Any = _parse_ranges(vary) if vary else _parse_axes(grid_axis or [])
     try:
-        if vary:
-            table = one_at_a_time(
-                loaded,
-                chosen,
-                _parse_ranges(vary),
-                measure,
-                reps,
-                seed=seed,
-                weeks=weeks,
-                engine=engine.value,
-                workers=workers,
-            )
-        else:
-            table = grid(
-                loaded,
-                chosen,
-                _parse_axes(grid_axis or []),
-                measure,
-                reps,
-                seed=seed,
-                weeks=weeks,
-                engine=engine.value,
-                workers=workers,
-            )
+        table = method(
+            loaded, chosen, settings, measure, reps,
+            seed=seed, weeks=weeks, engine=engine.value, workers=workers,
+        )  # fmt: skip
     except (ValueError, OSError) as err:
         fail(f"sweep: {err}")
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))

@@ -30,17 +30,20 @@ def first_problem(err: ScenarioError) -> str:
 def describe(path: Path, plans: Path | None, width: int) -> list[str]:
     """One line for a scenario (plans is None: a plan) file, plus the plans a scenario compares."""
     try:
-        loaded = load_plan(path) if plans is None else load_scenario(path)
+        if plans is None:
+            plan = load_plan(path)
+            return [f"  {path.name:<{width}}  {plan.name}: {first_sentence(plan.description)}"]
+        scenario = load_scenario(path)
     except ScenarioError as err:
         return [f"  {path.name:<{width}}  (invalid: {first_problem(err)})"]
-    lines = [f"  {path.name:<{width}}  {loaded.name}: {first_sentence(loaded.description)}"]
-    if plans is not None and loaded.plans:
+    lines = [f"  {path.name:<{width}}  {scenario.name}: {first_sentence(scenario.description)}"]
+    if scenario.plans:
         try:
-            plans_of(loaded, plans)
+            plans_of(scenario, plans)
         except ScenarioError as err:
-            plan = Path(err.file).name
-            return [f"  {path.name:<{width}}  (invalid: plan {plan}: {first_problem(err)})"]
-        lines.append(f"  {'':<{width}}  plans: {', '.join(loaded.plans)}")
+            bad = Path(err.file).name
+            return [f"  {path.name:<{width}}  (invalid: plan {bad}: {first_problem(err)})"]
+        lines.append(f"  {'':<{width}}  plans: {', '.join(scenario.plans)}")
     return lines
 
 

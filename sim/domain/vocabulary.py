@@ -6,12 +6,12 @@ a task) is checked against one list.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 RoSH = Literal["low", "medium", "high", "very_high"]
-ROSH_LEVELS: tuple[str, ...] = RoSH.__args__  # type: ignore[attr-defined]
+ROSH_LEVELS: tuple[RoSH, ...] = get_args(RoSH)
 
 Role = Literal[
     "probation_officer",
@@ -21,14 +21,14 @@ Role = Literal[
     "court_admin",
     "case_admin",
 ]
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+ROLES: tuple[Role, ...] = get_args(Role)
 PractitionerRole = Literal["probation_officer", "probation_services_officer"]
-PRACTITIONER_ROLES: tuple[str, ...] = PractitionerRole.__args__  # type: ignore[attr-defined]
+PRACTITIONER_ROLES: tuple[PractitionerRole, ...] = get_args(PractitionerRole)
 
 System = Literal[
     "case_system", "assessment_system", "email", "court_feed", "cross_organisation_access"
 ]
-SYSTEMS: tuple[str, ...] = System.__args__  # type: ignore[attr-defined]
+SYSTEMS: tuple[System, ...] = get_args(System)
 
 TaskName = Literal[
     "reception_check_in",
@@ -47,7 +47,7 @@ TaskName = Literal[
     "paper_rekeying",
     "record_reconstruction",
 ]
-TASK_NAMES: tuple[str, ...] = TaskName.__args__  # type: ignore[attr-defined]
+TASK_NAMES: tuple[TaskName, ...] = get_args(TaskName)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -8,8 +8,8 @@ is capacity above 110% for 4 consecutive weeks (parliamentary answer 172934, Mar
 WMT counts cases, not hours: an IT outage leaves every case where it was, so WMT capacity does
 not move during an outage (at most a new case is allocated a little later). What outages move is
 time, measured by **workload** (hours worked / contracted hours, in ``staff_weekly``);
-:func:`summary_rows` therefore applies the 110%-for-4-weeks rule both to WMT capacity and to
-hours worked.
+the run's measures (:mod:`sim.results.summary`) therefore apply the 110%-for-4-weeks rule both
+to WMT capacity and to hours worked.
 
 The reference data (tiers, points, default tier mix) lives here, with its sources; the scenario's
 ``caseload.tier_mix`` (see :mod:`sim.scenario.schema`) may replace the default mix.
@@ -17,14 +17,15 @@ The reference data (tiers, points, default tier mix) lives here, with its source
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
 
 import numpy as np
 
-from sim.domain.vocabulary import ROSH_LEVELS
+from sim.domain.vocabulary import ROSH_LEVELS, RoSH
 
 Tier = Literal["A", "B", "C", "D"]
-TIERS: tuple[str, ...] = Tier.__args__  # type: ignore[attr-defined]
+TIERS: tuple[Tier, ...] = get_args(Tier)
 TIER_LEVELS = (3, 2, 1, 0)  # sub-levels within a tier letter, highest first
 
 # Points per community case, tier A3..A0, B3..B0, C3..C0, D3..D0 (ministryofjustice/hmpps-workload
@@ -58,7 +59,7 @@ CONSECUTIVE_WEEKS = 4
 # letter its RoSH level alone gives. The shares above that floor are assumptions, ranges:
 # high A 0.1-0.5; medium A 0-0.1, B 0.2-0.5; low B 0-0.2, C 0.2-0.5. Sub-levels 3..0 (the
 # "change" axis) are drawn uniformly (assumption: no published distribution).
-DEFAULT_TIER_MIX: tuple[tuple[str, tuple[float, ...]], ...] = (
+DEFAULT_TIER_MIX: tuple[tuple[RoSH, tuple[float, ...]], ...] = (
     ("low", (0.0, 0.1, 0.3, 0.6)),
     ("medium", (0.05, 0.3, 0.65, 0.0)),
     ("high", (0.3, 0.7, 0.0, 0.0)),
@@ -66,13 +67,13 @@ DEFAULT_TIER_MIX: tuple[tuple[str, tuple[float, ...]], ...] = (
 )
 
 
-def default_tier_mix() -> dict[str, dict[str, float]]:
+def default_tier_mix() -> dict[RoSH, dict[Tier, float]]:
     """A fresh copy of the default tier mix: RoSH level -> tier letter -> share."""
     return {level: dict(zip(TIERS, shares, strict=True)) for level, shares in DEFAULT_TIER_MIX}
 
 
 def draw_tiers(
-    tier_mix: dict[str, dict[str, float]], rosh: list[int], rng: np.random.Generator
+    tier_mix: Mapping[Any, Mapping[Any, float]], rosh: list[int], rng: np.random.Generator
 ) -> list[str]:
     """A tier (e.g. ``"B2"``) for each case of the given RoSH levels (indices into ROSH_LEVELS):
     the letter from the level's shares, the sub-level 3..0 uniformly."""

@@ -274,9 +274,9 @@ def objectives_table(
     outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str], weeks: int
 ) -> pd.DataFrame:
     """Per plan and prioritised activity: the probability (share of replications) that the
-    RTO, MTPD and MBCO are breached, and the median days to resume (sim.scenario.objectives)."""
+    RTO, MTPD and MBCO are breached, and the median days to resume (sim.results.objectives)."""
     start, restored = disruption_start(scenario), restoration_minute(scenario)
-    if not scenario.objectives or start is None:
+    if not scenario.objectives or start is None or restored is None:
         return pd.DataFrame(
             columns=[
                 "plan",

@@ -27,14 +27,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import forkserver, get_all_start_methods, get_context
 
-from sim.domain.vocabulary import ROSH_LEVELS
+from sim.results.summary import by_risk
 from sim.run import simulate
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario
 
 ENGINES = ("serial", "pool", "dask")
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
-HIGH_RISK = ("high", "very_high")  # the RoSH levels counted by ``missed_high_risk_checks``
 # What an outcome keeps of ``staff_weekly``: one row per person and week (workload evidence)
 WORKLOAD_COLUMNS = (
     "staff_id",
@@ -79,17 +78,6 @@ class RunOutcome:
     workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
 
 
-def risk_check_measures(risk_checks) -> dict[str, float]:
-    """Missed risk checks by RoSH level, and at high or very high RoSH together, from a run's
-    ``risk_checks`` table."""
-    missed = dict(
-        zip(risk_checks["rosh"], map(float, risk_checks["missed_risk_checks"]), strict=True)
-    )
-    out = {f"missed_risk_checks_{level}": missed.get(level, 0.0) for level in ROSH_LEVELS}
-    out["missed_high_risk_checks"] = sum(missed.get(level, 0.0) for level in HIGH_RISK)
-    return out
-
-
 def run_spec(spec: RunSpec) -> RunOutcome:
     """Run one spec (the unit of work every engine runs)."""
     result = simulate(
@@ -103,7 +91,7 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()
     measures = dict(zip(summary["measure"], map(float, summary["value"]), strict=True))
     units = dict(zip(summary["measure"], summary["unit"], strict=True))
-    extra = risk_check_measures(result["risk_checks"])
+    extra = by_risk(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
     done = result["completed_daily"]

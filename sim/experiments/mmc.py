@@ -123,7 +123,8 @@ def build_mmc(
 
     def served(_office: Dispatcher, item: WorkItem) -> None:
         i = item.id
-        started[i], finished[i], server[i] = item.started, item.finished, item.staff
+        started[i], finished[i] = item.started, item.finished
+        server[i] = -1 if item.staff is None else item.staff
         remaining[0] -= 1
         if not remaining[0]:
             all_served.succeed()

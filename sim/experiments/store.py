@@ -17,6 +17,7 @@ are readable without this module (pandas, pyarrow, DuckDB, R); see docs/results-
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import os
@@ -112,7 +113,7 @@ class ResultsStore:
         rows = [_summary(m) for m in _newest_first(self._scan()[0])]
         return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
 
-    def find(self, **fields) -> list[str]:
+    def find(self, **fields) -> builtins.list[str]:
         """Ids of the saved runs (newest first) whose manifest has each of ``fields`` with that
         value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run."""
         return [
@@ -157,7 +158,7 @@ class ResultsStore:
                 f"{exc.strerror or exc}. Fix: choose a writable folder."
             ) from exc
 
-    def _run_folders(self) -> list[str]:
+    def _run_folders(self) -> builtins.list[str]:
         """Names of the folders in the root that may be runs (temporary folders excluded)."""
         try:
             entries = list(os.scandir(self.root))
@@ -170,7 +171,7 @@ class ResultsStore:
             ) from exc
         return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
 
-    def _scan(self) -> tuple[list[dict], tuple[str, ...]]:
+    def _scan(self) -> tuple[builtins.list[dict], tuple[str, ...]]:
         """The manifests of readable runs, and a problem for every other folder."""
         manifests, problems = [], []
         for name in self._run_folders():

@@ -12,6 +12,7 @@ drawn when the case was created. All of it is drawn from streams no plan touches
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.model.disruptions import message_sent
@@ -74,7 +75,7 @@ def case_events(office: Office, day: int, rng, kind: CaseEvent, rate_per_case_we
     for t in _arrivals(office, day, rng, rate_per_case_week, n_cases):
         case = _pick(office, rng, kind.licence_only)
         if case is not None:
-            office.at(t, lambda case=case: _happens(office, case, kind))
+            office.at(t, partial(_happens, office, case, kind))
 
 
 def _happens(office: Office, case, kind: CaseEvent) -> None:

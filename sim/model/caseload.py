@@ -10,12 +10,14 @@ stream spawned from the same generator, which leaves the generator's own numbers
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from sim.domain.calendar import DAY, WEEK
 from sim.domain.wmt import draw_tiers
-from sim.scenario.schema import ROSH_LEVELS, Caseload
+from sim.scenario.schema import ROSH_LEVELS, Caseload, RoSH
 
 
 class Case:
@@ -66,7 +68,7 @@ class Case:
         self.organisation = organisation
         self.licence = licence
         self.interval_days = interval_days
-        self.holder = None  # the practitioner (Staff) holding the case, once allocated
+        self.holder: Any = None  # the practitioner (Staff) holding the case, once allocated
         self.start = start
         self.end_day = end_day
         self.ended: float | None = None
@@ -90,7 +92,7 @@ class Case:
         return 7.0 / self.interval_days
 
     @property
-    def rosh_level(self) -> str:
+    def rosh_level(self) -> RoSH:
         return ROSH_LEVELS[self.rosh]
 
     def attends(self, contact_number: int, fta_probability: float) -> bool:
@@ -165,11 +167,13 @@ class Allocator:
     dropped when they reach the top, so the choice is exact."""
 
     def __init__(
-        self, practitioners_by_role: dict[str, list], holder_roles: dict[str, tuple[str, ...]]
+        self,
+        practitioners_by_role: Mapping[Any, list[Any]],
+        holder_roles: Mapping[Any, tuple[str, ...]],
     ):
         self.contacts_held: dict[int, float] = {}
         self.version: dict[int, int] = {}
-        self.heaps: dict[int, list[tuple[float, int, int, object]]] = {}
+        self.heaps: dict[int, list[tuple[float, int, int, Any]]] = {}
         self.heaps_of: dict[int, list[list]] = {}
         for rosh, level in enumerate(ROSH_LEVELS):
             heap: list = []
@@ -193,7 +197,7 @@ class Allocator:
         for heap in self.heaps_of[pid]:
             heapq.heappush(heap, entry)
 
-    def allocate(self, case: Case) -> object:
+    def allocate(self, case: Case) -> Any:
         heap = self.heaps[case.rosh]
         while heap[0][2] != self.version[heap[0][1]]:
             heapq.heappop(heap)

@@ -16,10 +16,12 @@ Draws come from their own streams (``email``, ``record_loss``, ``surges``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
-from sim.model.work import WorkItem
+from sim.model.work import WorkItem, case_of
 from sim.scenario.outages import RecordLoss, Surge
 
 RESEND_SHARE = 0.25  # assumption (range 0.1-0.5): resending takes a quarter of the original work
@@ -39,7 +41,7 @@ def message_sent(office: Office, item: WorkItem) -> None:
                 office.counts["emails_lost"] += 1
                 resend = office.new_item(item.task, item.case, follows=item)
                 resend.duration = item.duration * RESEND_SHARE
-                office.at(noticed, lambda resend=resend: office.release(resend))
+                office.at(noticed, partial(office.release, resend))
             else:
                 item.delivered = window.end_minute
                 office.counts["emails_delayed"] += 1
@@ -50,9 +52,9 @@ def schedule(office: Office) -> None:
     """Schedule the scenario's record losses and surges."""
     outages = office.scenario.outages
     for loss in outages.record_loss:
-        office.at(loss.at.minute, lambda loss=loss: _records_lost(office, loss))
+        office.at(loss.at.minute, partial(_records_lost, office, loss))
     for surge in outages.surges:
-        office.at(surge.at.minute, lambda surge=surge: _surge(office, surge))
+        office.at(surge.at.minute, partial(_surge, office, surge))
 
 
 def _sample(office: Office, share: float, stream: str) -> list[Case]:
@@ -70,7 +72,7 @@ def _records_lost(office: Office, loss: RecordLoss) -> None:
 
 
 def _reconstructed(office: Office, item: WorkItem) -> None:
-    item.case.record_lost = False
+    case_of(item).record_lost = False
 
 
 def _surge(office: Office, surge: Surge) -> None:

@@ -13,6 +13,8 @@ not from allocation, so it is the same under every plan.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.model.case_events import schedule_review
 from sim.model.caseload import Case, draw_cases
@@ -34,7 +36,7 @@ def court_results(office: Office, day: int, rng) -> None:
     cases = draw_cases(caseload, n, first_id, day * DAY, office.horizon_days, True, rng)
     for t, case in zip(times, cases, strict=True):
         case.start = t
-        office.at(t, lambda case=case: court_result_arrives(office, case))
+        office.at(t, partial(court_result_arrives, office, case))
 
 
 def court_result_arrives(office: Office, case: Case) -> None:

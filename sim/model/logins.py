@@ -23,8 +23,9 @@ counted either way, so the cap can be checked: they never exceed N times the win
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import pandas as pd
@@ -157,12 +158,10 @@ class LoginCaps:
     def schedule(self, hooks: Hooks) -> None:
         """Put each window's opening and closing on the clock."""
         for window in self.windows:
-            hooks.at(window.start, lambda w=window: self._open(w, hooks))
-            hooks.at(window.end, lambda w=window: self._close(w, hooks))
+            hooks.at(window.start, partial(self._open, window, hooks))
+            hooks.at(window.end, partial(self._close, window, hooks))
 
-    def admit(
-        self, item: WorkItem, staff: Staff, needs: frozenset[str] | set[str], now: float
-    ) -> Admission:
+    def admit(self, item: WorkItem, staff: Staff, needs: Collection[str], now: float) -> Admission:
         """Whether ``staff`` may do ``item`` (which needs the systems ``needs``) now."""
         for window in self.windows:
             if not window.active(now) or window.system not in needs:
@@ -222,7 +221,7 @@ class LoginCaps:
         now = window.env.now
         slot_end = min(now + rota.slot_hours * 60.0, window.end)
         day = self.calendar.day_of(now)
-        order = {role: i for i, role in enumerate(rota.priority)}
+        order: dict[str, int] = {role: i for i, role in enumerate(rota.priority)}
         later = len(order)
         at_work = [
             s for s in self.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end

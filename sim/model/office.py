@@ -15,6 +15,8 @@ whose holder is not at work that day, which goes to the duty queue of the holder
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -24,11 +26,12 @@ from sim.model.dispatch import Dispatcher
 from sim.model.fallback import work_without_systems
 from sim.model.logins import LoginCaps
 from sim.model.office_cap import effective_caps
+from sim.model.protocol import Office
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler
 from sim.model.roster import build_people, mutual_aid_people
 from sim.model.staff import Staff
 from sim.model.systems import Access, SystemsLayer, systems_needed
-from sim.model.work import Appointment, WorkItem, WorkQueue
+from sim.model.work import Appointment, WorkItem, WorkQueue, case_of
 from sim.scenario.plans import DO_NOTHING, Levers, Plan
 from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario, headcount
 
@@ -52,8 +55,10 @@ class OfficeModel(Dispatcher):
         self.scenario = scenario
         self.plan = plan
         self.plan_pulls_levers = plan.pulls_any()
-        self.email_draw = UniformSampler(streams.generator("email"))
-        self.rekey_error_draw = UniformSampler(streams.generator("rekey_errors"))
+        self.email_draw: Callable[[], float] = UniformSampler(streams.generator("email"))
+        self.rekey_error_draw: Callable[[], float] = UniformSampler(
+            streams.generator("rekey_errors")
+        )
         self.streams = streams
         self.calendar = calendar
         self.horizon_days = horizon_days
@@ -95,7 +100,7 @@ class OfficeModel(Dispatcher):
             )
             if s.role in self.duty_queues:
                 s.queues.append(self.duty_queues[s.role])
-        self.appointments_booked: defaultdict[tuple[int, int], int] = defaultdict(int)
+        self.appointments_booked: dict[tuple[int, int], int] = defaultdict(int)
         self.cover_turn: dict[str, int] = {
             role: 0 for role in ROLES
         }  # next colleague asked to cover
@@ -215,7 +220,7 @@ class OfficeModel(Dispatcher):
         deadline = self.tasks[task].deadline
         if deadline.hours is not None:
             return t + deadline.hours * HOUR
-        return self.calendar.end_of_working_day(t, deadline.working_days)
+        return self.calendar.end_of_working_day(t, deadline.working_days or 0)
 
     def new_item(
         self,
@@ -252,7 +257,7 @@ class OfficeModel(Dispatcher):
     def queue_for(self, item: WorkItem) -> WorkQueue:
         if item.task in self.team_queues:
             return self.team_queues[item.task]
-        case = item.case
+        case = case_of(item)
         holder = case.holder
         if holder is None:  # not yet allocated: the duty officer of the role that would hold it
             return self.duty_queues[self.scenario.caseload.holder_roles[case.rosh_level][0]]
@@ -303,3 +308,7 @@ class OfficeModel(Dispatcher):
             if item.started is None and item.cancelled is None and item.arrived is None:
                 item.cancelled = now
         case.open_items = []
+
+
+if TYPE_CHECKING:  # the office is what its rules ask of it (checked by mypy)
+    _conforms: type[Office] = OfficeModel

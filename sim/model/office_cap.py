@@ -14,6 +14,8 @@ Who has kit is drawn once per person from the ``home_kit`` stream.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sim.domain.calendar import DAY
 from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
@@ -43,7 +45,7 @@ def schedule(office: Office, headcount: int) -> None:
             if office.calendar.is_working_day(day):
                 office.at(
                     max(day * DAY, cap.start_minute),
-                    lambda cap=cap, day=day: _choose(office, cap, day, kit_draws, days_on_site),
+                    partial(_choose, office, cap, day, kit_draws, days_on_site),
                 )
         office.at(cap.end_minute, lambda: _all_back(office))
 

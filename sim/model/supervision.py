@@ -31,7 +31,7 @@ from sim.domain.calendar import DAY, WEEK
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.staff import Staff
-from sim.model.work import Appointment, WorkItem
+from sim.model.work import Appointment, WorkItem, appointment_of, case_of
 from sim.scenario.plans import Levers
 
 BREACH_WINDOW = 52 * WEEK
@@ -113,8 +113,8 @@ def book(office: Office, contact: WorkItem, day: int) -> None:
     is due that day, a colleague of the same role covers it; failing that, the holder's first
     day with a free slot (a rearranged appointment). Not bookable within the run: it stays
     pending."""
-    appointment = contact.appointment
-    holder = contact.case.holder
+    appointment = appointment_of(contact)
+    holder = case_of(contact).holder
     seen_by = holder
     start = _free_slot(office, holder, day)
     if start is None and day * DAY < contact.due and (cover := _cover(office, holder, day)):
@@ -139,8 +139,8 @@ def arrive(office: Office, contact: WorkItem) -> None:
     """The booked time: the person attends (check-in at reception) or fails to attend."""
     if contact.cancelled is not None:
         return
-    appointment = contact.appointment
-    case = contact.case
+    appointment = appointment_of(contact)
+    case = case_of(contact)
     caseload = office.scenario.caseload
     if not case.attends(appointment.number, caseload.failure_to_attend_probability):
         contact.cancelled = office.env.now
@@ -167,7 +167,7 @@ def arrive(office: Office, contact: WorkItem) -> None:
 
 def checked_in(office: Office, check_in: WorkItem) -> None:
     """Checked in at reception: the practitioner's risk check comes next."""
-    appointment = check_in.appointment
+    appointment = appointment_of(check_in)
     contact = office.items[appointment.contact_id]
     check = office.new_item(
         "risk_check", contact.case, appointment=appointment, on_done=risk_checked
@@ -180,7 +180,7 @@ def check_without_systems(office: Office, check: WorkItem, levers: Levers) -> fl
     """A risk check without the systems: from the printed risk register if there is one and it
     is current for the person (printed after their last change), else not at all (no
     information: the contact then decides what follows). Returns the minutes it takes."""
-    case = check.case
+    case = case_of(check)
     register = levers.printed_risk_register
     if register is not None:
         printed = office.last_print(register.refresh_days, office.env.now)
@@ -195,7 +195,7 @@ def risk_checked(office: Office, check: WorkItem) -> None:
     """After the risk check: the contact goes ahead (with or without the risk information), or
     under triage a contact at a deferred RoSH level is put back when the check could not be
     done."""
-    appointment = check.appointment
+    appointment = appointment_of(check)
     contact = office.items[appointment.contact_id]
     seen_by = appointment.seen_by
     if check.how != "no_information":
@@ -204,7 +204,7 @@ def risk_checked(office: Office, check: WorkItem) -> None:
         office.release(contact, seen_by.own_queue)
         return
     triage = office.levers().triage
-    case = contact.case
+    case = case_of(contact)
     if triage is not None and case.rosh_level in triage.defer_levels:
         seen_by.expecting -= 1
         contact.cancelled = office.env.now
@@ -225,7 +225,7 @@ def risk_checked(office: Office, check: WorkItem) -> None:
 
 def contact_held(office: Office, contact: WorkItem) -> None:
     """The practitioner who saw the person records the contact."""
-    appointment = contact.appointment
+    appointment = appointment_of(contact)
     appointment.outcome = "held"
     seen_by = appointment.seen_by
     seen_by.expecting -= 1
@@ -234,7 +234,8 @@ def contact_held(office: Office, contact: WorkItem) -> None:
 
 
 def enforcement_done(office: Office, action: WorkItem) -> None:
-    case = action.case
+    """After an enforcement action: a breach if the case has failed to attend often enough."""
+    case = case_of(action)
     now = office.env.now
     recent = [t for t in case.failures if now - t <= BREACH_WINDOW]
     case.failures = recent

@@ -132,6 +132,20 @@ class WorkItem:
         return f"WorkItem({self.id}, {self.task}, due={self.due:.0f}, {self.status()})"
 
 
+def appointment_of(item: WorkItem) -> Appointment:
+    """The appointment a supervision contact, or one of its steps, belongs to."""
+    if item.appointment is None:
+        raise ValueError(f"{item} is not part of an appointment")
+    return item.appointment
+
+
+def case_of(item: WorkItem) -> Case:
+    """The case ``item`` is for (every item of an office's work has one)."""
+    if item.case is None:
+        raise ValueError(f"{item} is for no case")
+    return item.case
+
+
 class WorkQueue:
     """A priority queue of ready work items (see the module's priority rule)."""
 

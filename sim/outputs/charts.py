@@ -13,13 +13,17 @@ a plan keeps its colour from chart to chart.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from sim.domain.vocabulary import ROLES, ROSH_LEVELS, pretty
@@ -30,10 +34,13 @@ DISRUPTION_COLOUR = "#d62728"
 BAND = (10, 90)  # percentiles of the fan chart's band
 
 
-def plan_colours(labels: list[str]) -> dict[str, tuple]:
+def plan_colours(labels: list[str]) -> dict[str, Any]:
     """A fixed colour per plan label, by its position; the baseline ("no outage") grey."""
-    palette = [c for c in matplotlib.colormaps["tab10"].colors if c != (0.5, 0.5, 0.5)]
-    colours, i = {}, 0
+    tab10 = matplotlib.colormaps["tab10"]
+    assert isinstance(tab10, ListedColormap)
+    palette = [c for c in list(cast(Sequence[Any], tab10.colors)) if c != (0.5, 0.5, 0.5)]
+    colours: dict[str, Any] = {}
+    i = 0
     for label in labels:
         if label == "no outage":
             colours[label] = BASELINE_COLOUR
@@ -43,9 +50,9 @@ def plan_colours(labels: list[str]) -> dict[str, tuple]:
     return colours
 
 
-def shade_disruption(ax, disruption_days, to_x=lambda day: day) -> None:
+def shade_disruption(ax, disruption_days, to_x=lambda t: t) -> None:
     """Shade the days from the first disruption's start to the last one's end (``to_x`` turns
-    a day of the run, counted from 0 at its start, into the axis' x)."""
+    a time of the run in days, 0 at its start, into the axis' x)."""
     if disruption_days:
         start, end = disruption_days
         ax.axvspan(
@@ -60,35 +67,37 @@ def backlog_fan(
     title: str = "Backlog at the end of each day",
     outage_began: date | None = None,
 ) -> Figure:
-    """Per plan: the median backlog over replications, with the P10-P90 band. The x axis is the
-    day of the run (day 1 is the first); with ``outage_began``, the date, counting the day the
-    first disruption starts as that date."""
+    """Per plan: the median backlog over replications, with the P10-P90 band. The x axis is time
+    in days from the start of the run, as the scenario counts it (day 0 is the first Monday, so
+    an outage from day 21 is shaded from 21); each point is a day's end (day d's backlog at
+    d + 1). With ``outage_began``, the axis is dated, the day the first disruption starts being
+    that date."""
     colours = plan_colours(labels)
     fig = Figure(figsize=(9, 4.2), layout="constrained")
     ax = fig.subplots()
     if outage_began is not None and disruption_days:
         first = int(disruption_days[0])
 
-        def to_x(day: float):
-            return mdates.date2num(outage_began) + (day - first)
+        def to_x(t: float):
+            return mdates.date2num(outage_began) + (t - first)
 
-        xlabel = f"date (the outage began on {outage_began:%d %b %Y})"
+        xlabel = f"date (the outage began on {outage_began:%d %b %Y}; backlog at each day's end)"
     else:
 
-        def to_x(day: float):
-            return day + 1
+        def to_x(t: float):
+            return t
 
-        xlabel = "day of run"
+        xlabel = "day of the run (day 0 is the first Monday; backlog at each day's end)"
     shade_disruption(ax, disruption_days, to_x)
     if len(backlog):  # an outage beyond the run is cut off
-        ax.set_xlim(to_x(0), to_x(int(backlog["day"].max())))
+        ax.set_xlim(to_x(0), to_x(int(backlog["day"].max()) + 1))
     for label in labels:
         wide = backlog[backlog["plan"] == label].pivot(
             index="day", columns="replication", values="backlog"
         )
         if wide.empty:
             continue
-        days = np.array([to_x(d) for d in wide.index.to_numpy()])
+        days = np.array([to_x(d + 1) for d in wide.index.to_numpy()])
         low, mid, high = np.percentile(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
         ax.fill_between(days, low, high, color=colours[label], alpha=0.18, lw=0)
         ax.plot(
@@ -244,7 +253,9 @@ def stamped(fig: Figure, manifest: dict) -> Figure:
     fig.text(
         0.005, 0.002, provenance(manifest), fontsize=6.5, color="#52606d", ha="left", va="bottom"
     )
-    fig.get_layout_engine().set(rect=(0, 0.045, 1, 0.955))
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, 0.045, 1, 0.955))
     return fig
 
 

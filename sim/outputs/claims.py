@@ -33,6 +33,7 @@ from sim.results.measures import (
 from sim.results.workload import longest_run
 
 Against = Literal["threshold", "no_outage"]
+CENSORED = {"time_to_recover_days"}  # a missing value: not recovered by the end of the run
 # Office-wide measures from the runs table: name -> (words, unit), from sim.results.measures
 OFFICE_MEASURES = {m: (MEASURES[m].label, MEASURES[m].unit) for m in headlined("claims")}
 
@@ -66,19 +67,16 @@ class Claim(Frozen):
         return self
 
     def words(self) -> str:
-        """The claim in plain words."""
-        what, _ = ROLE_MEASURES.get(self.measure) or OFFICE_MEASURES[self.measure]
+        """The claim in plain words, the threshold with its unit."""
+        what, unit = ROLE_MEASURES.get(self.measure) or OFFICE_MEASURES[self.measure]
         what = what.format(role=pretty(self.role or ""))
+        amount = f"{self.threshold:g}" + ("" if unit == "share" else f" {unit}")
         if self.against == "no_outage":
             return (
                 f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
-                f"{self.threshold:g} above its value in the same replication without the "
-                f"outage"
+                f"{amount} above its value in the same replication without the outage"
             )
-        return (
-            f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} "
-            f"{self.threshold:g}"
-        )
+        return f"under {self.plan}, the {what} is {COMPARISON_WORDS[self.comparison]} {amount}"
 
 
 @dataclass(frozen=True)
@@ -88,15 +86,24 @@ class ClaimAnswer:
     low: float  # 95% Wilson interval of that probability
     high: float
     holds_in: int
-    replications: int
+    replications: int  # the replications that decide it
     evidence: pd.DataFrame  # replication, value, [baseline_value, difference,] holds
+    undecided: int = 0  # not recovered by a run's end, too short to decide the claim
 
     def sentence(self) -> str:
-        return (
-            f"{self.claim.words()[0].upper()}{self.claim.words()[1:]} in {self.holds_in} of "
-            f"{self.replications} replications: probability {self.probability:.2f} "
-            f"(95% interval {self.low:.2f} to {self.high:.2f})."
+        words = self.claim.words()
+        text = (
+            f"{words[0].upper()}{words[1:]} in {self.holds_in} of {self.replications} "
+            f"replications: probability {self.probability:.2f} (95% interval {self.low:.2f} to "
+            f"{self.high:.2f})."
         )
+        if self.undecided:
+            text += (
+                f" {self.undecided} more replication{'s' if self.undecided != 1 else ''} had "
+                f"not recovered by the end of the run, which ended too soon to tell either way; "
+                f"run more weeks to decide them."
+            )
+        return text
 
 
 def role_values(workload: pd.DataFrame, measure: str, role: str) -> pd.Series:
@@ -132,7 +139,8 @@ def measure_values(
     plan = claim.plan if plan is None else plan
     if claim.measure in ROLE_MEASURES:
         workload = tables["workload"]
-        return role_values(workload[workload["plan"] == plan], claim.measure, claim.role)
+        role = claim.role or ""  # a per-role measure always has its role (Claim checks it)
+        return role_values(workload[workload["plan"] == plan], claim.measure, role)
     runs = tables["runs"]
     sel = runs[(runs["plan"] == plan) & (runs["measure"] == claim.measure)]
     return sel.set_index("replication")["value"].sort_index()
@@ -158,14 +166,25 @@ def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def answer(tables: dict[str, pd.DataFrame], claim: Claim) -> ClaimAnswer:
+def answer(
+    tables: dict[str, pd.DataFrame], claim: Claim, horizon_days: float | None = None
+) -> ClaimAnswer:
     """How likely the claim is, over the experiment's replications of its plan; against the
-    no-outage run, on the difference replication by replication."""
+    no-outage run, on the difference replication by replication.
+
+    Time to recover is censored: a run that had not recovered by its end took longer than
+    ``horizon_days`` (the days from restoration to the run's end), which decides a claim about
+    a threshold within that horizon and leaves one beyond it undecided (said, never dropped)."""
     plans = set(tables["runs"]["plan"])
     if claim.plan not in plans:
         raise ValueError(
             f"plan {claim.plan!r} is not in this experiment; "
             f"choose one of: {', '.join(sorted(plans))}"
+        )
+    if claim.measure in CENSORED and claim.against == "no_outage":
+        raise ValueError(
+            "time to recover is already measured against the same replication without the "
+            "outage; test it against a threshold"
         )
     values = measure_values(tables, claim)
     evidence = pd.DataFrame({"replication": values.index, "value": values.to_numpy()})
@@ -181,10 +200,29 @@ def answer(tables: dict[str, pd.DataFrame], claim: Claim) -> ClaimAnswer:
         evidence["baseline_value"] = baseline.to_numpy()
         evidence["difference"] = tested.to_numpy()
     held = holds(tested, claim.comparison, claim.threshold)
-    evidence["holds"] = held.to_numpy()
-    n, k = len(values), int(held.sum())
+    decided = pd.Series(True, index=values.index)
+    if claim.measure in CENSORED:
+        held, decided = censored_holds(values, claim.comparison, claim.threshold, horizon_days)
+        evidence["recovered"] = values.notna().to_numpy()
+    evidence["holds"] = held.where(decided).to_numpy()
+    n, k = int(decided.sum()), int((held & decided).sum())
     low, high = wilson(k, n)
-    return ClaimAnswer(claim, k / n if n else math.nan, low, high, k, n, evidence)
+    return ClaimAnswer(claim, k / n if n else math.nan, low, high, k, n, evidence, len(values) - n)
+
+
+def censored_holds(
+    values: pd.Series, comparison: str, threshold: float, horizon: float | None
+) -> tuple[pd.Series, pd.Series]:
+    """Whether a claim holds on each replication of a censored measure, and whether that
+    replication decides it: a missing value is longer than ``horizon``, which decides a
+    threshold at or below the horizon (more than: holds; less than: does not) and nothing
+    beyond it."""
+    missing = values.isna()
+    known = holds(values, comparison, threshold)
+    within = horizon is not None and threshold <= horizon
+    held = known | (missing & within & (comparison in ("more_than", "at_least")))
+    decided = ~missing | within
+    return held, pd.Series(decided, index=values.index)
 
 
 def role_summary(workload: pd.DataFrame, plan: str) -> pd.DataFrame:

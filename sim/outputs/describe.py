@@ -28,12 +28,23 @@ DISRUPTION_COLUMNS = ("kind", "system", "starts", "ends", "lasts", "details", "e
 PLAN_COLUMNS = ("plan", "from", "lever", "settings")
 
 
+def _day(day: int) -> str:
+    return f"day {day} ({WEEKDAYS[day % 7].title()}, week {day // 7 + 1})"
+
+
 def moment(minute: float) -> str:
-    """A minute of the run in words: ``day 21 (Mon, week 4) 09:00``."""
+    """A minute of the run in words: ``day 21 (Mon, week 4) 09:00``. Day 0 is the first Monday."""
     day = int(minute // DAY)
     hours = (minute - day * DAY) / HOUR
     clock = f"{int(hours):02d}:{round((hours - int(hours)) * 60):02d}"
-    return f"day {day} ({WEEKDAYS[day % 7].title()}, week {day // 7 + 1}) {clock}"
+    return f"{_day(day)} {clock}"
+
+
+def until(minute: float) -> str:
+    """The end of a window in words: a window ending at midnight ends with the day before
+    (``end of day 24 (Thu, week 4)``), not at 00:00 of the next."""
+    day, rest = divmod(minute, DAY)
+    return f"end of {_day(int(day) - 1)}" if rest == 0 and day > 0 else moment(minute)
 
 
 def _length(hours: float) -> str:
@@ -105,7 +116,7 @@ def disruption_table(scenario: Scenario) -> pd.DataFrame:
                         "kind": KIND_WORDS[kind],
                         "system": system_words,
                         "starts": moment(start),
-                        "ends": moment(end),
+                        "ends": until(end) if end > start else moment(end),
                         "lasts": lasts,
                         "details": _details(kind, w, staff),
                         "effect": "yes" if w.has_effect(staff) else "none (changes nothing here)",

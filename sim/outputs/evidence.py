@@ -133,6 +133,8 @@ def evidence_pack(answer: ClaimAnswer, manifest: dict) -> bytes:
             f"Replications: {manifest.get('replications')} x {manifest.get('weeks')} weeks, "
             f"seed {manifest.get('seed')}, simulator version {manifest.get('version')}, "
             f"run {run_id or 'not saved'}",
+            "The run's weeks and seed are those above; scenario.yaml keeps the scenario's own "
+            "run settings, which the commands below override with --weeks and --seed.",
             "",
             CONVENTIONS["wilson"],
             (

@@ -63,7 +63,9 @@ def recovery_dates(recovery: pd.DataFrame, manifest: dict, outage_began: date) -
 
 
 def _target(kind: str, value: float) -> str:
-    return f"{value:.0%} of normal service" if kind == "mbco" else f"{value:g} days"
+    if kind == "mbco":
+        return f"{value:.0%} of normal service"
+    return f"{value:g} day{'' if value == 1 else 's'}"
 
 
 def objective_rows(objectives: pd.DataFrame) -> pd.DataFrame:

@@ -63,9 +63,10 @@ COLUMNS = {
     "probability_better": "P(better than doing nothing)",
     "rank": "rank (1 = lowest)",
     "recovered_share": "share of replications recovered",
+    "recovered": "replications recovered",
     "time_to_recover_p50": "time to recover, P50 (days)",
     "time_to_recover_p90": "time to recover, P90 (days)",
-    "outage_ended": "outage ended",
+    "outage_ended": "systems back on",
     "recovered_p50": "recovered by, P50",
     "recovered_p90": "recovered by, P90",
     "activity": "activity",
@@ -82,23 +83,23 @@ COLUMNS = {
     "week": "week",
     "day": "day",
     "backlog": "backlog (items)",
-    "contracted_hours": "contracted hours per week",
-    "mean_contracted_hours": "contracted hours per week, mean",
+    "contracted_hours": "contracted h/week",
+    "mean_contracted_hours": "contracted h/week",
     "hours_worked": "hours worked",
-    "workload": "hours worked / contracted hours",
-    "wmt_capacity": "WMT capacity (%)",
-    "mean_weekly_hours": "hours worked per week, mean",
-    "peak_weekly_hours": "hours worked in the busiest week",
-    "mean_weekly_hours_over_contract": "hours beyond contract per week, mean",
-    "weeks_over_110_hours_in_a_row": "longest run of weeks over 110% of contracted hours",
-    "weeks_over_110_wmt_in_a_row": "longest run of weeks over 110% WMT capacity",
-    "mean_wmt_capacity": "WMT capacity, mean (%)",
-    "overtime_hours": "overtime (hours)",
-    "double_handling_hours": "double handling (hours)",
-    "overtime_hours_per_person": "overtime per person over the run (hours)",
-    "double_handling_hours_per_person": "double handling per person over the run (hours)",
-    "share_over_110_hours_4_weeks": "share over 110% of contracted hours for 4 weeks",
-    "share_over_110_wmt_4_weeks": "share over 110% WMT capacity for 4 weeks",
+    "workload": "hours worked / contracted",
+    "wmt_capacity": "WMT capacity %",
+    "mean_weekly_hours": "worked h/week",
+    "peak_weekly_hours": "busiest week h",
+    "mean_weekly_hours_over_contract": "over contract h/week",
+    "weeks_over_110_hours_in_a_row": "weeks in a row >110% hours",
+    "weeks_over_110_wmt_in_a_row": "weeks in a row >110% WMT",
+    "mean_wmt_capacity": "WMT capacity %",
+    "overtime_hours": "overtime h",
+    "double_handling_hours": "double handling h",
+    "overtime_hours_per_person": "overtime h/person",
+    "double_handling_hours_per_person": "double handling h/person",
+    "share_over_110_hours_4_weeks": "share >110% hours 4 weeks",
+    "share_over_110_wmt_4_weeks": "share >110% WMT 4 weeks",
     "run_id": "run id",
     "created_at": "run at",
     "saved_at": "saved at",
@@ -112,6 +113,17 @@ COLUMNS = {
     "holds": "claim holds",
     "baseline_value": "no-outage value",
     "difference": "difference from no outage",
+}
+
+
+# What a missing value means in a column (anything else missing: "-")
+MISSING = {
+    "time_to_recover_p50": "after the run",
+    "time_to_recover_p90": "after the run",
+    "recovered_p50": "after the run",
+    "recovered_p90": "after the run",
+    "days_to_resume_p50": "not within the run",
+    "probability_better": "- (the reference)",
 }
 
 
@@ -130,4 +142,8 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         out["role"] = out["role"].map(pretty)
     if digits is not None:
         out = out.round(digits)
+    for name in out.columns:
+        missing = out[name].isna()
+        if missing.any():
+            out[name] = out[name].astype(object).where(~missing, MISSING.get(name, "-"))
     return out.rename(columns=column)

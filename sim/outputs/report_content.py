@@ -17,6 +17,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -262,7 +263,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         for plan in plans[:4]:
             figures[f"workload_{plan}"] = (
                 f"{plan}: weekly hours worked against contracted hours per person, by role.",
-                lambda plan=plan: stamp(charts.workload_spread(workload, plan)),
+                partial(_stamped_spread, workload, plan, manifest),
             )
     run = manifest.get("run_id", "not saved")
     return ReportContent(
@@ -276,7 +277,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         sources=sources,
         sources_note=sources_note,
         plans=frame_table(plan_table(stored_plans)),
-        verdict=tuple(verdict(tables)),
+        verdict=tuple(verdict(tables, manifest)),
         charts=figures,
         comparison=comparison_table(tables["comparison"], labels),
         comparison_note=" ".join(
@@ -297,6 +298,10 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         method=method_sections(manifest),
         reproducibility=reproducibility(manifest),
     )
+
+
+def _stamped_spread(workload: pd.DataFrame, plan: str, manifest: dict) -> Figure:
+    return charts.stamped(charts.workload_spread(workload, plan), manifest)
 
 
 def reproducibility(manifest: dict) -> tuple[tuple[str, str], ...]:

@@ -28,14 +28,23 @@ class Pages:
     """Places text and tables top-down on A4 pages, starting a new page when one is full."""
 
     def __init__(self, pdf: PdfPages, footer: str):
-        self.pdf, self.footer, self.fig, self.y, self.number = pdf, footer, None, 0.0, 0
+        self.pdf, self.footer, self.y, self.number = pdf, footer, 0.0, 0
+        self.fig: Figure | None = None
+
+    @property
+    def page(self) -> Figure:
+        """The page being filled (a new one if there is none)."""
+        if self.fig is None:
+            self._new()
+        assert self.fig is not None
+        return self.fig
 
     def _new(self) -> None:
         self.close_page()
-        self.fig = Figure(figsize=A4)
+        self.fig = fig = Figure(figsize=A4)
         self.number += 1
         self.y = A4[1] - MARGIN
-        self.fig.text(
+        fig.text(
             MARGIN / A4[0],
             0.4 / A4[1],
             f"{self.footer}  -  page {self.number}",
@@ -53,7 +62,7 @@ class Pages:
             self._new()
 
     def _put(self, x: float, text: str, size: float, **style) -> None:
-        self.fig.text(x / A4[0], self.y / A4[1], text, fontsize=size, va="top", **style)
+        self.page.text(x / A4[0], self.y / A4[1], text, fontsize=size, va="top", **style)
 
     def text(
         self,
@@ -103,7 +112,7 @@ class Pages:
                 self._put(x, "\n".join(lines), size, weight=weight, linespacing=1.15)
                 x += w
             self.y -= height
-            self.fig.add_artist(
+            self.page.add_artist(
                 Line2D(
                     [MARGIN / A4[0], (A4[0] - MARGIN) / A4[0]],
                     [(self.y + 0.02) / A4[1]] * 2,
@@ -123,7 +132,7 @@ class Pages:
         width = A4[0] - 2 * MARGIN
         height = width * image.shape[0] / image.shape[1]
         self._room(height + 0.5)
-        axes = self.fig.add_axes(
+        axes = self.page.add_axes(
             (MARGIN / A4[0], (self.y - height) / A4[1], width / A4[0], height / A4[1])
         )
         axes.imshow(image, interpolation="antialiased")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.statistics import Interval, paired_difference
+from sim.outputs.charts import recovery_horizon
 from sim.results.measures import headlined, measure
 from sim.scenario.plans import DO_NOTHING
 
@@ -74,6 +75,14 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
     what = measure(name)
     words, unit = what.label, what.unit
     reference = rows[rows["plan"] == DO_NOTHING.name]
+    if len(rows) == 1:
+        only = rows.iloc[0]
+        return Finding(
+            name,
+            None,
+            f"Only {only['plan']} was run: {_count(only['mean'], unit)} of {words} "
+            f"on average, with nothing to compare it with.",
+        )
     if (rows["mean"] == rows["mean"].iloc[0]).all():
         return Finding(
             name,
@@ -220,12 +229,19 @@ def _recovery_with_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return recovery.join(counts, on="plan")
 
 
-def verdict(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """The verdict as short sentences, most important first."""
+def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> list[str]:
+    """The verdict as short sentences, most important first (``manifest``: the experiment's,
+    to say when the run ended before the outage did)."""
     comparison, runs = tables["comparison"], tables["runs"]
     findings = [f for f in (measure_finding(comparison, runs, m) for m in HEADLINE) if f]
-    sentences = [f.sentence for f in findings]
+    sentences: list[str | None] = [f.sentence for f in findings]
     sentences += trade_offs(comparison, runs, findings)
-    sentences.append(recovery_sentence(_recovery_with_counts(tables)))
+    if manifest and manifest.get("disruption_days") and recovery_horizon(manifest) is None:
+        sentences.append(
+            "The run ended before the outage did, so no time to recover can be measured; run "
+            "more weeks to see it."
+        )
+    else:
+        sentences.append(recovery_sentence(_recovery_with_counts(tables)))
     sentences.append(objectives_sentence(tables.get("objectives")))
     return [s for s in sentences if s]

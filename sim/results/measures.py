@@ -48,8 +48,10 @@ class Measure:
 
     @property
     def heading(self) -> str:
-        """The label with its unit, for a column or an axis: ``mean backlog (items)``."""
-        return f"{self.label} ({self.unit})"
+        """The label with its unit, for a column or an axis: ``mean backlog (items)``; the label
+        alone where it says its unit already (``late recalls``, ``overtime hours``)."""
+        said = self.unit.split()[0] in self.label.replace("-", " ").split()
+        return self.label if said else f"{self.label} ({self.unit})"
 
     @property
     def lower_is_better(self) -> bool:
@@ -114,10 +116,10 @@ _REGISTRY = (
        about="Unpaid hours worked past the end of the contracted day to finish work in hand."),
     _m("task_hours", "hours on modelled tasks", "hours", better="neither",
        about="Hours spent on the modelled tasks, over the office and the run."),
-    _m("workload_mean", "mean hours worked against contracted hours", "ratio",
+    _m("workload_mean", "mean hours worked against contracted hours", "hours worked / contracted",
        better="neither", about="Hours worked / contracted hours, averaged over people and "
                                "weeks."),
-    _m("wmt_capacity_mean", "mean WMT capacity", "% of available points", better="neither",
+    _m("wmt_capacity_mean", "mean WMT capacity", "% of WMT available points", better="neither",
        about="Practitioners' case points over their WMT available points, averaged."),
     _m("staff_over_110_for_4_weeks", "staff over 110% WMT capacity for 4 weeks", "people",
        "compared report office_workload claims",

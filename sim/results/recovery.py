@@ -53,8 +53,8 @@ def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
     staff = headcount(scenario)
     windows = [w for kind in ("down", "slow", "email_loss", "login_cap", "office_cap")
                for w in getattr(outages, kind) if w.has_effect(staff)]
-    moments = [m.at.minute for m in (*outages.record_loss, *outages.surges)
-               if m.has_effect(staff)]
+    moments = [m.at.minute for m in outages.record_loss if m.has_effect(staff)]
+    moments += [m.at.minute for m in outages.surges if m.has_effect(staff)]
     return [(w.start_minute, w.end_minute) for w in windows] + [(t, t) for t in moments]
 
 

@@ -13,7 +13,7 @@ staff's time records after the run, so the model's hot loop records nothing but 
   ``wmt_capacity`` (%) (see :mod:`sim.results.workload`).
 * ``risk_checks``: per RoSH level, contacts held, **missed risk checks**, deferred contacts.
 * ``event_counts``: counts of events (cases arriving and ending, failures to attend, ...).
-* ``summary``: one row per headline measure.
+* ``summary``: one row per headline measure (computed in :mod:`sim.results.summary`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.scenario.schema import ROSH_LEVELS, TASK_NAMES
 from sim.model.office import OfficeModel
 from sim.model.work import STATUSES
-from sim.results.workload import summary_rows, weekly_case_points, with_wmt
+from sim.results.summary import RunTables, summary_table
+from sim.results.workload import weekly_case_points, with_wmt
 
 INF = float("inf")
-ENFORCEMENT_TASKS = ("enforcement_action", "breach_action")
 OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred")
 
 
@@ -182,60 +182,6 @@ def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
                                        "deferred_contacts", "failed_to_attend"])
 
 
-def late_count(items: pd.DataFrame, end: float) -> int:
-    """Items done after their deadline, or not done and past it at ``end`` (not cancelled)."""
-    finished = items["finished_minute"].to_numpy()
-    due = items["due_minute"].to_numpy()
-    cancelled = items["cancelled_minute"].notna().to_numpy()
-    late_done = finished > due
-    overdue = np.isnan(finished) & ~cancelled & (due < end)
-    return int(np.count_nonzero(late_done | overdue))
-
-
-def late_delivery_count(messages: pd.DataFrame, end: float) -> int:
-    """Messages delivered after their deadline, or not delivered by ``end`` and past it."""
-    delivered = messages["delivered_minute"].to_numpy()
-    due = messages["due_minute"].to_numpy()
-    undelivered = np.isnan(delivered) | (delivered > end)
-    return int(np.count_nonzero((delivered > due) & ~undelivered | undelivered & (due < end)))
-
-
-def summary_table(items: pd.DataFrame, backlog: pd.DataFrame, staff: pd.DataFrame,
-                  risk: pd.DataFrame, end: float) -> pd.DataFrame:
-    by_day = backlog.groupby("day")["backlog"].sum()
-    recalls = items[items["task"] == "recall_request"]
-    delay_h = ((recalls["delivered_minute"] - recalls["created_minute"]) / HOUR).dropna()
-    first = items[(items["task"] == "supervision_contact") & items["first_appointment"]]
-    held = items[items["outcome"] == "held"]
-    wait = (held["started_minute"] - held["arrived_minute"]).dropna()
-    status = items["status"].value_counts()
-    rows = [
-        ("backlog_end", float(by_day.iloc[-1]) if len(by_day) else 0.0, "items"),
-        ("backlog_mean", float(by_day.mean()) if len(by_day) else 0.0, "items"),
-        ("backlog_max", float(by_day.max()) if len(by_day) else 0.0, "items"),
-        ("missed_risk_checks", float(risk["missed_risk_checks"].sum()), "contacts"),
-        ("deferred_contacts", float(risk["deferred_contacts"].sum()), "contacts"),
-        ("contacts_held", float(risk["contacts_held"].sum()), "contacts"),
-        ("appointment_wait_mean", float(wait.mean()) if len(wait) else 0.0, "minutes"),
-        ("recalls", float(len(recalls)), "recalls"),
-        ("recall_delay_mean", float(delay_h.mean()) if len(delay_h) else 0.0, "hours"),
-        ("late_recalls", float(late_delivery_count(recalls, end)), "recalls"),
-        ("late_first_appointments", float(late_count(first, end)), "cases"),
-        ("late_court_results", float(late_count(items[items["task"] == "court_results_entry"], end)),
-         "results"),
-        ("late_enforcement", float(late_count(items[items["task"].isin(ENFORCEMENT_TASKS)], end)),
-         "actions"),
-        ("workload_mean", float(staff["workload"].mean()), "hours worked / contracted"),
-        ("extra_hours", float(staff["extra_hours"].sum()), "hours"),
-        ("overtime_hours", float(staff["overtime_hours"].sum()), "hours"),
-        ("double_handling_hours", float(staff["double_handling_hours"].sum()), "hours"),
-        ("task_hours", float(staff["task_hours"].sum()), "hours"),
-        *summary_rows(staff),
-    ]
-    rows += [(f"items_{s}", float(status.get(s, 0)), "items") for s in STATUSES]
-    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
-
-
 def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:
     items = work_items_table(office)
     backlog = backlog_daily_table(items, n_days)
@@ -249,5 +195,5 @@ def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:
         "staff_weekly": staff,
         "risk_checks": risk,
         "event_counts": counts,
-        "summary": summary_table(items, backlog, staff, risk, n_days * DAY),
+        "summary": summary_table(RunTables(items, backlog, staff, risk, n_days * DAY)),
     }

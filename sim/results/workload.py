@@ -41,13 +41,13 @@ def weekly_case_points(office: OfficeModel, items: pd.DataFrame) -> pd.DataFrame
     allocated = allocation_minutes(items)
     held = [(c.holder.id, allocated.get(c.id, c.start),
              np.inf if c.ended is None else c.ended, CASE_POINTS[c.tier])
-            for c in office.cases if c.holder is not None]
+            for c in office.cases if c.holder is not None and c.tier is not None]
     if held:
         holder, since, until, points = (np.array(col, dtype=float) for col in zip(*held))
     else:
         holder = since = until = points = np.empty(0)
     ids = [s.id for s in office.staff if s.role in PRACTITIONER_ROLES]
-    rows = {"staff_id": [], "week": [], "case_points": []}
+    rows: dict[str, list[float]] = {"staff_id": [], "week": [], "case_points": []}
     for week in range(office.weeks):
         start = week * WEEK
         mask = (since <= start) & (until > start)
@@ -86,17 +86,3 @@ def people_over(staff_weekly: pd.DataFrame, column: str, threshold: float,
     over = frame[column].gt(threshold)
     runs = over.groupby(frame["staff_id"]).agg(longest_run)
     return int((runs >= weeks).sum())
-
-
-def summary_rows(staff_weekly: pd.DataFrame) -> list[tuple[str, float, str]]:
-    """The workload measures for the summary table: mean WMT capacity of practitioners, and the
-    110%-for-4-weeks rule applied to WMT capacity and to hours worked / contracted hours."""
-    capacity = staff_weekly["wmt_capacity"].dropna()
-    return [
-        ("wmt_capacity_mean", float(capacity.mean()) if len(capacity) else 0.0,
-         "% of WMT available points"),
-        ("staff_over_110_for_4_weeks",
-         float(people_over(staff_weekly, "wmt_capacity", OVER_CAPACITY)), "people"),
-        ("staff_over_110_hours_4_weeks",
-         float(people_over(staff_weekly, "workload", OVER_HOURS)), "people"),
-    ]

@@ -108,7 +108,7 @@ def edited(
     found = changes(original, new)
     if not found:
         return new
-    listed = "; ".join(f"{c.field}: {_shown(c.before)} -> {_shown(c.after)}" for c in found)
+    listed = "; ".join(c.words() for c in found)
     update = {}
     if redescribe:
         update["description"] = (

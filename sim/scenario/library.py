@@ -73,13 +73,13 @@ def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
             os.unlink(temporary)
     except FileExistsError:
         raise LibraryError(
-            f"{target} already exists. Fix: choose another name; the saved "
-            f"scenario is kept as it is."
+            f"{target.name} already exists in {folder.name}/. Fix: choose another name; the "
+            f"saved scenario is kept as it is."
         ) from None
     except OSError as exc:
         raise LibraryError(
-            f"cannot save {target}: {exc.strerror or exc}. Fix: check the folder "
-            f"is writable and the disk is not full."
+            f"cannot save {target.name} in {folder.name}/: {exc.strerror or exc}. Fix: check "
+            f"the folder is writable and the disk is not full."
         ) from exc
     return target
 

@@ -56,8 +56,14 @@ class Window(Frozen):
 
     @property
     def end_minute(self) -> float:
-        hours = self.duration_hours if self.duration_hours is not None else self.duration_days * 24
-        return self.start.minute + hours * HOUR
+        return self.start.minute + self.hours * HOUR
+
+    @property
+    def hours(self) -> float:
+        """The window's length in hours (given in hours or in days)."""
+        if self.duration_hours is not None:
+            return self.duration_hours
+        return (self.duration_days or 0.0) * 24
 
     @property
     def empty(self) -> bool:
@@ -86,7 +92,7 @@ class LoginCap(Window):
     def sessions_for(self, headcount: int) -> int:
         if self.sessions is not None:
             return self.sessions
-        return int(self.share_of_staff * headcount)
+        return int((self.share_of_staff or 0.0) * headcount)
 
     def has_effect(self, headcount: int) -> bool:
         return not self.empty and self.sessions_for(headcount) < headcount

@@ -33,7 +33,7 @@ from pydantic import Field, model_validator
 from sim.domain.vocabulary import Frozen, Role, RoSH, Share, TaskName
 from sim.scenario.outages import Moment
 
-RECORD_TASKS: tuple[str, ...] = (
+RECORD_TASKS: tuple[TaskName, ...] = (
     "contact_recording",
     "enforcement_action",
     "breach_action",

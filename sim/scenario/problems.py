@@ -164,7 +164,7 @@ _IMPERATIVE = ("give", "add", "remove", "use", "make", "swap", "name", "set", "w
 _HINTS = ((re.compile(r"^(\w+) cases are held by"), "caseload.holder_roles.{0}"),)
 
 
-def _problem(err: dict, data: dict, index: Index, file: str, model: type[BaseModel]) -> Problem:
+def _problem(err: Any, data: dict, index: Index, file: str, model: type[BaseModel]) -> Problem:
     loc, typ, ctx = tuple(err["loc"]), err["type"], err.get("ctx") or {}
     msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     value = "" if typ == "missing" else short(err["input"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -123,7 +124,7 @@ class RangeWeeks(Frozen):
         return self
 
 
-def _check_shares(shares: dict[str, float], what: str) -> None:
+def _check_shares(shares: Mapping[Any, float], what: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} shares add up to {total:g}; make them add up to 1")
@@ -290,12 +291,12 @@ class Scenario(Frozen):
                     f"add staff to one of those roles or hold {level} cases in another role"
                 )
         for name in sorted(TEAM_TASKS):
-            roles = self.tasks.get(name).roles
-            if not roles:
+            team = self.tasks.get(name).roles
+            if not team:
                 raise ValueError(f"tasks.{name}.roles is empty; name the team role that does it")
-            if not any(filled_posts(self.office.staffing.role(r)) for r in roles):
+            if not any(filled_posts(self.office.staffing.role(r)) for r in team):
                 raise ValueError(
-                    f"tasks.{name} is done by {' or '.join(roles)}, with no filled posts; "
+                    f"tasks.{name} is done by {' or '.join(team)}, with no filled posts; "
                     f"add staff to one of those roles or name another role in tasks.{name}.roles"
                 )
         return self

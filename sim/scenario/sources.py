@@ -29,7 +29,7 @@ def parameter_sources(path: str | os.PathLike) -> list[tuple[str, str, str]]:
 SOURCES_COLUMNS = ("file", "parameter", "value", "source or assumption")
 
 
-def sources_table(text: str, name: str, base_dir: Path | None) -> list[tuple[str, ...]]:
+def sources_table(text: str, name: str, base_dir: Path | None) -> list[tuple[str, str, str, str]]:
     """(file, parameter, value, source) for each value set in a scenario's text and in every
     file it extends (found from ``base_dir``), the scenario's own first."""
     rows = [(name, *row) for row in sources_in_text(text)]

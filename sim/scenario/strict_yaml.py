@@ -1,0 +1,186 @@
+"""YAML read strictly: one document, a mapping of fields, plain values only.
+
+Anchors and aliases (a billion-laughs expansion), merge keys, tags and duplicate keys are
+refused with a :class:`~sim.scenario.problems.ScenarioError` naming the line and the fix, and the
+line of every field is kept (an :data:`~sim.scenario.problems.Index`) so that a validation problem
+found later can name it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from sim.scenario.problems import (
+    MAX_PROBLEMS,
+    REFERENCE,
+    Index,
+    Problem,
+    ScenarioError,
+    dotted,
+    fail,
+    short,
+)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases, so no billion-laughs expansion."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            sigil = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"anchors and aliases ({sigil}{event.anchor}) are not allowed",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+_PLAIN_TAGS = ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+_YAML_FIXES = (  # (part of the yaml problem, fix)
+    ("anchors and aliases", "write the value out in full instead of using &name / *name"),
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("could not find expected ':'", "add ': ' after the key, or close a quote or bracket"),
+    ("mapping values are not allowed", "check the indentation; quote a value that contains ': '"),
+    ("the tag", "remove the '!' tag; scenario files use plain values only"),
+    ("tag handle", "remove the '!' tag; scenario files use plain values only"),
+    ("end of stream", "close the quote or bracket that is left open"),
+)
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return Problem(
+            file,
+            text.count("\n", 0, exc.position) + 1,
+            "",
+            "",
+            f"the file contains the control character {exc.character:#06x}",
+            "delete it (it may have been pasted from elsewhere)",
+        )
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem, context = getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None)
+    syntax = isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError))
+    message = "YAML syntax error: " * syntax + problem + (f" ({context})" if context else "")
+    fix = next(
+        (f for key, f in _YAML_FIXES if key in problem),
+        "check the indentation and punctuation on this line and the line before",
+    )
+    return Problem(file, mark.line + 1 if mark else None, "", "", message, fix)
+
+
+def parse(text: str, file: str) -> tuple[dict, Index]:
+    """YAML text -> (top-level mapping, line index), refusing anything ambiguous."""
+    loader = None
+    index: Index = {}
+    dupes: list[Problem] = []
+    try:
+        loader = _StrictLoader(text)
+        loader.get_event()  # stream start
+        root = None if loader.check_event(yaml.StreamEndEvent) else loader.compose_document()
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise fail(
+                file,
+                "the file holds more than one YAML document",
+                "keep one scenario "
+                "per file: remove the '---' line and what follows, or split the file",
+                loader.peek_event().start_mark.line + 1,
+            )
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+            raise fail(file, "the file is empty", f"write a scenario (copy {REFERENCE})")
+        if not isinstance(root, yaml.MappingNode):
+            kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+            raise fail(
+                file,
+                f"the file holds {kind}, not a mapping of fields",
+                f"start with top-level fields such as 'name:' (see {REFERENCE})",
+                root.start_mark.line + 1,
+            )
+        data = _build(loader, root, (), root.start_mark.line + 1, file, index, dupes)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(file, [_yaml_problem(file, exc, text)]) from None
+    except RecursionError:
+        raise fail(file, "the file is nested too deeply", "flatten the structure") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if dupes:
+        raise ScenarioError(file, dupes[:MAX_PROBLEMS], max(0, len(dupes) - MAX_PROBLEMS))
+    return data, index
+
+
+def _build(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: tuple,
+    line: int,
+    file: str,
+    index: Index,
+    dupes: list[Problem],
+) -> Any:
+    """Python data for a node, noting the line of every path and every duplicate key."""
+    index[path] = (file, line)
+    tag = node.tag.removeprefix("tag:yaml.org,2002:")
+    if tag not in _PLAIN_TAGS:
+        raise fail(
+            file,
+            f"the tag {tag!r} is not allowed",
+            "remove the '!' tag; scenario files use plain values only",
+            line,
+            dotted(path, None),
+            short(node.value) if isinstance(node.value, str) else "",
+        )
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(loader, item, path + (i,), item.start_mark.line + 1, file, index, dupes)
+            for i, item in enumerate(node.value)
+        ]
+    if not isinstance(node, yaml.MappingNode):
+        try:
+            return loader.construct_object(node, deep=True)
+        except Exception:  # "!!int x", "!!bool maybe", "!!timestamp x": the file is at fault
+            raise fail(
+                file,
+                f"{node.value!r} cannot be read as {tag}",
+                "write a plain value (in quotes to keep it as text)",
+                line,
+                dotted(path, None),
+                short(node.value),
+            ) from None
+    out: dict = {}
+    first: dict = {}
+    for knode, vnode in node.value:
+        kline = knode.start_mark.line + 1
+        if knode.tag == "tag:yaml.org,2002:merge":
+            raise fail(file, "merge keys (<<) are not allowed", "write the keys out in full", kline)
+        if not isinstance(knode, yaml.ScalarNode):
+            raise fail(
+                file,
+                "a key must be a plain name, not a list or mapping",
+                "write the key as a single word",
+                kline,
+            )
+        key = loader.construct_object(knode, deep=True)
+        if key in first:
+            dupes.append(
+                Problem(
+                    file,
+                    kline,
+                    dotted(path + (key,), None),
+                    "",
+                    f"{key} is given twice, on line {first[key]} and line {kline} "
+                    "(YAML would silently keep the last)",
+                    "delete one of the two",
+                )
+            )
+            continue
+        first[key] = kline
+        out[key] = _build(loader, vnode, path + (key,), kline, file, index, dupes)
+    return out
+
+
+# ----------------------------------------------------------------------------- files and extends
