@@ -4,6 +4,7 @@ import each other, directly or through others, even for type checking only."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import grimp
@@ -54,3 +55,20 @@ def cycles(graph) -> list[list[str]]:
 def test_no_module_imports_itself_through_others():
     graph = grimp.build_graph("sim")  # type-checking imports included
     assert cycles(graph) == []
+
+
+def test_no_source_file_is_ignored_by_git():
+    """A source file git ignores is missing from every clone (a `results/` pattern once hid
+    sim/results/ from commits)."""
+    if not (ROOT / ".git").exists():
+        return  # not a git checkout: nothing can be ignored
+    files = [
+        str(p.relative_to(ROOT))
+        for folder in ("sim", "app_pages", "tests", "benchmarks")
+        for p in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in p.parts
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *files], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == []

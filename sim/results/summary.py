@@ -1,0 +1,140 @@
+"""How each headline measure of one run is computed from its tables: one function per measure,
+keyed by the name :mod:`sim.results.measures` defines it under.
+
+:data:`SUMMARY` gives the run's ``summary`` table (in this order, with the registry's units);
+:data:`BY_RISK` the missed risk checks by RoSH level that every experiment keeps per run. Time
+to recover needs the same run without the outage, so the experiment computes it
+(:mod:`sim.results.recovery`). Adding a measure is one registry entry and one function here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from sim.domain.calendar import HOUR
+from sim.domain.vocabulary import ROSH_LEVELS
+from sim.domain.wmt import OVER_CAPACITY, OVER_HOURS
+from sim.model.work import STATUSES
+from sim.results.measures import MEASURES
+from sim.results.workload import people_over
+
+ENFORCEMENT_TASKS = ("enforcement_action", "breach_action")
+HIGH_RISK = ("high", "very_high")  # the RoSH levels counted by ``missed_high_risk_checks``
+
+
+def late_count(items: pd.DataFrame, end: float) -> int:
+    """Items done after their deadline, or not done and past it at ``end`` (not cancelled)."""
+    finished = items["finished_minute"].to_numpy()
+    due = items["due_minute"].to_numpy()
+    cancelled = items["cancelled_minute"].notna().to_numpy()
+    late_done = finished > due
+    overdue = np.isnan(finished) & ~cancelled & (due < end)
+    return int(np.count_nonzero(late_done | overdue))
+
+
+def late_delivery_count(messages: pd.DataFrame, end: float) -> int:
+    """Messages delivered after their deadline, or not delivered by ``end`` and past it."""
+    delivered = messages["delivered_minute"].to_numpy()
+    due = messages["due_minute"].to_numpy()
+    undelivered = np.isnan(delivered) | (delivered > end)
+    return int(np.count_nonzero((delivered > due) & ~undelivered | undelivered & (due < end)))
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """What the measures are computed from: a run's work items, daily backlog, people's weeks
+    and risk checks, and the minute it ended."""
+
+    items: pd.DataFrame
+    backlog: pd.DataFrame
+    staff: pd.DataFrame
+    risk: pd.DataFrame
+    end: float
+
+    @cached_property
+    def by_day(self) -> pd.Series:
+        return self.backlog.groupby("day")["backlog"].sum()
+
+    @cached_property
+    def recalls(self) -> pd.DataFrame:
+        return self.items[self.items["task"] == "recall_request"]
+
+    @cached_property
+    def status(self) -> pd.Series:
+        return self.items["status"].value_counts()
+
+    def tasks(self, *names: str) -> pd.DataFrame:
+        return self.items[self.items["task"].isin(names)]
+
+
+def _mean_or_zero(values: pd.Series) -> float:
+    return float(values.mean()) if len(values) else 0.0
+
+
+def _recall_delay(t: RunTables) -> float:
+    hours = ((t.recalls["delivered_minute"] - t.recalls["created_minute"]) / HOUR).dropna()
+    return _mean_or_zero(hours)
+
+
+def _appointment_wait(t: RunTables) -> float:
+    held = t.items[t.items["outcome"] == "held"]
+    return _mean_or_zero((held["started_minute"] - held["arrived_minute"]).dropna())
+
+
+def _first_appointments(t: RunTables) -> pd.DataFrame:
+    return t.items[(t.items["task"] == "supervision_contact") & t.items["first_appointment"]]
+
+
+def _status(name: str) -> Callable[[RunTables], float]:
+    return lambda t: float(t.status.get(name, 0))
+
+
+# name -> computation, in the order of the summary table
+SUMMARY: dict[str, Callable[[RunTables], float]] = {
+    "backlog_end": lambda t: float(t.by_day.iloc[-1]) if len(t.by_day) else 0.0,
+    "backlog_mean": lambda t: _mean_or_zero(t.by_day),
+    "backlog_max": lambda t: float(t.by_day.max()) if len(t.by_day) else 0.0,
+    "missed_risk_checks": lambda t: float(t.risk["missed_risk_checks"].sum()),
+    "deferred_contacts": lambda t: float(t.risk["deferred_contacts"].sum()),
+    "contacts_held": lambda t: float(t.risk["contacts_held"].sum()),
+    "appointment_wait_mean": _appointment_wait,
+    "recalls": lambda t: float(len(t.recalls)),
+    "recall_delay_mean": _recall_delay,
+    "late_recalls": lambda t: float(late_delivery_count(t.recalls, t.end)),
+    "late_first_appointments": lambda t: float(late_count(_first_appointments(t), t.end)),
+    "late_court_results": lambda t: float(late_count(t.tasks("court_results_entry"), t.end)),
+    "late_enforcement": lambda t: float(late_count(t.tasks(*ENFORCEMENT_TASKS), t.end)),
+    "workload_mean": lambda t: float(t.staff["workload"].mean()),
+    "extra_hours": lambda t: float(t.staff["extra_hours"].sum()),
+    "overtime_hours": lambda t: float(t.staff["overtime_hours"].sum()),
+    "double_handling_hours": lambda t: float(t.staff["double_handling_hours"].sum()),
+    "task_hours": lambda t: float(t.staff["task_hours"].sum()),
+    "wmt_capacity_mean": lambda t: _mean_or_zero(t.staff["wmt_capacity"].dropna()),
+    "staff_over_110_for_4_weeks": lambda t: float(
+        people_over(t.staff, "wmt_capacity", OVER_CAPACITY)
+    ),
+    "staff_over_110_hours_4_weeks": lambda t: float(people_over(t.staff, "workload", OVER_HOURS)),
+    **{f"items_{name}": _status(name) for name in STATUSES},
+}
+
+
+def summary_table(tables: RunTables) -> pd.DataFrame:
+    """One row per headline measure: its name, its value in this run, its unit."""
+    rows = [(name, compute(tables), MEASURES[name].unit) for name, compute in SUMMARY.items()]
+    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+
+
+def by_risk(risk_checks: pd.DataFrame) -> dict[str, float]:
+    """Missed risk checks by RoSH level, and at high or very high RoSH together, from a run's
+    ``risk_checks`` table."""
+    missed = dict(
+        zip(risk_checks["rosh"], map(float, risk_checks["missed_risk_checks"]), strict=True)
+    )
+    out = {f"missed_risk_checks_{level}": missed.get(level, 0.0) for level in ROSH_LEVELS}
+    out["missed_high_risk_checks"] = sum(missed.get(level, 0.0) for level in HIGH_RISK)
+    return out
