@@ -63,71 +63,180 @@ def _m(name: str, label: str, unit: str, views: str = "", **rest) -> Measure:
 
 
 _REGISTRY = (
-    _m("backlog_mean", "mean backlog", "items",
-       "compared verdict command_line report claims",
-       about="Items past due and not done, plus paper records awaiting re-keying, at the end "
-             "of each day, averaged over the days of the run."),
-    _m("backlog_max", "peak backlog", "items", "compared report claims",
-       about="The largest end-of-day backlog of the run."),
-    _m("backlog_end", "backlog at the end of the run", "items",
-       about="The backlog at the end of the last day."),
-    _m("missed_risk_checks", "missed risk checks", "contacts",
-       "compared command_line report claims",
-       about="Contacts held without the pre-contact risk information."),
-    _m("missed_high_risk_checks", "missed risk checks at high or very high RoSH", "contacts",
-       "compared verdict report claims",
-       about="Missed risk checks of people at high or very high risk of serious harm."),
-    *(_m(f"missed_risk_checks_{level}", f"missed risk checks at {pretty(level)} RoSH",
-         "contacts", about=f"Missed risk checks of people at {pretty(level)} RoSH.")
-      for level in ROSH_LEVELS),
-    _m("deferred_contacts", "contacts deferred", "contacts", "compared",
-       about="Contacts put back for lack of the risk information (triage), counted apart from "
-             "missed risk checks."),
-    _m("contacts_held", "contacts held", "contacts", better="neither",
-       about="Supervision contacts that took place."),
-    _m("late_recalls", "late recalls", "recalls",
-       "compared verdict command_line report recalls claims",
-       about="Recall requests delivered after the 24-hour target, or not delivered and past it "
-             "at the end of the run."),
-    _m("recall_delay_mean", "mean recall delay", "hours", "compared report recalls",
-       about="Hours from the recall decision to delivery, over the recalls delivered."),
-    _m("recalls", "recall requests", "recalls", better="neither",
-       about="Recall requests made during the run."),
-    _m("late_first_appointments", "late first appointments", "cases", "compared report",
-       about="First appointments later than 5 business days after sentence."),
-    _m("late_court_results", "late court results", "results", "compared",
-       about="Court results entered after their deadline, or not entered and past it."),
-    _m("late_enforcement", "late enforcement", "actions", "compared",
-       about="Enforcement and breach actions done after their deadline, or not done and past "
-             "it."),
-    _m("appointment_wait_mean", "mean wait at appointments", "minutes", "compared",
-       about="Minutes from arrival to the start of the contact, over contacts held."),
-    _m("time_to_recover_days", "time to recover", "days",
-       "compared command_line report claims",
-       about="Days from restoration until the backlog is back to the same replication's "
-             "no-outage backlog."),
-    _m("overtime_hours", "overtime hours", "hours",
-       "compared command_line report office_workload claims",
-       about="Paid extra hours worked under an overtime lever, over the office and the run."),
-    _m("double_handling_hours", "double-handling hours", "hours",
-       "compared command_line report office_workload claims",
-       about="Hours spent re-keying paper records, redoing forms and rebuilding lost records."),
-    _m("extra_hours", "hours beyond the contracted day", "hours", "compared office_workload",
-       about="Unpaid hours worked past the end of the contracted day to finish work in hand."),
-    _m("task_hours", "hours on modelled tasks", "hours", better="neither",
-       about="Hours spent on the modelled tasks, over the office and the run."),
-    _m("workload_mean", "mean hours worked against contracted hours", "hours worked / contracted",
-       better="neither", about="Hours worked / contracted hours, averaged over people and "
-                               "weeks."),
-    _m("wmt_capacity_mean", "mean WMT capacity", "% of WMT available points", better="neither",
-       about="Practitioners' case points over their WMT available points, averaged."),
-    _m("staff_over_110_for_4_weeks", "staff over 110% WMT capacity for 4 weeks", "people",
-       "compared report office_workload claims",
-       about="People above 110% WMT capacity for 4 or more consecutive weeks."),
-    _m("staff_over_110_hours_4_weeks", "staff over 110% of contracted hours for 4 weeks",
-       "people", "compared report office_workload claims",
-       about="People who worked over 110% of their contracted hours for 4 or more consecutive "
-             "weeks."),
+    _m(
+        "backlog_mean",
+        "mean backlog",
+        "items",
+        "compared verdict command_line report claims",
+        about="Items past due and not done, plus paper records awaiting re-keying, at the end "
+        "of each day, averaged over the days of the run.",
+    ),
+    _m(
+        "backlog_max",
+        "peak backlog",
+        "items",
+        "compared report claims",
+        about="The largest end-of-day backlog of the run.",
+    ),
+    _m(
+        "backlog_end",
+        "backlog at the end of the run",
+        "items",
+        about="The backlog at the end of the last day.",
+    ),
+    _m(
+        "missed_risk_checks",
+        "missed risk checks",
+        "contacts",
+        "compared command_line report claims",
+        about="Contacts held without the pre-contact risk information.",
+    ),
+    _m(
+        "missed_high_risk_checks",
+        "missed risk checks at high or very high RoSH",
+        "contacts",
+        "compared verdict report claims",
+        about="Missed risk checks of people at high or very high risk of serious harm.",
+    ),
+    *(
+        _m(
+            f"missed_risk_checks_{level}",
+            f"missed risk checks at {pretty(level)} RoSH",
+            "contacts",
+            about=f"Missed risk checks of people at {pretty(level)} RoSH.",
+        )
+        for level in ROSH_LEVELS
+    ),
+    _m(
+        "deferred_contacts",
+        "contacts deferred",
+        "contacts",
+        "compared",
+        about="Contacts put back for lack of the risk information (triage), counted apart from "
+        "missed risk checks.",
+    ),
+    _m(
+        "contacts_held",
+        "contacts held",
+        "contacts",
+        better="neither",
+        about="Supervision contacts that took place.",
+    ),
+    _m(
+        "late_recalls",
+        "late recalls",
+        "recalls",
+        "compared verdict command_line report recalls claims",
+        about="Recall requests delivered after the 24-hour target, or not delivered and past it "
+        "at the end of the run.",
+    ),
+    _m(
+        "recall_delay_mean",
+        "mean recall delay",
+        "hours",
+        "compared report recalls",
+        about="Hours from the recall decision to delivery, over the recalls delivered.",
+    ),
+    _m(
+        "recalls",
+        "recall requests",
+        "recalls",
+        better="neither",
+        about="Recall requests made during the run.",
+    ),
+    _m(
+        "late_first_appointments",
+        "late first appointments",
+        "cases",
+        "compared report",
+        about="First appointments later than 5 business days after sentence.",
+    ),
+    _m(
+        "late_court_results",
+        "late court results",
+        "results",
+        "compared",
+        about="Court results entered after their deadline, or not entered and past it.",
+    ),
+    _m(
+        "late_enforcement",
+        "late enforcement",
+        "actions",
+        "compared",
+        about="Enforcement and breach actions done after their deadline, or not done and past it.",
+    ),
+    _m(
+        "appointment_wait_mean",
+        "mean wait at appointments",
+        "minutes",
+        "compared",
+        about="Minutes from arrival to the start of the contact, over contacts held.",
+    ),
+    _m(
+        "time_to_recover_days",
+        "time to recover",
+        "days",
+        "compared command_line report claims",
+        about="Days from restoration until the backlog is back to the same replication's "
+        "no-outage backlog.",
+    ),
+    _m(
+        "overtime_hours",
+        "overtime hours",
+        "hours",
+        "compared command_line report office_workload claims",
+        about="Paid extra hours worked under an overtime lever, over the office and the run.",
+    ),
+    _m(
+        "double_handling_hours",
+        "double-handling hours",
+        "hours",
+        "compared command_line report office_workload claims",
+        about="Hours spent re-keying paper records, redoing forms and rebuilding lost records.",
+    ),
+    _m(
+        "extra_hours",
+        "hours beyond the contracted day",
+        "hours",
+        "compared office_workload",
+        about="Unpaid hours worked past the end of the contracted day to finish work in hand.",
+    ),
+    _m(
+        "task_hours",
+        "hours on modelled tasks",
+        "hours",
+        better="neither",
+        about="Hours spent on the modelled tasks, over the office and the run.",
+    ),
+    _m(
+        "workload_mean",
+        "mean hours worked against contracted hours",
+        "hours worked / contracted",
+        better="neither",
+        about="Hours worked / contracted hours, averaged over people and weeks.",
+    ),
+    _m(
+        "wmt_capacity_mean",
+        "mean WMT capacity",
+        "% of WMT available points",
+        better="neither",
+        about="Practitioners' case points over their WMT available points, averaged.",
+    ),
+    _m(
+        "staff_over_110_for_4_weeks",
+        "staff over 110% WMT capacity for 4 weeks",
+        "people",
+        "compared report office_workload claims",
+        about="People above 110% WMT capacity for 4 or more consecutive weeks.",
+    ),
+    _m(
+        "staff_over_110_hours_4_weeks",
+        "staff over 110% of contracted hours for 4 weeks",
+        "people",
+        "compared report office_workload claims",
+        about="People who worked over 110% of their contracted hours for 4 or more consecutive "
+        "weeks.",
+    ),
     _m("items_done", "work items done on time", "items", better="neither"),
     _m("items_done_late", "work items done late", "items", better="neither"),
     _m("items_pending", "work items not done by the end", "items", better="neither"),
@@ -159,19 +268,28 @@ def label(name: str) -> str:
 # name -> (what it is, in words, for {role}; its unit)
 ROLE_MEASURES = {
     "share_over_110_hours_4_weeks": (
-        "share of {role}s over 110% of contracted hours for 4 consecutive weeks", "share"),
+        "share of {role}s over 110% of contracted hours for 4 consecutive weeks",
+        "share",
+    ),
     "share_over_110_wmt_4_weeks": (
-        "share of {role}s over 110% WMT capacity for 4 consecutive weeks", "share"),
+        "share of {role}s over 110% WMT capacity for 4 consecutive weeks",
+        "share",
+    ),
     "mean_weekly_hours": ("mean weekly hours worked per {role}", "hours"),
     "mean_weekly_hours_over_contract": (
-        "mean weekly hours worked beyond contract per {role}", "hours"),
+        "mean weekly hours worked beyond contract per {role}",
+        "hours",
+    ),
     "overtime_hours_per_person": ("overtime hours per {role} over the run", "hours"),
-    "double_handling_hours_per_person": (
-        "double-handling hours per {role} over the run", "hours"),
+    "double_handling_hours_per_person": ("double-handling hours per {role} over the run", "hours"),
 }
 
 # How a claim compares a measure with its threshold
 Comparison = Literal["more_than", "at_least", "less_than", "at_most"]
 COMPARISONS: tuple[str, ...] = get_args(Comparison)
-COMPARISON_WORDS = {"more_than": "more than", "at_least": "at least", "less_than": "less than",
-                    "at_most": "at most"}
+COMPARISON_WORDS = {
+    "more_than": "more than",
+    "at_least": "at least",
+    "less_than": "less than",
+    "at_most": "at most",
+}

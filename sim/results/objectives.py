@@ -36,8 +36,9 @@ def service_levels(completed, baseline_completed, working: np.ndarray) -> np.nda
     return levels
 
 
-def assess(objective: Objective, completed, baseline_completed, working, start_day: int,
-           restored_day: int) -> dict:
+def assess(
+    objective: Objective, completed, baseline_completed, working, start_day: int, restored_day: int
+) -> dict:
     """One run's objectives: days to resume, and whether the RTO, MTPD and MBCO were breached.
 
     ``completed`` and ``baseline_completed`` are the activity's completions per day (index =
@@ -49,10 +50,13 @@ def assess(objective: Objective, completed, baseline_completed, working, start_d
     mbco_breached = any(levels[d] < objective.mbco for d in during)
     resumed = math.inf
     for i in range(len(days) - RESUMED_FOR + 1):
-        if all(levels[d] >= objective.mbco for d in days[i:i + RESUMED_FOR]):
+        if all(levels[d] >= objective.mbco for d in days[i : i + RESUMED_FOR]):
             resumed = float(days[i] - start_day)
             break
-    return {"activity": objective.activity, "days_to_resume": resumed,
-            "rto_breached": resumed > objective.rto_days,
-            "mtpd_breached": resumed > objective.mtpd_days,
-            "mbco_breached": bool(mbco_breached)}
+    return {
+        "activity": objective.activity,
+        "days_to_resume": resumed,
+        "rto_breached": resumed > objective.rto_days,
+        "mtpd_breached": resumed > objective.mtpd_days,
+        "mbco_breached": bool(mbco_breached),
+    }

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.calendar import DAY
-from sim.scenario.schema import Scenario, headcount
 from sim.scenario.outages import Outages
+from sim.scenario.schema import Scenario, headcount
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,12 @@ def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
     case."""
     outages = scenario.outages
     staff = headcount(scenario)
-    windows = [w for kind in ("down", "slow", "email_loss", "login_cap", "office_cap")
-               for w in getattr(outages, kind) if w.has_effect(staff)]
+    windows = [
+        w
+        for kind in ("down", "slow", "email_loss", "login_cap", "office_cap")
+        for w in getattr(outages, kind)
+        if w.has_effect(staff)
+    ]
     moments = [m.at.minute for m in outages.record_loss if m.has_effect(staff)]
     moments += [m.at.minute for m in outages.surges if m.has_effect(staff)]
     return [(w.start_minute, w.end_minute) for w in windows] + [(t, t) for t in moments]
@@ -79,9 +83,13 @@ def total_backlog(result) -> pd.Series:
 HOLD_DAYS = 7  # "back to baseline" means within tolerance for a whole week (assumption, 5-14)
 
 
-def time_to_recover(result, baseline, restored_minute: float | None,
-                    tolerance: Tolerance = Tolerance(),
-                    hold_days: int | None = HOLD_DAYS) -> float | None:
+def time_to_recover(
+    result,
+    baseline,
+    restored_minute: float | None,
+    tolerance: Tolerance = Tolerance(),
+    hold_days: int | None = HOLD_DAYS,
+) -> float | None:
     """Days from the day of restoration until the backlog is back within ``tolerance`` of the
     baseline's and stays there for ``hold_days`` days in a row (None: to the end of the run);
     None if that does not happen within the run. ``restored_minute`` None (no disruption)
@@ -96,9 +104,13 @@ def time_to_recover(result, baseline, restored_minute: float | None,
     return recovery_days(backlog.to_numpy(), base, restored_minute, tolerance, hold_days)
 
 
-def recovery_days(backlog, base, restored_minute: float | None,
-                  tolerance: Tolerance = Tolerance(),
-                  hold_days: int | None = HOLD_DAYS) -> float | None:
+def recovery_days(
+    backlog,
+    base,
+    restored_minute: float | None,
+    tolerance: Tolerance = Tolerance(),
+    hold_days: int | None = HOLD_DAYS,
+) -> float | None:
     """:func:`time_to_recover` on daily total backlogs (arrays indexed by day from 0)."""
     backlog, base = np.asarray(backlog, dtype=float), np.asarray(base, dtype=float)
     day_index = np.arange(len(backlog))
@@ -113,22 +125,31 @@ def recovery_days(backlog, base, restored_minute: float | None,
         outside = np.flatnonzero(~within)
         return float(days[outside[-1] + 1 if len(outside) else 0] - restored_day)
     for i in range(len(within) - hold_days + 1):
-        if within[i:i + hold_days].all():
+        if within[i : i + hold_days].all():
             return float(days[i] - restored_day)
     return None
 
 
-def recovery_table(result, baseline, scenario: Scenario, tolerance: Tolerance = Tolerance(),
-                   hold_days: int | None = HOLD_DAYS) -> pd.DataFrame:
+def recovery_table(
+    result,
+    baseline,
+    scenario: Scenario,
+    tolerance: Tolerance = Tolerance(),
+    hold_days: int | None = HOLD_DAYS,
+) -> pd.DataFrame:
     """One row: the day of restoration, time to recover (days, NaN if not within the run), the
     backlog's peak and its day, and the baseline's mean backlog."""
     restored = restoration_minute(scenario)
     recover = time_to_recover(result, baseline, restored, tolerance, hold_days)
     backlog = total_backlog(result)
-    return pd.DataFrame([{
-        "restored_day": np.nan if restored is None else restored / DAY,
-        "time_to_recover_days": np.nan if recover is None else recover,
-        "backlog_peak": float(backlog.max()) if len(backlog) else 0.0,
-        "backlog_peak_day": int(backlog.idxmax()) if len(backlog) else 0,
-        "baseline_backlog_mean": float(total_backlog(baseline).mean()),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "restored_day": np.nan if restored is None else restored / DAY,
+                "time_to_recover_days": np.nan if recover is None else recover,
+                "backlog_peak": float(backlog.max()) if len(backlog) else 0.0,
+                "backlog_peak_day": int(backlog.idxmax()) if len(backlog) else 0,
+                "baseline_backlog_mean": float(total_backlog(baseline).mean()),
+            }
+        ]
+    )

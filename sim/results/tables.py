@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.calendar import DAY, HOUR, WEEK
-from sim.scenario.schema import ROSH_LEVELS, TASK_NAMES
 from sim.model.office import OfficeModel
 from sim.model.work import STATUSES
 from sim.results.summary import RunTables, summary_table
 from sim.results.workload import weekly_case_points, with_wmt
+from sim.scenario.schema import ROSH_LEVELS, TASK_NAMES
 
 INF = float("inf")
 OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred")
@@ -66,17 +66,27 @@ def _item_row(it) -> tuple:
     case = it.case
     appointment = it.appointment if it.task == "supervision_contact" else None
     finished, cancelled = it.finished, it.cancelled
-    status = (3 if cancelled is not None else 2 if finished is None
-              else 1 if finished > it.due else 0)  # codes of STATUSES
-    return (it.id, TASK_CODE[it.task], -1 if case is None else case.id,
-            -1 if case is None else case.rosh, it.created, it.due,
-            NAN if it.arrived is None else it.arrived, NAN if it.started is None else it.started,
-            NAN if finished is None else finished, NAN if cancelled is None else cancelled,
-            -1 if it.staff is None else it.staff, status,
-            appointment is not None and appointment.first,
-            appointment is not None and appointment.risk_checked,
-            0 if appointment is None else OUTCOME_CODE[appointment.outcome],
-            NAN if it.delivered is None else it.delivered)
+    status = (
+        3 if cancelled is not None else 2 if finished is None else 1 if finished > it.due else 0
+    )  # codes of STATUSES
+    return (
+        it.id,
+        TASK_CODE[it.task],
+        -1 if case is None else case.id,
+        -1 if case is None else case.rosh,
+        it.created,
+        it.due,
+        NAN if it.arrived is None else it.arrived,
+        NAN if it.started is None else it.started,
+        NAN if finished is None else finished,
+        NAN if cancelled is None else cancelled,
+        -1 if it.staff is None else it.staff,
+        status,
+        appointment is not None and appointment.first,
+        appointment is not None and appointment.risk_checked,
+        0 if appointment is None else OUTCOME_CODE[appointment.outcome],
+        NAN if it.delivered is None else it.delivered,
+    )
 
 
 def work_items_table(office: OfficeModel) -> pd.DataFrame:
@@ -91,30 +101,34 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
     def categorical(column: int, categories: tuple[str, ...]) -> pd.Categorical:
         return pd.Categorical.from_codes(ints[:, column], categories=list(categories))
 
-    return pd.DataFrame({
-        "item_id": ints[:, 0],
-        "task": categorical(1, TASK_NAMES),
-        "case_id": ints[:, 2],
-        "rosh": categorical(3, ROSH_LEVELS),
-        "created_minute": rows[:, 4],
-        "due_minute": rows[:, 5],
-        "arrived_minute": rows[:, 6],
-        "started_minute": rows[:, 7],
-        "finished_minute": rows[:, 8],
-        "cancelled_minute": rows[:, 9],
-        "staff_id": ints[:, 10],
-        "status": categorical(11, STATUSES),
-        "first_appointment": rows[:, 12].astype(bool),
-        "risk_checked": rows[:, 13].astype(bool),
-        "outcome": categorical(14, OUTCOMES),
-        "delivered_minute": rows[:, 15],
-    })
+    return pd.DataFrame(
+        {
+            "item_id": ints[:, 0],
+            "task": categorical(1, TASK_NAMES),
+            "case_id": ints[:, 2],
+            "rosh": categorical(3, ROSH_LEVELS),
+            "created_minute": rows[:, 4],
+            "due_minute": rows[:, 5],
+            "arrived_minute": rows[:, 6],
+            "started_minute": rows[:, 7],
+            "finished_minute": rows[:, 8],
+            "cancelled_minute": rows[:, 9],
+            "staff_id": ints[:, 10],
+            "status": categorical(11, STATUSES),
+            "first_appointment": rows[:, 12].astype(bool),
+            "risk_checked": rows[:, 13].astype(bool),
+            "outcome": categorical(14, OUTCOMES),
+            "delivered_minute": rows[:, 15],
+        }
+    )
 
 
 def _closed_at(items: pd.DataFrame) -> np.ndarray:
     """When each item stopped being owed: finished or cancelled, else never."""
-    return np.fmin(items["finished_minute"].fillna(INF).to_numpy(),
-                   items["cancelled_minute"].fillna(INF).to_numpy())
+    return np.fmin(
+        items["finished_minute"].fillna(INF).to_numpy(),
+        items["cancelled_minute"].fillna(INF).to_numpy(),
+    )
 
 
 # Paper records awaiting re-keying are backlog from the moment they are written (PRODUCT.md).
@@ -124,8 +138,9 @@ OWED_FROM_CREATION = ("paper_rekeying",)
 def backlog_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
     closed = _closed_at(items)
     owed_from_creation = items["task"].isin(OWED_FROM_CREATION).to_numpy()
-    due = np.where(owed_from_creation, items["created_minute"].to_numpy(),
-                   items["due_minute"].to_numpy())
+    due = np.where(
+        owed_from_creation, items["created_minute"].to_numpy(), items["due_minute"].to_numpy()
+    )
     task = items["task"].cat.codes.to_numpy()
     rows = []
     for t_index, name in enumerate(TASK_NAMES):
@@ -158,15 +173,41 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
                 at_work[week] += shift.end - shift.start
         for week in range(office.weeks):
             worked = (at_work[week] + s.extra_minutes[week] + s.overtime_minutes[week]) / HOUR
-            rows.append((s.id, s.role, s.organisation, s.part_time, week, s.contracted_hours,
-                         at_work[week] / HOUR, s.task_minutes[week] / HOUR,
-                         s.extra_minutes[week] / HOUR, s.overtime_minutes[week] / HOUR,
-                         s.double_handling_minutes[week] / HOUR, worked,
-                         worked / s.contracted_hours))
-    return pd.DataFrame(rows, columns=[
-        "staff_id", "role", "organisation", "part_time", "week", "contracted_hours",
-        "hours_at_work", "task_hours", "extra_hours", "overtime_hours", "double_handling_hours",
-        "hours_worked", "workload"])
+            rows.append(
+                (
+                    s.id,
+                    s.role,
+                    s.organisation,
+                    s.part_time,
+                    week,
+                    s.contracted_hours,
+                    at_work[week] / HOUR,
+                    s.task_minutes[week] / HOUR,
+                    s.extra_minutes[week] / HOUR,
+                    s.overtime_minutes[week] / HOUR,
+                    s.double_handling_minutes[week] / HOUR,
+                    worked,
+                    worked / s.contracted_hours,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "staff_id",
+            "role",
+            "organisation",
+            "part_time",
+            "week",
+            "contracted_hours",
+            "hours_at_work",
+            "task_hours",
+            "extra_hours",
+            "overtime_hours",
+            "double_handling_hours",
+            "hours_worked",
+            "workload",
+        ],
+    )
 
 
 def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -175,11 +216,25 @@ def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
     for level in ROSH_LEVELS:
         c = contacts[contacts["rosh"] == level]
         held = c["outcome"] == "held"
-        rows.append((level, int(held.sum()), int((held & ~c["risk_checked"]).sum()),
-                     int((c["outcome"] == "deferred").sum()),
-                     int((c["outcome"] == "failed_to_attend").sum())))
-    return pd.DataFrame(rows, columns=["rosh", "contacts_held", "missed_risk_checks",
-                                       "deferred_contacts", "failed_to_attend"])
+        rows.append(
+            (
+                level,
+                int(held.sum()),
+                int((held & ~c["risk_checked"]).sum()),
+                int((c["outcome"] == "deferred").sum()),
+                int((c["outcome"] == "failed_to_attend").sum()),
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "rosh",
+            "contacts_held",
+            "missed_risk_checks",
+            "deferred_contacts",
+            "failed_to_attend",
+        ],
+    )
 
 
 def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:

@@ -18,8 +18,6 @@ from sim.domain.vocabulary import PRACTITIONER_ROLES
 from sim.domain.wmt import (
     CASE_POINTS,
     CONSECUTIVE_WEEKS,
-    OVER_CAPACITY,
-    OVER_HOURS,
     available_points,
 )
 
@@ -32,18 +30,26 @@ def allocation_minutes(items: pd.DataFrame) -> dict[int, float]:
     allocator runs as that task completes, on paper or not). Cases on the books at the start
     have no such item; they are held from minute 0."""
     done = items[(items["task"] == "case_allocation") & items["finished_minute"].notna()]
-    return dict(zip(done["case_id"].tolist(), done["finished_minute"].tolist()))
+    return dict(zip(done["case_id"].tolist(), done["finished_minute"].tolist(), strict=True))
 
 
 def weekly_case_points(office: OfficeModel, items: pd.DataFrame) -> pd.DataFrame:
     """Case points each practitioner holds at the start of each week: cases allocated to them by
     then and not ended by then. Columns: staff_id, week, case_points."""
     allocated = allocation_minutes(items)
-    held = [(c.holder.id, allocated.get(c.id, c.start),
-             np.inf if c.ended is None else c.ended, CASE_POINTS[c.tier])
-            for c in office.cases if c.holder is not None and c.tier is not None]
+    held = [
+        (
+            c.holder.id,
+            allocated.get(c.id, c.start),
+            np.inf if c.ended is None else c.ended,
+            CASE_POINTS[c.tier],
+        )
+        for c in office.cases
+        if c.holder is not None and c.tier is not None
+    ]
     if held:
-        holder, since, until, points = (np.array(col, dtype=float) for col in zip(*held))
+        columns = zip(*held, strict=True)
+        holder, since, until, points = (np.array(col, dtype=float) for col in columns)
     else:
         holder = since = until = points = np.empty(0)
     ids = [s.id for s in office.staff if s.role in PRACTITIONER_ROLES]
@@ -63,7 +69,8 @@ def with_wmt(staff_weekly: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
     practitioners (NaN for everyone else, who holds no cases)."""
     out = staff_weekly.merge(points, on=["staff_id", "week"], how="left")
     practitioner = out["role"].isin(PRACTITIONER_ROLES).to_numpy()
-    available = np.where(practitioner, [available_points(h) for h in out["contracted_hours"]], np.nan)
+    points_by_hours = [available_points(h) for h in out["contracted_hours"]]
+    available = np.where(practitioner, points_by_hours, np.nan)
     out["available_points"] = available
     out["wmt_capacity"] = 100.0 * out["case_points"] / available
     return out
@@ -78,8 +85,9 @@ def longest_run(flags) -> int:
     return best
 
 
-def people_over(staff_weekly: pd.DataFrame, column: str, threshold: float,
-                weeks: int = CONSECUTIVE_WEEKS) -> int:
+def people_over(
+    staff_weekly: pd.DataFrame, column: str, threshold: float, weeks: int = CONSECUTIVE_WEEKS
+) -> int:
     """People whose ``column`` was above ``threshold`` for ``weeks`` or more consecutive weeks
     (a missing value, such as no WMT capacity for a non-practitioner, is not above)."""
     frame = staff_weekly.sort_values(["staff_id", "week"])
