@@ -163,9 +163,7 @@ class LoginCaps:
 
     def admit(self, item: WorkItem, staff: Staff, needs: Collection[str], now: float) -> Admission:
         """Whether ``staff`` may do ``item`` (which needs the systems ``needs``) now."""
-        for window in self.windows:
-            if not window.active(now) or window.system not in needs:
-                continue
+        for window in self._binding(needs, now):
             if window.rota is not None:
                 if not window.has_slot(staff, now):
                     return self._without_a_slot(item, staff, window)
@@ -179,13 +177,26 @@ class LoginCaps:
                     self.tickets[staff] = ticket
         return ADMITTED
 
+    def _binding(self, needs: Collection[str], now: float) -> list[LoginCapWindow]:
+        """The caps in force now on the systems ``needs``: of two caps on one system at once,
+        the tighter."""
+        tightest: dict[str, LoginCapWindow] = {}
+        for window in self.windows:
+            if window.active(now) and window.system in needs:
+                held = tightest.get(window.system)
+                if held is None or window.sessions < held.sessions:
+                    tightest[window.system] = window
+        return list(tightest.values())
+
     def ticket(self, staff: Staff) -> Any:
         """The event ``staff`` must wait for before their session is theirs (None: no wait)."""
         return self.tickets.pop(staff, None)
 
     def waited(self, staff: Staff, minutes: float) -> None:
         """``staff`` waited ``minutes`` for the session of the window they hold."""
-        self.session[staff].wait_minutes += minutes
+        window = self.session.get(staff)
+        if window is not None:
+            window.wait_minutes += minutes
 
     def log_out(self, staff: Staff) -> None:
         """Leave any first-come session (at the end of the day)."""

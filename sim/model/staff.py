@@ -71,7 +71,13 @@ class Staff:
         return day in self.shift_on
 
     def record(self, per_week: list[float], at: float, minutes: float) -> None:
-        """Add ``minutes`` spent from minute ``at`` to the week it falls in."""
-        week = int(at // WEEK)
-        if week <= self.weeks:
-            per_week[week] += minutes
+        """Add ``minutes`` spent from minute ``at`` to the weeks they fall in (split at the
+        midnight that starts a week, so hours count in the week they were worked)."""
+        while minutes > 0:
+            week = int(at // WEEK)
+            if week > self.weeks:
+                return
+            part = min(minutes, (week + 1) * WEEK - at)
+            per_week[week] += part
+            at += part
+            minutes -= part

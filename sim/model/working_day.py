@@ -31,6 +31,8 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
     env = office.env
     take = office.take_as_helper if staff.helper else office.take
     for shift in staff.shifts:
+        if env.now >= shift.end:
+            continue  # the work in hand ran through this whole shift
         if env.now < shift.work_start:
             yield env.timeout(shift.work_start - env.now)
         day_end = shift.end
@@ -56,7 +58,7 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                         break
                     if not waiting_late:
                         waiting_late = True
-                        env.timeout(leave_by - env.now).callbacks.append(
+                        env.timeout(max(leave_by - env.now, 0.0)).callbacks.append(
                             lambda _e: office.wake_up(staff)
                         )
                 office.go_idle(staff)
