@@ -86,12 +86,22 @@ class MMCModel(NamedTuple):
     started: np.ndarray
     finished: np.ndarray
     server: np.ndarray
+    priority: np.ndarray  # each item's class: its priority, 0 first
 
 
 def build_mmc(
-    arrival_rate: float, service_rate: float, servers: int, customers: int, seed: int
+    arrival_rate: float,
+    service_rate: float,
+    servers: int,
+    customers: int,
+    seed: int,
+    class_shares: tuple[float, ...] = (1.0,),
 ) -> MMCModel:
-    """Set up (without running) C always-on staff serving one team queue fed by Poisson arrivals."""
+    """Set up (without running) C always-on staff serving one team queue fed by Poisson arrivals.
+
+    With several ``class_shares``, each arrival is of class k (its priority: 0 first) with
+    probability ``class_shares[k]`` (drawn from its own stream): the dispatcher's priority rule
+    then makes it a non-preemptive priority queue, first come first served within a class."""
     check_mmc(arrival_rate, service_rate, servers)
     env = simpy.Environment()
     dispatcher = Dispatcher(env, SystemsLayer())
@@ -118,6 +128,14 @@ def build_mmc(
 
     created, started, finished = (np.full(customers, np.nan) for _ in range(3))
     server = np.full(customers, -1, dtype=np.int64)
+    shares = np.asarray(class_shares, dtype=float)
+    priority = (
+        np.zeros(customers, dtype=np.int64)
+        if len(shares) == 1
+        else np.searchsorted(
+            np.cumsum(shares / shares.sum()), streams.generator("classes").random(customers)
+        ).astype(np.int64)
+    )
     all_served = env.event()
     remaining = [customers]
 
@@ -137,12 +155,13 @@ def build_mmc(
                 yield env.timeout(gap)
                 now = env.now
                 created[i] = now
-                dispatcher.dispatch(
-                    WorkItem(i, TASK, None, now, math.inf, 0, (), service(), served), queue
+                item = WorkItem(
+                    i, TASK, None, now, math.inf, int(priority[i]), (), service(), served
                 )
+                dispatcher.dispatch(item, queue)
 
     env.process(arrivals())
-    return MMCModel(env, all_served, created, started, finished, server)
+    return MMCModel(env, all_served, created, started, finished, server, priority)
 
 
 def _exponential_draws(rng: np.random.Generator, mean: float, block: int = 1024):
