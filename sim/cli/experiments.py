@@ -64,8 +64,8 @@ def comparison_text(experiment: Experiment) -> str:
             left_out = (
                 ""
                 if not missing
-                else f"  ({missing} of {row.replications + missing} "
-                f"replications without a value: not recovered by the end)"
+                else f"  ({missing} not recovered by the end of the run: counted at the "
+                f"end, so the mean is a lower bound)"
             )
             lines.append(
                 f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "

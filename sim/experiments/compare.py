@@ -148,8 +148,10 @@ def compare(
             break
         replications = min(done + precision.step, precision.cap)
     start, restored = disruption_start(scenario), restoration_minute(scenario)
-    add_recovery(outcomes, restored)
-    tables = tables_from(outcomes, names)
+    horizon = None if restored is None else weeks * 7 - restored / DAY
+    add_recovery(outcomes, restored, horizon)
+    censored = {} if horizon is None else {"time_to_recover_days": horizon}
+    tables = tables_from(outcomes, names, censored)
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     tables["workload"] = workload_table(outcomes)
     manifest = {
@@ -181,19 +183,29 @@ def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["plan", "replication", *WORKLOAD_COLUMNS])
 
 
-def add_recovery(outcomes: list[RunOutcome], restored: float | None) -> None:
-    """Each run's time to recover against the no-outage run of the same replication."""
+def add_recovery(
+    outcomes: list[RunOutcome], restored: float | None, horizon: float | None
+) -> None:
+    """Each plan's run's time to recover against the no-outage run of the same replication
+    (NaN: not recovered by the end of the run, censored there). Nothing when there is no
+    outage, or the run ends before it does (``horizon``, the days from restoration to the end,
+    is not positive): then there is no recovery to measure."""
+    if restored is None or horizon is None or horizon <= 0:
+        return
     base = {o.replication: o.backlog for o in outcomes if o.label == NO_OUTAGE}
     for o in outcomes:
-        days = math.nan
-        if restored is not None and o.replication in base and o.label != NO_OUTAGE:
-            found = recovery_days(o.backlog, base[o.replication], restored)
-            days = math.nan if found is None else found
-        o.measures["time_to_recover_days"] = days
+        if o.label == NO_OUTAGE or o.replication not in base:
+            continue
+        found = recovery_days(o.backlog, base[o.replication], restored)
+        o.measures["time_to_recover_days"] = math.nan if found is None else found
         o.units["time_to_recover_days"] = "days"
 
 
-def tables_from(outcomes: list[RunOutcome], plan_names: list[str]) -> dict[str, pd.DataFrame]:
+def tables_from(
+    outcomes: list[RunOutcome],
+    plan_names: list[str],
+    censored: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
     runs = pd.DataFrame(
         [
             (o.label, o.replication, m, v, o.units.get(m, ""))
@@ -209,7 +221,7 @@ def tables_from(outcomes: list[RunOutcome], plan_names: list[str]) -> dict[str, 
     return {
         "runs": runs,
         "backlog": backlog,
-        "comparison": comparison_table(runs, plan_names),
+        "comparison": comparison_table(runs, plan_names, censored),
         "recovery": recovery_table(runs, plan_names),
     }
 
@@ -225,16 +237,27 @@ def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
     return list(plan_names) + ([NO_OUTAGE] if (runs["plan"] == NO_OUTAGE).any() else [])
 
 
-def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
+def comparison_table(
+    runs: pd.DataFrame, plan_names: list[str], censored: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """Per plan and measure: the mean with its interval, the paired differences, P(better) and
+    the rank. A measure in ``censored`` (measure -> the value at which a run is censored, such
+    as the days left after restoration for time to recover) has its missing values counted at
+    that value: its mean is then a lower bound (a restricted mean) and a censored run ranks as
+    no better than any run with a value, never dropped; ``without_value`` counts them."""
     rows = []
     labels = plan_labels(plan_names, runs)
     for measure in COMPARED:
         if not (runs["measure"] == measure).any():
             continue
-        reference = _values(runs, DO_NOTHING.name, measure)
-        baseline = _values(runs, NO_OUTAGE, measure)
+        at = (censored or {}).get(measure)
+        reference = _filled(_values(runs, DO_NOTHING.name, measure), at)
+        baseline = _filled(_values(runs, NO_OUTAGE, measure), at)
         for label in labels:
-            values = _values(runs, label, measure)
+            raw = _values(runs, label, measure)
+            if raw.empty:
+                continue
+            values = _filled(raw, at)
             ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
             row = {
                 "plan": label,
@@ -243,7 +266,7 @@ def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
                 "ci_low": ci.low,
                 "ci_high": ci.high,
                 "replications": ci.n,
-                "without_value": int(values.isna().sum()),
+                "without_value": int(raw.isna().sum()),
             }
             row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
@@ -259,6 +282,11 @@ def comparison_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
         plans_only = table[table["plan"] != NO_OUTAGE]
         table["rank"] = plans_only.groupby("measure")["mean"].rank(method="min")
     return table
+
+
+def _filled(values: pd.Series, censored_at: float | None) -> pd.Series:
+    """``values`` with a censored run's missing value set to the censoring value."""
+    return values if censored_at is None else values.fillna(censored_at)
 
 
 def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) -> dict:
@@ -332,7 +360,9 @@ def objectives_table(
 def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
     """Time to recover per plan: P50 and P90 over replications by nearest rank, a run that did
     not recover within the run counting as longer than any that did (NaN: the percentile falls
-    on such runs), the replications, how many recovered and their share."""
+    on such runs, "after the run"), the replications, how many recovered and their share.
+    Every run is censored at the same moment (the end of the run), so this is the Kaplan-Meier
+    estimate of each percentile."""
     rows = []
     restored = runs[runs["measure"] == "time_to_recover_days"]
     for label in plan_names:

@@ -30,9 +30,9 @@ CONVENTIONS = {
     "equal counts as half.",
     "rank": "Rank: 1 for the plan with the lowest mean, among the plans (not the no-outage "
     "run); plans with equal means share the better rank.",
-    "without_value": "Replications without a value: runs in which the measure has no value, "
-    "such as a time to recover when the office had not recovered by the end "
-    "of the run; the mean is over the others.",
+    "without_value": "Time to recover of a run that had not recovered by its end is counted "
+    "as the days from restoration to the end of the run: the mean is then a lower bound, and "
+    "such a run ranks as no better than any that recovered (never left out).",
     "percentile": "P50 and P90 by nearest rank over replications; a run that had not "
     "recovered by its end counts as later than any that had.",
     "breach": "Probability of breach: the share of replications in which the objective was "
@@ -53,7 +53,7 @@ COLUMNS = {
     "ci_high": "95% interval, high",
     "replications": "replications",
     "replication": "replication",
-    "without_value": "replications without a value",
+    "without_value": "not recovered by the end (counted at the end)",
     "vs_do_nothing_mean": "difference from doing nothing",
     "vs_do_nothing_low": "difference, 95% low",
     "vs_do_nothing_high": "difference, 95% high",
