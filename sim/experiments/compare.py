@@ -183,9 +183,7 @@ def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["plan", "replication", *WORKLOAD_COLUMNS])
 
 
-def add_recovery(
-    outcomes: list[RunOutcome], restored: float | None, horizon: float | None
-) -> None:
+def add_recovery(outcomes: list[RunOutcome], restored: float | None, horizon: float | None) -> None:
     """Each plan's run's time to recover against the no-outage run of the same replication
     (NaN: not recovered by the end of the run, censored there). Nothing when there is no
     outage, or the run ends before it does (``horizon``, the days from restoration to the end,
