@@ -37,6 +37,7 @@ def workload_rows(plan: str, replication: int, over: dict[int, int]) -> list[tup
                     120.0 if week < 4 else 100.0,
                     1.0,
                     0.5,
+                    0.0,
                 )
             )
     return rows

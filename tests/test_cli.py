@@ -64,7 +64,7 @@ def test_same_seed_same_csv(tmp_path):
 @pytest.mark.parametrize(
     "edit, field",
     [
-        (lambda t: t.replace("cases: 2400", "cases: lots"), "caseload.cases"),
+        (lambda t: t.replace("cases: 3000", "cases: lots"), "caseload.cases"),
         (lambda t: t.replace("  weeks: 8 ", "  weeks: 0 "), "run.weeks"),
         (lambda t: t.replace("rosh_mix:", "rosh_mx:"), "caseload.rosh_mx"),
     ],

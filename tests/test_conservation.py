@@ -133,11 +133,11 @@ def test_case_events_match_their_work_and_the_cases_that_ended(run):
 
 def test_allocator_load_is_the_load_of_the_cases_held(run):
     office = run.office
-    expected = {pid: 0.0 for pid in office.allocator.contacts_held}
+    expected = {pid: 0.0 for pid in office.allocator.points_held}
     for c in office.active_cases:
         if c.holder is not None:
-            expected[c.holder.id] += c.weekly_contacts
-    for pid, held in office.allocator.contacts_held.items():
+            expected[c.holder.id] += c.points
+    for pid, held in office.allocator.points_held.items():
         assert held == pytest.approx(expected[pid], abs=1e-9)
 
 

@@ -47,7 +47,7 @@ def test_the_disruption_table_is_built_from_the_settings():
     assert row["starts"] == "day 21 (Mon, week 4) 00:00"
     assert row["ends"] == "end of day 26 (Sat, week 4)"  # not 00:00 of the next day
     cap = disruption_table(load_scenario(LIBRARY / "s01-login-cap.yaml"))
-    assert "at most 51 people logged in at once" in " ".join(cap["details"])
+    assert "at most 52 people logged in at once" in " ".join(cap["details"])
 
 
 def test_a_disruption_that_changes_nothing_says_so():

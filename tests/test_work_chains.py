@@ -191,7 +191,7 @@ def test_case_that_ends_while_its_court_result_is_entered_is_not_allocated():
     office.env.run(until=horizon * DAY)
     assert entry.finished is not None  # work in hand is finished: fine
     assert case.holder is None, "an ended case was allocated"
-    assert all(v == 0 for v in office.allocator.contacts_held.values()), (
+    assert all(v == 0 for v in office.allocator.points_held.values()), (
         "allocator holds load for a case that has ended"
     )
     later = [it.task for it in office.items[1:]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.domain.wmt import CASE_POINTS, available_points
 from sim.model.caseload import Allocator, Case
 from sim.model.dispatch import Dispatcher
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler, source_index
@@ -159,9 +160,23 @@ class Practitioner:
         self.id, self.role, self.contracted_hours = id, role, hours
 
 
+TIER_OF = {0: "D1", 1: "C2", 2: "B2", 3: "A2"}  # a tier per RoSH level for these tests
+
+
 def case(id, rosh, interval_days):
     return Case(
-        id, rosh, False, False, False, "Probation Service", False, interval_days, 0.0, 10_000, [0.5]
+        id,
+        rosh,
+        False,
+        False,
+        False,
+        "Probation Service",
+        False,
+        interval_days,
+        0.0,
+        10_000,
+        [0.5],
+        TIER_OF[rosh],
     )
 
 
@@ -173,10 +188,12 @@ def allocator(people, holder_roles):
 
 
 def true_load(alloc, person):
-    return alloc.contacts_held[person.id] / person.contracted_hours
+    return alloc.points_held[person.id] / available_points(person.contracted_hours)
 
 
-def test_allocator_balances_contacts_per_contracted_hour():
+def test_allocator_balances_wmt_capacity():
+    """Cases go by WMT: the least-loaded is the one with the lowest case points over available
+    points (so a part-timer holds a proportionate share, and a higher tier weighs more)."""
     full = Practitioner(0, "probation_officer", 37.0)
     part = Practitioner(1, "probation_officer", 18.5)
     other = Practitioner(2, "probation_officer", 37.0)
@@ -191,12 +208,15 @@ def test_allocator_balances_contacts_per_contracted_hour():
         assert c.holder is chosen
         assert before[chosen.id] == min(before.values()), f"case {i} not given to the least loaded"
         held[chosen.id] += 1
-    # weighted: a half-time practitioner holds about half the contacts of a full-timer
-    assert true_load(alloc, part) == pytest.approx(true_load(alloc, full), abs=1.0 / 18.5)
-    assert alloc.contacts_held[part.id] == pytest.approx(alloc.contacts_held[full.id] / 2, abs=1.0)
-    # higher-risk cases weigh more: weekly contacts, 7 / interval
-    assert sum(alloc.contacts_held.values()) == pytest.approx(
-        sum(7 / (7 if i % 3 else 28) for i in range(100))
+    # weighted: a half-time practitioner holds about half the points of a full-timer
+    most = max(CASE_POINTS.values())
+    assert true_load(alloc, part) == pytest.approx(
+        true_load(alloc, full), abs=most / available_points(18.5)
+    )
+    assert alloc.points_held[part.id] == pytest.approx(alloc.points_held[full.id] / 2, abs=most)
+    # higher tiers weigh more: the tier's case points
+    assert sum(alloc.points_held.values()) == pytest.approx(
+        sum(CASE_POINTS[TIER_OF[HIGH if i % 3 else LOW]] for i in range(100))
     )
 
 
@@ -220,9 +240,9 @@ def test_allocator_respects_holder_roles_per_rosh_level():
     assert set(got[MEDIUM]) == {"probation_officer", "probation_services_officer"}
     # the PSOs, holding less, take the first medium cases until loads meet
     assert got[MEDIUM][:30] == ["probation_services_officer"] * 30
-    # and loads end up balanced across roles, within one medium case (0.5 contacts a week)
+    # and loads end up balanced across roles, within one medium case's points
     loads = [true_load(alloc, p) for p in po + pso]
-    assert max(loads) - min(loads) <= 0.5 / 37.0 + 1e-9
+    assert max(loads) - min(loads) <= CASE_POINTS[TIER_OF[MEDIUM]] / available_points(37.0) + 1e-9
 
 
 def test_allocator_release_then_allocate_goes_to_the_least_loaded():
@@ -239,11 +259,12 @@ def test_allocator_release_then_allocate_goes_to_the_least_loaded():
     cases = [case(i, HIGH, 7) for i in range(4)]
     for c in cases:
         alloc.allocate(c)
-    assert alloc.contacts_held == {0: 2.0, 1: 2.0}
+    b2 = CASE_POINTS["B2"]
+    assert alloc.points_held == {0: 2 * b2, 1: 2 * b2}
     for c in cases:
         if c.holder is b:
             alloc.release(c)
-    assert alloc.contacts_held == {0: 2.0, 1: 0.0}
+    assert alloc.points_held == {0: 2 * b2, 1: 0.0}
     first = alloc.allocate(case(10, HIGH, 7))
     second = alloc.allocate(case(11, HIGH, 7))
     assert (first.id, second.id) == (1, 1), "b holds nothing and should get both new cases"

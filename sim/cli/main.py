@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typer
 
+from sim.cli.calibrate import calibrate
 from sim.cli.claim import claim
 from sim.cli.experiments import compare, runs_app, sweep
 from sim.cli.library import list_files
@@ -26,6 +27,7 @@ app.command()(run)
 app.command("list")(list_files)
 app.command()(compare)
 app.command()(claim)
+app.command()(calibrate)
 app.command()(sweep)
 app.command()(report)
 app.command()(rerun)

@@ -39,6 +39,7 @@ POINTS_BY_TIER = {
 CASE_POINTS = {
     f"{t}{level}": POINTS_BY_TIER[t][i] for t in TIERS for i, level in enumerate(TIER_LEVELS)
 }
+MEDIAN_CASE_POINTS = float(sorted(CASE_POINTS.values())[len(CASE_POINTS) // 2])
 # Report points (same source). Not used: the model has no pre-sentence report work.
 REPORT_POINTS = {"standard": 138, "fast": 65, "parole": 120}
 
@@ -57,14 +58,22 @@ CONSECUTIVE_WEEKS = 4
 # files: A from 30 protect points, B from 20, C from 10, D below; RoSH very high scores 30, high 20,
 # medium 10, low 0; RSR, MAPPA and complexity factors add points), so a case sits at or above the
 # letter its RoSH level alone gives. The shares above that floor are assumptions, ranges:
-# high A 0.1-0.5; medium A 0-0.1, B 0.2-0.5; low B 0-0.2, C 0.2-0.5. Sub-levels 3..0 (the
-# "change" axis) are drawn uniformly (assumption: no published distribution).
+# high A 0.1-0.5; medium A 0-0.1, B 0.2-0.5; low B 0-0.2, C 0.2-0.5; the values are at the lower
+# ends, so that with the reference office's caseload WMT capacity is near the national 112-120%
+# and POs hold 30-45 cases (docs/calibration.md). Sub-levels: :data:`SUB_LEVEL_SHARES`.
 DEFAULT_TIER_MIX: tuple[tuple[RoSH, tuple[float, ...]], ...] = (
-    ("low", (0.0, 0.1, 0.3, 0.6)),
-    ("medium", (0.05, 0.3, 0.65, 0.0)),
-    ("high", (0.3, 0.7, 0.0, 0.0)),
+    ("low", (0.0, 0.0, 0.3, 0.7)),
+    ("medium", (0.0, 0.2, 0.8, 0.0)),
+    ("high", (0.15, 0.85, 0.0, 0.0)),
     ("very_high", (1.0, 0.0, 0.0, 0.0)),
 )
+
+
+# Shares of the sub-levels 3, 2, 1, 0 within a tier letter (the hmpps-tier "change" axis:
+# needs). No distribution is published; assumption: fewer people at the higher levels of need
+# (each share range 0.1-0.4; uniform 0.25 each is the neutral choice).
+SUB_LEVEL_SHARES = (0.1, 0.2, 0.3, 0.4)
+SUB_LEVEL_CUMULATIVE = np.cumsum(SUB_LEVEL_SHARES)[:-1]
 
 
 def default_tier_mix() -> dict[RoSH, dict[Tier, float]]:
@@ -76,14 +85,14 @@ def draw_tiers(
     tier_mix: Mapping[Any, Mapping[Any, float]], rosh: list[int], rng: np.random.Generator
 ) -> list[str]:
     """A tier (e.g. ``"B2"``) for each case of the given RoSH levels (indices into ROSH_LEVELS):
-    the letter from the level's shares, the sub-level 3..0 uniformly."""
+    the letter from the level's shares, the sub-level 3..0 by :data:`SUB_LEVEL_SHARES`."""
     n = len(rosh)
     shares = np.array([[tier_mix[level].get(t, 0.0) for t in TIERS] for level in ROSH_LEVELS])
     cumulative = np.cumsum(shares, axis=1)
     cumulative /= cumulative[:, -1:]
     u = rng.random((n, 2))
     letter = np.minimum((u[:, :1] >= cumulative[rosh]).sum(axis=1), len(TIERS) - 1).tolist()
-    sub = (u[:, 1] * len(TIER_LEVELS)).astype(int).tolist()
+    sub = np.searchsorted(SUB_LEVEL_CUMULATIVE, u[:, 1], side="right").tolist()
     return [f"{TIERS[letter[i]]}{TIER_LEVELS[sub[i]]}" for i in range(n)]
 
 

@@ -45,6 +45,7 @@ WORKLOAD_COLUMNS = (
     "wmt_capacity",
     "overtime_hours",
     "double_handling_hours",
+    "login_wait_hours",
 )
 CONNECT_TIMEOUT_S = 10.0  # default wait for a Dask scheduler at a given address
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sim.domain.calendar import DAY, WEEK
-from sim.domain.wmt import draw_tiers
+from sim.domain.wmt import CASE_POINTS, MEDIAN_CASE_POINTS, available_points, draw_tiers
 from sim.scenario.schema import ROSH_LEVELS, Caseload, RoSH
 
 
@@ -92,6 +92,11 @@ class Case:
         return 7.0 / self.interval_days
 
     @property
+    def points(self) -> float:
+        """WMT case points of the case's tier (an untiered case weighs as a median one)."""
+        return float(CASE_POINTS.get(self.tier or "", MEDIAN_CASE_POINTS))
+
+    @property
     def rosh_level(self) -> RoSH:
         return ROSH_LEVELS[self.rosh]
 
@@ -121,8 +126,12 @@ def draw_cases(
     orgs = list(caseload.organisations)
     org = rng.choice(len(orgs), size=n, p=[caseload.organisations[o] for o in orgs])
     licence = rng.random(n) < caseload.licence_share
-    length_weeks = rng.uniform(caseload.order_length_weeks.min, caseload.order_length_weeks.max, n)
-    remaining = length_weeks if new else length_weeks * rng.random(n)
+    shortest, longest = caseload.order_length_weeks.min, caseload.order_length_weeks.max
+    length_weeks = rng.uniform(shortest, longest, n)
+    if new:
+        remaining = length_weeks
+    else:
+        remaining = _stationary_remaining(caseload, length_weeks, licence, rng.random(n))
     end_days = ((start + remaining * WEEK) // DAY).astype(int).tolist()
     rosh = rosh.tolist()
     org = org.tolist()
@@ -157,12 +166,49 @@ def draw_cases(
     ]
 
 
+def _stationary_remaining(
+    caseload: Caseload, length_weeks: np.ndarray, licence: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """Weeks left on the orders of cases on the books at the start, drawn from the stationary
+    state of the caseload (so it neither falls nor grows while arrivals balance departures).
+
+    A case leaves at the end of its order, or earlier at the rate ``r`` a week of recall (a
+    licence) and transfer. On a given day, an order of length L is running with weight
+    (1 - exp(-rL)) / r (longer orders are more likely to be running, unless the person left
+    first), and its time served is exponential with rate ``r`` truncated to [0, L]. The uniform
+    draws behind ``length_weeks`` are re-used for the weighted length (by its inverse
+    distribution function on a grid) and ``u`` for the time served."""
+    shortest, longest = caseload.order_length_weeks.min, caseload.order_length_weeks.max
+    spread = max(longest - shortest, 1e-9)
+    share = (length_weeks - shortest) / spread
+    transfer = caseload.transfers_out_per_case_per_week
+    rates = np.where(licence, transfer + caseload.recalls_per_licence_case_per_week, transfer)
+    grid = np.linspace(shortest, longest, 513)
+    lengths = np.empty_like(length_weeks)
+    for r in np.unique(rates):
+        mine = rates == r
+        weight = grid if r <= 0 else (1.0 - np.exp(-r * grid)) / r
+        cumulative = np.concatenate(([0.0], np.cumsum((weight[1:] + weight[:-1]) / 2.0)))
+        if cumulative[-1] <= 0:  # all orders the same length
+            lengths[mine] = length_weeks[mine]
+            continue
+        lengths[mine] = np.interp(share[mine] * cumulative[-1], cumulative, grid)
+    served = np.where(
+        rates > 0,
+        -np.log1p(-u * -np.expm1(-rates * lengths)) / np.where(rates > 0, rates, 1.0),
+        u * lengths,
+    )
+    return np.maximum(lengths - served, 0.0)
+
+
 class Allocator:
     """Allocates each case to the least-loaded practitioner of the roles allowed at its RoSH level.
 
-    Load is expected supervision contacts a week (7 / contact interval, summed over the cases
-    held) per contracted hour, so higher-risk cases weigh more and a part-time practitioner holds
-    a proportionate caseload; ties go to the lowest staff id. One heap per RoSH level holds a
+    Load is WMT capacity: the case points held (:data:`sim.domain.wmt.CASE_POINTS` by the case's
+    tier) over the practitioner's available points (their contracted hours), as senior
+    probation officers allocate by the Workload Measurement Tool; so a higher-tier case weighs
+    more and a part-time practitioner holds a proportionate caseload; ties go to the lowest
+    staff id. One heap per RoSH level holds a
     versioned entry per person; every change of load pushes fresh entries and stale ones are
     dropped when they reach the top, so the choice is exact."""
 
@@ -171,7 +217,7 @@ class Allocator:
         practitioners_by_role: Mapping[Any, list[Any]],
         holder_roles: Mapping[Any, tuple[str, ...]],
     ):
-        self.contacts_held: dict[int, float] = {}
+        self.points_held: dict[int, float] = {}
         self.version: dict[int, int] = {}
         self.heaps: dict[int, list[tuple[float, int, int, Any]]] = {}
         self.heaps_of: dict[int, list[list]] = {}
@@ -179,7 +225,7 @@ class Allocator:
             heap: list = []
             for role in holder_roles[level]:
                 for p in practitioners_by_role.get(role, []):
-                    self.contacts_held.setdefault(p.id, 0.0)
+                    self.points_held.setdefault(p.id, 0.0)
                     self.version.setdefault(p.id, 0)
                     self.heaps_of.setdefault(p.id, []).append(heap)
                     heap.append((0.0, p.id, 0, p))
@@ -187,11 +233,11 @@ class Allocator:
             self.heaps[rosh] = heap
 
     def load(self, person) -> float:
-        return self.contacts_held[person.id] / person.contracted_hours
+        return self.points_held[person.id] / max(available_points(person.contracted_hours), 1e-9)
 
     def _change(self, person, delta: float) -> None:
         pid = person.id
-        self.contacts_held[pid] += delta
+        self.points_held[pid] += delta
         self.version[pid] += 1
         entry = (self.load(person), pid, self.version[pid], person)
         for heap in self.heaps_of[pid]:
@@ -202,10 +248,10 @@ class Allocator:
         while heap[0][2] != self.version[heap[0][1]]:
             heapq.heappop(heap)
         person = heap[0][3]
-        self._change(person, case.weekly_contacts)
+        self._change(person, case.points)
         case.holder = person
         return person
 
     def release(self, case: Case) -> None:
         if case.holder is not None:
-            self._change(case.holder, -case.weekly_contacts)
+            self._change(case.holder, -case.points)

@@ -3,7 +3,9 @@
 When a member of staff takes an item and a system it needs is down, :func:`work_without_systems`
 decides, by the plan's levers in force at that moment:
 
-* **risk check**: the appointment's own rule (:func:`sim.model.supervision.check_without_systems`):
+* **risk check**: one rule whatever the cause (:func:`hold_risk_check`): the person is held
+  at reception for at most ``risk_check_max_wait_minutes`` while the information may come back;
+  after that, the appointment's own rule (:func:`sim.model.supervision.check_without_systems`):
   from the printed risk register if it is current for that person, else not at all.
 * **reception check-in**: from printed day lists at normal speed; without them reception works
   out who the appointment is with by phone, ``MANUAL_CHECK_IN_FACTOR`` times as long.
@@ -25,7 +27,7 @@ from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.supervision import check_without_systems
 from sim.model.systems import Access
-from sim.model.work import WorkItem
+from sim.model.work import WorkItem, appointment_of
 
 MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find the practitioner
 MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
@@ -44,6 +46,8 @@ def work_without_systems(
     levers = office.levers()
     task = item.task
     if task == "risk_check":
+        if hold_risk_check(office, item, access.missing):
+            return None
         return check_without_systems(office, item, levers)
     if task == "reception_check_in":
         factor = 1.0 if levers.day_lists is not None else MANUAL_CHECK_IN_FACTOR
@@ -69,6 +73,34 @@ def work_without_systems(
     else:
         park(office, item, access.missing)
     return None
+
+
+def risk_check_limit(office: Office, item: WorkItem) -> float | None:
+    """Until when a risk check may wait for its information: ``risk_check_max_wait_minutes``
+    after the practitioner first sought it (None: ``item`` is not a risk check)."""
+    if item.task != "risk_check":
+        return None
+    if item.tried is None:
+        item.tried = office.env.now
+    return item.tried + office.scenario.caseload.risk_check_max_wait_minutes
+
+
+def hold_risk_check(office: Office, check: WorkItem, missing: tuple[str, ...]) -> bool:
+    """The one rule for a risk check whose information cannot be had now, whatever the cause (a
+    system down, no login session or rota slot, no kit at home, a lost record): the
+    practitioner holds the person at reception for at most ``risk_check_max_wait_minutes``
+    from first seeking the information, trying again when it may be back (the systems'
+    return, the next rota slot) or at that limit. True: held for now; False: the limit has passed, so
+    the check goes ahead without the systems (the printed register, or no information)."""
+    now = office.env.now
+    limit = risk_check_limit(office, check)
+    if limit is None or now >= limit:
+        return False
+    retry = min(office.information_back_at(missing, now), limit)
+    office.counts["risk_checks_held_for_information"] += 1
+    seen_by = appointment_of(check).seen_by
+    office.at(retry, lambda: office.release(check, seen_by.own_queue))
+    return True
 
 
 def park(office: Office, item: WorkItem, missing: tuple[str, ...]) -> None:

@@ -84,8 +84,12 @@ def initial_caseload(office: Office, rng) -> None:
     review_offsets = (
         rng.random(len(cases)) * caseload.assessment_review_weeks * WEEK / DAY
     ).tolist()
-    # Highest risk first, so the roles allowed only at high levels fill with those cases.
-    for i in sorted(range(len(cases)), key=lambda i: (-cases[i].rosh, i)):
+    # Cases that only one role may hold first (highest risk first), then those several roles
+    # may hold: these go to whoever is least loaded, so the caseload starts balanced by WMT.
+    holders = caseload.holder_roles
+    for i in sorted(
+        range(len(cases)), key=lambda i: (len(holders[cases[i].rosh_level]), -cases[i].rosh, i)
+    ):
         case = cases[i]
         office.add_case(case)
         office.allocator.allocate(case)

@@ -7,9 +7,12 @@ During a ``login_cap`` window at most N people can be logged in to the system.
   do) until they leave for the day or the cap is lifted. With none free they wait, in turn, and
   the time spent waiting is lost (``login_wait`` hours); under a paper fallback, work it covers
   is written on paper instead of waiting.
-* **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (``slot_hours``
-  from the window's start) the N sessions go to people at work: the rota's priority roles first
-  (in order), then everyone else; within each, whoever has had the fewest slots. A holder keeps
+* **With a rota** (the plan's ``login_rota`` lever): at the start of each slot (every
+  ``slot_hours`` from the start of each working day, so slots fit the working day) the N
+  sessions go to people at work: the rota's priority roles first (in order), then everyone
+  else; within each, whoever has had the fewest slots that day, then the fewest in all. So no
+  one at work gets a second slot in a day before everyone at work has had one (no role is
+  starved while the sessions can go round). A holder keeps
   the session for the whole slot, used or not. Without a slot, work needing the system is set
   aside (or done on paper, under a paper fallback) until the person's next slot or the end of
   the cap; a risk check of a triage-protected RoSH level is done through a colleague who holds
@@ -22,6 +25,7 @@ counted either way, so the cap can be checked: they never exceed N times the win
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -78,6 +82,8 @@ class LoginCapWindow:
         self.logged_in: dict[Staff, float] = {}  # first come, first served: since when
         self.holders: dict[int, float] = {}  # rota: staff id -> session held until
         self.slots_had: dict[int, int] = {}
+        self.slots_on: dict[tuple[int, int], int] = {}  # rota: (staff id, day) -> slots that day
+        self.deals: list[float] = []  # rota: the moments slots are dealt
         self.set_aside: dict[int, list[WorkItem]] = {}  # rota: staff id -> items for a slot
         self.session_minutes = 0.0
         self.wait_minutes = 0.0
@@ -108,6 +114,11 @@ class LoginCapWindow:
             self.waiting.popleft().succeed()  # the session passes straight to the next in turn
         else:
             self.in_use = max(self.in_use - 1, 0)
+
+    def next_deal(self, now: float) -> float | None:
+        """The first slot start after ``now`` (None: none left in the window)."""
+        i = bisect.bisect_right(self.deals, now)
+        return self.deals[i] if i < len(self.deals) else None
 
     def has_slot(self, staff: Staff, now: float) -> bool:
         return self.holders.get(staff.id, -1.0) > now
@@ -188,6 +199,22 @@ class LoginCaps:
                     tightest[window.system] = window
         return list(tightest.values())
 
+    def next_slot(self, systems: Collection[str], now: float) -> float | None:
+        """The next moment a rota deals sessions of a capped system in ``systems`` (None: no
+        rota in force on them)."""
+        times = [
+            t
+            for w in self._binding(systems, now)
+            if w.rota is not None and (t := w.next_deal(now)) is not None
+        ]
+        return min(times) if times else None
+
+    def give_up(self, staff: Staff, ticket: Any) -> None:
+        """``staff`` stops waiting for a first-come session (the risk check's wait is over)."""
+        window = self.session.pop(staff, None)
+        if window is not None and ticket in window.waiting:
+            window.waiting.remove(ticket)
+
     def ticket(self, staff: Staff) -> Any:
         """The event ``staff`` must wait for before their session is theirs (None: no wait)."""
         return self.tickets.pop(staff, None)
@@ -220,10 +247,25 @@ class LoginCaps:
         window.rota = self.levers().login_rota
         if window.rota is None:
             return
-        t = window.start
-        while t < window.end:
+        window.deals = self.slot_starts(window, window.rota.slot_hours * 60.0)
+        for t in window.deals:
             hooks.at(t, lambda: self._deal_slots(window, hooks))
-            t += window.rota.slot_hours * 60.0
+
+    def slot_starts(self, window: LoginCapWindow, slot: float) -> list[float]:
+        """Slot starts aligned to the working day: on each working day of the window, every
+        ``slot`` minutes from the start of the day to its end (a window opening mid-slot deals
+        a first, shorter slot at once)."""
+        starts = [window.start]
+        first, last = self.calendar.day_of(window.start), self.calendar.day_of(window.end)
+        for day in range(first, last + 1):
+            if not self.calendar.is_working_day(day):
+                continue
+            t, day_end = self.calendar.day_start(day), (day + 1) * 1440.0
+            while t < min(window.end, day_end):
+                if t > window.start:
+                    starts.append(t)
+                t += slot
+        return starts
 
     def _deal_slots(self, window: LoginCapWindow, hooks: Hooks) -> None:
         """Give out this slot's sessions (at each slot start within the window)."""
@@ -237,12 +279,20 @@ class LoginCaps:
         at_work = [
             s for s in self.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end
         ]
-        at_work.sort(key=lambda s: (order.get(s.role, later), window.slots_had.get(s.id, 0), s.id))
+        at_work.sort(
+            key=lambda s: (
+                order.get(s.role, later),
+                window.slots_on.get((s.id, day), 0),
+                window.slots_had.get(s.id, 0),
+                s.id,
+            )
+        )
         window.holders = {}
         window.peak_in_use = max(window.peak_in_use, min(len(at_work), window.sessions))
         for person in at_work[: window.sessions]:
             window.holders[person.id] = slot_end
             window.slots_had[person.id] = window.slots_had.get(person.id, 0) + 1
+            window.slots_on[(person.id, day)] = window.slots_on.get((person.id, day), 0) + 1
             window.session_minutes += min(slot_end, person.shift_on[day].end) - now
             for item in window.set_aside.pop(person.id, []):
                 hooks.release(item)

@@ -14,6 +14,7 @@ whose holder is not at work that day, which goes to the duty queue of the holder
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ from sim.scenario.plans import DO_NOTHING, Levers, Plan
 from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario, headcount
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
+# Assumption (range 0.5-2 h): the longest a practitioner stays, unpaid, to clear overdue work.
+UNPAID_LATE_LIMIT = 1 * HOUR
 HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
 
 
@@ -137,6 +140,16 @@ class OfficeModel(Dispatcher):
             t -= period
         return None
 
+    def information_back_at(self, missing: tuple[str, ...], now: float) -> float:
+        """When work lacking ``missing`` may next be possible: the return of the systems that
+        are down, else the next rota slot of a capped system (inf: nothing to wait for, such
+        as a lost record or no kit at home)."""
+        down = tuple(m for m in missing if self.systems.down_until(m, now) is not None)
+        if down:
+            return self.systems.back_at(down, now)
+        slot = self.logins.next_slot(missing, now)
+        return math.inf if slot is None else slot
+
     def take_as_helper(self, staff: Staff) -> WorkItem | None:
         """Mutual aid: their own queues first, then the most pressing overdue item in a
         colleague's queue (never a step of an appointment someone is waiting for)."""
@@ -183,6 +196,19 @@ class OfficeModel(Dispatcher):
         if admitted.extra_minutes:  # a risk check done through a colleague with a session
             return item.duration + admitted.extra_minutes
         return item.duration * access.slowdown
+
+    def stays_late_until(self, staff: Staff, day_end: float) -> float:
+        """Until when ``staff`` stays after ``day_end``, unpaid, to clear overdue work of their
+        own: a practitioner of the office with overdue work in their own queue stays for at most
+        ``UNPAID_LATE_LIMIT``, while any remains (as staff absorb backlogs in unpaid hours,
+        union bulletins); nobody else does (``day_end``)."""
+        if staff.helper or staff.role not in PRACTITIONER_ROLES:
+            return day_end
+        return day_end + UNPAID_LATE_LIMIT if self.has_overdue(staff, day_end) else day_end
+
+    def has_overdue(self, staff: Staff, t: float) -> bool:
+        """Whether ``staff``'s own queue holds work past its deadline at ``t``."""
+        return any(it.due < t and it.cancelled is None for it in staff.own_queue.items())
 
     def overtime_granted(self, staff: Staff, day_end: float) -> float:
         """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The

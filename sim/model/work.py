@@ -86,6 +86,7 @@ class WorkItem:
         "how",
         "delivered",
         "follows",
+        "tried",
     )
 
     def __init__(
@@ -120,6 +121,7 @@ class WorkItem:
         self.how: How | None = None
         self.delivered: float | None = None  # messages: when the recipient has it
         self.follows = follows  # the item this one follows up: a paper record, a lost message
+        self.tried: float | None = None  # a risk check: when its information was first sought
 
     def status(self) -> str:
         if self.cancelled is not None:

@@ -5,8 +5,10 @@ On each shift a person repeatedly takes the next item by the priority rule (see
 (systems, login caps, the plan's levers), and works on it for its duration. With nothing to do
 they wait until work arrives or their working day ends. Work started before the day ends is
 always finished, and a practitioner with people in the building for an appointment stays to see
-them (for at most ``AFTER_HOURS_LIMIT``); time past the end of the contracted day is recorded as
-extra hours worked (or overtime, under the plan's overtime lever).
+them (for at most ``AFTER_HOURS_LIMIT``). A practitioner with overdue work of their own at the
+end of the day stays to clear it, unpaid, for at most ``UNPAID_LATE_LIMIT``
+(:meth:`~sim.model.office.OfficeModel.stays_late_until`). Time past the end of the contracted
+day is recorded as extra hours worked (unpaid), or overtime under the plan's overtime lever.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 import simpy
 
 from sim.domain.calendar import HOUR
+from sim.model.fallback import risk_check_limit, work_without_systems
 from sim.model.protocol import Office
 from sim.model.staff import Staff
+from sim.model.systems import Access
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
 AFTER_HOURS_LIMIT = 2 * HOUR
@@ -38,6 +42,7 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
         day_end = shift.end
         leave_by = day_end + AFTER_HOURS_LIMIT
         overtime_until = None  # granted once, when the day ends (the plan's overtime lever)
+        unpaid_until = day_end  # staying late, unpaid, to clear one's own overdue work
         env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(staff))
         waiting_late = False
         while True:
@@ -46,7 +51,10 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
             else:
                 if overtime_until is None:
                     overtime_until = office.overtime_granted(staff, day_end)
-                if env.now < overtime_until:
+                    unpaid_until = office.stays_late_until(staff, day_end)
+                if env.now < overtime_until or (
+                    env.now < unpaid_until and office.has_overdue(staff, day_end)
+                ):
                     item = take(staff) or office.take_after_hours(staff, day_end)
                 elif env.now < leave_by:  # after hours: people already in the building only
                     item = office.take_after_hours(staff, day_end)
@@ -71,9 +79,18 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                 ticket = office.logins.ticket(staff)
                 if ticket is not None:  # no free login session: wait in turn
                     waited_from = env.now
-                    yield ticket
+                    limit = risk_check_limit(office, item)
+                    if limit is None:
+                        yield ticket
+                    else:  # a risk check waits no longer than its limit (sim.model.fallback)
+                        yield ticket | env.timeout(max(limit - env.now, 0.0))
                     office.logins.waited(staff, env.now - waited_from)
                     staff.record(staff.login_wait_minutes, waited_from, env.now - waited_from)
+                    if not ticket.triggered:
+                        office.logins.give_up(staff, ticket)
+                        duration = work_without_systems(office, item, staff, Access(item.systems))
+                        if duration is None:
+                            continue
             else:
                 duration = item.duration
             item.started = env.now

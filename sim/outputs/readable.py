@@ -96,6 +96,7 @@ COLUMNS = {
     "mean_wmt_capacity": "WMT capacity %",
     "overtime_hours": "overtime h",
     "double_handling_hours": "double handling h",
+    "login_wait_hours": "login wait h",
     "overtime_hours_per_person": "overtime h/person",
     "double_handling_hours_per_person": "double handling h/person",
     "share_over_110_hours_4_weeks": "share >110% hours 4 weeks",

@@ -195,11 +195,21 @@ _REGISTRY = (
         about="Hours spent re-keying paper records, redoing forms and rebuilding lost records.",
     ),
     _m(
+        "login_wait_hours",
+        "hours lost waiting for a login",
+        "hours",
+        "compared command_line report office_workload claims",
+        about="Hours staff spent waiting for a free login session under a login cap, over the "
+        "office and the run (time at work with nothing done).",
+    ),
+    _m(
         "extra_hours",
         "hours beyond the contracted day",
         "hours",
         "compared office_workload",
-        about="Unpaid hours worked past the end of the contracted day to finish work in hand.",
+        about="Unpaid hours worked past the end of the contracted day: finishing work in hand, "
+        "seeing people still waiting, and practitioners clearing their own overdue work (at "
+        "most an hour a day).",
     ),
     _m(
         "task_hours",

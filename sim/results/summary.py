@@ -113,6 +113,7 @@ SUMMARY: dict[str, Callable[[RunTables], float]] = {
     "extra_hours": lambda t: float(t.staff["extra_hours"].sum()),
     "overtime_hours": lambda t: float(t.staff["overtime_hours"].sum()),
     "double_handling_hours": lambda t: float(t.staff["double_handling_hours"].sum()),
+    "login_wait_hours": lambda t: float(t.staff["login_wait_hours"].sum()),
     "task_hours": lambda t: float(t.staff["task_hours"].sum()),
     "wmt_capacity_mean": lambda t: _mean_or_zero(t.staff["wmt_capacity"].dropna()),
     "staff_over_110_for_4_weeks": lambda t: float(

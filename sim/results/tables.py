@@ -186,6 +186,7 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
                     s.extra_minutes[week] / HOUR,
                     s.overtime_minutes[week] / HOUR,
                     s.double_handling_minutes[week] / HOUR,
+                    s.login_wait_minutes[week] / HOUR,
                     worked,
                     worked / s.contracted_hours,
                 )
@@ -204,6 +205,7 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
             "extra_hours",
             "overtime_hours",
             "double_handling_hours",
+            "login_wait_hours",
             "hours_worked",
             "workload",
         ],

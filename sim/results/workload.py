@@ -35,7 +35,7 @@ def allocation_minutes(items: pd.DataFrame) -> dict[int, float]:
 
 def weekly_case_points(office: OfficeModel, items: pd.DataFrame) -> pd.DataFrame:
     """Case points each practitioner holds at the start of each week: cases allocated to them by
-    then and not ended by then. Columns: staff_id, week, case_points."""
+    then and not ended by then. Columns: staff_id, week, case_points, cases_held."""
     allocated = allocation_minutes(items)
     held = [
         (
@@ -53,14 +53,15 @@ def weekly_case_points(office: OfficeModel, items: pd.DataFrame) -> pd.DataFrame
     else:
         holder = since = until = points = np.empty(0)
     ids = [s.id for s in office.staff if s.role in PRACTITIONER_ROLES]
-    rows: dict[str, list[float]] = {"staff_id": [], "week": [], "case_points": []}
+    rows: dict[str, list[float]] = {"staff_id": [], "week": [], "case_points": [], "cases_held": []}
     for week in range(office.weeks):
         start = week * WEEK
         mask = (since <= start) & (until > start)
-        by_holder = pd.Series(points[mask]).groupby(holder[mask].astype(int)).sum()
+        grouped = pd.Series(points[mask]).groupby(holder[mask].astype(int))
         rows["staff_id"] += ids
         rows["week"] += [week] * len(ids)
-        rows["case_points"] += by_holder.reindex(ids, fill_value=0.0).tolist()
+        rows["case_points"] += grouped.sum().reindex(ids, fill_value=0.0).tolist()
+        rows["cases_held"] += grouped.size().reindex(ids, fill_value=0).tolist()
     return pd.DataFrame(rows)
 
 

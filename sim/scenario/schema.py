@@ -149,6 +149,14 @@ class Caseload(Frozen):
     order_length_weeks: RangeWeeks
     failure_to_attend_probability: float = Field(ge=0, le=1)
     breach_after_failures: int = Field(2, ge=1, le=10)
+    risk_check_max_wait_minutes: float = Field(
+        30.0,
+        ge=0,
+        le=480,
+        description="Longest a practitioner holds a person at reception to get the current risk "
+        "information (a system, a login session or a rota slot) before the contact goes ahead "
+        "without it or, under triage, is deferred (assumption: 30 min, range 15-60).",
+    )
     recalls_per_licence_case_per_week: float = Field(ge=0, le=1)
     risk_escalations_per_case_per_week: float = Field(ge=0, le=5)
     transfers_out_per_case_per_week: float = Field(ge=0, le=1)

@@ -1,0 +1,143 @@
+"""One rule for the risk check, and login caps that behave like a real contingency.
+
+Before a contact the practitioner needs the current risk information. Whatever keeps it from
+them (a system down, no free login session, no rota slot), they hold the person for at most
+``caseload.risk_check_max_wait_minutes`` from arrival; then the contact goes ahead without it (a
+missed risk check) or, under triage, is deferred. So no plan lowers missed checks by making
+people wait longer than that, and first come and rota are judged by the same rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim.run
+from office_runs import reference_scenario
+from sim import simulate
+from sim.domain.calendar import DAY
+from sim.scenario.plans import DO_NOTHING, Levers, LoginRota, Plan
+
+CAP_DAY = 7  # the second Monday
+ROTA = Plan(name="Rota", levers=Levers(login_rota=LoginRota(slot_hours=2)))
+PLANS = {"first come": DO_NOTHING, "rota": ROTA}
+
+
+def capped(max_wait: float = 30.0, system: str = "case_system"):
+    """The reference office with S1's cap (1,250 of 3,000 may log in) for a working week."""
+    cap = {
+        "system": system,
+        "share_of_staff": 1250 / 3000,
+        "start": {"day": CAP_DAY, "hour": 0},
+        "duration_days": 5,
+    }
+    return reference_scenario().with_changes(
+        **{"outages": {"login_cap": [cap]}, "caseload.risk_check_max_wait_minutes": max_wait}
+    )
+
+
+def run_with_office(scenario, plan, seed=1, weeks=2):
+    captured = {}
+    real = sim.run.build_tables
+
+    def spy(office, n_days):
+        captured["office"] = office
+        return real(office, n_days)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sim.run, "build_tables", spy)
+        result = simulate(scenario, plan=plan, seed=seed, weeks=weeks)
+    return result, captured["office"]
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {name: run_with_office(capped(), plan) for name, plan in PLANS.items()}
+
+
+def test_first_come_and_rota_both_miss_checks_that_cannot_be_had_in_time(runs):
+    """Under first come people used to wait for a session as long as it took, so 'do nothing'
+    showed no missed checks at all while the rota showed thousands."""
+    for name, (result, _office) in runs.items():
+        assert result.measure("missed_risk_checks") > 0, name
+
+
+def test_no_plan_gives_up_on_the_risk_information_before_the_maximum_wait(runs):
+    """A contact held without its risk check starts no sooner than the maximum wait after the
+    person arrived, under every plan (the rota used to go ahead at once)."""
+    for name, (result, _office) in runs.items():
+        items = result["work_items"]
+        missed = items[(items["outcome"] == "held") & ~items["risk_checked"]]
+        waited = missed["started_minute"] - missed["arrived_minute"]
+        assert len(missed) and (waited >= 30.0 - 1e-6).all(), (name, waited.min())
+
+
+def test_the_maximum_wait_is_the_lever_on_missed_checks_under_every_plan():
+    """Holding people for hours rather than minutes saves most missed checks, under first
+    come and rota alike: the trade-off is the scenario's stated maximum, not the plan's."""
+    for name, plan in PLANS.items():
+        for seed in (1, 2):
+            short = simulate(capped(15.0), plan=plan, seed=seed, weeks=2)
+            long = simulate(capped(240.0), plan=plan, seed=seed, weeks=2)
+            missed = [r.measure("missed_risk_checks") for r in (short, long)]
+            assert missed[1] < 0.6 * missed[0], (name, seed, missed)
+            waits = [r.measure("appointment_wait_mean") for r in (short, long)]
+            assert waits[1] > waits[0], (name, seed, waits)
+
+
+def test_a_system_down_falls_under_the_same_rule():
+    """A case system down for an hour: checks of people who arrive in it wait for its return
+    (within the maximum wait) instead of being missed at once."""
+    outage = {
+        "system": "case_system",
+        "start": {"day": CAP_DAY + 1, "hour": 13},
+        "duration_hours": 0.25,
+    }
+    scenario = reference_scenario().with_changes(**{"outages": {"down": [outage]}})
+    result = simulate(scenario, seed=1, weeks=2)
+    assert result.measure("missed_risk_checks") == 0
+
+
+def test_login_waiting_is_a_measure_of_hours_lost(runs):
+    result, _office = runs["first come"]
+    lost = result.measure("login_wait_hours")
+    assert lost > 0
+    assert lost == pytest.approx(result["staff_weekly"]["login_wait_hours"].sum())
+    assert lost == pytest.approx(result["login_sessions"]["login_wait_hours"].sum())
+
+
+def test_rota_slots_are_aligned_to_the_working_day(runs):
+    _result, office = runs["rota"]
+    window = office.logins.windows[0]
+    day_start = office.scenario.calendar.day_start_hour * 60.0
+    for t in window.deals[1:]:
+        assert ((t % DAY) - day_start) % 120.0 == pytest.approx(0.0), t
+    assert any(abs((t % DAY) - day_start) < 1e-9 for t in window.deals)  # a slot at 09:00
+
+
+def test_the_rota_starves_no_role(runs):
+    """Everyone at work on a capped day gets at least one slot that day: every role has
+    session time each day it works (strict role order gave senior probation officers and case
+    admin none)."""
+    _result, office = runs["rota"]
+    window = office.logins.windows[0]
+    for day in range(CAP_DAY, CAP_DAY + 5):
+        deals = [t for t in window.deals if office.calendar.day_of(t) == day]
+        at_work = [
+            s
+            for s in office.staff
+            if (shift := s.shift_on.get(day)) and any(shift.start <= t < shift.end for t in deals)
+        ]
+        starved = sorted({s.role for s in at_work if window.slots_on.get((s.id, day), 0) == 0})
+        assert not starved, (day, starved)
+
+
+def test_unpaid_hours_respond_to_an_outage():
+    """Practitioners stay late, unpaid, to clear their own overdue work: a 4-day case system
+    outage raises the hours worked beyond the contracted day."""
+    outage = {"system": "case_system", "start": {"day": CAP_DAY}, "duration_days": 4}
+    scenario = reference_scenario().with_changes(**{"outages": {"down": [outage]}})
+    normal = [simulate(reference_scenario(), seed=s, weeks=3) for s in (1, 2)]
+    down = [simulate(scenario, seed=s, weeks=3) for s in (1, 2)]
+    extra = np.array([r.measure("extra_hours") for r in down])
+    base = np.array([r.measure("extra_hours") for r in normal])
+    assert (extra > base).all(), (extra, base)
