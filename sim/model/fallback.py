@@ -90,8 +90,9 @@ def hold_risk_check(office: Office, check: WorkItem, missing: tuple[str, ...]) -
     system down, no login session or rota slot, no kit at home, a lost record): the
     practitioner holds the person at reception for at most ``risk_check_max_wait_minutes``
     from first seeking the information, trying again when it may be back (the systems'
-    return, the next rota slot) or at that limit. True: held for now; False: the limit has passed, so
-    the check goes ahead without the systems (the printed register, or no information)."""
+    return, the next rota slot) or at that limit. True: held for now; False: the limit has
+    passed, so the check goes ahead without the systems (the printed register, or no
+    information)."""
     now = office.env.now
     limit = risk_check_limit(office, check)
     if limit is None or now >= limit:
