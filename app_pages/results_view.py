@@ -157,8 +157,15 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
     )
 
 
-def measure_table(experiment: Experiment, measures: tuple[str, ...]) -> pd.DataFrame:
-    """Mean and 95% interval of some measures per plan, from the comparison table."""
+def measure_table(
+    experiment: Experiment, measures: tuple[str, ...], against_baseline: bool = False
+) -> pd.DataFrame:
+    """Mean and 95% interval of some measures per plan, from the comparison table; with
+    ``against_baseline``, also the paired difference from the same replications' no-outage
+    runs (when the experiment has them)."""
     found = experiment["comparison"]
     found = found[found["measure"].isin(measures)]
-    return found[["plan", "measure", "mean", "ci_low", "ci_high", "replications"]]
+    columns = ["plan", "measure", "mean", "ci_low", "ci_high", "replications"]
+    if against_baseline and "vs_no_outage_mean" in found:
+        columns += ["vs_no_outage_mean", "vs_no_outage_low", "vs_no_outage_high"]
+    return found[columns]

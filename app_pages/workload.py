@@ -89,7 +89,13 @@ def render() -> None:
         "workload-wmt",
     )
     st.subheader("Across the office, per plan")
-    table(measure_table(experiment, headlined("office_workload")), CONVENTIONS["interval"])
+    table(
+        measure_table(experiment, headlined("office_workload"), against_baseline=True),
+        CONVENTIONS["interval"] + " Differences are from the same replication's run without "
+        "the outage (the same people, cases and random numbers), so they show what the outage "
+        "and the plan add: WMT counts cases, so it moves little; hours move with login waits, "
+        "re-keying, slow manual work and unpaid time clearing backlog.",
+    )
     st.subheader(f"Per person under {plain(plan)}")
     replication = st.selectbox(
         "Replication", sorted(set(workload["replication"])), key="workload_replication"
