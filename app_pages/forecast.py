@@ -75,7 +75,8 @@ def render() -> None:
         st.dataframe(status_coloured(rows), hide_index=True)
         st.caption(
             f"{CONVENTIONS['breach']} Status: met (green) below {AMBER_FROM:.0%}, at "
-            f"risk (amber) below {RED_FROM:.0%}, breached (red) from {RED_FROM:.0%}."
+            f"risk (amber) below {RED_FROM:.0%}, breached (red) from {RED_FROM:.0%}. "
+            + CONVENTIONS["objectives"]
         )
         csv_download(
             with_provenance(rows, manifest),
@@ -105,9 +106,4 @@ def status_coloured(rows: pd.DataFrame):
     return rows.style.map(
         lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}; color: #101828",
         subset=["status"],
-    ).format(
-        {
-            "probability of breach": "{:.0%}",
-            "days to resume, median": lambda d: "not within the run" if d != d else f"{d:g}",
-        }
-    )
+    ).format({"probability of breach": lambda p: "-" if p != p else f"{p:.0%}"})

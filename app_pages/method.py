@@ -33,8 +33,10 @@ office without the outage, which sets the backlog it must return to (time to rec
 **What is measured.** Backlog (work past its due time, including paper records awaiting
 re-keying); missed risk checks by RoSH level; late recalls and their delay; late first
 appointments; time to recover; continuity objectives (RTO, MTPD, MBCO) as probabilities of
-breach; workload as hours worked against contracted hours and as WMT capacity %, with the
-110%-for-4-weeks rule; overtime and double-handling hours.
+breach, each run judged against the same replication's no-outage run (a supervision contact held
+without a risk check counts as not delivered safely; an activity too rare to judge in the run is
+not assessable at this volume); workload as hours worked against contracted hours and as WMT
+capacity %, with the 110%-for-4-weeks rule; overtime and double-handling hours.
 
 **What is not.** Pre-sentence reports, programmes and unpaid work, partnership meetings, travel,
 and any system not named above. Staff do not quit or fall sick because of the outage.

@@ -88,15 +88,42 @@ def comparison_text(experiment: Experiment) -> str:
         )
     objectives = experiment.tables.get("objectives")
     if objectives is not None and len(objectives):
-        lines.append("objectives: target, then probability of breach over replications:")
-        for row in objectives.itertuples():
-            lines.append(
-                f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
-                f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
-                f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
-                f"service P(breach) {row.p_mbco_breached:.0%}"
-            )
+        lines += objective_lines(objectives)
     return "\n".join(lines)
+
+
+def objective_lines(objectives: Any) -> list[str]:
+    """Each plan's objectives: target, then the probability of breach over the replications
+    assessed (or not assessable at this volume); then what counts as each activity's service."""
+    from sim.outputs.forecast import assessed_in
+    from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
+
+    lines = ["objectives: target, then probability of breach over the replications assessed:"]
+    for row in objectives.itertuples():
+        assessed = assessed_in(row)
+        if assessed == 0:
+            lines.append(
+                f"  {row.plan:<28} {row.activity}: {NOT_ASSESSABLE} (the no-outage run "
+                f"delivered fewer than {MIN_ITEMS} items in the run): neither met nor breached"
+            )
+            continue
+        partly = (
+            ""
+            if assessed is None or assessed == row.replications
+            else f" (assessed in {assessed} of {row.replications} replications)"
+        )
+        lines.append(
+            f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
+            f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
+            f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
+            f"service P(breach) {row.p_mbco_breached:.0%}{partly}"
+        )
+    if "service_counted" in objectives.columns:
+        counted = objectives.drop_duplicates("activity")
+        lines += [
+            f"  {r.activity}: service counted as {r.service_counted}" for r in counted.itertuples()
+        ]
+    return lines
 
 
 def compare(

@@ -14,7 +14,8 @@ same: differences between plans are the plans' doing (common random numbers, doc
   the ``replications`` with a value, and ``without_value`` counts the rest (for time to recover:
   runs that had not recovered by the end, so that mean is a lower bound: read ``recovery``);
 * ``recovery``: per plan, time to recover and the recovery day, P50 and P90 over replications;
-* ``objectives``: per plan and prioritised activity, the probability of breaching RTO, MTPD, MBCO;
+* ``objectives``: per plan and prioritised activity, the probability of breaching RTO, MTPD, MBCO,
+  each run against the no-outage run of its replication (:mod:`sim.experiments.objectives`);
 * ``workload``: plan, replication and each person's week (hours worked against contract, WMT
   capacity %, overtime and double handling): the evidence behind the workload measures.
 
@@ -35,18 +36,29 @@ import numpy as np
 import pandas as pd
 
 from sim.domain.calendar import DAY
-from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
-from sim.experiments.statistics import mean_ci, paired_difference, probability_better
+from sim.experiments.engines import (
+    NO_OUTAGE,
+    WORKLOAD_COLUMNS,
+    Progress,
+    RunOutcome,
+    RunSpec,
+    run_all,
+)
+from sim.experiments.objectives import objectives_table
+from sim.experiments.statistics import (
+    mean_ci,
+    nearest_rank,
+    paired_difference,
+    probability_better,
+)
 from sim.results.measures import MEASURES, headlined
-from sim.results.objectives import assess
 from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
 from sim.results.tables import Tables
 from sim.scenario.loader import to_yaml
 from sim.scenario.plans import DO_NOTHING, Plan
-from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
+from sim.scenario.schema import Scenario, digest, run_settings
 from sim.version import __version__
 
-NO_OUTAGE = "no outage"
 # Headline measures compared (sim.results.measures: lower is better for each), with time to recover
 # added per run.
 COMPARED = headlined("compared")
@@ -296,65 +308,6 @@ def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) 
     return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
 
 
-def objectives_table(
-    outcomes: list[RunOutcome], scenario: Scenario, plan_names: list[str], weeks: int
-) -> pd.DataFrame:
-    """Per plan and prioritised activity: the probability (share of replications) that the
-    RTO, MTPD and MBCO are breached, and the median days to resume (sim.results.objectives)."""
-    start, restored = disruption_start(scenario), restoration_minute(scenario)
-    if not scenario.objectives or start is None or restored is None:
-        return pd.DataFrame(
-            columns=[
-                "plan",
-                "activity",
-                "rto_days",
-                "mtpd_days",
-                "mbco",
-                "p_rto_breached",
-                "p_mtpd_breached",
-                "p_mbco_breached",
-                "days_to_resume_p50",
-                "replications",
-            ]
-        )
-    calendar = office_calendar(scenario, weeks * 7)
-    working = np.array([calendar.is_working_day(d) for d in range(weeks * 7)])
-    base = {o.replication: o.completed for o in outcomes if o.label == NO_OUTAGE}
-    rows = []
-    for label in plan_names:
-        runs = [o for o in outcomes if o.label == label and o.replication in base]
-        for objective in scenario.objectives:
-            assessed = [
-                assess(
-                    objective,
-                    o.completed[objective.activity],
-                    base[o.replication][objective.activity],
-                    working,
-                    int(start // DAY),
-                    int(restored // DAY),
-                )
-                for o in runs
-            ]
-            rows.append(
-                {
-                    "plan": label,
-                    "activity": objective.activity,
-                    "rto_days": objective.rto_days,
-                    "mtpd_days": objective.mtpd_days,
-                    "mbco": objective.mbco,
-                    **{
-                        f"p_{k}_breached": float(np.mean([a[f"{k}_breached"] for a in assessed]))
-                        for k in ("rto", "mtpd", "mbco")
-                    },
-                    "days_to_resume_p50": nearest_rank(
-                        np.array([a["days_to_resume"] for a in assessed]), 50
-                    ),
-                    "replications": len(assessed),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
     """Time to recover per plan: P50 and P90 over replications by nearest rank, a run that did
     not recover within the run counting as longer than any that did (NaN: the percentile falls
@@ -376,12 +329,3 @@ def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def nearest_rank(values, q: float) -> float:
-    """The ``q`` percentile by nearest rank, NaN (not recovered) ranking last."""
-    ordered = np.sort(np.where(np.isnan(values), np.inf, values))
-    if len(ordered) == 0:
-        return math.nan
-    value = ordered[max(math.ceil(q / 100 * len(ordered)), 1) - 1]
-    return math.nan if value == np.inf else float(value)

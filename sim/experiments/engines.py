@@ -27,12 +27,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import forkserver, get_all_start_methods, get_context
 
+from sim.results.objectives import Service, service_of
 from sim.results.summary import by_risk
 from sim.run import simulate
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario
 
 ENGINES = ("serial", "pool", "dask")
+NO_OUTAGE = "no outage"  # the label of the same-seed run without the outage in an experiment
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 # What an outcome keeps of ``staff_weekly``: one row per person and week (workload evidence)
 WORKLOAD_COLUMNS = (
@@ -54,7 +56,7 @@ CONNECT_TIMEOUT_S = 10.0  # default wait for a Dask scheduler at a given address
 class RunSpec:
     """One simulation run: everything its numbers depend on."""
 
-    label: str  # the plan's label in the experiment, or "no outage"
+    label: str  # the plan's label in the experiment, or NO_OUTAGE
     scenario: Scenario
     plan: Plan
     seed: int
@@ -64,7 +66,8 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What an experiment keeps of a run: headline measures, units and backlog by day.
+    """What an experiment keeps of a run: headline measures, units, backlog by day, and each
+    prioritised activity's service by day (to judge its continuity objectives).
 
     ``measures`` holds the run's summary measures plus missed risk checks by RoSH level
     (``missed_risk_checks_<level>``) and ``missed_high_risk_checks`` (high + very high)."""
@@ -75,7 +78,7 @@ class RunOutcome:
     units: dict[str, str]
     backlog: tuple[float, ...]  # total backlog at the end of each day
     events: int
-    completed: dict[str, tuple[float, ...]] = field(default_factory=dict)  # objective -> per day
+    service: dict[str, Service] = field(default_factory=dict)  # per prioritised activity
     workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
 
 
@@ -95,13 +98,9 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     extra = by_risk(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
-    done = result["completed_daily"]
-    completed = {
-        o.activity: tuple(
-            float(v)
-            for v in done[done["task"].isin(o.tasks)].groupby("day")["completed"].sum().to_numpy()
-        )
-        for o in spec.scenario.objectives
+    n_days = result.manifest["weeks"] * 7
+    service = {
+        o.activity: service_of(result["work_items"], o, n_days) for o in spec.scenario.objectives
     }
     staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
     workload = tuple(staff.itertuples(index=False, name=None))
@@ -112,7 +111,7 @@ def run_spec(spec: RunSpec) -> RunOutcome:
         units,
         tuple(float(v) for v in backlog.to_numpy()),
         result.manifest["events"],
-        completed,
+        service,
         workload,
     )
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.domain.vocabulary import pretty
 from sim.results.measures import label as measure_label
+from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE, RESUMED_FOR
 
 # The convention behind each statistic, in one sentence a reader can check
 CONVENTIONS = {
@@ -36,7 +37,18 @@ CONVENTIONS = {
     "percentile": "P50 and P90 by nearest rank over replications; a run that had not "
     "recovered by its end counts as later than any that had.",
     "breach": "Probability of breach: the share of replications in which the objective was "
-    "breached.",
+    "breached, among those in which it could be assessed.",
+    "objectives": "Each run is judged against the no-outage run of the same replication, "
+    "working day by working day from the start of the outage, over the shortest window "
+    f"in which that run delivered at least {MIN_ITEMS} items of the activity. The activity is "
+    "within its MBCO when the service it lost beyond the no-outage run (items gone overdue or "
+    "cancelled, contacts held without a risk check) is at most (1 - MBCO) of what the "
+    "no-outage run delivered; it has resumed once it is within the MBCO for "
+    f"{RESUMED_FOR} working days in a row, and the RTO and MTPD are breached if that comes "
+    "later than their days after the start. Supervision contacts count only when held with a "
+    "risk check: a contact held without one is counted as not delivered safely. An activity "
+    f"of which the no-outage run delivered fewer than {MIN_ITEMS} items in the whole run is "
+    f"{NOT_ASSESSABLE}: neither met nor breached.",
     "wilson": "Probability a claim holds: the share of replications in which it held, with a "
     "95% Wilson score interval.",
     "lower_is_better": "Lower is better for every measure compared.",
@@ -77,6 +89,8 @@ COLUMNS = {
     "p_mtpd_breached": "MTPD: probability of breach",
     "p_mbco_breached": "MBCO: probability of breach",
     "days_to_resume_p50": "days to resume, median",
+    "assessed": "replications assessed",
+    "service_counted": "service counted",
     "role": "role",
     "people": "people",
     "staff_id": "person",
@@ -128,6 +142,10 @@ MISSING = {
 }
 
 
+# Columns of the objectives table that have no value for an activity not assessable at this volume
+ASSESSED_COLUMNS = {"p_rto_breached", "p_mtpd_breached", "p_mbco_breached", "days_to_resume_p50"}
+
+
 def column(name: str) -> str:
     """A column's heading in words (a name not listed here: its words, underscores gone)."""
     return COLUMNS.get(name, pretty(name))
@@ -143,6 +161,10 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         out["role"] = out["role"].map(pretty)
     if digits is not None:
         out = out.round(digits)
+    if "assessed" in out.columns:  # an objectives table: no replication assessed
+        none = (out["assessed"] == 0).to_numpy()
+        for name in ASSESSED_COLUMNS.intersection(out.columns):
+            out[name] = out[name].astype(object).where(~none, NOT_ASSESSABLE)
     for name in out.columns:
         missing = out[name].isna()
         if missing.any():

@@ -286,7 +286,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         objectives=objectives_table(tables.get("objectives")),
         objectives_note=(
             f"{CONVENTIONS['breach']} Status: met below {AMBER_FROM:.0%}, at risk "
-            f"below {RED_FROM:.0%}, breached from {RED_FROM:.0%}."
+            f"below {RED_FROM:.0%}, breached from {RED_FROM:.0%}. {CONVENTIONS['objectives']}"
         ),
         workload=workload_tables(workload),
         workload_note=(

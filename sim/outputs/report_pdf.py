@@ -173,7 +173,7 @@ def render_pdf(content: ReportContent) -> bytes:
         pages.heading("6. Continuity objectives")
         if content.objectives:
             pages.text(content.objectives_note, 8, color="#52606d")
-            pages.table(content.objectives, widths=(2, 2.5, 1, 2, 1.3, 1.2, 1.3))
+            pages.table(content.objectives, widths=(1.8, 2, 0.9, 1.6, 1.1, 1.4, 1.2, 1.1, 2.6))
         else:
             pages.text("The scenario sets no continuity objectives.")
         pages.heading("7. Workload evidence")

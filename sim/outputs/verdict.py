@@ -22,6 +22,7 @@ from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.statistics import Interval, paired_difference
 from sim.outputs.charts import recovery_horizon
 from sim.results.measures import headlined, measure
+from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
 from sim.scenario.plans import DO_NOTHING
 
 HEADLINE = headlined("verdict")
@@ -203,18 +204,31 @@ def recovery_sentence(recovery: pd.DataFrame) -> str | None:
 def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
     if objectives is None or objectives.empty:
         return None
-    risky = objectives[objectives["p_mtpd_breached"] >= 0.5]
+    if "assessed" in objectives.columns:
+        judged = objectives[objectives["assessed"] > 0]
+        unjudged = objectives[objectives["assessed"] == 0]["activity"].drop_duplicates()
+    else:  # saved before activities could be not assessable
+        judged, unjudged = objectives, objectives["activity"].iloc[:0]
+    volume = (
+        f" {', '.join(unjudged)}: {NOT_ASSESSABLE} (the no-outage run delivered fewer than "
+        f"{MIN_ITEMS} items in the run), neither met nor breached."
+        if len(unjudged)
+        else ""
+    )
+    if judged.empty:
+        return volume.strip()
+    risky = judged[judged["p_mtpd_breached"] >= 0.5]
     if risky.empty:
-        worst = objectives.sort_values("p_rto_breached").iloc[-1]
+        worst = judged.sort_values("p_rto_breached").iloc[-1]
         return (
             f"No plan is more likely than not to breach a maximum tolerable period of "
             f"disruption; the highest RTO breach probability is {worst['p_rto_breached']:.0%} "
-            f"({worst['activity']}, {worst['plan']})."
+            f"({worst['activity']}, {worst['plan']})." + volume
         )
     listed = "; ".join(
         f"{r.activity} under {r.plan} ({r.p_mtpd_breached:.0%})" for r in risky.itertuples()
     )
-    return f"More likely than not to breach the MTPD: {listed}."
+    return f"More likely than not to breach the MTPD: {listed}." + volume
 
 
 def _recovery_with_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
