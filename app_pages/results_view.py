@@ -82,7 +82,10 @@ def render_experiment(experiment: Experiment, key: str) -> None:
         f"{key}-risk",
     )
     st.subheader("Recalls")
-    table(measure_table(experiment, headlined("recalls")), CONVENTIONS["interval"])
+    table(
+        measure_table(experiment, headlined("recalls")),
+        f"{CONVENTIONS['recall_delay']} {CONVENTIONS['interval']}",
+    )
     if m.get("disruption_days"):
         st.subheader("Time to recover")
         horizon = charts.recovery_horizon(m)

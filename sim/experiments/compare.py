@@ -47,8 +47,8 @@ from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
 from sim.version import __version__
 
 NO_OUTAGE = "no outage"
-# Headline measures compared (sim.results.measures: lower is better for each), with time to recover
-# added per run.
+# Headline measures compared (sim.results.measures says which way is better for each), with time to
+# recover added per run.
 COMPARED = headlined("compared")
 
 
@@ -239,7 +239,8 @@ def comparison_table(
     runs: pd.DataFrame, plan_names: list[str], censored: dict[str, float] | None = None
 ) -> pd.DataFrame:
     """Per plan and measure: the mean with its interval, the paired differences, P(better) and
-    the rank. A measure in ``censored`` (measure -> the value at which a run is censored, such
+    the rank (1 = best; P(better) and rank follow the measure's direction in the registry). A
+    measure in ``censored`` (measure -> the value at which a run is censored, such
     as the days left after restoration for time to recover) has its missing values counted at
     that value: its mean is then a lower bound (a restricted mean) and a censored run ranks as
     no better than any run with a value, never dropped; ``without_value`` counts them."""
@@ -249,6 +250,7 @@ def comparison_table(
         if not (runs["measure"] == measure).any():
             continue
         at = (censored or {}).get(measure)
+        lower = MEASURES[measure].better != "higher"
         reference = _filled(_values(runs, DO_NOTHING.name, measure), at)
         baseline = _filled(_values(runs, NO_OUTAGE, measure), at)
         for label in labels:
@@ -256,7 +258,8 @@ def comparison_table(
             if raw.empty:
                 continue
             values = _filled(raw, at)
-            ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
+            bounds = MEASURES[measure]
+            ci = mean_ci(values.dropna(), least=bounds.least, most=bounds.most)
             row = {
                 "plan": label,
                 "measure": measure,
@@ -270,7 +273,7 @@ def comparison_table(
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
             both = pd.concat([values, reference], axis=1).dropna()
             row["probability_better"] = (
-                probability_better(both.iloc[:, 0], both.iloc[:, 1])
+                probability_better(both.iloc[:, 0], both.iloc[:, 1], lower)
                 if label != DO_NOTHING.name and len(both)
                 else math.nan
             )
@@ -278,7 +281,10 @@ def comparison_table(
     table = pd.DataFrame(rows)
     if len(table):
         plans_only = table[table["plan"] != NO_OUTAGE]
-        table["rank"] = plans_only.groupby("measure")["mean"].rank(method="min")
+        # 1 = best: the lowest mean, or the highest where higher is better
+        sign = plans_only["measure"].map(lambda m: -1.0 if MEASURES[m].better == "higher" else 1.0)
+        scored = sign * plans_only["mean"]
+        table["rank"] = scored.groupby(plans_only["measure"]).rank(method="min")
     return table
 
 

@@ -30,7 +30,7 @@ from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
 from sim.outputs.readable import CONVENTIONS, column
 from sim.outputs.verdict import verdict
-from sim.results.measures import headlined, label
+from sim.results.measures import MEASURES, headlined, label
 from sim.scenario.loader import plan_from_text, scenario_from_text
 
 
@@ -80,9 +80,15 @@ def frame_table(frame: pd.DataFrame) -> Table:
     )
 
 
+def digits_of(measure: str) -> int:
+    """Decimals a measure's values are shown with: 2 for a share, 1 otherwise."""
+    return 2 if MEASURES[measure].unit == "share" else 1
+
+
 def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
     rows = []
     for measure in headlined("report"):
+        d = digits_of(measure)
         for plan in plans:
             sel = comparison[(comparison["measure"] == measure) & (comparison["plan"] == plan)]
             if sel.empty:
@@ -92,12 +98,13 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                 (
                     label(measure),
                     plan,
-                    number(r["mean"]),
-                    f"{number(r['ci_low'])} to {number(r['ci_high'])}",
+                    number(r["mean"], d),
+                    f"{number(r['ci_low'], d)} to {number(r['ci_high'], d)}",
                     "-"
                     if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"]
-                    else f"{r['vs_do_nothing_mean']:+,.1f} ({number(r['vs_do_nothing_low'])} to "
-                    f"{number(r['vs_do_nothing_high'])})",
+                    else f"{r['vs_do_nothing_mean']:+,.{d}f} "
+                    f"({number(r['vs_do_nothing_low'], d)} to "
+                    f"{number(r['vs_do_nothing_high'], d)})",
                     number(r["probability_better"], 2),
                     str(int(r["replications"])),
                 )
@@ -281,7 +288,14 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         charts=figures,
         comparison=comparison_table(tables["comparison"], labels),
         comparison_note=" ".join(
-            CONVENTIONS[c] for c in ("lower_is_better", "interval", "paired", "probability_better")
+            CONVENTIONS[c]
+            for c in (
+                "lower_is_better",
+                "interval",
+                "paired",
+                "probability_better",
+                "recall_delay",
+            )
         ),
         objectives=objectives_table(tables.get("objectives")),
         objectives_note=(
