@@ -7,6 +7,7 @@ saved experiments without re-running them; ``python -m sim sweep`` varies parame
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -42,16 +43,20 @@ Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool
 def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
     nothing [95% CI], probability better, rank (recall delay with the share of recalls
-    delivered beside it); then recovery P50/P90."""
+    delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
     from sim.results.measures import headlined, label
+    from sim.results.recovery import rule_of
 
     c = experiment["comparison"]
+    rule = rule_of(experiment.manifest)
     lines = []
     for measure in headlined("command_line"):
         rows = c[c["measure"] == measure]
         if rows.empty:
             continue
         lines.append(f"{label(measure)}:")
+        if measure == "time_to_recover_days":
+            lines.append(f"  ({rule.words()})")
         for row in rows.itertuples():
             diff = (
                 ""
@@ -74,7 +79,10 @@ def comparison_text(experiment: Experiment) -> str:
                 f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
                 f"{row.ci_high:,.1f}]{diff}{rank}{left_out}"
             )
-    for row in experiment["recovery"].itertuples():
+    recovery = experiment["recovery"]
+    if len(recovery):
+        lines.append(f"time to recover, P50 and P90 over replications ({rule.short()}):")
+    for row in recovery.itertuples():
         p50 = (
             "not within the run"
             if row.time_to_recover_p50 != row.time_to_recover_p50
@@ -119,6 +127,26 @@ def _delivered_beside(comparison, plan: str) -> str:
     )
 
 
+def recovery_warning(manifest: dict) -> str | None:
+    """A warning when the run ends too soon after the outage to read time to recover."""
+    from sim.results.recovery import rule_of, too_short_to_recover
+
+    if not too_short_to_recover(manifest):
+        return None
+    restored, margin = manifest["disruption_days"][1], rule_of(manifest).margin_days
+    end = manifest["weeks"] * 7
+    what = (
+        "no time to recover can be measured"
+        if end <= restored
+        else "time to recover is mostly cut off by the end of the run and its ranks say little"
+    )
+    return (
+        f"warning: the run ends on day {end}, before the outage's end (day {restored:g}) plus "
+        f"{margin:g} days, the least time the recovery rule needs to see a recovery: {what}. "
+        f"Run at least {math.ceil((restored + margin) / 7)} weeks (--weeks) to measure it."
+    )
+
+
 def compare(
     scenario: ScenarioFile,
     plans: Annotated[
@@ -152,6 +180,9 @@ def compare(
         scenario, plans, reps, seed, weeks, engine, workers, address, store
     )
     typer.echo(comparison_text(experiment))
+    warning = recovery_warning(experiment.manifest)
+    if warning:
+        typer.echo(warning, err=True)
     typer.echo(
         f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
         f"python -m sim report {run_id})"
@@ -267,6 +298,9 @@ def runs_show(
     if manifest.get("command"):
         typer.echo(f"re-run with: {manifest['command']}")
     typer.echo(comparison_text(Experiment(manifest, tables)))
+    warning = recovery_warning(manifest)
+    if warning:
+        typer.echo(warning, err=True)
 
 
 def _number(text: str) -> float | int:

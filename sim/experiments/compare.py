@@ -19,8 +19,9 @@ same: differences between plans are the plans' doing (common random numbers, doc
   capacity %, overtime and double handling): the evidence behind the workload measures.
 
 The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
-as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, and the disruption's first and
-last day (``disruption_days``) for charts.
+as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, the disruption's first and
+last day (``disruption_days``) for charts, and the recovery rule time to recover was measured by
+(``recovery_rule``, :class:`sim.results.recovery.RecoveryRule` as data).
 """
 
 from __future__ import annotations
@@ -36,10 +37,21 @@ import pandas as pd
 
 from sim.domain.calendar import DAY
 from sim.experiments.engines import WORKLOAD_COLUMNS, Progress, RunOutcome, RunSpec, run_all
-from sim.experiments.statistics import mean_ci, paired_difference, probability_better
+from sim.experiments.statistics import (
+    mean_ci,
+    nearest_rank,
+    paired_difference,
+    probability_better,
+)
 from sim.results.measures import MEASURES, headlined
 from sim.results.objectives import assess
-from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
+from sim.results.recovery import (
+    RULE,
+    baseline_of,
+    disruption_start,
+    recovery_days,
+    restoration_minute,
+)
 from sim.results.tables import Tables
 from sim.scenario.loader import to_yaml
 from sim.scenario.plans import DO_NOTHING, Plan
@@ -171,6 +183,7 @@ def compare(
         "disruption_days": (
             None if start is None or restored is None else [start / DAY, restored / DAY]
         ),
+        "recovery_rule": RULE.as_dict(),
         "scenario_yaml": to_yaml(scenario),
         "plans_yaml": [to_yaml(p) for p in plans],
     }
@@ -194,7 +207,9 @@ def add_recovery(outcomes: list[RunOutcome], restored: float | None, horizon: fl
     for o in outcomes:
         if o.label == NO_OUTAGE or o.replication not in base:
             continue
-        found = recovery_days(o.backlog, base[o.replication], restored)
+        found = recovery_days(
+            o.backlog, base[o.replication], restored, RULE.tolerance, RULE.hold_days
+        )
         o.measures["time_to_recover_days"] = math.nan if found is None else found
         o.units["time_to_recover_days"] = "days"
 
@@ -382,12 +397,3 @@ def recovery_table(runs: pd.DataFrame, plan_names: list[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def nearest_rank(values, q: float) -> float:
-    """The ``q`` percentile by nearest rank, NaN (not recovered) ranking last."""
-    ordered = np.sort(np.where(np.isnan(values), np.inf, values))
-    if len(ordered) == 0:
-        return math.nan
-    value = ordered[max(math.ceil(q / 100 * len(ordered)), 1) - 1]
-    return math.nan if value == np.inf else float(value)

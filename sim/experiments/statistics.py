@@ -119,3 +119,13 @@ def probability_better(plan, reference, lower_is_better: bool = True) -> float:
         return math.nan
     better = (a < b) if lower_is_better else (a > b)
     return float((better.sum() + 0.5 * (a == b).sum()) / len(a))
+
+
+def nearest_rank(values, q: float) -> float:
+    """The ``q`` percentile by nearest rank, NaN (no value: not recovered by the end of the
+    run, say) ranking last; NaN if the percentile falls on such a value."""
+    ordered = np.sort(np.where(np.isnan(values), np.inf, values))
+    if len(ordered) == 0:
+        return math.nan
+    value = ordered[max(math.ceil(q / 100 * len(ordered)), 1) - 1]
+    return math.nan if value == np.inf else float(value)
