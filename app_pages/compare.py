@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.results_view import render_experiment
 from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
+from sim.results.recovery import RULE
 from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
@@ -48,7 +49,9 @@ def render() -> None:
             104,
             max(1, min(scenario.run.weeks, 104)),
             key=state.widget_key("compare_weeks"),
-            help="Long enough to see the recovery after the outage.",
+            help="Long enough to see the recovery after the outage: at least "
+            f"{RULE.margin_days:g} days after it ends, or plans are not ranked on time to "
+            "recover.",
         )
         seed = cols[2].number_input(
             "Seed",

@@ -19,6 +19,7 @@ from sim.outputs.forecast import (
     recovery_dates,
 )
 from sim.outputs.readable import CONVENTIONS
+from sim.outputs.recovery_words import rule_sentence, too_short_sentence
 
 LATER = "after the run"
 
@@ -57,8 +58,11 @@ def render() -> None:
         st.caption(
             "P50: half the replications had recovered by then; P90: nine in ten. "
             "'After the run': the run ended before that share had recovered; run more "
-            "weeks to see it. " + CONVENTIONS["percentile"]
+            f"weeks to see it. {rule_sentence(manifest)} " + CONVENTIONS["percentile"]
         )
+        short = too_short_sentence(manifest)
+        if short:
+            st.warning(short)
         table(dates.fillna({"recovered_p50": LATER, "recovered_p90": LATER}))
         csv_download(
             with_provenance(dates, manifest),

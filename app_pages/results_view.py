@@ -12,11 +12,18 @@ from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
 from sim.outputs.readable import CONVENTIONS
+from sim.outputs.recovery_words import (
+    recovery_note,
+    recovery_range_rows,
+    rule_sentence,
+    too_short_sentence,
+)
 from sim.outputs.report_content import report_content
 from sim.outputs.report_html import render_html
 from sim.outputs.report_pdf import render_pdf
 from sim.outputs.verdict import verdict
 from sim.results.measures import headlined, label
+from sim.results.recovery import too_short_to_recover
 
 
 def report_downloads(experiment: Experiment, key: str) -> None:
@@ -82,9 +89,16 @@ def render_experiment(experiment: Experiment, key: str) -> None:
         f"{key}-risk",
     )
     st.subheader("Recalls")
-    table(measure_table(experiment, headlined("recalls")), CONVENTIONS["interval"])
+    table(
+        measure_table(experiment, headlined("recalls")),
+        f"{CONVENTIONS['recall_delay']} {CONVENTIONS['interval']}",
+    )
     if m.get("disruption_days"):
         st.subheader("Time to recover")
+        st.caption(rule_sentence(m))
+        short = too_short_sentence(m)
+        if short:
+            st.warning(short)
         horizon = charts.recovery_horizon(m)
         if horizon is None:
             st.info(
@@ -100,6 +114,11 @@ def render_experiment(experiment: Experiment, key: str) -> None:
                 f"{key}-recovery",
             )
         table(experiment["recovery"], CONVENTIONS["percentile"])
+        ends = recovery_range_rows(experiment["backlog"], m)
+        if len(ends):
+            st.markdown("**Under the low and high ends of the tolerance's range**")
+            st.dataframe(ends, hide_index=True)
+            st.caption(recovery_note(m))
     st.subheader("Paired differences from doing nothing")
     st.caption(
         " ".join(
@@ -107,6 +126,9 @@ def render_experiment(experiment: Experiment, key: str) -> None:
             for c in ("lower_is_better", "interval", "paired", "probability_better", "rank")
         )
     )
+    unranked = too_short_sentence(m)
+    if unranked and (experiment["comparison"]["measure"] == "time_to_recover_days").any():
+        st.caption(f"Time to recover is not ranked. {unranked}")
     st.dataframe(paired_table(experiment), hide_index=True)
     cols = st.columns(3)
     downloads = (
@@ -138,6 +160,9 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
     mean with its interval, the paired difference with its interval, P(better), rank."""
     rows = experiment["comparison"]
     rows = rows[rows["plan"] != NO_OUTAGE]
+    rank = rows["rank"]
+    if too_short_to_recover(experiment.manifest):  # too soon to read: not ranked on it
+        rank = rank.where(rows["measure"] != "time_to_recover_days")
     return pd.DataFrame(
         {
             "measure": rows["measure"].map(label),
@@ -152,7 +177,7 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
                 for r in rows.itertuples()
             ],
             "P(better)": rows["probability_better"].round(2),
-            "rank": rows["rank"],
+            "rank": rank,
         }
     )
 

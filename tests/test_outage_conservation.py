@@ -60,6 +60,15 @@ def check_conservation(result) -> None:
     summary = result["summary"].set_index("measure")["value"]
     for s in STATUSES:
         assert summary[f"items_{s}"] == (status == s).sum()
+    # a follow-up (a resend, a re-keying) follows an earlier item; a resent message is of the
+    # same task as the one it resends, and a recall resent is still one recall
+    follows = wi["follows_item"].to_numpy()
+    linked = follows >= 0
+    assert (follows[linked] < wi["item_id"].to_numpy()[linked]).all()
+    task = wi["task"].astype(str).to_numpy()
+    resent = linked & np.isin(task, ["recall_request", "risk_escalation", "case_transfer"])
+    assert (task[follows[resent]] == task[resent]).all()
+    assert summary["recalls"] == ((task == "recall_request") & ~linked).sum()
     # nobody works on two items at once
     worked = wi[done].sort_values(["staff_id", "started_minute", "finished_minute"])
     for _, person in worked.groupby("staff_id"):

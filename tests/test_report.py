@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from sim.cli.main import app
-from sim.outputs.report_content import number
+from sim.outputs.report_content import digits_of, number
 from sim.results.measures import headlined, label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,8 @@ def test_its_numbers_are_the_stored_results(saved):
     page = html.unescape(saved["html"])
     checked = 0
     for row in comparison[comparison["measure"].isin(headlined("report"))].itertuples():
-        cells = f"<td>{label(row.measure)}</td><td>{row.plan}</td><td>{number(row.mean)}</td>"
+        mean = number(row.mean, digits_of(row.measure))
+        cells = f"<td>{label(row.measure)}</td><td>{row.plan}</td><td>{mean}</td>"
         assert cells in page, cells
         checked += 1
     assert checked >= 20

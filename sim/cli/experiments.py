@@ -7,6 +7,7 @@ saved experiments without re-running them; ``python -m sim sweep`` varies parame
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -41,16 +42,21 @@ Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool
 
 def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
-    nothing [95% CI], probability better, rank; then recovery P50/P90."""
+    nothing [95% CI], probability better, rank (recall delay with the share of recalls
+    delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
     from sim.results.measures import headlined, label
+    from sim.results.recovery import rule_of
 
     c = experiment["comparison"]
+    rule = rule_of(experiment.manifest)
     lines = []
     for measure in headlined("command_line"):
         rows = c[c["measure"] == measure]
         if rows.empty:
             continue
         lines.append(f"{label(measure)}:")
+        if measure == "time_to_recover_days":
+            lines.append(f"  ({rule.words()})")
         for row in rows.itertuples():
             diff = (
                 ""
@@ -67,11 +73,16 @@ def comparison_text(experiment: Experiment) -> str:
                 else f"  ({missing} not recovered by the end of the run: counted at the "
                 f"end, so the mean is a lower bound)"
             )
+            if measure == "recall_delay_mean":
+                left_out += _delivered_beside(c, row.plan)
             lines.append(
                 f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
                 f"{row.ci_high:,.1f}]{diff}{rank}{left_out}"
             )
-    for row in experiment["recovery"].itertuples():
+    recovery = experiment["recovery"]
+    if len(recovery):
+        lines.append(f"time to recover, P50 and P90 over replications ({rule.short()}):")
+    for row in recovery.itertuples():
         p50 = (
             "not within the run"
             if row.time_to_recover_p50 != row.time_to_recover_p50
@@ -126,6 +137,43 @@ def objective_lines(objectives: Any) -> list[str]:
     return lines
 
 
+def _delivered_beside(comparison, plan: str) -> str:
+    """The share of recalls delivered by the end, for the recall delay's line (nothing for
+    experiments saved before it was measured)."""
+    share = comparison[
+        (comparison["measure"] == "recalls_delivered_share") & (comparison["plan"] == plan)
+    ]
+    if share.empty:
+        return ""
+    delivered = share["mean"].iloc[0]
+    if delivered >= 1:
+        return "  (every recall delivered by the end of the run)"
+    return (
+        f"  ({delivered:.0%} of recalls delivered by the end of the run; the rest count to "
+        f"the end, so the mean is a lower bound)"
+    )
+
+
+def recovery_warning(manifest: dict) -> str | None:
+    """A warning when the run ends too soon after the outage to read time to recover."""
+    from sim.results.recovery import rule_of, too_short_to_recover
+
+    if not too_short_to_recover(manifest):
+        return None
+    restored, margin = manifest["disruption_days"][1], rule_of(manifest).margin_days
+    end = manifest["weeks"] * 7
+    what = (
+        "no time to recover can be measured"
+        if end <= restored
+        else "time to recover is mostly cut off by the end of the run and its ranks say little"
+    )
+    return (
+        f"warning: the run ends on day {end}, before the outage's end (day {restored:g}) plus "
+        f"{margin:g} days, the least time the recovery rule needs to see a recovery: {what}. "
+        f"Run at least {math.ceil((restored + margin) / 7)} weeks (--weeks) to measure it."
+    )
+
+
 def compare(
     scenario: ScenarioFile,
     plans: Annotated[
@@ -159,6 +207,9 @@ def compare(
         scenario, plans, reps, seed, weeks, engine, workers, address, store
     )
     typer.echo(comparison_text(experiment))
+    warning = recovery_warning(experiment.manifest)
+    if warning:
+        typer.echo(warning, err=True)
     typer.echo(
         f"saved as run {run_id} in {store}/ (python -m sim runs show {run_id}; "
         f"python -m sim report {run_id})"
@@ -274,6 +325,9 @@ def runs_show(
     if manifest.get("command"):
         typer.echo(f"re-run with: {manifest['command']}")
     typer.echo(comparison_text(Experiment(manifest, tables)))
+    warning = recovery_warning(manifest)
+    if warning:
+        typer.echo(warning, err=True)
 
 
 def _number(text: str) -> float | int:

@@ -96,8 +96,11 @@ def recovery_text(row: Any) -> str:
         if row.time_to_recover_days != row.time_to_recover_days
         else f"{row.time_to_recover_days:.0f} days"
     )
+    from sim.results.recovery import RULE
+
     return (
         f"  restored on day {row.restored_day:.1f}; time to recover: {recover} "
         f"(backlog peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
-        f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})"
+        f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})\n"
+        f"  ({RULE.words()})"
     )

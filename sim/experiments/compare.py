@@ -20,8 +20,9 @@ same: differences between plans are the plans' doing (common random numbers, doc
   capacity %, overtime and double handling): the evidence behind the workload measures.
 
 The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
-as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, and the disruption's first and
-last day (``disruption_days``) for charts.
+as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, the disruption's first and
+last day (``disruption_days``) for charts, and the recovery rule time to recover was measured by
+(``recovery_rule``, :class:`sim.results.recovery.RecoveryRule` as data).
 """
 
 from __future__ import annotations
@@ -52,15 +53,21 @@ from sim.experiments.statistics import (
     probability_better,
 )
 from sim.results.measures import MEASURES, headlined
-from sim.results.recovery import baseline_of, disruption_start, recovery_days, restoration_minute
+from sim.results.recovery import (
+    RULE,
+    baseline_of,
+    disruption_start,
+    recovery_days,
+    restoration_minute,
+)
 from sim.results.tables import Tables
 from sim.scenario.loader import to_yaml
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest, run_settings
 from sim.version import __version__
 
-# Headline measures compared (sim.results.measures: lower is better for each), with time to recover
-# added per run.
+# Headline measures compared (sim.results.measures says which way is better for each), with time to
+# recover added per run.
 COMPARED = headlined("compared")
 
 
@@ -183,6 +190,7 @@ def compare(
         "disruption_days": (
             None if start is None or restored is None else [start / DAY, restored / DAY]
         ),
+        "recovery_rule": RULE.as_dict(),
         "scenario_yaml": to_yaml(scenario),
         "plans_yaml": [to_yaml(p) for p in plans],
     }
@@ -206,7 +214,9 @@ def add_recovery(outcomes: list[RunOutcome], restored: float | None, horizon: fl
     for o in outcomes:
         if o.label == NO_OUTAGE or o.replication not in base:
             continue
-        found = recovery_days(o.backlog, base[o.replication], restored)
+        found = recovery_days(
+            o.backlog, base[o.replication], restored, RULE.tolerance, RULE.hold_days
+        )
         o.measures["time_to_recover_days"] = math.nan if found is None else found
         o.units["time_to_recover_days"] = "days"
 
@@ -251,7 +261,8 @@ def comparison_table(
     runs: pd.DataFrame, plan_names: list[str], censored: dict[str, float] | None = None
 ) -> pd.DataFrame:
     """Per plan and measure: the mean with its interval, the paired differences, P(better) and
-    the rank. A measure in ``censored`` (measure -> the value at which a run is censored, such
+    the rank (1 = best; P(better) and rank follow the measure's direction in the registry). A
+    measure in ``censored`` (measure -> the value at which a run is censored, such
     as the days left after restoration for time to recover) has its missing values counted at
     that value: its mean is then a lower bound (a restricted mean) and a censored run ranks as
     no better than any run with a value, never dropped; ``without_value`` counts them."""
@@ -261,6 +272,7 @@ def comparison_table(
         if not (runs["measure"] == measure).any():
             continue
         at = (censored or {}).get(measure)
+        lower = MEASURES[measure].better != "higher"
         reference = _filled(_values(runs, DO_NOTHING.name, measure), at)
         baseline = _filled(_values(runs, NO_OUTAGE, measure), at)
         for label in labels:
@@ -268,7 +280,8 @@ def comparison_table(
             if raw.empty:
                 continue
             values = _filled(raw, at)
-            ci = mean_ci(values.dropna(), least=MEASURES[measure].least)
+            bounds = MEASURES[measure]
+            ci = mean_ci(values.dropna(), least=bounds.least, most=bounds.most)
             row = {
                 "plan": label,
                 "measure": measure,
@@ -282,7 +295,7 @@ def comparison_table(
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
             both = pd.concat([values, reference], axis=1).dropna()
             row["probability_better"] = (
-                probability_better(both.iloc[:, 0], both.iloc[:, 1])
+                probability_better(both.iloc[:, 0], both.iloc[:, 1], lower)
                 if label != DO_NOTHING.name and len(both)
                 else math.nan
             )
@@ -290,7 +303,10 @@ def comparison_table(
     table = pd.DataFrame(rows)
     if len(table):
         plans_only = table[table["plan"] != NO_OUTAGE]
-        table["rank"] = plans_only.groupby("measure")["mean"].rank(method="min")
+        # 1 = best: the lowest mean, or the highest where higher is better
+        sign = plans_only["measure"].map(lambda m: -1.0 if MEASURES[m].better == "higher" else 1.0)
+        scored = sign * plans_only["mean"]
+        table["rank"] = scored.groupby(plans_only["measure"]).rank(method="min")
     return table
 
 

@@ -85,10 +85,12 @@ class Interval:
         return (self.high - self.low) / 2
 
 
-def mean_ci(values, level: float = 0.95, least: float | None = None) -> Interval:
+def mean_ci(
+    values, level: float = 0.95, least: float | None = None, most: float | None = None
+) -> Interval:
     """The mean of ``values`` with its Student-t confidence interval; with ``least`` (the
     smallest value the quantity can take, such as 0 for a count) the interval is cut there, as
-    no mean can lie below it."""
+    no mean can lie below it, and likewise above at ``most`` (1 for a share)."""
     x = np.asarray(values, dtype=float)
     n = len(x)
     if n == 0:
@@ -98,7 +100,8 @@ def mean_ci(values, level: float = 0.95, least: float | None = None) -> Interval
         return Interval(mean, math.nan, math.nan, n)
     half = t_quantile(0.5 + level / 2, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
     low = mean - half if least is None else max(mean - half, least)
-    return Interval(mean, low, mean + half, n)
+    high = mean + half if most is None else min(mean + half, most)
+    return Interval(mean, low, high, n)
 
 
 def paired_difference(plan, reference, level: float = 0.95) -> Interval:
@@ -119,7 +122,8 @@ def probability_better(plan, reference, lower_is_better: bool = True) -> float:
 
 
 def nearest_rank(values, q: float) -> float:
-    """The ``q`` percentile by nearest rank, NaN (not recovered) ranking last."""
+    """The ``q`` percentile by nearest rank, NaN (no value: not recovered by the end of the
+    run, say) ranking last; NaN if the percentile falls on such a value."""
     ordered = np.sort(np.where(np.isnan(values), np.inf, values))
     if len(ordered) == 0:
         return math.nan

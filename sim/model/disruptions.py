@@ -1,10 +1,13 @@
 """Disruptions that are not a system being down: lost emails, lost records and workload surges.
 
-* **Messages** (recall requests, risk escalations) are delivered when sent, except inside an
-  ``email_loss`` window: a share is lost and only delivered after ``detection_days`` (when
-  someone notices and resends, which takes the sender another ``RESEND_SHARE`` of the task's
-  time, counted as double handling); the rest are held until the window ends. A message sent by
-  phone (the alternative channel) is delivered at once.
+* **Messages** (recall requests, risk escalations, transfer forms) are delivered when sent,
+  except inside an ``email_loss`` window: a share is lost, and after ``detection_days`` someone
+  notices and resends it (a follow-up item of the same task, ``follows`` the lost one, taking
+  another ``RESEND_SHARE`` of the task's time, counted as double handling); the rest are held
+  until the window ends. A lost message is delivered when its resend is (a resend sent while
+  email is still failing can be held or lost in turn): one message, one delivery time, and
+  never delivered if its resend is not done by the end of the run. A message sent by phone (the
+  alternative channel) is delivered at once.
 * **Record loss**: at its moment a share of the cases on the books lose their record; each gets a
   reconstruction task for its holder, and until it is done the person's risk check cannot be
   done from the system.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from sim.domain.calendar import DAY
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
@@ -28,24 +32,36 @@ RESEND_SHARE = 0.25  # assumption (range 0.1-0.5): resending takes a quarter of 
 
 
 def message_sent(office: Office, item: WorkItem) -> None:
-    """``on_done`` of a recall request or risk escalation: record when it is delivered."""
-    now = office.env.now
-    item.delivered = now
-    if item.how == "phone":
+    """``on_done`` of a message (recall request, risk escalation, transfer form) and of its
+    resends: record when it is delivered (None while lost), and give the message a resend
+    follows up the same delivery time."""
+    item.delivered = _delivery(office, item)
+    if item.delivered is None:
         return
+    original = item.follows
+    while original is not None:  # a resend: the message it resends is delivered with it
+        original.delivered = item.delivered
+        original = original.follows
+
+
+def _delivery(office: Office, item: WorkItem) -> float | None:
+    """When ``item``, sent now, reaches its recipient: now, the end of an email-loss window it
+    is held in, or None if it is lost (then its resend is scheduled for when it is noticed)."""
+    now = office.env.now
+    if item.how == "phone":
+        return now
     for window in office.scenario.outages.email_loss:
         if window.start_minute <= now < window.end_minute:
             if office.email_draw() < window.lost_share:
                 item.how = "lost"
-                item.delivered = noticed = now + window.detection_days * 24 * 60
                 office.counts["emails_lost"] += 1
-                resend = office.new_item(item.task, item.case, follows=item)
+                resend = office.new_item(item.task, item.case, on_done=message_sent, follows=item)
                 resend.duration = item.duration * RESEND_SHARE
-                office.at(noticed, partial(office.release, resend))
-            else:
-                item.delivered = window.end_minute
-                office.counts["emails_delayed"] += 1
-            return
+                office.at(now + window.detection_days * DAY, partial(office.release, resend))
+                return None
+            office.counts["emails_delayed"] += 1
+            return window.end_minute
+    return now
 
 
 def schedule(office: Office) -> None:

@@ -14,23 +14,28 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.domain.vocabulary import pretty
+from sim.results.measures import MEASURES, headlined
 from sim.results.measures import label as measure_label
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE, RESUMED_FOR
+
+# The compared measures where higher is better (the registry says which way each goes)
+_HIGHER = [MEASURES[m].label for m in headlined("compared") if MEASURES[m].better == "higher"]
 
 # The convention behind each statistic, in one sentence a reader can check
 CONVENTIONS = {
     "interval": "95% interval: a Student-t confidence interval of the mean over replications; "
     "a count or a number of hours or days cannot be negative, so its interval is "
-    "cut at zero.",
+    "cut at zero (and a share at one).",
     "paired": "Difference from doing nothing: the plan minus doing nothing, replication by "
     "replication on the same random numbers (paired), with its 95% t-interval; below "
     "zero the plan gave less of the measure. An interval that includes zero means the "
     "replications cannot tell the two apart.",
-    "probability_better": "P(better): the share of replications in which the plan gave less of "
-    "the measure than doing nothing; a replication in which the two are "
-    "equal counts as half.",
-    "rank": "Rank: 1 for the plan with the lowest mean, among the plans (not the no-outage "
-    "run); plans with equal means share the better rank.",
+    "probability_better": "P(better): the share of replications in which the plan did better "
+    "than doing nothing (less of the measure, or more where higher is better); a replication "
+    "in which the two are equal counts as half.",
+    "rank": "Rank: 1 for the best plan (the lowest mean, or the highest where higher is "
+    "better), among the plans (not the no-outage run); plans with equal means share the "
+    "better rank.",
     "without_value": "Time to recover of a run that had not recovered by its end is counted "
     "as the days from restoration to the end of the run: the mean is then a lower bound, and "
     "such a run ranks as no better than any that recovered (never left out).",
@@ -51,7 +56,12 @@ CONVENTIONS = {
     f"{NOT_ASSESSABLE}: neither met nor breached.",
     "wilson": "Probability a claim holds: the share of replications in which it held, with a "
     "95% Wilson score interval.",
-    "lower_is_better": "Lower is better for every measure compared.",
+    "lower_is_better": "Lower is better for every measure compared"
+    + (f" except the {' and the '.join(_HIGHER)}, where higher is better." if _HIGHER else "."),
+    "recall_delay": "Recall delay: a recall not delivered by the end of the run counts the "
+    "hours from its decision to the end, so when some were not delivered the mean is a lower "
+    "bound; read it with the share delivered. A lost request resent is one recall, delivered "
+    "when its resend is.",
 }
 
 # Column headings in words, with units where the column has one
@@ -73,7 +83,7 @@ COLUMNS = {
     "vs_no_outage_low": "difference from no outage, 95% low",
     "vs_no_outage_high": "difference from no outage, 95% high",
     "probability_better": "P(better than doing nothing)",
-    "rank": "rank (1 = lowest)",
+    "rank": "rank (1 = best)",
     "recovered_share": "share of replications recovered",
     "recovered": "replications recovered",
     "time_to_recover_p50": "time to recover, P50 (days)",

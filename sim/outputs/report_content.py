@@ -29,8 +29,10 @@ from sim.outputs.claims import role_summary
 from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
 from sim.outputs.readable import CONVENTIONS, column
+from sim.outputs.recovery_words import recovery_note, recovery_range_rows
 from sim.outputs.verdict import verdict
-from sim.results.measures import headlined, label
+from sim.results.measures import MEASURES, headlined, label
+from sim.results.recovery import rule_of
 from sim.scenario.loader import plan_from_text, scenario_from_text
 
 
@@ -55,6 +57,8 @@ class ReportContent:
     charts: dict[str, tuple[str, Callable[[], Figure]]]  # key -> (caption, draw)
     comparison: Table
     comparison_note: str
+    recovery: Table | None  # time to recover under the ends of the rule's tolerance range
+    recovery_note: str
     objectives: Table | None
     objectives_note: str
     workload: dict[str, Table]  # plan -> per-role evidence
@@ -80,9 +84,15 @@ def frame_table(frame: pd.DataFrame) -> Table:
     )
 
 
+def digits_of(measure: str) -> int:
+    """Decimals a measure's values are shown with: 2 for a share, 1 otherwise."""
+    return 2 if MEASURES[measure].unit == "share" else 1
+
+
 def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
     rows = []
     for measure in headlined("report"):
+        d = digits_of(measure)
         for plan in plans:
             sel = comparison[(comparison["measure"] == measure) & (comparison["plan"] == plan)]
             if sel.empty:
@@ -92,12 +102,13 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                 (
                     label(measure),
                     plan,
-                    number(r["mean"]),
-                    f"{number(r['ci_low'])} to {number(r['ci_high'])}",
+                    number(r["mean"], d),
+                    f"{number(r['ci_low'], d)} to {number(r['ci_high'], d)}",
                     "-"
                     if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"]
-                    else f"{r['vs_do_nothing_mean']:+,.1f} ({number(r['vs_do_nothing_low'])} to "
-                    f"{number(r['vs_do_nothing_high'])})",
+                    else f"{r['vs_do_nothing_mean']:+,.{d}f} "
+                    f"({number(r['vs_do_nothing_low'], d)} to "
+                    f"{number(r['vs_do_nothing_high'], d)})",
                     number(r["probability_better"], 2),
                     str(int(r["replications"])),
                 )
@@ -114,6 +125,11 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
         ),
         tuple(rows),
     )
+
+
+def _recovery_range_table(tables: dict[str, pd.DataFrame], manifest: dict) -> Table | None:
+    rows = recovery_range_rows(tables["backlog"], manifest)
+    return None if rows.empty else frame_table(rows)
 
 
 def objectives_table(objectives: pd.DataFrame | None) -> Table | None:
@@ -179,6 +195,8 @@ def sources_of(tables: dict[str, pd.DataFrame]) -> tuple[Table, str]:
 
 
 def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
+    rule = rule_of(manifest)
+    low, high = rule.tolerance_range
     return (
         (
             "Model scope",
@@ -217,9 +235,13 @@ def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
         ),
         (
             "Recovery",
-            "Time to recover counts days from the end of the outage until the backlog "
-            "is back within 10 items or 25% of the same replication's no-outage backlog, and stays "
-            "there for 7 days.",
+            "Time to recover counts days from the end of the outage until the office has "
+            f"recovered: {rule.short()}. Tolerance and hold are assumptions (tolerance from "
+            f"{low.words()} to {high.words()}, hold {rule.hold_range[0]}-{rule.hold_range[1]} "
+            "days; section 5 gives time to recover at both ends of the tolerance's range). A "
+            "run that had not recovered by its end counts as recovering at the end (a lower "
+            f"bound); a run should last at least {rule.margin_days:g} days after the outage for "
+            "the figure to be read.",
         ),
     )
 
@@ -281,8 +303,19 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         charts=figures,
         comparison=comparison_table(tables["comparison"], labels),
         comparison_note=" ".join(
-            CONVENTIONS[c] for c in ("lower_is_better", "interval", "paired", "probability_better")
-        ),
+            CONVENTIONS[c]
+            for c in (
+                "lower_is_better",
+                "interval",
+                "paired",
+                "probability_better",
+                "without_value",
+                "recall_delay",
+            )
+        )
+        + f" Time to recover: {rule_of(manifest).words()}.",
+        recovery=_recovery_range_table(tables, manifest),
+        recovery_note=recovery_note(manifest),
         objectives=objectives_table(tables.get("objectives")),
         objectives_note=(
             f"{CONVENTIONS['breach']} Status: met below {AMBER_FROM:.0%}, at risk "

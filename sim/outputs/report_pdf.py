@@ -170,6 +170,10 @@ def render_pdf(content: ReportContent) -> bytes:
         pages.heading("5. Comparison")
         pages.text(content.comparison_note, 8, color="#52606d")
         pages.table(content.comparison, widths=(3, 2.2, 1.2, 2, 2.8, 1, 1))
+        if content.recovery:
+            pages.text("Time to recover under the recovery rule's range", 10, "bold")
+            pages.text(content.recovery_note, 8, color="#52606d")
+            pages.table(content.recovery, widths=(2.2, 1.2, 2.4, 1.4, 1.4, 1.4))
         pages.heading("6. Continuity objectives")
         if content.objectives:
             pages.text(content.objectives_note, 8, color="#52606d")

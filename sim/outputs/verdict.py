@@ -21,8 +21,10 @@ import pandas as pd
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.statistics import Interval, paired_difference
 from sim.outputs.charts import recovery_horizon
+from sim.outputs.recovery_words import too_short_sentence
 from sim.results.measures import headlined, measure
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
+from sim.results.recovery import RULE, RecoveryRule, rule_of
 from sim.scenario.plans import DO_NOTHING
 
 HEADLINE = headlined("verdict")
@@ -173,7 +175,7 @@ def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame, findings: list[Find
     return sentences
 
 
-def recovery_sentence(recovery: pd.DataFrame) -> str | None:
+def recovery_sentence(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> str | None:
     rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
     if rows.empty:
         return None
@@ -198,7 +200,7 @@ def recovery_sentence(recovery: pd.DataFrame) -> str | None:
                 f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days, P90 "
                 f"{row.time_to_recover_p90:.0f} days ({counted})"
             )
-    return "Time to recover after the outage ended - " + "; ".join(parts) + "."
+    return f"Time to recover after the outage ended ({rule.short()}) - " + "; ".join(parts) + "."
 
 
 def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
@@ -256,6 +258,7 @@ def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> li
             "more weeks to see it."
         )
     else:
-        sentences.append(recovery_sentence(_recovery_with_counts(tables)))
+        sentences.append(recovery_sentence(_recovery_with_counts(tables), rule_of(manifest)))
+        sentences.append(too_short_sentence(manifest))
     sentences.append(objectives_sentence(tables.get("objectives")))
     return [s for s in sentences if s]

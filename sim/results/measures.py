@@ -35,14 +35,15 @@ VIEWS = (
 @dataclass(frozen=True)
 class Measure:
     """One measure of a run: ``name`` as stored in the tables, ``label`` in words, ``unit`` of
-    its values, which way is ``better``, the ``least`` value it can take (a mean's confidence
-    interval is cut there; None: no bound) and the ``views`` that headline it."""
+    its values, which way is ``better``, the ``least`` and ``most`` values it can take (a mean's
+    confidence interval is cut there; None: no bound) and the ``views`` that headline it."""
 
     name: str
     label: str
     unit: str
     better: Better = "lower"
     least: float | None = 0.0
+    most: float | None = None
     views: frozenset[str] = frozenset()
     about: str = ""
 
@@ -128,21 +129,34 @@ _REGISTRY = (
         "recalls",
         "compared verdict command_line report recalls claims",
         about="Recall requests delivered after the 24-hour target, or not delivered and past it "
-        "at the end of the run.",
+        "at the end of the run; a lost request resent is one recall.",
     ),
     _m(
         "recall_delay_mean",
         "mean recall delay",
         "hours",
+        "compared command_line report recalls",
+        about="Hours from the recall decision to delivery (of the resend, for a lost request); "
+        "a recall not delivered by the end of the run counts the hours to the end, so with "
+        "any undelivered the mean is a lower bound (read it with the share delivered).",
+    ),
+    _m(
+        "recalls_delivered_share",
+        "share of recalls delivered by the end of the run",
+        "share",
         "compared report recalls",
-        about="Hours from the recall decision to delivery, over the recalls delivered.",
+        better="higher",
+        most=1.0,
+        about="Recall requests delivered by the end of the run, over those made (1 with none "
+        "made); the recalls not delivered are censored in the mean recall delay.",
     ),
     _m(
         "recalls",
         "recall requests",
         "recalls",
         better="neither",
-        about="Recall requests made during the run.",
+        about="Recall requests made during the run, one per recall decision (a lost request "
+        "resent is one recall).",
     ),
     _m(
         "late_first_appointments",

@@ -6,9 +6,13 @@ only by the outage. **Restoration** is the end of the scenario's last effective 
 
 The backlog is compared once a day, at the day's end (the ``backlog_daily`` table, summed over
 tasks). The office has recovered on the first day from which the backlog stays within the
-tolerance of the baseline's to the end of the run; **time to recover** counts the days from the
-day of restoration to that day (0: back by the end of the day it was restored). A backlog below
-the baseline's counts as recovered. None: not recovered within the run.
+tolerance of the baseline's for ``HOLD_DAYS`` days in a row; **time to recover** counts the days
+from the day of restoration to that day (0: back by the end of the day it was restored). A
+backlog below the baseline's counts as recovered. None: not recovered within the run.
+
+The rule's constants, their documented ranges and the margin a run needs after restoration are
+:data:`RULE` (a :class:`RecoveryRule`): every view that shows a time to recover reads them from
+there (or from an experiment's manifest, which keeps the rule it was made under).
 
 The two runs share their demand, not the order work is done in after the outage, so their
 backlogs never quite coincide again: read time to recover over many replications (P50/P90).
@@ -16,7 +20,7 @@ backlogs never quite coincide again: read time to recover over many replications
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,11 +34,87 @@ from sim.scenario.schema import Scenario, headcount
 class Tolerance:
     """How close to the baseline counts as recovered: within ``max(items, share × baseline)``
     items of the baseline's backlog that day. Assumption: 10 items or 25% (ranges 5-20 items,
-    10-30%): above the few items by which a run and its baseline keep differing once the order
-    of work has changed, well below an outage's backlog."""
+    10-30%: :data:`TOLERANCE_RANGE`): above the few items by which a run and its baseline keep
+    differing once the order of work has changed, well below an outage's backlog."""
 
     items: float = 10.0
     share: float = 0.25
+
+    def words(self) -> str:
+        """``max(10 items, 25%)``."""
+        return f"max({self.items:g} items, {self.share:.0%})"
+
+
+HOLD_DAYS = 7  # "back to baseline" means within tolerance for a whole week (assumption, 5-14)
+# The low (strict) and high (loose) ends of the tolerance's documented range (assumption)
+TOLERANCE_RANGE = (Tolerance(items=5.0, share=0.10), Tolerance(items=20.0, share=0.30))
+HOLD_RANGE = (5, 14)  # days (assumption)
+# A run must last this many days after restoration for its time to recover to be read: a
+# recovery takes a few weeks, and the rule needs the backlog to hold for HOLD_DAYS before the
+# end (assumption, range 7-28 days). Shorter: compare warns and the app does not rank on it.
+MARGIN_DAYS = 14.0
+
+
+@dataclass(frozen=True)
+class RecoveryRule:
+    """The recovery rule as the views show it: the tolerance and hold used, their documented
+    ranges, and the margin a run needs after restoration (see the module's docstring)."""
+
+    tolerance: Tolerance = Tolerance()
+    hold_days: int = HOLD_DAYS
+    tolerance_range: tuple[Tolerance, Tolerance] = TOLERANCE_RANGE
+    hold_range: tuple[int, int] = HOLD_RANGE
+    margin_days: float = MARGIN_DAYS
+
+    def short(self) -> str:
+        """The rule in a phrase: ``back within max(10 items, 25%) of ... for 7 days in a row``."""
+        return (
+            f"back within {self.tolerance.words()} of the same replication's no-outage backlog "
+            f"for {self.hold_days} days in a row"
+        )
+
+    def words(self) -> str:
+        """The rule in words, with its assumptions' ranges."""
+        low, high = self.tolerance_range
+        return (
+            f"recovered once {self.short()} (assumptions: tolerance from {low.words()} to "
+            f"{high.words()}, hold {self.hold_range[0]}-{self.hold_range[1]} days)"
+        )
+
+    def as_dict(self) -> dict:
+        """The rule as plain data, for an experiment's manifest."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RecoveryRule:
+        low, high = (Tolerance(**t) for t in data["tolerance_range"])
+        return cls(
+            Tolerance(**data["tolerance"]),
+            int(data["hold_days"]),
+            (low, high),
+            (int(data["hold_range"][0]), int(data["hold_range"][1])),
+            float(data["margin_days"]),
+        )
+
+
+RULE = RecoveryRule()
+
+
+def rule_of(manifest: dict | None) -> RecoveryRule:
+    """The recovery rule an experiment was made under (its manifest's ``recovery_rule``; the
+    current rule for experiments saved before manifests kept it)."""
+    found = (manifest or {}).get("recovery_rule")
+    return RULE if not found else RecoveryRule.from_dict(found)
+
+
+def too_short_to_recover(manifest: dict | None) -> bool:
+    """Whether an experiment's run ends before its restoration day plus the rule's margin, too
+    soon to read time to recover (False with no outage)."""
+    found = manifest or {}
+    window = found.get("disruption_days")
+    if not window:
+        return False
+    return found["weeks"] * 7 < window[1] + rule_of(found).margin_days
 
 
 def baseline_of(scenario: Scenario) -> Scenario:
@@ -78,9 +158,6 @@ def disruption_start(scenario: Scenario) -> float | None:
 def total_backlog(result) -> pd.Series:
     """Backlog summed over tasks, by day."""
     return result["backlog_daily"].groupby("day")["backlog"].sum()
-
-
-HOLD_DAYS = 7  # "back to baseline" means within tolerance for a whole week (assumption, 5-14)
 
 
 def time_to_recover(

@@ -37,12 +37,26 @@ def late_count(items: pd.DataFrame, end: float) -> int:
     return int(np.count_nonzero(late_done | overdue))
 
 
+def delivered_by(messages: pd.DataFrame, end: float) -> np.ndarray:
+    """Whether each message had reached its recipient by ``end`` (a lost message when its
+    resend did)."""
+    delivered = messages["delivered_minute"].to_numpy()
+    return ~np.isnan(delivered) & (delivered <= end)
+
+
 def late_delivery_count(messages: pd.DataFrame, end: float) -> int:
     """Messages delivered after their deadline, or not delivered by ``end`` and past it."""
     delivered = messages["delivered_minute"].to_numpy()
     due = messages["due_minute"].to_numpy()
-    undelivered = np.isnan(delivered) | (delivered > end)
+    undelivered = ~delivered_by(messages, end)
     return int(np.count_nonzero((delivered > due) & ~undelivered | undelivered & (due < end)))
+
+
+def censored_delays(messages: pd.DataFrame, end: float) -> np.ndarray:
+    """Minutes from each message's creation to its delivery, a message not delivered by ``end``
+    counting the minutes to ``end`` (censored there: its delay is at least that)."""
+    delivered = np.where(delivered_by(messages, end), messages["delivered_minute"], end)
+    return delivered - messages["created_minute"].to_numpy()
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,10 @@ class RunTables:
 
     @cached_property
     def recalls(self) -> pd.DataFrame:
-        return self.items[self.items["task"] == "recall_request"]
+        """One recall request per recall decision: a lost request's resend (which follows it
+        up) is the same recall, delivered when the resend is."""
+        items = self.items
+        return items[(items["task"] == "recall_request") & (items["follows_item"] < 0)]
 
     @cached_property
     def status(self) -> pd.Series:
@@ -77,8 +94,15 @@ def _mean_or_zero(values: pd.Series) -> float:
 
 
 def _recall_delay(t: RunTables) -> float:
-    hours = ((t.recalls["delivered_minute"] - t.recalls["created_minute"]) / HOUR).dropna()
-    return _mean_or_zero(hours)
+    """Mean hours from decision to delivery, a recall not delivered by the end of the run
+    counting the hours to the end (a restricted mean: a lower bound when some were not)."""
+    hours = censored_delays(t.recalls, t.end) / HOUR
+    return float(hours.mean()) if len(hours) else 0.0
+
+
+def _recalls_delivered(t: RunTables) -> float:
+    """The share of recall requests delivered by the end of the run (1 with none made)."""
+    return float(delivered_by(t.recalls, t.end).mean()) if len(t.recalls) else 1.0
 
 
 def _appointment_wait(t: RunTables) -> float:
@@ -105,6 +129,7 @@ SUMMARY: dict[str, Callable[[RunTables], float]] = {
     "appointment_wait_mean": _appointment_wait,
     "recalls": lambda t: float(len(t.recalls)),
     "recall_delay_mean": _recall_delay,
+    "recalls_delivered_share": _recalls_delivered,
     "late_recalls": lambda t: float(late_delivery_count(t.recalls, t.end)),
     "late_first_appointments": lambda t: float(late_count(_first_appointments(t), t.end)),
     "late_court_results": lambda t: float(late_count(t.tasks("court_results_entry"), t.end)),

@@ -1,0 +1,64 @@
+"""The recovery rule in words, beside every time to recover a view shows: the rule itself, time
+to recover at both ends of its tolerance's range, and why a run too short is not ranked on it.
+
+Every view (verdict, report, app) takes these sentences from here, and the numbers from the
+experiment's tables and manifest (:func:`sim.results.recovery.rule_of` gives the rule an
+experiment was made under)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.experiments.recovery_range import recovery_range
+from sim.outputs.readable import CONVENTIONS
+from sim.results.recovery import rule_of, too_short_to_recover
+
+
+def rule_sentence(manifest: dict | None) -> str:
+    """``Time to recover: recovered once back within ... (assumptions: ...).``"""
+    return f"Time to recover: {rule_of(manifest).words()}."
+
+
+def too_short_sentence(manifest: dict | None) -> str | None:
+    """Why time to recover is not read (nor plans ranked on it) when the run ends before the
+    outage's end plus the rule's margin; None when the run is long enough."""
+    if not too_short_to_recover(manifest):
+        return None
+    return (
+        f"The run ended less than {rule_of(manifest).margin_days:g} days after the outage did, "
+        "too soon to read time to recover: most runs are cut off by the end of the run, so no "
+        "plan is ranked on it. Run more weeks to see it."
+    )
+
+
+def recovery_note(manifest: dict) -> str:
+    """The note beside the time to recover at both ends of the tolerance's range."""
+    note = (
+        f"{rule_sentence(manifest)} The same runs measured again with the tolerance at the "
+        "low (strict) and high (loose) ends of its range, from the stored daily backlogs: how "
+        "far the figure rests on that assumption. " + CONVENTIONS["percentile"]
+    )
+    short = too_short_sentence(manifest)
+    return note if short is None else f"{note} {short}"
+
+
+def recovery_range_rows(backlog: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """Time to recover P50/P90 per plan at the low end of the tolerance's range, as used and
+    at the high end, as text cells with headings in words (empty: nothing to recover from)."""
+    found = recovery_range(backlog, manifest)
+
+    def days(value: float) -> str:
+        return "after the run" if value != value else f"{value:.0f}"
+
+    return pd.DataFrame(
+        {
+            "plan": found["plan"],
+            "tolerance": found["tolerance"],
+            "recovered when within": found["rule"],
+            "time to recover, P50 (days)": found["time_to_recover_p50"].map(days),
+            "time to recover, P90 (days)": found["time_to_recover_p90"].map(days),
+            "replications recovered": [
+                f"{r.recovered} of {r.replications}" for r in found.itertuples()
+            ],
+        }
+    )
