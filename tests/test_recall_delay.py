@@ -25,7 +25,9 @@ def email_down(days: float) -> dict:
     return {"down": [{"system": "email", "start": {"day": OUTAGE_DAY}, "duration_days": days}]}
 
 
-@pytest.mark.parametrize("weeks", [4, 5, 7])  # ends inside the outage, just after, well after
+@pytest.mark.parametrize(  # ends inside the outage, just after, well after
+    "weeks", [4, pytest.param(5, marks=pytest.mark.slow), pytest.param(7, marks=pytest.mark.slow)]
+)
 def test_a_two_week_email_outage_never_shows_a_shorter_recall_delay(weeks):
     """Recall requests wait for email; those still waiting at the end used to be left out,
     so a run ending inside the outage showed a shorter delay than the same run without it."""

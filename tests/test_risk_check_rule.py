@@ -71,6 +71,7 @@ def test_no_plan_gives_up_on_the_risk_information_before_the_maximum_wait(runs):
         assert len(missed) and (waited >= 30.0 - 1e-6).all(), (name, waited.min())
 
 
+@pytest.mark.slow
 def test_the_maximum_wait_is_the_lever_on_missed_checks_under_every_plan():
     """Holding people for hours rather than minutes saves most missed checks, under first
     come and rota alike: the trade-off is the scenario's stated maximum, not the plan's."""
