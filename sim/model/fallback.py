@@ -77,25 +77,29 @@ def work_without_systems(
 
 def risk_check_limit(office: Office, item: WorkItem) -> float | None:
     """Until when a risk check may wait for its information: ``risk_check_max_wait_minutes``
-    after the practitioner first sought it (None: ``item`` is not a risk check)."""
+    after the person arrived (None: ``item`` is not a risk check)."""
     if item.task != "risk_check":
         return None
     if item.tried is None:
         item.tried = office.env.now
-    return item.tried + office.scenario.caseload.risk_check_max_wait_minutes
+    arrived = item.arrived if item.arrived is not None else item.tried
+    return arrived + office.scenario.caseload.risk_check_max_wait_minutes
 
 
 def hold_risk_check(office: Office, check: WorkItem, missing: tuple[str, ...]) -> bool:
     """The one rule for a risk check whose information cannot be had now, whatever the cause (a
     system down, no login session or rota slot, no kit at home, a lost record): the
-    practitioner holds the person at reception for at most ``risk_check_max_wait_minutes``
-    from first seeking the information, trying again when it may be back (the systems'
-    return, the next rota slot) or at that limit. True: held for now; False: the limit has
+    practitioner holds the person for at most ``risk_check_max_wait_minutes`` from their
+    arrival, trying again when it may be back (the systems' return, the next rota slot) or at
+    that limit; at the limit, a person not yet checked whose information cannot be had then
+    (even one still at reception) is seen without it
+    (:func:`sim.model.supervision.information_deadline`), so no plan avoids missed checks by
+    keeping people waiting longer. True: held for now; False: the limit has
     passed, so the check goes ahead without the systems (the printed register, or no
     information)."""
     now = office.env.now
     limit = risk_check_limit(office, check)
-    if limit is None or now >= limit:
+    if limit is None or now >= limit or appointment_of(check).gave_up:
         return False
     retry = min(office.information_back_at(missing, now), limit)
     office.counts["risk_checks_held_for_information"] += 1

@@ -209,6 +209,17 @@ class LoginCaps:
         ]
         return min(times) if times else None
 
+    def can_use(self, staff: Staff, needs: Collection[str], now: float) -> bool:
+        """Whether ``staff`` could use the systems ``needs`` now under the caps (without
+        taking a session): a rota slot, or a first-come session held or free."""
+        for window in self._binding(needs, now):
+            if window.rota is not None:
+                if not window.has_slot(staff, now):
+                    return False
+            elif staff not in window.logged_in and window.in_use >= window.sessions:
+                return False
+        return True
+
     def give_up(self, staff: Staff, ticket: Any) -> None:
         """``staff`` stops waiting for a first-come session (the risk check's wait is over)."""
         window = self.session.pop(staff, None)

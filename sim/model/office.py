@@ -140,6 +140,18 @@ class OfficeModel(Dispatcher):
             t -= period
         return None
 
+    def risk_information_available(self, case: Case, staff: Staff) -> bool:
+        """Whether ``staff`` could do ``case``'s risk check from the systems now (systems up,
+        the record there, kit at home, a login session or slot under a cap)."""
+        task = self.tasks["risk_check"]
+        needs = systems_needed(task.systems, case.organisation, staff.organisation)
+        now = self.env.now
+        if case.record_lost or self.systems.access(needs, now).missing:
+            return False
+        if staff.at_home and not staff.home_kit and needs:
+            return False
+        return self.logins.can_use(staff, needs, now)
+
     def information_back_at(self, missing: tuple[str, ...], now: float) -> float:
         """When work lacking ``missing`` may next be possible: the return of the systems that
         are down, else the next rota slot of a capped system (inf: nothing to wait for, such
@@ -180,8 +192,11 @@ class OfficeModel(Dispatcher):
             item.systems, case.organisation if case else None, staff.organisation
         )
         access = self.systems.access(needs, self.env.now)
-        if item.task == "risk_check" and case is not None and case.record_lost:
-            access = Access(access.missing + ("case_record",), access.slowdown)
+        if item.task == "risk_check" and case is not None:
+            if item.appointment is not None and item.appointment.gave_up:
+                return work_without_systems(self, item, staff, Access(tuple(needs)))
+            if case.record_lost:
+                access = Access(access.missing + ("case_record",), access.slowdown)
         if staff.at_home and not staff.home_kit and needs:  # at home without kit
             return work_without_systems(
                 self, item, staff, Access(tuple(needs)), set_aside=staff.set_aside.append

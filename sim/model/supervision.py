@@ -152,6 +152,9 @@ def arrive(office: Office, contact: WorkItem) -> None:
     contact.arrived = office.env.now
     seen_by = appointment.seen_by
     seen_by.expecting += 1
+    if office.disrupted:
+        limit = contact.arrived + caseload.risk_check_max_wait_minutes
+        office.at(limit, lambda: information_deadline(office, contact))
     if seen_by.at_home:  # held by phone: nobody comes to reception
         appointment.by_phone = True
         check = office.new_item("risk_check", case, appointment=appointment, on_done=risk_checked)
@@ -163,6 +166,18 @@ def arrive(office: Office, contact: WorkItem) -> None:
     )
     check_in.arrived = contact.arrived
     office.release(check_in)
+
+
+def information_deadline(office: Office, contact: WorkItem) -> None:
+    """The maximum wait for the risk information has passed since the person arrived: if the
+    check is not done yet and the information cannot be had now (wherever the person is, even
+    still at reception), the practitioner goes ahead without it (see
+    :func:`sim.model.fallback.hold_risk_check`)."""
+    appointment = appointment_of(contact)
+    if appointment.risk_checked or appointment.outcome != "booked" or contact.started is not None:
+        return
+    if not office.risk_information_available(case_of(contact), appointment.seen_by):
+        appointment.gave_up = True
 
 
 def checked_in(office: Office, check_in: WorkItem) -> None:

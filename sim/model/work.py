@@ -51,6 +51,7 @@ class Appointment:
         "risk_checked",
         "from_print",
         "by_phone",
+        "gave_up",
     )
 
     def __init__(self, number: int, first: bool):
@@ -62,6 +63,7 @@ class Appointment:
         self.risk_checked = False  # the contact had the current risk information
         self.from_print = False  # ... from the printed risk register
         self.by_phone = False  # held by phone (the practitioner working at home)
+        self.gave_up = False  # no risk information within the maximum wait: go ahead without
 
 
 class WorkItem:
