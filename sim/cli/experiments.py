@@ -147,7 +147,7 @@ def _delivered_beside(comparison, plan: str) -> str:
         return ""
     delivered = share["mean"].iloc[0]
     if delivered >= 1:
-        return "  (every recall delivered by the end of the run)"
+        return "  (all recalls delivered by the end of the run)"
     return (
         f"  ({delivered:.0%} of recalls delivered by the end of the run; the rest count to "
         f"the end, so the mean is a lower bound)"
