@@ -18,7 +18,13 @@ from sim.results.recovery import baseline_of
 from sim.scenario.loader import load_scenario
 from sim.scenario.plans import DO_NOTHING
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+# Every library scenario but the London one, which is s01-login-cap.yaml's office x 25 with the
+# same objectives (about 2.5 minutes of CI for no new case).
+SCENARIOS = sorted(
+    p
+    for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")
+    if p.stem != "s01-login-cap-london"
+)
 WEEKS, REPLICATIONS = 4, 2
 BREACHES = ["p_rto_breached", "p_mtpd_breached", "p_mbco_breached"]
 # only the days judged come from this window: the runs themselves have no outage
