@@ -132,11 +132,12 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "backlog_drift",
         "Backlog drift after warm-up",
-        "items a week",
-        -5.0,
-        5.0,
+        "items a week per 1,000 cases",
+        -2.0,
+        2.0,
         "assumption: normal operation keeps up (the backlog's trend after the first "
-        f"{WARM_UP_WEEKS} weeks, within 5 items a week either way)",
+        f"{WARM_UP_WEEKS} weeks, within 2 items a week per 1,000 cases either way, so the "
+        "same for an office of any size)",
     ),
 )
 TARGET = {t.name: t for t in TARGETS}
@@ -198,7 +199,7 @@ def run_values(result: RunResult) -> dict[str, float]:
         "caseload_change": 100.0 * (float(held.iloc[-1]) - start_cases) / start_cases
         if start_cases
         else np.nan,
-        "backlog_drift": _trend_per_week(by_day, weeks),
+        "backlog_drift": _trend_per_week(by_day, weeks) / max(start_cases / 1000.0, 1e-9),
     }
 
 
