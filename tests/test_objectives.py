@@ -201,7 +201,7 @@ def test_breach_probabilities_over_replications_known_answer():
 
 
 def test_an_activity_never_assessable_is_carried_as_such_to_every_view():
-    from sim.cli.experiments import objective_lines
+    from sim.cli.comparison_text import objective_lines
     from sim.outputs.forecast import objective_rows, objective_status
     from sim.outputs.readable import readable
     from sim.outputs.report_content import objectives_table as report_table

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.experiments import recovery_warning
+from sim.cli.comparison_text import recovery_warning
 from sim.cli.main import app
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.recovery_range import recovery_range

@@ -7,7 +7,6 @@ saved experiments without re-running them; ``python -m sim sweep`` varies parame
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,6 +25,7 @@ from sim.cli.common import (
     refuse_overwrite,
     write_result,
 )
+from sim.cli.comparison_text import comparison_text, recovery_warning
 from sim.scenario.loader import ScenarioError, load_scenario, plans_of
 
 if TYPE_CHECKING:
@@ -38,140 +38,6 @@ Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: the
 Weeks = Annotated[int | None, typer.Option(min=1, max=104, help="Weeks (default: the scenario's).")]
 Store = Annotated[Path, typer.Option(help="Results store folder.")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool engine.")]
-
-
-def comparison_text(experiment: Experiment) -> str:
-    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
-    nothing [95% CI], probability better, rank (recall delay with the share of recalls
-    delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
-    from sim.results.measures import headlined, label
-    from sim.results.recovery import rule_of
-
-    c = experiment["comparison"]
-    rule = rule_of(experiment.manifest)
-    lines = []
-    for measure in headlined("command_line"):
-        rows = c[c["measure"] == measure]
-        if rows.empty:
-            continue
-        lines.append(f"{label(measure)}:")
-        if measure == "time_to_recover_days":
-            lines.append(f"  ({rule.words()})")
-        for row in rows.itertuples():
-            diff = (
-                ""
-                if row.vs_do_nothing_mean != row.vs_do_nothing_mean
-                else f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
-                f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
-                f"  P(better) {row.probability_better:.2f}"
-            )
-            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
-            missing = getattr(row, "without_value", 0)  # runs saved before the column existed
-            left_out = (
-                ""
-                if not missing
-                else f"  ({missing} not recovered by the end of the run: counted at the "
-                f"end, so the mean is a lower bound)"
-            )
-            if measure == "recall_delay_mean":
-                left_out += _delivered_beside(c, row.plan)
-            lines.append(
-                f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
-                f"{row.ci_high:,.1f}]{diff}{rank}{left_out}"
-            )
-    recovery = experiment["recovery"]
-    if len(recovery):
-        lines.append(f"time to recover, P50 and P90 over replications ({rule.short()}):")
-    for row in recovery.itertuples():
-        p50 = (
-            "not within the run"
-            if row.time_to_recover_p50 != row.time_to_recover_p50
-            else f"{row.time_to_recover_p50:.0f} days"
-        )
-        p90 = (
-            "not within the run"
-            if row.time_to_recover_p90 != row.time_to_recover_p90
-            else f"{row.time_to_recover_p90:.0f} days"
-        )
-        lines.append(
-            f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
-            f"({row.recovered_share:.0%} of replications recovered)"
-        )
-    objectives = experiment.tables.get("objectives")
-    if objectives is not None and len(objectives):
-        lines += objective_lines(objectives)
-    return "\n".join(lines)
-
-
-def objective_lines(objectives: Any) -> list[str]:
-    """Each plan's objectives: target, then the probability of breach over the replications
-    assessed (or not assessable at this volume); then what counts as each activity's service."""
-    from sim.outputs.forecast import assessed_in
-    from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
-
-    lines = ["objectives: target, then probability of breach over the replications assessed:"]
-    for row in objectives.itertuples():
-        assessed = assessed_in(row)
-        if assessed == 0:
-            lines.append(
-                f"  {row.plan:<28} {row.activity}: {NOT_ASSESSABLE} (the no-outage run "
-                f"delivered fewer than {MIN_ITEMS} items in the run): neither met nor breached"
-            )
-            continue
-        partly = (
-            ""
-            if assessed is None or assessed == row.replications
-            else f" (assessed in {assessed} of {row.replications} replications)"
-        )
-        lines.append(
-            f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
-            f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
-            f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
-            f"service P(breach) {row.p_mbco_breached:.0%}{partly}"
-        )
-    if "service_counted" in objectives.columns:
-        counted = objectives.drop_duplicates("activity")
-        lines += [
-            f"  {r.activity}: service counted as {r.service_counted}" for r in counted.itertuples()
-        ]
-    return lines
-
-
-def _delivered_beside(comparison, plan: str) -> str:
-    """The share of recalls delivered by the end, for the recall delay's line (nothing for
-    experiments saved before it was measured)."""
-    share = comparison[
-        (comparison["measure"] == "recalls_delivered_share") & (comparison["plan"] == plan)
-    ]
-    if share.empty:
-        return ""
-    delivered = share["mean"].iloc[0]
-    if delivered >= 1:
-        return "  (all recalls delivered by the end of the run)"
-    return (
-        f"  ({delivered:.0%} of recalls delivered by the end of the run; the rest count to "
-        f"the end, so the mean is a lower bound)"
-    )
-
-
-def recovery_warning(manifest: dict) -> str | None:
-    """A warning when the run ends too soon after the outage to read time to recover."""
-    from sim.results.recovery import rule_of, too_short_to_recover
-
-    if not too_short_to_recover(manifest):
-        return None
-    restored, margin = manifest["disruption_days"][1], rule_of(manifest).margin_days
-    end = manifest["weeks"] * 7
-    what = (
-        "no time to recover can be measured"
-        if end <= restored
-        else "time to recover is mostly cut off by the end of the run and its ranks say little"
-    )
-    return (
-        f"warning: the run ends on day {end}, before the outage's end (day {restored:g}) plus "
-        f"{margin:g} days, the least time the recovery rule needs to see a recovery: {what}. "
-        f"Run at least {math.ceil((restored + margin) / 7)} weeks (--weeks) to measure it."
-    )
 
 
 def compare(
