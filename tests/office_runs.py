@@ -15,6 +15,7 @@ import sim.run
 from scenario_edits import REFERENCE
 from sim import simulate
 from sim.scenario.loader import load_scenario
+from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
 
@@ -38,7 +39,7 @@ class Run:
         return int((self.items["task"] == task).sum())
 
 
-def run_capturing_office(scenario: Scenario, seed: int, weeks: int) -> Run:
+def run_capturing_office(scenario: Scenario, seed: int, weeks: int, plan: Plan = DO_NOTHING) -> Run:
     captured = {}
     real = sim.run.build_tables
 
@@ -48,7 +49,7 @@ def run_capturing_office(scenario: Scenario, seed: int, weeks: int) -> Run:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sim.run, "build_tables", spy)
-        result = simulate(scenario, seed=seed, weeks=weeks)
+        result = simulate(scenario, plan=plan, seed=seed, weeks=weeks)
     return Run(scenario, weeks, result, captured["office"])
 
 

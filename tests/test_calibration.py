@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from sim import load_scenario
 from sim.cli.main import app
-from sim.experiments.calibration import TARGETS, calibrate, run_values, without_outages
+from sim.experiments.calibration import TARGETS, calibrate, run_values
+from sim.results.recovery import baseline_of
 from sim.run import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def test_every_target_has_a_source_and_a_range():
 def test_calibration_is_of_normal_operation():
     """An outage scenario is calibrated with its outages removed (same office and caseload)."""
     s2 = load_scenario(LIBRARY / "s02-ndelius-upgrade.yaml")
-    normal = without_outages(s2)
+    normal = baseline_of(s2)
     assert not normal.outages.down and normal.office == s2.office
     assert normal.caseload == s2.caseload
 

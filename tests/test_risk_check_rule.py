@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import sim.run
-from office_runs import reference_scenario
+from office_runs import reference_scenario, run_capturing_office
 from sim import simulate
 from sim.domain.calendar import DAY
 from sim.scenario.plans import DO_NOTHING, Levers, LoginRota, Plan
@@ -35,23 +34,10 @@ def capped(max_wait: float = 30.0, system: str = "case_system"):
     )
 
 
-def run_with_office(scenario, plan, seed=1, weeks=2):
-    captured = {}
-    real = sim.run.build_tables
-
-    def spy(office, n_days):
-        captured["office"] = office
-        return real(office, n_days)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.run, "build_tables", spy)
-        result = simulate(scenario, plan=plan, seed=seed, weeks=weeks)
-    return result, captured["office"]
-
-
 @pytest.fixture(scope="module")
 def runs():
-    return {name: run_with_office(capped(), plan) for name, plan in PLANS.items()}
+    runs = {name: run_capturing_office(capped(), 1, 2, plan) for name, plan in PLANS.items()}
+    return {name: (run.result, run.office) for name, run in runs.items()}
 
 
 def test_first_come_and_rota_both_miss_checks_that_cannot_be_had_in_time(runs):

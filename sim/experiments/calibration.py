@@ -22,10 +22,10 @@ import pandas as pd
 
 from sim.domain.calendar import DAY
 from sim.domain.wmt import STANDARD_WEEK_HOURS
+from sim.results.recovery import baseline_of
 from sim.results.summary import late_count
 from sim.results.tables import RunResult
 from sim.run import simulate
-from sim.scenario.outages import Outages
 from sim.scenario.schema import Scenario, run_settings
 
 DEFAULT_WEEKS = 26
@@ -142,11 +142,6 @@ TARGETS: tuple[Target, ...] = (
 )
 TARGET = {t.name: t for t in TARGETS}
 PRACTITIONERS = {"po": "probation_officer", "pso": "probation_services_officer"}
-
-
-def without_outages(scenario: Scenario) -> Scenario:
-    """The scenario in normal operation: every outage removed (the office and caseload kept)."""
-    return scenario.model_copy(update={"outages": Outages()})
 
 
 def _caseload_per_fte(staff: pd.DataFrame, role: str) -> float:
@@ -297,7 +292,7 @@ def calibrate(
     from sim.experiments.engines import pool_context
 
     seed, weeks = run_settings(scenario, seed, weeks)
-    normal = without_outages(scenario)
+    normal = baseline_of(scenario)  # normal operation: every outage removed
     jobs = [(normal, seed, r, weeks) for r in range(replications)]
     values: list[dict[str, float]] = []
     if workers > 1 and replications > 1:

@@ -80,9 +80,7 @@ def risk_check_limit(office: Office, item: WorkItem) -> float | None:
     after the person arrived (None: ``item`` is not a risk check)."""
     if item.task != "risk_check":
         return None
-    if item.tried is None:
-        item.tried = office.env.now
-    arrived = item.arrived if item.arrived is not None else item.tried
+    arrived = item.arrived if item.arrived is not None else item.created
     return arrived + office.scenario.caseload.risk_check_max_wait_minutes
 
 

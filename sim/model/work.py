@@ -88,7 +88,6 @@ class WorkItem:
         "how",
         "delivered",
         "follows",
-        "tried",
     )
 
     def __init__(
@@ -123,7 +122,6 @@ class WorkItem:
         self.how: How | None = None
         self.delivered: float | None = None  # messages: when the recipient has it
         self.follows = follows  # the item this one follows up: a paper record, a lost message
-        self.tried: float | None = None  # a risk check: when its information was first sought
 
     def status(self) -> str:
         if self.cancelled is not None:
