@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from sim.domain.calendar import Calendar
+from sim.domain.calendar import DAY, Calendar
 from sim.model.staff import Staff
 from sim.model.work import WorkItem
 from sim.scenario.plans import Levers, LoginRota, Plan
@@ -271,7 +271,7 @@ class LoginCaps:
         for day in range(first, last + 1):
             if not self.calendar.is_working_day(day):
                 continue
-            t, day_end = self.calendar.day_start(day), (day + 1) * 1440.0
+            t, day_end = self.calendar.day_start(day), (day + 1) * DAY
             while t < min(window.end, day_end):
                 if t > window.start:
                     starts.append(t)
