@@ -81,12 +81,15 @@ def recall_items(finished_at: dict[int, float] | None = None) -> pd.DataFrame:
             finished[i] = finished_at[day]
     return pd.DataFrame(
         {
+            "item_id": np.arange(len(created)),
             "task": "recall_request",
             "created_minute": created,
             "due_minute": created + 24 * HOUR,
             "finished_minute": finished,
             "cancelled_minute": np.nan,
             "risk_checked": False,
+            "delivered_minute": finished,
+            "follows_item": -1,
         }
     )
 
@@ -156,6 +159,9 @@ def test_a_contact_held_without_a_risk_check_is_service_not_delivered_safely():
             "finished_minute": [DAY + HOUR, DAY + 2 * HOUR, 2 * DAY + HOUR, np.nan],
             "cancelled_minute": [np.nan, np.nan, np.nan, 3 * DAY + HOUR],  # failed to attend
             "risk_checked": [True, False, True, False],
+            "item_id": [0, 1, 2, 3],
+            "follows_item": -1,
+            "delivered_minute": np.nan,
         }
     )
     service = service_of(items, contacts, 7)
@@ -266,3 +272,28 @@ def test_objectives_in_an_experiment():
     assert (
         table[["p_rto_breached", "p_mtpd_breached", "p_mbco_breached"]].stack().between(0, 1).all()
     )
+
+
+def test_a_lost_recall_and_its_resend_are_one_recall_delivered_when_the_resend_is():
+    """A recall sent on day 1 is lost in an email failure; its resend, sent on day 3, is lost
+    in turn, and the second resend on day 4 arrives. That is one recall, delivered on day 4
+    (never two or three). A lost recall's resend is in the ledger from the loss (sim.model.
+    disruptions), so one whose resend is still unsent at the end is never delivered."""
+    items = pd.DataFrame(
+        {
+            "item_id": [0, 1, 2, 3, 4, 5],
+            "task": "recall_request",
+            "created_minute": [DAY, 3 * DAY, 4 * DAY, DAY, 2 * DAY, DAY + HOUR],
+            "due_minute": [2 * DAY, 4 * DAY, 5 * DAY, 2 * DAY, 3 * DAY, 2 * DAY],
+            "finished_minute": [DAY + HOUR, 3 * DAY + HOUR, 4 * DAY + HOUR, DAY + HOUR, 2 * DAY]
+            + [np.nan],
+            "cancelled_minute": np.nan,
+            "risk_checked": False,
+            # 0 lost (delivered when its last resend is), 1 resends 0 and is lost, 2 resends 1;
+            # 3 lost, its resend 5 never sent; 4 an ordinary recall
+            "follows_item": [-1, 0, 1, -1, -1, 3],
+            "delivered_minute": [4 * DAY + HOUR] * 3 + [np.nan, 2 * DAY, np.nan],
+        }
+    )
+    service = service_of(items, EVERY_RECALL, 6)
+    assert service.delivered == (0.0, 0.0, 1.0, 0.0, 1.0, 0.0)

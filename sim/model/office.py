@@ -234,7 +234,7 @@ class OfficeModel(Dispatcher):
         overtime = self.levers().overtime
         if overtime is None or staff.role not in overtime.roles:
             return day_end
-        if not any(it.due < day_end for it in staff.own_queue.items()):
+        if not self.has_overdue(staff, day_end):
             return day_end
         week = int(day_end // WEEK)
         per_week = overtime.hours_per_week * HOUR

@@ -79,15 +79,38 @@ class Service:
         return done + (np.asarray(self.in_hand, dtype=float) if self.in_hand else 0.0)
 
 
+def _delivered_once(items: pd.DataFrame) -> np.ndarray:
+    """When each item's service was delivered, counting a message and its resends once: a
+    resend (an item following one of its own task) delivers nothing of its own (NaN), and a
+    lost message is delivered when its last resend is (its ``delivered_minute``, NaN if never);
+    any other item when it was finished."""
+    when = items["finished_minute"].to_numpy(dtype=float).copy()
+    task = np.asarray(items["task"].to_numpy(), dtype=object)
+    follows = items["follows_item"].to_numpy()
+    ids = items["item_id"].to_numpy()
+    position = np.full(int(ids.max()) + 1 if len(ids) else 0, -1)
+    position[ids] = np.arange(len(ids))
+    linked = follows >= 0
+    original = np.where(linked, position[np.where(linked, follows, 0)], -1)
+    resend = (original >= 0) & (task[np.maximum(original, 0)] == task)
+    lost = np.zeros(len(ids), dtype=bool)
+    lost[original[resend]] = True
+    when[lost] = items["delivered_minute"].to_numpy(dtype=float)[lost]
+    when[resend] = np.nan
+    return when
+
+
 def service_of(items: pd.DataFrame, objective: Objective, n_days: int) -> Service:
     """The activity's service in a run (``items``: its ``work_items`` table): its tasks' items
-    finished each day (a supervision contact only if held with a risk check), and those in hand
+    finished each day (a supervision contact only if held with a risk check; a lost message and
+    its resends once, when delivered), and those in hand
     at each day's end. An item stops being in hand when it is done, cancelled or overdue, so a
     contact held without a risk check, or an item past its due time, is service lost."""
     mine = items["task"].isin(objective.tasks).to_numpy()
     finished = items["finished_minute"].to_numpy()[mine]
     safe = (items["task"] != SAFELY).to_numpy()[mine] | items["risk_checked"].to_numpy()[mine]
-    done = finished[safe & ~np.isnan(finished)]
+    once = _delivered_once(items)[mine]
+    done = once[safe & ~np.isnan(once)]
     days = (done // DAY).astype(int)
     delivered = np.bincount(days[days < n_days], minlength=n_days)
     # in hand at the end of day d: created by then, and neither closed nor due by then
