@@ -5,13 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
-from app_pages.results_view import render_experiment
+from app_pages.results_view import paired_table, render_experiment
 from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
+from sim.outputs.readable import partial_words
+from sim.results.measures import label
 from sim.results.recovery import RULE
 from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
 JOB = "compare_job"
+# shown while a comparison runs, from its first replications
+FIRST_MEASURES = tuple(label(m) for m in ("backlog_mean", "missed_risk_checks", "extra_hours"))
 
 
 def render() -> None:
@@ -111,14 +115,36 @@ def progress(key: tuple) -> None:
         st.progress(share, text=f"Simulating: {job.done} of {job.total or '?'} runs done")
         if st.button("Cancel", key="compare_cancel"):
             job.cancel()
+        if job.partial is not None:
+            first_answer(job.partial)
         return
     st.session_state.pop(JOB, None)
     messages = []
-    if job.cancelled:
-        messages.append(("warning", "The run was cancelled; nothing was saved."))
+    if job.cancelled and job.partial is not None:
+        state.set_experiment(job.partial)
+        messages.append(
+            (
+                "warning",
+                f"The run was cancelled. The results below are partial: "
+                f"{partial_words(job.partial.manifest)}. They were not saved.",
+            )
+        )
+    elif job.cancelled:
+        messages.append(
+            ("warning", "The run was cancelled before a first answer; nothing was saved.")
+        )
     if job.error:
         messages.append(("error", f"The run did not finish cleanly: {plain(job.error)}"))
     if job.result is not None:
         state.set_experiment(job.result)
     st.session_state["compare_messages"] = messages
     st.rerun()
+
+
+def first_answer(partial) -> None:
+    """The comparison so far, while the run goes on: the headline measures plan by plan."""
+    st.markdown(
+        f"**First answer, refined as replications arrive** ({partial_words(partial.manifest)}):"
+    )
+    shown = paired_table(partial)
+    st.dataframe(shown[shown["measure"].isin(FIRST_MEASURES)], hide_index=True)

@@ -8,7 +8,10 @@ replications, weeks), so asking again for the same experiment, in this session o
 the running job or its finished result: the board keeps the last ``KEEP`` finished ones, and the
 results store (where every finished experiment is saved) serves older ones, even after a restart.
 
-A user may cancel a running job: runs not yet started are cancelled, runs in progress finish.
+While it runs, a job keeps the comparison so far (every plan's first replications, refined as
+more arrive), so a page can show a first answer. A user may cancel a running job: runs not yet
+started are cancelled, runs in progress finish, and the comparison so far stays, labelled
+partial and not saved.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.compare import Experiment, compare
-from sim.experiments.engines import default_workers, pool_context
+from sim.experiments.engines import default_workers, new_pool
 from sim.experiments.store import ResultsStore, StoreError
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario, digest
@@ -43,6 +46,7 @@ class Job:
     total: int = 0
     done: int = 0
     result: Experiment | None = None
+    partial: Experiment | None = None  # the comparison so far, refined as replications arrive
     error: str | None = None
     cancelled: bool = False
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -58,6 +62,12 @@ class Job:
         if self._cancel.is_set():
             raise Cancelled
         self.done, self.total = done, total
+
+    def refine(self, experiment: Experiment) -> None:
+        """Keep the comparison so far (kept after a cancel, labelled partial)."""
+        self.partial = experiment
+        if self._cancel.is_set():
+            raise Cancelled
 
 
 def job_key(
@@ -132,6 +142,7 @@ class JobBoard:
                 engine="pool",
                 executor=self._executor(),
                 progress=job.report,
+                partial=job.refine,
             )
         except Cancelled:
             job.cancelled = True
@@ -157,9 +168,7 @@ class JobBoard:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self._workers, mp_context=pool_context()
-                )
+                self._pool = new_pool(self._workers)
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:

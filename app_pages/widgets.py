@@ -16,7 +16,7 @@ from app_pages import state
 from sim.experiments.compare import Experiment
 from sim.outputs.charts import png
 from sim.outputs.describe import disruption_table, plan_table
-from sim.outputs.readable import readable
+from sim.outputs.readable import partial_words, readable
 from sim.scenario.library import file_name
 from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
 
@@ -102,6 +102,8 @@ def experiment_banner(experiment: Experiment, key: str) -> None:
         f"{m['weeks']} weeks, seed {m['seed']}, version {m.get('version')}, "
         + (f"run id {code(m['run_id'])}." if m.get("run_id") else "not saved.")
     )
+    if partial_words(m) is not None:
+        st.warning(f"**Partial results**: {partial_words(m)}. They were not saved.")
     try:
         current = state.in_use()
     except ScenarioError:

@@ -7,6 +7,8 @@ experiment that ran: tests/test_app_provenance.py.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -145,16 +147,30 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
 
 
 @pytest.mark.slow
-def test_a_running_comparison_can_be_cancelled(folders):
+def test_a_first_answer_appears_while_running_and_a_cancel_keeps_it_labelled_partial(folders):
+    """Progressive results: while the runs go on, the comparison of every plan's first
+    replications is shown and refined; a cancel keeps it on screen, labelled partial (how many
+    replications of how many) and not saved."""
     at = page("compare")
-    by_label(at.number_input, "Replications").set_value(60)
-    by_label(at.number_input, "Weeks to simulate").set_value(8)
+    by_label(at.multiselect, "Plans to compare").set_value(["Do nothing", "Paper fallback"])
+    by_label(at.number_input, "Replications").set_value(100)
+    by_label(at.number_input, "Weeks to simulate").set_value(4)
     button(at, "Run").click().run()
-    assert at.button(key="compare_cancel")
+    deadline = time.monotonic() + 240
+    while not any("First answer" in m.value for m in at.markdown):
+        assert time.monotonic() < deadline, "no first answer within the time allowed"
+        assert at.button(key="compare_cancel"), "the run ended before a first answer was shown"
+        time.sleep(0.5)
+        at.run()
+        no_crash(at)
+    assert "replications" in next(m.value for m in at.markdown if "First answer" in m.value)
+    assert at.dataframe  # the headline measures so far, with their intervals
     at.button(key="compare_cancel").click().run()
     wait_for_results(at)
-    assert any("cancelled" in w.value for w in at.warning)
-    assert ResultsStore(folders["results"]).list().empty
+    warnings = " ".join(w.value for w in at.warning)
+    assert "cancelled" in warnings and "partial" in warnings and "of 100 replications" in warnings
+    assert "Verdict" in [s.value for s in at.subheader]  # the partial comparison, shown
+    assert ResultsStore(folders["results"]).list().empty  # and never saved as if complete
 
 
 def test_history_reopens_a_saved_experiment_without_running(folders, experiment):

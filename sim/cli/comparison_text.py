@@ -18,12 +18,14 @@ def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
     nothing [95% CI], probability better, rank (recall delay with the share of recalls
     delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
+    from sim.outputs.readable import partial_words
     from sim.results.measures import headlined, label
     from sim.results.recovery import rule_of
 
     c = experiment["comparison"]
     rule = rule_of(experiment.manifest)
-    lines = []
+    partial = partial_words(experiment.manifest)
+    lines = [] if partial is None else [f"PARTIAL: {partial}"]
     for measure in headlined("command_line"):
         rows = c[c["measure"] == measure]
         if rows.empty:
@@ -146,3 +148,19 @@ def recovery_warning(manifest: dict) -> str | None:
         f"{margin:g} days, the least time the recovery rule needs to see a recovery: {what}. "
         f"Run at least {math.ceil((restored + margin) / 7)} weeks (--weeks) to measure it."
     )
+
+
+def progress_line(experiment: Experiment, measure: str = "backlog_mean") -> str:
+    """One line on a comparison so far: ``measure``'s mean [95% CI] plan by plan."""
+    from sim.results.measures import label
+
+    c = experiment["comparison"]
+    rows = c[c["measure"] == measure]
+    part = experiment.manifest.get("partial") or {}
+    done = part.get("replications_done", experiment.manifest["replications"])
+    asked = part.get("replications_asked", done)
+    values = "; ".join(
+        f"{row.plan} {row.mean:,.1f} [{row.ci_low:,.1f}, {row.ci_high:,.1f}]"
+        for row in rows.itertuples()
+    )
+    return f"after {done} of {asked} replications, {label(measure)}: {values}"

@@ -25,7 +25,7 @@ from sim.cli.common import (
     refuse_overwrite,
     write_result,
 )
-from sim.cli.comparison_text import comparison_text, recovery_warning
+from sim.cli.comparison_text import comparison_text, progress_line, recovery_warning
 from sim.scenario.loader import ScenarioError, load_scenario, plans_of
 
 if TYPE_CHECKING:
@@ -112,11 +112,17 @@ def run_and_save(
     except ScenarioError as err:
         fail(str(err))
     show = sys.stderr.isatty()
+    latest: list[Experiment] = []  # the comparison so far, while the runs go on
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(1)
+
+        def partial(experiment: Experiment) -> None:
+            latest[:] = [experiment]
+            if show:  # refined as replications arrive; Ctrl-C stops with these numbers
+                typer.echo(f"\r\033[K{progress_line(experiment)}", err=True)
 
         try:
             experiment = run_comparison(
@@ -129,9 +135,12 @@ def run_and_save(
                 workers=workers,
                 address=address,
                 progress=progress,
+                partial=partial,
             )
         except (ValueError, OSError) as err:
             fail(f"compare: {err}")
+        except KeyboardInterrupt:
+            stopped(latest)
     m = experiment.manifest
     typer.echo(
         f"{m['scenario']}: {len(m['plans'])} plans x {m['replications']} replications, "
@@ -151,6 +160,17 @@ def run_and_save(
     except StoreError as err:
         fail(str(err))
     return Experiment({**m, "run_id": run_id}, tables), run_id
+
+
+def stopped(latest: list[Experiment]) -> None:
+    """Stopped by the user (Ctrl-C): print the comparison so far, labelled partial and not
+    saved, and exit with code 130."""
+    if latest:
+        typer.echo(comparison_text(latest[0]))
+        typer.echo("stopped: these results are partial and were not saved", err=True)
+    else:
+        typer.echo("stopped before every plan had 2 replications: nothing to show", err=True)
+    raise typer.Exit(130)
 
 
 @runs_app.command("list")

@@ -28,7 +28,8 @@ last day (``disruption_days``) for charts, and the recovery rule time to recover
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +70,9 @@ from sim.version import __version__
 # Headline measures compared (sim.results.measures says which way is better for each), with time to
 # recover added per run.
 COMPARED = headlined("compared")
+# Replications of every plan and the baseline before a first, partial answer: the fewest a
+# paired interval can be computed from.
+FIRST_ANSWER = 2
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,22 @@ def compare(
     progress: Progress | None = None,
     precision: Precision | None = None,
     executor: Executor | None = None,
+    partial: Callable[[Experiment], None] | None = None,
+    refresh_s: float = 1.0,
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
     ``precision``, more replications are added until its target is met or its cap reached.
     ``executor``: a process pool owned by the caller (see
-    :func:`sim.experiments.engines.run_all`)."""
+    :func:`sim.experiments.engines.run_all`).
+
+    ``partial(experiment)`` is given the comparison so far while the runs go on: first as soon
+    as every plan and the baseline have :data:`FIRST_ANSWER` replications, then again as more
+    replications complete (at most once every ``refresh_s`` seconds), each from the
+    replications every plan has finished, so its statistics stay paired. Its manifest's
+    ``partial`` says how many replications it holds of how many asked for; the final result
+    has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
+    and the exception propagates."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -149,8 +163,15 @@ def compare(
     done = 0
     outcomes: list[RunOutcome] = []
     target_met = None  # without a precision target: not asked
+
+    def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
+        return _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
+
+    refiner = None if partial is None else _Refiner(experiment_of, partial, refresh_s)
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
+        if refiner is not None:
+            refiner.expect(batch, replications)
         outcomes += run_all(
             batch,
             engine=engine,
@@ -158,6 +179,7 @@ def compare(
             progress=progress,
             address=address,
             executor=executor,
+            arrived=None if refiner is None else refiner.arrived,
         )
         done = replications
         if precision is None:
@@ -166,6 +188,23 @@ def compare(
         if target_met or done >= precision.cap:
             break
         replications = min(done + precision.step, precision.cap)
+    return experiment_of(outcomes, replications)
+
+
+def _experiment(
+    scenario: Scenario,
+    plans: list[Plan],
+    outcomes: list[RunOutcome],
+    seed: int,
+    weeks: int,
+    engine: str,
+    asked: int,
+    target_met: bool | None,
+) -> Experiment:
+    """The comparison of ``outcomes`` (every plan's runs of the same replications); when they
+    are fewer than the ``asked`` replications, a partial one, saying so in its manifest."""
+    names = [p.name for p in plans]
+    replications = len({o.replication for o in outcomes})
     start, restored = disruption_start(scenario), restoration_minute(scenario)
     horizon = None if restored is None else weeks * 7 - restored / DAY
     add_recovery(outcomes, restored, horizon)
@@ -194,7 +233,47 @@ def compare(
         "scenario_yaml": to_yaml(scenario),
         "plans_yaml": [to_yaml(p) for p in plans],
     }
+    if replications < asked:
+        manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
     return Experiment(manifest, tables)
+
+
+class _Refiner:
+    """Gives the caller the comparison so far as replications complete (see :func:`compare`)."""
+
+    def __init__(
+        self,
+        experiment_of: Callable[[list[RunOutcome], int], Experiment],
+        partial: Callable[[Experiment], None],
+        refresh_s: float,
+    ):
+        self.experiment_of = experiment_of
+        self.partial = partial
+        self.refresh_s = refresh_s
+        self.labels: set[str] = set()
+        self.asked = 0
+        self.by_replication: dict[int, list[RunOutcome]] = {}
+        self.shown = 0  # complete replications in the last comparison given
+        self.last = -math.inf  # when it was given (time.monotonic)
+
+    def expect(self, specs: Sequence[RunSpec], asked: int) -> None:
+        self.labels |= {spec.label for spec in specs}
+        self.asked = asked
+
+    def arrived(self, outcome: RunOutcome) -> None:
+        self.by_replication.setdefault(outcome.replication, []).append(outcome)
+        complete = [
+            runs for runs in self.by_replication.values() if {o.label for o in runs} >= self.labels
+        ]
+        n = len(complete)
+        if n < FIRST_ANSWER or n <= self.shown or n >= self.asked:
+            return  # too few to compare yet, nothing new, or the final result is coming
+        now = time.monotonic()
+        if self.shown and now - self.last < self.refresh_s:
+            return
+        self.shown, self.last = n, now
+        runs = [o for replication in complete for o in replication]
+        self.partial(self.experiment_of(runs, self.asked))
 
 
 def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:

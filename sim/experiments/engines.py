@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from sim.scenario.schema import Scenario
 ENGINES = ("serial", "pool", "dask")
 NO_OUTAGE = "no outage"  # the label of the same-seed run without the outage in an experiment
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+Arrived = Callable[["RunOutcome"], None]  # given each run's outcome as soon as it is in
 # What an outcome keeps of ``staff_weekly``: one row per person and week (workload evidence)
 WORKLOAD_COLUMNS = (
     "staff_id",
@@ -133,6 +135,22 @@ def pool_context(preload: Sequence[str] = ("sim.experiments.engines",)):
     return context
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the process that started the pool, which stops the
+    experiment (runs not yet started are cancelled, runs under way finish)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def new_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` (default :func:`default_workers`) forked from the
+    model-loaded forkserver (:func:`pool_context`), its workers leaving Ctrl-C to the caller."""
+    return ProcessPoolExecutor(
+        max_workers=workers or default_workers(),
+        mp_context=pool_context(),
+        initializer=_ignore_interrupts,
+    )
+
+
 def run_all(
     specs: Sequence[RunSpec],
     engine: str = "pool",
@@ -142,6 +160,7 @@ def run_all(
     address: str | None = None,
     timeout: float = CONNECT_TIMEOUT_S,
     executor: Executor | None = None,
+    arrived: Arrived | None = None,
 ) -> list[RunOutcome]:
     """Run every spec with ``engine``; outcomes come back in the order of ``specs``.
 
@@ -151,7 +170,9 @@ def run_all(
     for it. ``executor``: a process pool the caller owns and keeps (``pool`` only; a web server
     shares one among its users), instead of a pool started and closed for this call.
     ``progress(done, total)`` is called as runs finish, in whatever order they do; if it raises
-    (a user pressed cancel), runs not yet started are cancelled and the exception propagates."""
+    (a user pressed cancel), runs not yet started are cancelled and the exception propagates.
+    ``arrived(outcome)`` is given each outcome as it comes in, before ``progress`` is called,
+    and may raise in the same way."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
@@ -169,20 +190,20 @@ def run_all(
     if timeout <= 0:
         raise ValueError(f"timeout must be more than 0 seconds (got {timeout})")
     total = len(specs)
+    report = _reporter(total, progress, arrived)
     if engine == "dask" and total:
-        return _run_dask(specs, workers, progress, address, timeout)
+        return _run_dask(specs, workers, report, address, timeout)
     if engine == "serial" or (total <= 1 and executor is None):
         outcomes = []
         for spec in specs:
             outcomes.append(run_spec(spec))
-            if progress is not None:
-                progress(len(outcomes), total)
+            report(len(outcomes), outcomes[-1])
         return outcomes
     if executor is not None:
-        return _run_on(executor, specs, progress)
-    pool = ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=pool_context())
+        return _run_on(executor, specs, report)
+    pool = new_pool(workers)
     try:
-        outcomes = _run_on(pool, specs, progress)
+        outcomes = _run_on(pool, specs, report)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -192,19 +213,31 @@ def run_all(
     return outcomes
 
 
-def _run_on(
-    executor: Executor, specs: Sequence[RunSpec], progress: Progress | None
-) -> list[RunOutcome]:
-    """Every spec on ``executor``, one task each; on any error (a run's, or progress raising)
+Report = Callable[[int, RunOutcome], None]  # (runs done, the outcome just in)
+
+
+def _reporter(total: int, progress: Progress | None, arrived: Arrived | None) -> Report:
+    """One call for each outcome as it comes in: ``arrived`` with it, then ``progress``."""
+
+    def report(done: int, outcome: RunOutcome) -> None:
+        if arrived is not None:
+            arrived(outcome)
+        if progress is not None:
+            progress(done, total)
+
+    return report
+
+
+def _run_on(executor: Executor, specs: Sequence[RunSpec], report: Report) -> list[RunOutcome]:
+    """Every spec on ``executor``, one task each; on any error (a run's, or a report raising)
     the tasks not yet started are cancelled before the error propagates."""
     futures = [executor.submit(run_spec, spec) for spec in specs]
     index = {future: i for i, future in enumerate(futures)}
     outcomes: list[RunOutcome | None] = [None] * len(futures)
     try:
         for done, future in enumerate(as_completed(futures), start=1):
-            outcomes[index[future]] = future.result()
-            if progress is not None:
-                progress(done, len(futures))
+            outcome = outcomes[index[future]] = future.result()
+            report(done, outcome)
     except BaseException:
         for future in futures:
             future.cancel()
@@ -215,7 +248,7 @@ def _run_on(
 def _run_dask(
     specs: Sequence[RunSpec],
     workers: int | None,
-    progress: Progress | None,
+    report: Report,
     address: str | None,
     timeout: float,
 ) -> list[RunOutcome]:
@@ -235,7 +268,7 @@ def _run_dask(
 
     if address is not None:
         with _connect(Client, address, timeout) as client:
-            return _map_in_order(client, specs, progress)
+            return _map_in_order(client, specs, report)
     with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=workers or default_workers(),
@@ -245,7 +278,7 @@ def _run_dask(
             silence_logs=logging.ERROR,
         )
     with cluster, Client(cluster, set_as_default=False) as client:
-        return _map_in_order(client, specs, progress)
+        return _map_in_order(client, specs, report)
 
 
 def _connect(client_class, address: str, timeout: float):
@@ -274,7 +307,7 @@ def _connect(client_class, address: str, timeout: float):
     )
 
 
-def _map_in_order(client, specs: Sequence[RunSpec], progress: Progress | None) -> list[RunOutcome]:
+def _map_in_order(client, specs: Sequence[RunSpec], report: Report) -> list[RunOutcome]:
     """Submit one task per spec (never deduplicated), report progress as tasks finish and
     return the outcomes in spec order."""
     from distributed import as_completed
@@ -286,6 +319,5 @@ def _map_in_order(client, specs: Sequence[RunSpec], progress: Progress | None) -
         as_completed(futures, loop=client.loop, with_results=True), start=1
     ):
         outcomes[index[future.key]] = outcome
-        if progress is not None:
-            progress(done, len(futures))
+        report(done, outcome)
     return outcomes  # type: ignore[return-value]

@@ -180,3 +180,15 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         if missing.any():
             out[name] = out[name].astype(object).where(~missing, MISSING.get(name, "-"))
     return out.rename(columns=column)
+
+
+def partial_words(manifest: dict) -> str | None:
+    """What a partial comparison (one stopped or still running) holds, in words; None for a
+    complete one. Every view labels partial results with these words."""
+    part = manifest.get("partial")
+    if not part:
+        return None
+    return (
+        f"{part['replications_done']} of {part['replications_asked']} replications; "
+        f"the intervals are wider than the full run's and the ranks may change"
+    )

@@ -28,7 +28,7 @@ from sim.outputs import charts
 from sim.outputs.claims import role_summary
 from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
-from sim.outputs.readable import CONVENTIONS, column
+from sim.outputs.readable import CONVENTIONS, column, partial_words
 from sim.outputs.recovery_words import recovery_note, recovery_range_rows
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, headlined, label
@@ -288,11 +288,14 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
                 partial(_stamped_spread, workload, plan, manifest),
             )
     run = manifest.get("run_id", "not saved")
+    unfinished = partial_words(manifest)
     return ReportContent(
-        title=f"After-action report: {manifest['scenario']}",
+        title=f"After-action report: {manifest['scenario']}"
+        + ("" if unfinished is None else " (PARTIAL)"),
         subtitle=(
             f"{len(plans)} plans x {manifest['replications']} replications x "
             f"{manifest['weeks']} weeks, seed {manifest['seed']}; run {run}"
+            + ("" if unfinished is None else f". Partial results: {unfinished}")
         ),
         scenario_text=description,
         disruptions=disruptions,
