@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -100,3 +102,42 @@ def test_the_command_lines_choices_are_the_models_own():
     from sim.results.measures import COMPARISONS
 
     assert tuple(Comparison) == COMPARISONS and tuple(Role) == ROLES
+
+
+def _modules_loaded_by(*argv: str) -> set[str]:
+    """The top-level modules a fresh interpreter has imported after ``python -m sim ARGV``."""
+    code = (
+        "import sys\n"
+        "from sim.cli.main import app\n"
+        f"sys.argv = ['sim', *{list(argv)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return set(done.stderr.split())
+
+
+HEAVY = {"numpy", "pandas", "simpy", "yaml", "matplotlib", "rich"}
+
+
+def test_help_starts_without_the_heavy_libraries():
+    """Cold start a user feels: help imports neither the model's libraries nor rich (its
+    speed is measured in benchmarks/, this checks what makes it)."""
+    assert not _modules_loaded_by("--help") & (HEAVY | {"pydantic"})
+
+
+@pytest.mark.parametrize("argv", [("compare", "--help"), ("runs", "--help")])
+def test_a_commands_help_starts_without_the_model(argv):
+    # typer reads a command's options with pydantic's help; nothing of the model is loaded
+    assert not _modules_loaded_by(*argv) & HEAVY
+
+
+def test_list_reads_without_the_model_or_the_tables():
+    loaded = _modules_loaded_by("list")
+    assert "pydantic" in loaded  # it validates every file
+    assert not loaded & {"pandas", "simpy", "matplotlib", "rich"}

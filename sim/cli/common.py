@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from sim.scenario.loader import ScenarioError, load_plan, load_scenario
-from sim.scenario.plans import Plan
-from sim.scenario.schema import Scenario
-
 if TYPE_CHECKING:
     import pandas as pd
+
+    from sim.scenario.plans import Plan
+    from sim.scenario.schema import Scenario
 
 USAGE_ERROR = 2
 
@@ -86,6 +85,7 @@ def load_for_run(path: Path) -> tuple[Scenario, pd.DataFrame]:
     import pandas as pd
 
     from sim.scenario.library import labelled
+    from sim.scenario.loader import ScenarioError, load_scenario
     from sim.scenario.sources import SOURCES_COLUMNS, sources_table
 
     try:
@@ -128,6 +128,8 @@ def plan_names(folder: Path) -> str:
 
 def load_plan_option(name: str, scenario: Path) -> Plan:
     """``--plan``: an existing file path, else a plan name in ``plans/`` beside the scenario."""
+    from sim.scenario.loader import ScenarioError, load_plan
+
     folder = plans_folder(scenario)
     path = Path(name)
     if not path.is_file():

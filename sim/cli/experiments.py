@@ -26,12 +26,13 @@ from sim.cli.common import (
     write_result,
 )
 from sim.cli.comparison_text import comparison_text, progress_line, recovery_warning
-from sim.scenario.loader import ScenarioError, load_scenario, plans_of
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Experiment
 
-runs_app = typer.Typer(no_args_is_help=True, help="Saved experiments: list them, show one.")
+runs_app = typer.Typer(
+    no_args_is_help=True, help="Saved experiments: list them, show one.", rich_markup_mode=None
+)
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
 Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")]
@@ -101,6 +102,7 @@ def run_and_save(
     from sim.experiments.compare import Experiment
     from sim.experiments.compare import compare as run_comparison
     from sim.experiments.store import ResultsStore, StoreError
+    from sim.scenario.loader import ScenarioError, plans_of
 
     loaded, sources = load_for_run(scenario)
     try:
@@ -268,6 +270,7 @@ def sweep(
 ) -> None:
     """Sensitivity: one parameter at a time (tornado data) or a two-parameter grid."""
     from sim.experiments.sweeps import grid, one_at_a_time
+    from sim.scenario.loader import ScenarioError, load_scenario
     from sim.scenario.plans import DO_NOTHING
 
     if bool(vary) == bool(grid_axis):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sim.cli.common import fail
-from sim.scenario.loader import ScenarioError, load_plan, load_scenario, plans_of
+
+if TYPE_CHECKING:
+    from sim.scenario.loader import ScenarioError
 
 
 def first_sentence(text: str) -> str:
@@ -27,22 +29,38 @@ def first_problem(err: ScenarioError) -> str:
     return f"{where}{p.message}"
 
 
-def describe(path: Path, plans: Path | None, width: int) -> list[str]:
-    """One line for a scenario (plans is None: a plan) file, plus the plans a scenario compares."""
+def describe_plan(path: Path, width: int) -> tuple[list[str], ScenarioError | None]:
+    """One line for a plan file, and its problem if it is invalid."""
+    from sim.scenario.loader import ScenarioError, load_plan
+
     try:
-        if plans is None:
-            plan = load_plan(path)
-            return [f"  {path.name:<{width}}  {plan.name}: {first_sentence(plan.description)}"]
+        plan = load_plan(path)
+    except ScenarioError as err:
+        return [f"  {path.name:<{width}}  (invalid: {first_problem(err)})"], err
+    return [f"  {path.name:<{width}}  {plan.name}: {first_sentence(plan.description)}"], None
+
+
+def describe(
+    path: Path, plans: Path, width: int, read: dict[str, ScenarioError | None]
+) -> list[str]:
+    """One line for a scenario file, plus the plans it compares. ``read``: the plan files of
+    ``plans`` already read (file name -> its problem, None if valid), so each is read once."""
+    from sim.scenario.loader import ScenarioError, load_scenario
+
+    try:
         scenario = load_scenario(path)
     except ScenarioError as err:
         return [f"  {path.name:<{width}}  (invalid: {first_problem(err)})"]
     lines = [f"  {path.name:<{width}}  {scenario.name}: {first_sentence(scenario.description)}"]
+    for name in scenario.plans:
+        file = name if name.endswith(".yaml") else f"{name}.yaml"
+        if file not in read:  # not a file of the folder: read it as the comparison would
+            read[file] = describe_plan(plans / file, width)[1]
+        problem = read[file]
+        if problem is not None:
+            bad = Path(problem.file).name
+            return [f"  {path.name:<{width}}  (invalid: plan {bad}: {first_problem(problem)})"]
     if scenario.plans:
-        try:
-            plans_of(scenario, plans)
-        except ScenarioError as err:
-            bad = Path(err.file).name
-            return [f"  {path.name:<{width}}  (invalid: plan {bad}: {first_problem(err)})"]
         lines.append(f"  {'':<{width}}  plans: {', '.join(scenario.plans)}")
     return lines
 
@@ -62,10 +80,12 @@ def list_files(
     scenario_files = sorted(folder.glob("*.yaml"))
     plan_files = sorted(plans.glob("*.yaml")) if plans.is_dir() else []
     width = max((len(p.name) for p in scenario_files + plan_files), default=0)
+    plan_lines, read = [], {}
+    for path in plan_files:
+        described, read[path.name] = describe_plan(path, width)
+        plan_lines += described
     lines = [f"Scenarios ({folder}/):"]
     for path in scenario_files:
-        lines += describe(path, plans, width)
-    lines += ["", f"Plans ({plans}/):"]
-    for path in plan_files:
-        lines += describe(path, None, width)
+        lines += describe(path, plans, width, read)
+    lines += ["", f"Plans ({plans}/):", *plan_lines]
     typer.echo("\n".join(lines))

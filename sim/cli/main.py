@@ -20,6 +20,7 @@ from sim.cli.validate import validate_app
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,  # plain help: starts without importing rich
     no_args_is_help=True,
     help="Probation business-continuity tabletop simulator.",
 )

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import Silent, load_for_run, load_plan_option, refuse_overwrite, write_result
-from sim.scenario.plans import DO_NOTHING
 
 if TYPE_CHECKING:
     from sim.results.tables import RunResult
@@ -17,6 +16,8 @@ if TYPE_CHECKING:
 
 def summary_text(result: RunResult) -> str:
     """The run's headline measures, one a line, under what it was."""
+    from sim.scenario.plans import DO_NOTHING
+
     m = result.manifest
     head = (
         f"{m['scenario']}: {m['weeks']} weeks, seed {m['seed']}, replication "
@@ -57,6 +58,7 @@ def run(
     """Run a scenario once, print a summary and optionally write the result tables."""
     from sim.results.recovery import baseline_of, recovery_table, restoration_minute
     from sim.run import simulate
+    from sim.scenario.plans import DO_NOTHING
 
     loaded, _ = load_for_run(scenario)
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)

@@ -10,7 +10,9 @@ import typer
 from sim.cli.common import fail
 
 validate_app = typer.Typer(
-    no_args_is_help=True, help="Check the model against theory in degenerate configurations."
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Check the model against theory in degenerate configurations.",
 )
 
 

@@ -1,4 +1,4 @@
-"""The domain's words as types: RoSH levels, roles, systems, task names, and the frozen base.
+"""The domain's words as types: RoSH levels, roles, systems, task names.
 
 Every scenario and plan model is built from these, so a name used in a file (a role, a system,
 a task) is checked against one list.
@@ -6,9 +6,7 @@ a task) is checked against one list.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal, get_args
 
 RoSH = Literal["low", "medium", "high", "very_high"]
 ROSH_LEVELS: tuple[RoSH, ...] = get_args(RoSH)
@@ -50,19 +48,6 @@ TaskName = Literal[
 TASK_NAMES: tuple[TaskName, ...] = get_args(TaskName)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class Frozen(BaseModel):
-    """Base for every scenario and plan model: immutable, unknown fields refused."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def exactly_one(model: BaseModel, first: str, second: str) -> None:
-    """Refuse a model that gives both, or neither, of two alternative fields."""
-    if (getattr(model, first) is None) == (getattr(model, second) is None):
-        raise ValueError(f"give exactly one of {first} or {second}")
 
 
 def pretty(name: object) -> str:

@@ -20,7 +20,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, model_validator
 
-from sim.domain.vocabulary import Frozen, Role, pretty
+from sim.domain.vocabulary import Role, pretty
 from sim.domain.wmt import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS
 from sim.experiments.compare import NO_OUTAGE
 from sim.results.measures import (
@@ -31,6 +31,7 @@ from sim.results.measures import (
     headlined,
 )
 from sim.results.workload import longest_run
+from sim.scenario.frozen import Frozen
 
 Against = Literal["threshold", "no_outage"]
 CENSORED = {"time_to_recover_days"}  # a missing value: not recovered by the end of the run

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.domain.vocabulary import Frozen, pretty
+from sim.domain.vocabulary import pretty
+from sim.scenario.frozen import Frozen
 from sim.scenario.schema import Scenario
 
 MAX_NAME = 120  # as sim.scenario.schema.Scenario.name

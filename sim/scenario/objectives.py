@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.domain.vocabulary import Frozen, Share, TaskName
+from sim.domain.vocabulary import TaskName
+from sim.scenario.frozen import Frozen, Share
 
 
 class Objective(Frozen):

@@ -24,7 +24,8 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.domain.calendar import DAY, HOUR
-from sim.domain.vocabulary import Frozen, Share, System, TaskName, exactly_one
+from sim.domain.vocabulary import System, TaskName
+from sim.scenario.frozen import Frozen, Share, exactly_one
 
 
 class Moment(Frozen):

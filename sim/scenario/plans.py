@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.domain.vocabulary import Frozen, Role, RoSH, Share, TaskName
+from sim.domain.vocabulary import Role, RoSH, TaskName
+from sim.scenario.frozen import Frozen, Share
 from sim.scenario.outages import Moment
 
 RECORD_TASKS: tuple[TaskName, ...] = (

@@ -22,17 +22,15 @@ from sim.domain.vocabulary import (  # noqa: F401  (re-exported: the scenario's 
     ROSH_LEVELS,
     SYSTEMS,
     TASK_NAMES,
-    Frozen,
     PractitionerRole,
     Role,
     RoSH,
-    Share,
     System,
     TaskName,
     Weekday,
-    exactly_one,
 )
 from sim.domain.wmt import Tier, default_tier_mix
+from sim.scenario.frozen import Frozen, Share, exactly_one  # noqa: F401  (re-exported)
 from sim.scenario.objectives import Objective
 from sim.scenario.outages import Outages
 

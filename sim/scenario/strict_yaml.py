@@ -24,8 +24,35 @@ from sim.scenario.problems import (
 )
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases, so no billion-laughs expansion."""
+class _PythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python reader, scanner and parser."""
+
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# libyaml's reader, scanner and parser where PyYAML has it (several times faster); the nodes
+# are composed in Python either way, so the check on anchors below sees every event.
+_ParserBase: Any = getattr(yaml, "cyaml", None) and getattr(yaml.cyaml, "CParser", None)
+if _ParserBase is None:  # pragma: no cover - PyYAML built without libyaml
+    _ParserBase = _PythonParser
+
+
+class _StrictLoader(
+    _ParserBase,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
+):
+    """A safe loader that refuses anchors and aliases, so no billion-laughs expansion."""
+
+    def __init__(self, stream: str):
+        _ParserBase.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -66,9 +93,15 @@ def _yaml_problem(file: str, exc: yaml.YAMLError, text: str) -> Problem:
     problem, context = getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None)
     syntax = isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError))
     message = "YAML syntax error: " * syntax + problem + (f" ({context})" if context else "")
+    lines = text.splitlines()
+    tab = (
+        mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+    )
     fix = next(
         (f for key, f in _YAML_FIXES if key in problem),
-        "check the indentation and punctuation on this line and the line before",
+        "indent with spaces, not tabs"
+        if tab
+        else "check the indentation and punctuation on this line and the line before",
     )
     return Problem(file, mark.line + 1 if mark else None, "", "", message, fix)
 
