@@ -71,11 +71,14 @@ class OfficeModel(Dispatcher):
         self.next_case_id = 0
         self.counts: Counter[str] = Counter()
         self.tasks = {name: scenario.tasks.get(name) for name in type(scenario.tasks).model_fields}
+        # per task: priority, systems, duration sampler, and its deadline (hours, or working days)
         self._task_info = {
             name: (
                 task.priority,
                 task.systems,
                 DurationSampler(task.duration, streams.generator(f"duration:{name}")),
+                None if task.deadline.hours is None else task.deadline.hours * HOUR,
+                task.deadline.working_days or 0,
             )
             for name, task in self.tasks.items()
         }
@@ -258,10 +261,10 @@ class OfficeModel(Dispatcher):
     # ----- work items -------------------------------------------------------------------
     def due_after(self, task: str, t: float) -> float:
         """When work of ``task`` created at minute ``t`` falls due."""
-        deadline = self.tasks[task].deadline
-        if deadline.hours is not None:
-            return t + deadline.hours * HOUR
-        return self.calendar.end_of_working_day(t, deadline.working_days or 0)
+        _, _, _, within, working_days = self._task_info[task]
+        if within is not None:
+            return t + within
+        return self.calendar.end_of_working_day(t, working_days)
 
     def new_item(
         self,
@@ -276,13 +279,19 @@ class OfficeModel(Dispatcher):
     ) -> WorkItem:
         """Create a work item (entered in the ledger, not yet queued)."""
         now = self.env.now
-        priority, systems, sampler = self._task_info[task]
+        priority, systems, sampler, within, working_days = self._task_info[task]
+        if due is None:
+            due = (
+                now + within
+                if within is not None
+                else self.calendar.end_of_working_day(now, working_days)
+            )
         item = WorkItem(
             len(self.items),
             task,
             case,
             now,
-            self.due_after(task, now) if due is None else due,
+            due,
             priority,
             systems,
             sampler(),

@@ -73,6 +73,11 @@ class Staff:
     def record(self, per_week: list[float], at: float, minutes: float) -> None:
         """Add ``minutes`` spent from minute ``at`` to the weeks they fall in (split at the
         midnight that starts a week, so hours count in the week they were worked)."""
+        week = int(at // WEEK)
+        if at + minutes <= (week + 1) * WEEK and week <= self.weeks:  # within one week
+            if minutes > 0:
+                per_week[week] += minutes
+            return
         while minutes > 0:
             week = int(at // WEEK)
             if week > self.weeks:
