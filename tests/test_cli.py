@@ -140,4 +140,4 @@ def test_a_commands_help_starts_without_the_model(argv):
 def test_list_reads_without_the_model_or_the_tables():
     loaded = _modules_loaded_by("list")
     assert "pydantic" in loaded  # it validates every file
-    assert not loaded & {"pandas", "simpy", "matplotlib", "rich"}
+    assert not loaded & {"numpy", "pandas", "simpy", "matplotlib", "rich"}

@@ -18,9 +18,10 @@ The reference data (tiers, points, default tier mix) lives here, with its source
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from sim.domain.vocabulary import ROSH_LEVELS, RoSH
 
@@ -73,7 +74,6 @@ DEFAULT_TIER_MIX: tuple[tuple[RoSH, tuple[float, ...]], ...] = (
 # needs). No distribution is published; assumption: fewer people at the higher levels of need
 # (each share range 0.1-0.4; uniform 0.25 each is the neutral choice).
 SUB_LEVEL_SHARES = (0.1, 0.2, 0.3, 0.4)
-SUB_LEVEL_CUMULATIVE = np.cumsum(SUB_LEVEL_SHARES)[:-1]
 
 
 def default_tier_mix() -> dict[RoSH, dict[Tier, float]]:
@@ -86,13 +86,15 @@ def draw_tiers(
 ) -> list[str]:
     """A tier (e.g. ``"B2"``) for each case of the given RoSH levels (indices into ROSH_LEVELS):
     the letter from the level's shares, the sub-level 3..0 by :data:`SUB_LEVEL_SHARES`."""
+    import numpy as np  # here, so reading a scenario does not import numpy
+
     n = len(rosh)
     shares = np.array([[tier_mix[level].get(t, 0.0) for t in TIERS] for level in ROSH_LEVELS])
     cumulative = np.cumsum(shares, axis=1)
     cumulative /= cumulative[:, -1:]
     u = rng.random((n, 2))
     letter = np.minimum((u[:, :1] >= cumulative[rosh]).sum(axis=1), len(TIERS) - 1).tolist()
-    sub = np.searchsorted(SUB_LEVEL_CUMULATIVE, u[:, 1], side="right").tolist()
+    sub = np.searchsorted(np.cumsum(SUB_LEVEL_SHARES)[:-1], u[:, 1], side="right").tolist()
     return [f"{TIERS[letter[i]]}{TIER_LEVELS[sub[i]]}" for i in range(n)]
 
 
