@@ -73,6 +73,9 @@ COMPARED = headlined("compared")
 # Replications of every plan and the baseline before a first, partial answer: the fewest a
 # paired interval can be computed from.
 FIRST_ANSWER = 2
+# A partial answer is refined once the replications complete have grown by this factor (its
+# intervals narrow by about 1/sqrt of it): a few builds of the tables, not one per replication.
+REFINE_BY = 1.25
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,8 @@ def compare(
 
     ``partial(experiment)`` is given the comparison so far while the runs go on: first as soon
     as every plan and the baseline have :data:`FIRST_ANSWER` replications, then again as more
-    replications complete (at most once every ``refresh_s`` seconds), each from the
+    replications complete (each time :data:`REFINE_BY` times as many, and at most once every
+    ``refresh_s`` seconds), each from the
     replications every plan has finished, so its statistics stay paired. Its manifest's
     ``partial`` says how many replications it holds of how many asked for; the final result
     has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
@@ -266,8 +270,8 @@ class _Refiner:
             runs for runs in self.by_replication.values() if {o.label for o in runs} >= self.labels
         ]
         n = len(complete)
-        if n < FIRST_ANSWER or n <= self.shown or n >= self.asked:
-            return  # too few to compare yet, nothing new, or the final result is coming
+        if n < FIRST_ANSWER or n < self.shown * REFINE_BY or n >= self.asked:
+            return  # too few to compare yet, too few more, or the final result is coming
         now = time.monotonic()
         if self.shown and now - self.last < self.refresh_s:
             return
@@ -325,9 +329,13 @@ def tables_from(
     }
 
 
-def _values(runs: pd.DataFrame, plan: str, measure: str) -> pd.Series:
-    sel = runs[(runs["plan"] == plan) & (runs["measure"] == measure)]
-    return sel.set_index("replication")["value"].sort_index()
+def _series(runs: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    """Each plan's values of each measure, indexed by replication in order (one pass)."""
+    found = {}
+    for (plan, measure), group in runs.groupby(["plan", "measure"], sort=False):
+        values = pd.Series(group["value"].to_numpy(), index=group["replication"].to_numpy())
+        found[(plan, measure)] = values.sort_index()
+    return found
 
 
 def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
@@ -347,15 +355,18 @@ def comparison_table(
     no better than any run with a value, never dropped; ``without_value`` counts them."""
     rows = []
     labels = plan_labels(plan_names, runs)
+    series = _series(runs)
+    none = pd.Series([], dtype=float)
+    present = set(runs["measure"])
     for measure in COMPARED:
-        if not (runs["measure"] == measure).any():
+        if measure not in present:
             continue
         at = (censored or {}).get(measure)
         lower = MEASURES[measure].better != "higher"
-        reference = _filled(_values(runs, DO_NOTHING.name, measure), at)
-        baseline = _filled(_values(runs, NO_OUTAGE, measure), at)
+        reference = _filled(series.get((DO_NOTHING.name, measure), none), at)
+        baseline = _filled(series.get((NO_OUTAGE, measure), none), at)
         for label in labels:
-            raw = _values(runs, label, measure)
+            raw = series.get((label, measure), none)
             if raw.empty:
                 continue
             values = _filled(raw, at)
@@ -372,10 +383,10 @@ def comparison_table(
             }
             row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
-            both = pd.concat([values, reference], axis=1).dropna()
+            mine, theirs = _aligned(values, reference)
             row["probability_better"] = (
-                probability_better(both.iloc[:, 0], both.iloc[:, 1], lower)
-                if label != DO_NOTHING.name and len(both)
+                probability_better(mine, theirs, lower)
+                if label != DO_NOTHING.name and len(mine)
                 else math.nan
             )
             rows.append(row)
@@ -394,12 +405,23 @@ def _filled(values: pd.Series, censored_at: float | None) -> pd.Series:
     return values if censored_at is None else values.fillna(censored_at)
 
 
+def _aligned(values: pd.Series, reference: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The two sides' values of the replications both have a value for, in replication order."""
+    common, mine, theirs = np.intersect1d(
+        values.index.to_numpy(), reference.index.to_numpy(), return_indices=True
+    )
+    a = values.to_numpy(dtype=float)[mine]
+    b = reference.to_numpy(dtype=float)[theirs]
+    keep = ~(np.isnan(a) | np.isnan(b))
+    return a[keep], b[keep]
+
+
 def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) -> dict:
     """The paired difference from ``reference`` (NaN for the reference itself)."""
-    both = pd.concat([values, reference], axis=1).dropna()
-    if len(both) == 0 or itself:
+    mine, theirs = _aligned(values, reference)
+    if len(mine) == 0 or itself:
         return {f"{prefix}_mean": math.nan, f"{prefix}_low": math.nan, f"{prefix}_high": math.nan}
-    diff = paired_difference(both.iloc[:, 0], both.iloc[:, 1])
+    diff = paired_difference(mine, theirs)
     return {f"{prefix}_mean": diff.mean, f"{prefix}_low": diff.low, f"{prefix}_high": diff.high}
 
 
