@@ -125,8 +125,8 @@ def progress(key: tuple) -> None:
         messages.append(
             (
                 "warning",
-                f"The run was cancelled. The results below are partial: "
-                f"{partial_words(job.partial.manifest)}. They were not saved.",
+                "The run was cancelled: the results below are partial (how many "
+                "replications they hold is said below) and were not saved.",
             )
         )
     elif job.cancelled:
@@ -147,4 +147,9 @@ def first_answer(partial) -> None:
         f"**First answer, refined as replications arrive** ({partial_words(partial.manifest)}):"
     )
     shown = paired_table(partial)
-    st.dataframe(shown[shown["measure"].isin(FIRST_MEASURES)], hide_index=True)
+    shown = shown[shown["measure"].isin(FIRST_MEASURES)].set_index(["measure", "plan"])
+    shown = shown.assign(rank=shown["rank"].astype("Int64"))  # a plain table draws a lone
+    # "-" as a list bullet: none (doing nothing against itself) is shown as a dash instead
+    shown = shown.replace("-", "\u2013").astype(str).replace({"nan": "\u2013", "<NA>": "\u2013"})
+    # a plain table: drawn at once on each refresh, where an interactive grid flickers
+    st.table(shown)
