@@ -9,7 +9,8 @@ import pytest
 
 from conftest import S02
 from sim.cli.comparison_text import comparison_text, progress_line
-from sim.experiments.compare import FIRST_ANSWER, NO_OUTAGE, compare
+from sim.experiments.compare import NO_OUTAGE, compare
+from sim.experiments.progressive import FIRST_ANSWER
 from sim.outputs.readable import partial_words
 from sim.scenario.loader import load_plan, load_scenario
 from sim.scenario.scaling import scaled

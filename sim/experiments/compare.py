@@ -28,7 +28,6 @@ last day (``disruption_days``) for charts, and the recovery rule time to recover
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -47,10 +46,12 @@ from sim.experiments.engines import (
     run_all,
 )
 from sim.experiments.objectives import objectives_table
+from sim.experiments.progressive import Refiner
 from sim.experiments.statistics import (
     mean_ci,
     nearest_rank,
     paired_difference,
+    paired_values,
     probability_better,
 )
 from sim.results.measures import MEASURES, headlined
@@ -70,12 +71,6 @@ from sim.version import __version__
 # Headline measures compared (sim.results.measures says which way is better for each), with time to
 # recover added per run.
 COMPARED = headlined("compared")
-# Replications of every plan and the baseline before a first, partial answer: the fewest a
-# paired interval can be computed from.
-FIRST_ANSWER = 2
-# A partial answer is refined once the replications complete have grown by this factor (its
-# intervals narrow by about 1/sqrt of it): a few builds of the tables, not one per replication.
-REFINE_BY = 1.25
 
 
 @dataclass(frozen=True)
@@ -145,11 +140,9 @@ def compare(
     ``executor``: a process pool owned by the caller (see
     :func:`sim.experiments.engines.run_all`).
 
-    ``partial(experiment)`` is given the comparison so far while the runs go on: first as soon
-    as every plan and the baseline have :data:`FIRST_ANSWER` replications, then again as more
-    replications complete (each time :data:`REFINE_BY` times as many, and at most once every
-    ``refresh_s`` seconds), each from the
-    replications every plan has finished, so its statistics stay paired. Its manifest's
+    ``partial(experiment)`` is given the comparison so far while the runs go on
+    (:class:`sim.experiments.progressive.Refiner` says when), each from the replications every
+    plan has finished, so its statistics stay paired. Its manifest's
     ``partial`` says how many replications it holds of how many asked for; the final result
     has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
     and the exception propagates."""
@@ -171,7 +164,7 @@ def compare(
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
         return _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
 
-    refiner = None if partial is None else _Refiner(experiment_of, partial, refresh_s)
+    refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
     while True:
         batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
         if refiner is not None:
@@ -240,44 +233,6 @@ def _experiment(
     if replications < asked:
         manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
     return Experiment(manifest, tables)
-
-
-class _Refiner:
-    """Gives the caller the comparison so far as replications complete (see :func:`compare`)."""
-
-    def __init__(
-        self,
-        experiment_of: Callable[[list[RunOutcome], int], Experiment],
-        partial: Callable[[Experiment], None],
-        refresh_s: float,
-    ):
-        self.experiment_of = experiment_of
-        self.partial = partial
-        self.refresh_s = refresh_s
-        self.labels: set[str] = set()
-        self.asked = 0
-        self.by_replication: dict[int, list[RunOutcome]] = {}
-        self.shown = 0  # complete replications in the last comparison given
-        self.last = -math.inf  # when it was given (time.monotonic)
-
-    def expect(self, specs: Sequence[RunSpec], asked: int) -> None:
-        self.labels |= {spec.label for spec in specs}
-        self.asked = asked
-
-    def arrived(self, outcome: RunOutcome) -> None:
-        self.by_replication.setdefault(outcome.replication, []).append(outcome)
-        complete = [
-            runs for runs in self.by_replication.values() if {o.label for o in runs} >= self.labels
-        ]
-        n = len(complete)
-        if n < FIRST_ANSWER or n < self.shown * REFINE_BY or n >= self.asked:
-            return  # too few to compare yet, too few more, or the final result is coming
-        now = time.monotonic()
-        if self.shown and now - self.last < self.refresh_s:
-            return
-        self.shown, self.last = n, now
-        runs = [o for replication in complete for o in replication]
-        self.partial(self.experiment_of(runs, self.asked))
 
 
 def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
@@ -383,7 +338,7 @@ def comparison_table(
             }
             row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
-            mine, theirs = _aligned(values, reference)
+            mine, theirs = paired_values(values, reference)
             row["probability_better"] = (
                 probability_better(mine, theirs, lower)
                 if label != DO_NOTHING.name and len(mine)
@@ -405,20 +360,9 @@ def _filled(values: pd.Series, censored_at: float | None) -> pd.Series:
     return values if censored_at is None else values.fillna(censored_at)
 
 
-def _aligned(values: pd.Series, reference: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The two sides' values of the replications both have a value for, in replication order."""
-    common, mine, theirs = np.intersect1d(
-        values.index.to_numpy(), reference.index.to_numpy(), return_indices=True
-    )
-    a = values.to_numpy(dtype=float)[mine]
-    b = reference.to_numpy(dtype=float)[theirs]
-    keep = ~(np.isnan(a) | np.isnan(b))
-    return a[keep], b[keep]
-
-
 def _paired(prefix: str, values: pd.Series, reference: pd.Series, itself: bool) -> dict:
     """The paired difference from ``reference`` (NaN for the reference itself)."""
-    mine, theirs = _aligned(values, reference)
+    mine, theirs = paired_values(values, reference)
     if len(mine) == 0 or itself:
         return {f"{prefix}_mean": math.nan, f"{prefix}_low": math.nan, f"{prefix}_high": math.nan}
     diff = paired_difference(mine, theirs)

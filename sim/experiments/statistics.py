@@ -112,6 +112,18 @@ def paired_difference(plan, reference, level: float = 0.95) -> Interval:
     return mean_ci(a - b, level)
 
 
+def paired_values(values, reference) -> tuple[np.ndarray, np.ndarray]:
+    """The two sides' values (pandas Series indexed by replication) for the replications both
+    have a value for, in replication order: what paired statistics are computed from."""
+    _, mine, theirs = np.intersect1d(
+        values.index.to_numpy(), reference.index.to_numpy(), return_indices=True
+    )
+    a = values.to_numpy(dtype=float)[mine]
+    b = reference.to_numpy(dtype=float)[theirs]
+    keep = ~(np.isnan(a) | np.isnan(b))
+    return a[keep], b[keep]
+
+
 def probability_better(plan, reference, lower_is_better: bool = True) -> float:
     """Share of replications in which the plan did better than the reference (ties: half)."""
     a, b = np.asarray(plan, dtype=float), np.asarray(reference, dtype=float)
