@@ -279,13 +279,9 @@ class OfficeModel(Dispatcher):
     ) -> WorkItem:
         """Create a work item (entered in the ledger, not yet queued)."""
         now = self.env.now
-        priority, systems, sampler, within, working_days = self._task_info[task]
+        priority, systems, sampler, _, _ = self._task_info[task]
         if due is None:
-            due = (
-                now + within
-                if within is not None
-                else self.calendar.end_of_working_day(now, working_days)
-            )
+            due = self.due_after(task, now)
         item = WorkItem(
             len(self.items),
             task,
