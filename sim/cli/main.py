@@ -14,6 +14,7 @@ from sim.cli.calibrate import calibrate
 from sim.cli.claim import claim
 from sim.cli.experiments import compare, runs_app, sweep
 from sim.cli.library import list_files
+from sim.cli.national import national
 from sim.cli.one_run import run
 from sim.cli.report import report, rerun
 from sim.cli.validate import validate_app
@@ -30,6 +31,7 @@ app.command()(compare)
 app.command()(claim)
 app.command()(calibrate)
 app.command()(sweep)
+app.command()(national)
 app.command()(report)
 app.command()(rerun)
 app.add_typer(runs_app, name="runs")

@@ -64,6 +64,7 @@ class RunSpec:
     seed: int
     replication: int
     weeks: int
+    detail: bool = True  # keep people's weeks and the objectives' service (False: measures only)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class RunOutcome:
     prioritised activity's service by day (to judge its continuity objectives).
 
     ``measures`` holds the run's summary measures plus missed risk checks by RoSH level
-    (``missed_risk_checks_<level>``) and ``missed_high_risk_checks`` (high + very high)."""
+    (``missed_risk_checks_<level>``) and ``missed_high_risk_checks`` (high + very high);
+    ``observations`` the number of observations each mean or share among them is over."""
 
     label: str
     replication: int
@@ -82,6 +84,7 @@ class RunOutcome:
     events: int
     service: dict[str, Service] = field(default_factory=dict)  # per prioritised activity
     workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
+    observations: dict[str, float] = field(default_factory=dict)
 
 
 def run_spec(spec: RunSpec) -> RunOutcome:
@@ -97,15 +100,20 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()
     measures = dict(zip(summary["measure"], map(float, summary["value"]), strict=True))
     units = dict(zip(summary["measure"], summary["unit"], strict=True))
+    counted = summary.dropna(subset=["observations"])
+    observations = dict(zip(counted["measure"], map(float, counted["observations"]), strict=True))
     extra = by_risk(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
-    n_days = result.manifest["weeks"] * 7
-    service = {
-        o.activity: service_of(result["work_items"], o, n_days) for o in spec.scenario.objectives
-    }
-    staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
-    workload = tuple(staff.itertuples(index=False, name=None))
+    service, workload = {}, ()
+    if spec.detail:
+        n_days = result.manifest["weeks"] * 7
+        service = {
+            o.activity: service_of(result["work_items"], o, n_days)
+            for o in spec.scenario.objectives
+        }
+        staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
+        workload = tuple(staff.itertuples(index=False, name=None))
     return RunOutcome(
         spec.label,
         spec.replication,
@@ -115,6 +123,7 @@ def run_spec(spec: RunSpec) -> RunOutcome:
         result.manifest["events"],
         service,
         workload,
+        observations,
     )
 
 

@@ -19,6 +19,12 @@ from typing import Literal, get_args
 from sim.domain.vocabulary import ROSH_LEVELS, pretty
 
 Better = Literal["lower", "higher", "neither"]
+# How the offices' values of a measure make the value of several offices together (a national
+# run, :mod:`sim.results.national`): counts and hours add up; the backlog measures are read from
+# the daily backlog summed over the offices (the peak of a sum is not the sum of the peaks); a
+# mean or share is the mean over every office's observations (each office weighted by how many
+# it has); time to recover is the recovery rule applied to the summed backlogs.
+Pooling = Literal["sum", "summed_daily_backlog", "mean_over_observations", "summed_recovery"]
 
 # The views that headline measures (see :func:`headlined`)
 VIEWS = (
@@ -36,7 +42,8 @@ VIEWS = (
 class Measure:
     """One measure of a run: ``name`` as stored in the tables, ``label`` in words, ``unit`` of
     its values, which way is ``better``, the ``least`` and ``most`` values it can take (a mean's
-    confidence interval is cut there; None: no bound) and the ``views`` that headline it."""
+    confidence interval is cut there; None: no bound), the ``views`` that headline it and how
+    several offices' values make one (``pooled``, see :data:`Pooling`)."""
 
     name: str
     label: str
@@ -46,6 +53,7 @@ class Measure:
     most: float | None = None
     views: frozenset[str] = frozenset()
     about: str = ""
+    pooled: Pooling = "sum"
 
     @property
     def heading(self) -> str:
@@ -69,6 +77,7 @@ _REGISTRY = (
         "mean backlog",
         "items",
         "compared verdict command_line report claims",
+        pooled="summed_daily_backlog",
         about="Items past due and not done, plus paper records awaiting re-keying, at the end "
         "of each day, averaged over the days of the run.",
     ),
@@ -77,12 +86,14 @@ _REGISTRY = (
         "peak backlog",
         "items",
         "compared report claims",
+        pooled="summed_daily_backlog",
         about="The largest end-of-day backlog of the run.",
     ),
     _m(
         "backlog_end",
         "backlog at the end of the run",
         "items",
+        pooled="summed_daily_backlog",
         about="The backlog at the end of the last day.",
     ),
     _m(
@@ -136,6 +147,7 @@ _REGISTRY = (
         "mean recall delay",
         "hours",
         "compared command_line report recalls",
+        pooled="mean_over_observations",
         about="Hours from the recall decision to delivery (of the resend, for a lost request); "
         "a recall not delivered by the end of the run counts the hours to the end, so with "
         "any undelivered the mean is a lower bound (read it with the share delivered).",
@@ -147,6 +159,7 @@ _REGISTRY = (
         "compared report recalls",
         better="higher",
         most=1.0,
+        pooled="mean_over_observations",
         about="Recall requests delivered by the end of the run, over those made (1 with none "
         "made); the recalls not delivered are censored in the mean recall delay.",
     ),
@@ -184,6 +197,7 @@ _REGISTRY = (
         "mean wait at appointments",
         "minutes",
         "compared",
+        pooled="mean_over_observations",
         about="Minutes from arrival to the start of the contact, over contacts held.",
     ),
     _m(
@@ -191,6 +205,7 @@ _REGISTRY = (
         "time to recover",
         "days",
         "compared command_line report claims",
+        pooled="summed_recovery",
         about="Days from restoration until the backlog is back to the same replication's "
         "no-outage backlog.",
     ),
@@ -237,6 +252,7 @@ _REGISTRY = (
         "mean hours worked against contracted hours",
         "hours worked / contracted",
         better="neither",
+        pooled="mean_over_observations",
         about="Hours worked / contracted hours, averaged over people and weeks.",
     ),
     _m(
@@ -244,6 +260,7 @@ _REGISTRY = (
         "mean WMT capacity",
         "% of WMT available points",
         better="neither",
+        pooled="mean_over_observations",
         about="Practitioners' case points over their WMT available points, averaged.",
     ),
     _m(

@@ -118,11 +118,22 @@ def _status(name: str) -> Callable[[RunTables], float]:
     return lambda t: float(t.status.get(name, 0))
 
 
+# The backlog measures from the total backlog at the end of each day (one office's, or the sum
+# of several offices': :mod:`sim.results.national`)
+FROM_DAILY_BACKLOG: dict[str, Callable[[np.ndarray], float]] = {
+    "backlog_end": lambda by_day: float(by_day[-1]) if len(by_day) else 0.0,
+    "backlog_mean": lambda by_day: float(by_day.mean()) if len(by_day) else 0.0,
+    "backlog_max": lambda by_day: float(by_day.max()) if len(by_day) else 0.0,
+}
+
+
+def _from_daily(name: str) -> Callable[[RunTables], float]:
+    return lambda t: FROM_DAILY_BACKLOG[name](t.by_day.to_numpy())
+
+
 # name -> computation, in the order of the summary table
 SUMMARY: dict[str, Callable[[RunTables], float]] = {
-    "backlog_end": lambda t: float(t.by_day.iloc[-1]) if len(t.by_day) else 0.0,
-    "backlog_mean": lambda t: _mean_or_zero(t.by_day),
-    "backlog_max": lambda t: float(t.by_day.max()) if len(t.by_day) else 0.0,
+    **{name: _from_daily(name) for name in FROM_DAILY_BACKLOG},
     "missed_risk_checks": lambda t: float(t.risk["missed_risk_checks"].sum()),
     "deferred_contacts": lambda t: float(t.risk["deferred_contacts"].sum()),
     "contacts_held": lambda t: float(t.risk["contacts_held"].sum()),
@@ -149,10 +160,36 @@ SUMMARY: dict[str, Callable[[RunTables], float]] = {
 }
 
 
+def _held_waits(t: RunTables) -> float:
+    held = t.items[t.items["outcome"] == "held"]
+    return float((held["started_minute"] - held["arrived_minute"]).count())
+
+
+# What each mean or share is a mean over, in this run: the weight an office's value has when
+# several offices' are pooled (:mod:`sim.results.national`). Every measure pooled as
+# "mean_over_observations" in the registry has one.
+OBSERVATIONS: dict[str, Callable[[RunTables], float]] = {
+    "appointment_wait_mean": _held_waits,
+    "recall_delay_mean": lambda t: float(len(t.recalls)),
+    "recalls_delivered_share": lambda t: float(len(t.recalls)),
+    "workload_mean": lambda t: float(t.staff["workload"].count()),
+    "wmt_capacity_mean": lambda t: float(t.staff["wmt_capacity"].count()),
+}
+
+
 def summary_table(tables: RunTables) -> pd.DataFrame:
-    """One row per headline measure: its name, its value in this run, its unit."""
-    rows = [(name, compute(tables), MEASURES[name].unit) for name, compute in SUMMARY.items()]
-    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+    """One row per headline measure: its name, its value in this run, its unit, and for a mean
+    or share the number of observations it is over (NaN for a count or a total)."""
+    rows = [
+        (
+            name,
+            compute(tables),
+            MEASURES[name].unit,
+            OBSERVATIONS[name](tables) if name in OBSERVATIONS else np.nan,
+        )
+        for name, compute in SUMMARY.items()
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value", "unit", "observations"])
 
 
 def by_risk(risk_checks: pd.DataFrame) -> dict[str, float]:

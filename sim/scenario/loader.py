@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -30,9 +30,13 @@ from sim.scenario.problems import (  # Problem and ScenarioError are part of thi
 from sim.scenario.schema import Scenario
 from sim.scenario.strict_yaml import parse
 
+if TYPE_CHECKING:  # numpy is imported only when a national file is read (list starts fast)
+    from sim.scenario.national import NationalService
+
 __all__ = [
     "Problem",
     "ScenarioError",
+    "load_national",
     "load_plan",
     "load_scenario",
     "plans_of",
@@ -196,6 +200,31 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 def load_plan(path: str | os.PathLike) -> Plan:
     """Read and validate one contingency plan file (same rules as scenario files)."""
     return _load(path, Plan)
+
+
+def load_national(path: str | os.PathLike) -> NationalService:
+    """Read and validate a national file and the office scenario it names (a path relative to
+    the national file's folder), with the same rules as scenario files."""
+    from sim.scenario.national import National, NationalService
+
+    p, file = Path(path), os.fspath(path)
+    try:
+        with _named(file):
+            data, index = parse(read_file(p, file), file)
+            config = validate(data, index, file, National)
+        office_path = p.parent / config.office
+        if not office_path.is_file():
+            raise fail(
+                file,
+                f"there is no file {os.path.normpath(office_path)}",
+                "check the name; the path is relative to the folder of this file",
+                index.get(("office",), (file, None))[1],
+                "office",
+                short(config.office),
+            )
+    except ScenarioError as err:
+        raise ScenarioError(err.file, err.problems, err.more, "national file") from None
+    return NationalService(config, load_scenario(office_path))
 
 
 def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:

@@ -43,16 +43,19 @@ class Problem:
 class ScenarioError(Exception):
     """A scenario could not be loaded; ``problems`` gives every reason, sorted by file and line."""
 
-    def __init__(self, file: str, problems: Iterable[Problem], more: int = 0):
-        super().__init__(file, tuple(problems), more)
+    def __init__(
+        self, file: str, problems: Iterable[Problem], more: int = 0, what: str = "scenario"
+    ):
+        super().__init__(file, tuple(problems), more, what)
         self.file, self.more = file, more  # more: problems found but not listed (over MAX_PROBLEMS)
+        self.what = what  # the kind of file: a scenario, or a national file
         self.problems: tuple[Problem, ...] = tuple(
             sorted(self.args[1], key=lambda p: (p.file, -1 if p.line is None else p.line))
         )
 
     def __str__(self) -> str:
         n = len(self.problems) + self.more
-        lines = [f"{self.file}: {n} problem{'s' * (n != 1)} in the scenario"]
+        lines = [f"{self.file}: {n} problem{'s' * (n != 1)} in the {self.what}"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines + [f"  ... and {self.more} more"] * (self.more > 0))
 
