@@ -28,6 +28,7 @@ import pandas as pd
 from sim.experiments.compare import Experiment, compare
 from sim.experiments.engines import default_workers, new_pool
 from sim.experiments.store import ResultsStore, StoreError
+from sim.run import ModelError
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario, digest
 
@@ -152,8 +153,14 @@ class JobBoard:
                 self._pool = None  # a worker died: the next job starts a new pool
             job.error = "a simulation worker process stopped unexpectedly; run again"
             return
+        except ModelError as exc:  # a bug: its message says so and names the run
+            job.error = str(exc)
+            return
         except Exception as exc:  # shown to the user: the page must not crash
-            job.error = f"{type(exc).__name__}: {exc}"
+            job.error = (
+                f"internal error ({type(exc).__name__}: {exc}). This is a bug in the simulator, "
+                "not a mistake in the input: please report it with the scenario and plans."
+            )
             return
         experiment = Experiment(
             {**experiment.manifest, **notes, "saved_by": "app"}, {**experiment.tables, **tables}

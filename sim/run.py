@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import platform
+import traceback
 from collections.abc import Generator
 from contextlib import contextmanager
 
@@ -41,6 +42,48 @@ def manifest(
         "python": platform.python_version(),
         "events": events,
     }
+
+
+class ModelError(RuntimeError):
+    """The model failed on an input the schema accepts: a bug in the simulator, not a mistake
+    in the input. Its message says so and gives what is needed to reproduce it."""
+
+
+class _FromProgress(Exception):
+    """An exception raised by the caller's progress callback (a cancel), passed on as it is."""
+
+
+def _reporting(progress: Progress | None) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(fraction: float) -> None:
+        try:
+            progress(fraction)
+        except Exception as exc:
+            raise _FromProgress(exc) from exc  # (SimPy re-raises a copy made from its args)
+
+    return report
+
+
+def model_error(
+    exc: BaseException,
+    scenario: Scenario,
+    plan: Plan,
+    seed: int | None,
+    replication: int,
+    weeks: int | None,
+) -> ModelError:
+    """A :class:`ModelError` for ``exc``, naming where it happened and the run that shows it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    seed, weeks = run_settings(scenario, seed, weeks)
+    return ModelError(
+        f"internal error: the model failed ({type(exc).__name__}: {exc}{where}) on scenario "
+        f"'{scenario.name}' ({scenario.digest()}), plan '{plan.name}' ({digest(plan)}), seed "
+        f"{seed}, replication {replication}, {weeks} weeks. This is a bug in the simulator, not "
+        "a mistake in the input: please report it with these details."
+    )
 
 
 @contextmanager
@@ -83,10 +126,18 @@ def simulate(
     ``plan`` is the contingency plan in force (default: do nothing). ``seed`` and ``weeks``
     default to the scenario's run settings; ``replication`` selects an
     independent set of random streams under the same seed. ``progress`` is called with the
-    fraction of simulated time done, once a simulated day.
+    fraction of simulated time done, once a simulated day. Any exception from the model is a
+    bug and is raised as a :class:`ModelError` (one from ``progress`` is passed on as it is).
     """
+    if weeks is not None and weeks < 1:
+        raise ValueError(f"weeks must be at least 1, not {weeks}")
     with _cyclic_gc_paused():
-        return _simulate(scenario, plan, seed, replication, weeks, progress)
+        try:
+            return _simulate(scenario, plan, seed, replication, weeks, _reporting(progress))
+        except _FromProgress as stop:
+            raise stop.args[0] from None
+        except Exception as exc:
+            raise model_error(exc, scenario, plan, seed, replication, weeks) from exc
 
 
 def _simulate(

@@ -9,7 +9,10 @@ are found by searching the written text, so the tests follow changes to the refe
 
 from __future__ import annotations
 
+import pytest
+
 from scenario_edits import check, edit, fails, find, problem, set_value, write
+from sim.scenario.loader import load_scenario
 
 
 # ----------------------------------------------------------------------------- fields
@@ -50,6 +53,37 @@ def test_yes_no_key(tmp_path, ref):
     check(p, path, find(text, r"^on:"), "true")
     assert p.field == "" and "not text" in p.message
     assert "quotes" in p.fix
+
+
+@pytest.mark.parametrize(
+    "where,written,says,fix",
+    [
+        ((r"^\s+probation_officer:", r"^\s+part_time_hours:"), "22:12", "base-60", "unit"),
+        (
+            (r"^\s+probation_officer:", r"^\s+count:"),
+            "044",
+            "octal",
+            "without the leading zero: 44",
+        ),
+        ((r"^caseload:", r"^\s+cases:"), "3_000", "underscores", "without underscores: 3000"),
+        ((r"^caseload:", r"^\s+licence_share:"), "yes", "YAML reads yes as true", "0.3"),
+        ((r"^caseload:", r"^\s+failure_to_attend_probability:"), "off", "as false", "quotes"),
+        ((r"^caseload:", r"^\s+rosh_mix:", r"^\s+low:"), "true", "yes/no value", "fraction"),
+    ],
+)
+def test_a_value_yaml_would_read_otherwise_than_it_looks(tmp_path, ref, where, written, says, fix):
+    """YAML 1.1 (PyYAML) reads 22:12 as 1332, 044 as 36, yes/off as true/false, and true as 1
+    in a number: each is refused, naming the field and the text as written."""
+    text = set_value(ref, where, written)
+    path = write(tmp_path, text)
+    p = fails(path).problems[0]
+    check(p, path, find(text, *where), repr(written))
+    assert says in p.message and fix in p.fix, p
+
+
+def test_quoted_text_is_text(tmp_path, ref):
+    text = set_value(ref, (r"^name:",), "'off'")
+    assert load_scenario(write(tmp_path, text)).name == "off"
 
 
 def test_wrong_type_for_count(tmp_path, ref):

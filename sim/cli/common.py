@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from sim.scenario.plans import Plan
     from sim.scenario.schema import Scenario
 
-USAGE_ERROR = 2
+USAGE_ERROR = 2  # the input is wrong: the message names the file, field, value and fix
+INTERNAL_ERROR = 3  # the simulator failed on a valid input: a bug (sim.run.ModelError)
 
 
 def fail(message: str) -> NoReturn:

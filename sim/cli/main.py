@@ -39,4 +39,11 @@ app.add_typer(validate_app, name="validate")
 
 
 def main() -> None:
-    app()
+    from sim.cli.common import INTERNAL_ERROR
+    from sim.run import ModelError
+
+    try:
+        app()
+    except ModelError as err:  # a bug, never reported as the user's mistake
+        typer.echo(str(err), err=True)
+        raise SystemExit(INTERNAL_ERROR) from None

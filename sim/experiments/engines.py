@@ -30,7 +30,7 @@ from multiprocessing import forkserver, get_all_start_methods, get_context
 
 from sim.results.objectives import Service, service_of
 from sim.results.summary import by_risk
-from sim.run import simulate
+from sim.run import ModelError, model_error, simulate
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario
 
@@ -88,7 +88,19 @@ class RunOutcome:
 
 
 def run_spec(spec: RunSpec) -> RunOutcome:
-    """Run one spec (the unit of work every engine runs)."""
+    """Run one spec (the unit of work every engine runs). Any failure is a bug, raised as a
+    :class:`sim.run.ModelError` naming the run."""
+    try:
+        return _outcome(spec)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise model_error(
+            exc, spec.scenario, spec.plan, spec.seed, spec.replication, spec.weeks
+        ) from exc
+
+
+def _outcome(spec: RunSpec) -> RunOutcome:
     result = simulate(
         spec.scenario,
         plan=spec.plan,

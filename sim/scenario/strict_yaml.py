@@ -146,6 +146,43 @@ def parse(text: str, file: str) -> tuple[dict, Index]:
     return data, index
 
 
+def _yaml_11_surprise(node: yaml.Node, tag: str, value: Any) -> tuple[str, str] | None:
+    """(message, fix) for a plain value that would not be read as it looks: YAML 1.1, which
+    PyYAML follows, reads ``1:30`` as the base-60 number 90, ``010`` as the octal 8, ``1_000``
+    as 1000 and yes/no/on/off as true or false; and no field of a scenario or plan takes true or
+    false (YAML would turn them into 1 and 0 for a number). Else None."""
+    if getattr(node, "style", None) not in (None, ""):  # quoted or a block: text, as written
+        return None
+    text = str(node.value)
+    digits = text.lstrip("+-").replace("_", "")
+    if tag in ("int", "float") and ":" in text:
+        return (
+            f"{text} would be read as the base-60 number {value:g} (YAML 1.1 reads 1:30 as 90)",
+            "write the number in the field's unit, as its name says: 1.5 for an hour and a "
+            "half in hours, 90 in minutes, 9.5 for half past nine",
+        )
+    sign = "-" if text.startswith("-") else ""
+    if tag == "int" and len(digits) > 1 and digits.startswith("0") and digits.isdigit():
+        return (
+            f"{text} would be read as the octal number {value} (YAML 1.1 reads 010 as 8)",
+            f"write it without the leading zero: {sign}{digits.lstrip('0') or '0'}",
+        )
+    if "_" in text and tag in ("int", "float"):
+        return (
+            f"{text} would be read as {value:g} (YAML 1.1 ignores underscores in numbers)",
+            f"write it without underscores: {text.replace('_', '')}",
+        )
+    if tag == "bool":
+        meant = "true" if text.lower() in ("yes", "y", "on", "true") else "false"
+        read = "" if text.lower() == meant else f" (YAML reads {text} as {meant})"
+        return (
+            f"{text} is a yes/no value{read}, and no field of a scenario or plan takes one",
+            "write the number or the text the field takes (a share is a fraction such as 0.3; "
+            "put a word in quotes to keep it as text)",
+        )
+    return None
+
+
 def _build(
     loader: yaml.SafeLoader,
     node: yaml.Node,
@@ -174,7 +211,7 @@ def _build(
         ]
     if not isinstance(node, yaml.MappingNode):
         try:
-            return loader.construct_object(node, deep=True)
+            value = loader.construct_object(node, deep=True)
         except Exception:  # "!!int x", "!!bool maybe", "!!timestamp x": the file is at fault
             raise fail(
                 file,
@@ -184,6 +221,12 @@ def _build(
                 dotted(path, None),
                 short(node.value),
             ) from None
+        # (under a key that is not text, such as on:, the key's own problem is reported)
+        surprise = _yaml_11_surprise(node, tag, value)
+        if surprise is not None and all(type(k) in (str, int) for k in path):
+            message, fix = surprise
+            raise fail(file, message, fix, line, dotted(path, None), short(node.value))
+        return value
     out: dict = {}
     first: dict = {}
     for knode, vnode in node.value:
