@@ -146,7 +146,7 @@ def levers(draw) -> dict:
             "error_rate": round(draw(shares), 2),
         }
     if draw(st.booleans()):
-        found["printed_risk_register"] = {"refresh_days": round(draw(st.floats(0.5, 30)), 1)}
+        found["printed_risk_register"] = {"refresh_days": round(draw(st.floats(1, 30)), 1)}
     if draw(st.booleans()):
         found["day_lists"] = {}
     if draw(st.booleans()):

@@ -138,3 +138,23 @@ def test_london_is_the_reference_office_times_25_and_runs_a_week():
     filled = sum(filled_posts(staffing.role(r)) for r in roles)
     assert result["staff_weekly"]["staff_id"].nunique() == filled
     assert result.measure("contacts_held") > 1000
+
+
+def test_a_library_scenario_is_not_relabelled_because_a_variant_shares_its_description(
+    tmp_path,
+):
+    """A folder holding the reference office and a variant that extends it (so carries its
+    description): the reference office is itself; a changed copy of it is labelled."""
+    import shutil
+
+    from sim.scenario.library import labelled
+
+    shutil.copy(FOLDER / "reference-office.yaml", tmp_path / "reference-office.yaml")
+    (tmp_path / "longer-breach.yaml").write_text(
+        "extends: reference-office.yaml\nname: Longer breach packs\n"
+        "tasks:\n  breach_action:\n    duration: {mean_minutes: 180, cv: 1}\n"
+    )
+    reference = load_scenario(tmp_path / "reference-office.yaml")
+    assert labelled(reference, tmp_path) is reference
+    changed = reference.with_changes(**{"caseload.cases": 2000})
+    assert labelled(changed, tmp_path).name.startswith("Reference office (modified")

@@ -87,19 +87,25 @@ def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
 def library_twin(
     scenario: Scenario, shipped: Path, load: Callable[[Path], Scenario] = load_scenario
 ) -> tuple[Path, Scenario] | None:
-    """The shipped scenario that ``scenario`` claims to be, by carrying its name or its
-    description, while differing from it (None if there is none)."""
+    """The shipped scenario that ``scenario`` claims to be, by carrying its name (first) or its
+    description, while differing from it (None if there is none, or if ``scenario`` is the
+    shipped scenario of its name exactly: another file that extends it and keeps its description
+    does not make it a copy of that file)."""
+    digest = scenario.digest()
+    by_name, by_description = None, None
     for entry in entries(shipped, None):
         try:
             found = load(entry.path)
         except ScenarioError:
             continue  # a broken library file is nobody's twin
-        same_words = scenario.name == found.name or (
-            bool(scenario.description) and scenario.description == found.description
-        )
-        if same_words and found.digest() != scenario.digest():
-            return entry.path, found
-    return None
+        same = found.digest() == digest
+        if scenario.name == found.name:
+            if same:
+                return None
+            by_name = by_name or (entry.path, found)
+        elif not same and scenario.description and scenario.description == found.description:
+            by_description = by_description or (entry.path, found)
+    return by_name or by_description
 
 
 def labelled(

@@ -54,7 +54,9 @@ class PaperFallback(Frozen):
 
 
 class PrintedRiskRegister(Frozen):
-    refresh_days: float = Field(7.0, gt=0, le=365, description="Days between prints.")
+    refresh_days: float = Field(
+        7.0, ge=1, le=365, description="Days between prints (at least 1: printed at most daily)."
+    )
 
 
 class DayLists(Frozen):
@@ -62,7 +64,9 @@ class DayLists(Frozen):
 
 
 class LoginRota(Frozen):
-    slot_hours: float = Field(2.0, gt=0, le=24)
+    slot_hours: float = Field(
+        2.0, ge=0.25, le=24, description="Length of a slot (at least a quarter of an hour)."
+    )
     priority: tuple[Role, ...] = Field(
         ("reception", "court_admin"),
         description="Roles given sessions first, in this order; every other role after them, "
@@ -92,7 +96,9 @@ class Overtime(Frozen):
 
 
 class MutualAid(Frozen):
-    staff: int = Field(ge=1, le=10_000)
+    staff: int = Field(
+        ge=1, le=500, description="People lent from outside (at most 500: a few offices' worth)."
+    )
     role: Role = "probation_officer"
     from_day: int = Field(ge=0, le=3650)
     until_day: int | None = Field(None, ge=0, le=3650)

@@ -162,6 +162,23 @@ _FIXES = {  # pydantic error type -> fix (formatted with the error's ctx and the
     "invalid_key": "write the key as text, in quotes if YAML reads it as true/false/yes/no/on/off",
     "finite_number": "give an ordinary number (not .inf or .nan)",
 }
+# Why a limit is where it is, added to the fix when a value passes it: (first, last) part of the
+# field's path -> reason
+_NATIONAL = (
+    "; one office runs at most this many: run a bigger service as a national file of several "
+    "offices (python -m sim national, docs/national.md)"
+)
+_LIMIT_REASONS = {
+    ("caseload", "cases"): _NATIONAL,
+    ("caseload", "new_cases_per_week"): _NATIONAL,
+    ("office", "count"): _NATIONAL,
+    ("levers", "slot_hours"): "; slots shorter than a quarter of an hour are not a rota",
+    ("switches", "slot_hours"): "; slots shorter than a quarter of an hour are not a rota",
+    ("levers", "refresh_days"): "; a register is printed at most once a day",
+    ("switches", "refresh_days"): "; a register is printed at most once a day",
+    ("levers", "staff"): "; mutual aid of more than 500 people is several offices' staff",
+    ("switches", "staff"): "; mutual aid of more than 500 people is several offices' staff",
+}
 _IMPERATIVE = ("give", "add", "remove", "use", "make", "swap", "name", "set", "write")
 # Whole-scenario validator messages and the field they are about (else: the first word, if a field).
 _HINTS = ((re.compile(r"^(\w+) cases are held by"), "caseload.holder_roles.{0}"),)
@@ -210,6 +227,8 @@ def _problem(err: Any, data: dict, index: Index, file: str, model: type[BaseMode
             fix = _FIXES[typ].format(leaf=loc[-1] if loc else "it", **ctx)
         except (KeyError, IndexError, ValueError):
             fix = f"correct the value (see {REFERENCE} for an example)"
+        if typ in ("less_than_equal", "greater_than_equal") and loc:
+            fix += _LIMIT_REASONS.get((loc[0], loc[-1]), "")
     line_loc = tuple(el for el in line_loc if el != "[key]")
     while line_loc and line_loc not in index:
         line_loc = line_loc[:-1]

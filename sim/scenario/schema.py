@@ -60,7 +60,12 @@ class CalendarSettings(Frozen):
 class RoleSettings(Frozen):
     """One role's staff in post and their hours."""
 
-    count: int = Field(ge=0, le=100_000, description="Posts in the establishment (filled or not).")
+    count: int = Field(
+        ge=0,
+        le=5_000,
+        description="Posts in the establishment (filled or not); at most 5,000 in one office: "
+        "a bigger service runs as a national file of several offices (python -m sim national).",
+    )
     contracted_hours: float = Field(37.0, gt=0, le=60, description="Full-time hours per week.")
     part_time_share: float = Field(0.0, ge=0, le=1, description="Share of staff working part time.")
     part_time_hours: float = Field(22.2, gt=0, le=60, description="Part-time hours per week.")
@@ -129,7 +134,12 @@ def _check_shares(shares: Mapping[Any, float], what: str) -> None:
 
 
 class Caseload(Frozen):
-    cases: int = Field(ge=0, le=1_000_000, description="People under supervision at the start.")
+    cases: int = Field(
+        ge=0,
+        le=150_000,
+        description="People under supervision at the start; at most 150,000 in one office: a "
+        "bigger service runs as a national file of several offices (python -m sim national).",
+    )
     rosh_mix: dict[RoSH, Share] = Field(description="Share of cases at each RoSH level.")
     flags: Flags
     organisations: dict[str, Share] = Field(
@@ -143,7 +153,7 @@ class Caseload(Frozen):
         description="Practitioner roles that may hold cases at each RoSH level (least loaded "
         "first)."
     )
-    new_cases_per_week: float = Field(ge=0, le=100_000)
+    new_cases_per_week: float = Field(ge=0, le=5_000)
     order_length_weeks: RangeWeeks
     failure_to_attend_probability: float = Field(ge=0, le=1)
     breach_after_failures: int = Field(2, ge=1, le=10)
