@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,8 @@ from app_server import free_port
 from office_runs import reference_scenario
 from sim.experiments.engines import ENGINES, RunSpec, run_all
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, Plan
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
 
@@ -151,3 +154,32 @@ def test_progress_raising_cancels_the_runs_not_started(specs):
 def test_an_executor_is_only_for_the_pool_engine(specs):
     with _Recording() as pool, pytest.raises(ValueError, match="only used by the pool engine"):
         run_all(specs, engine="serial", executor=pool)
+
+
+@pytest.mark.parametrize("engine", ["pool", "dask"])
+def test_workers_end_with_the_process_they_work_for(tmp_path, engine):
+    """Killed outright (no chance to close its pool or cluster), a comparison leaves no worker
+    process behind: each watches the process it works for."""
+    import psutil
+
+    command = [sys.executable, "-m", "sim", "compare", "scenarios/s02-ndelius-upgrade.yaml"]
+    command += ["--reps", "20", "--weeks", "4", "--engine", engine, "--store", str(tmp_path)]
+    caller = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        workers: list = []
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            workers = [
+                p
+                for p in psutil.Process(caller.pid).children(recursive=True)
+                if "resource_tracker" not in " ".join(p.cmdline())
+            ]
+        assert len(workers) >= 2, "the comparison started no workers"
+    finally:
+        caller.kill()
+        caller.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"left running: {[p.cmdline()[-1][:60] for p in alive]}"

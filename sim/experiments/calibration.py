@@ -14,7 +14,6 @@ the mean over replications lies within the target's range.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -289,14 +288,14 @@ def calibrate(
 ) -> Calibration:
     """Run the office with its outages removed ``replications`` times for ``weeks`` and set
     each target beside the value achieved (``workers`` > 1: in a process pool)."""
-    from sim.experiments.engines import pool_context
+    from sim.experiments.engines import new_pool
 
     seed, weeks = run_settings(scenario, seed, weeks)
     normal = baseline_of(scenario)  # normal operation: every outage removed
     jobs = [(normal, seed, r, weeks) for r in range(replications)]
     values: list[dict[str, float]] = []
     if workers > 1 and replications > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+        with new_pool(workers) as pool:
             for found in pool.map(_one, jobs):
                 values.append(found)
                 if progress is not None:

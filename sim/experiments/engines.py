@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -156,19 +158,54 @@ def pool_context(preload: Sequence[str] = ("sim.experiments.engines",)):
     return context
 
 
-def _ignore_interrupts() -> None:
-    """In a worker: leave Ctrl-C to the process that started the pool, which stops the
-    experiment (runs not yet started are cancelled, runs under way finish)."""
+WATCH_PARENT_S = 0.5  # how often a worker checks that the process it works for is alive
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie, killed but not yet waited for, is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the system
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def watch_parent(pid: int) -> None:
+    """In a worker: end this process as soon as process ``pid`` (the one whose runs it does) is
+    gone, even if it was killed with no chance to close its pool or cluster. A worker's parent
+    is the forkserver, which outlives a killed caller as long as its workers do, so the worker
+    watches the caller itself."""
+
+    def watch() -> None:
+        while _alive(pid):
+            time.sleep(WATCH_PARENT_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _start_worker(caller: int) -> None:
+    """In a pool worker: leave Ctrl-C to the caller, which stops the experiment (runs not yet
+    started are cancelled, runs under way finish), and end with the caller."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(caller)
 
 
 def new_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool of ``workers`` (default :func:`default_workers`) forked from the
-    model-loaded forkserver (:func:`pool_context`), its workers leaving Ctrl-C to the caller."""
+    model-loaded forkserver (:func:`pool_context`), its workers leaving Ctrl-C to the caller and
+    ending with it."""
     return ProcessPoolExecutor(
         max_workers=workers or default_workers(),
         mp_context=pool_context(),
-        initializer=_ignore_interrupts,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 
@@ -299,6 +336,7 @@ def _run_dask(
             silence_logs=logging.ERROR,
         )
     with cluster, Client(cluster, set_as_default=False) as client:
+        client.run(watch_parent, os.getpid())  # its workers end with this process
         return _map_in_order(client, specs, report)
 
 
