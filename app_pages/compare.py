@@ -10,6 +10,7 @@ from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scena
 from sim.outputs.readable import partial_words
 from sim.results.measures import label
 from sim.results.recovery import RULE
+from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
@@ -69,6 +70,7 @@ def render() -> None:
         submitted = st.form_submit_button("Run", type="primary")
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
+        st.session_state["compare_warnings"] = without_effect(scenario, plans, int(weeks))
         notes = {"scenario_source": current.source}
         if current.file is not None and current.original is None:
             notes["scenario_file"] = current.file.name
@@ -82,6 +84,8 @@ def render() -> None:
             {"sources": current.sources()},
         )
         st.session_state[JOB] = job.key
+    for warning in st.session_state.get("compare_warnings", []):
+        st.warning(plain(warning[:1].upper() + warning[1:]))
     key = st.session_state.get(JOB)
     if key is not None:
         progress(key)

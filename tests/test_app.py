@@ -192,3 +192,16 @@ def test_method_lists_assumptions_with_their_sources(folders):
     sources = at.dataframe[-1].value
     assert len(sources) > 100 and sources["source or assumption"].str.len().gt(0).mean() > 0.8
     assert {"s02-ndelius-upgrade.yaml", "reference-office.yaml"} <= set(sources["file"])
+
+
+def test_compare_warns_of_an_outage_after_the_end_of_the_run(folders):
+    at = page("scenarios")
+    open_library_scenario(at, "s02-ndelius-upgrade")
+    compare_page = page("compare", **{k: at.session_state[k] for k in at.session_state})
+    by_label(compare_page.multiselect, "Plans to compare").set_value(["Do nothing"])
+    by_label(compare_page.number_input, "Replications").set_value(1)
+    by_label(compare_page.number_input, "Weeks to simulate").set_value(2)
+    button(compare_page, "Run").click().run()
+    no_crash(compare_page)
+    warned = [w.value for w in compare_page.warning]
+    assert any("starts on day 21, after the run's 14 days: it has no effect" in w for w in warned)

@@ -163,3 +163,11 @@ class Silent:
 
     def update(self, _n: int) -> None:
         return None
+
+
+def warn_without_effect(scenario: Scenario, plans: list[Plan], weeks: int | None) -> None:
+    """Say, before running, what in the scenario and plans a run of ``weeks`` would not feel."""
+    from sim.scenario.no_effect import without_effect
+
+    for warning in without_effect(scenario, plans, weeks or scenario.run.weeks):
+        typer.echo(f"warning: {warning}", err=True)

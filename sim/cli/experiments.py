@@ -23,6 +23,7 @@ from sim.cli.common import (
     load_run,
     plans_folder,
     refuse_overwrite,
+    warn_without_effect,
     write_result,
 )
 from sim.cli.comparison_text import comparison_text, progress_line, recovery_warning
@@ -113,6 +114,7 @@ def run_and_save(
         )
     except ScenarioError as err:
         fail(str(err))
+    warn_without_effect(loaded, chosen, weeks)
     show = sys.stderr.isatty()
     latest: list[Experiment] = []  # the comparison so far, while the runs go on
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sim.cli.common import Silent, load_for_run, load_plan_option, refuse_overwrite, write_result
+from sim.cli.common import (
+    Silent,
+    load_for_run,
+    load_plan_option,
+    refuse_overwrite,
+    warn_without_effect,
+    write_result,
+)
 
 if TYPE_CHECKING:
     from sim.results.tables import RunResult
@@ -64,6 +71,7 @@ def run(
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
     if out is not None and not force:
         refuse_overwrite(out)
+    warn_without_effect(loaded, [chosen], weeks)
     show = not quiet and sys.stderr.isatty()
     bar: Any
     with (

@@ -103,6 +103,15 @@ class MutualAid(Frozen):
     from_day: int = Field(ge=0, le=3650)
     until_day: int | None = Field(None, ge=0, le=3650)
 
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> MutualAid:
+        if self.until_day is not None and self.until_day <= self.from_day:
+            raise ValueError(
+                f"until_day ({self.until_day}) is not after from_day ({self.from_day}), so "
+                "nobody would come; give an until_day after from_day, or leave until_day out"
+            )
+        return self
+
 
 class AlternativeChannel(Frozen):
     extra_minutes: float = Field(15.0, ge=0, le=240)
