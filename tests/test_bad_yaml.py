@@ -158,3 +158,41 @@ def test_impossible_date(tmp_path, ref):
     p = problem(fails(path), "name")
     check(p, path, find(text, r"^name:"), "2024-02-30")
     assert "quotes" in p.fix
+
+
+# ----------------------------------------------------------------------------- read as written
+def test_an_invisible_line_break_is_named(tmp_path, ref):
+    text = edit(ref, (r"^name:",), "name: Reference\u2028office")
+    path = write(tmp_path, text)
+    p = whole_file(path, find(text, r"^name:"))
+    assert "U+2028" in p.message and "delete it" in p.fix
+
+
+@pytest.mark.parametrize("written,says", [(".nan", "not a number"), (".inf", "infinite")])
+def test_not_an_ordinary_number(tmp_path, ref, written, says):
+    text = set_value(ref, (r"^caseload:", r"^\s+licence_share:"), written)
+    path = write(tmp_path, text)
+    p = problem(fails(path), "caseload.licence_share")
+    assert says in p.message and "ordinary number" in p.fix
+
+
+def test_a_number_thousands_of_digits_long_is_not_echoed_in_full(tmp_path, ref):
+    text = set_value(ref, (r"^caseload:", r"^\s+cases:"), "9" * 5000)
+    path = write(tmp_path, text)
+    p = problem(fails(path), "caseload.cases")
+    assert "5,000 characters" in p.message and len(str(p)) < 400
+
+
+@pytest.mark.parametrize("kind", ["folder", "device"])
+def test_extends_naming_something_that_is_not_a_file_says_what_it_is(tmp_path, ref, kind):
+    import os
+
+    target = tmp_path / "base.yaml"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        os.symlink("/dev/null", target)
+    path = write(tmp_path, "extends: base.yaml\nname: x\n", name="child.yaml")
+    p = fails(path).problems[0]
+    assert p.field == "extends"
+    assert ("is a folder" if kind == "folder" else "not a regular file") in p.message

@@ -135,3 +135,14 @@ def test_grid_cells_and_breaking_point(scenario):
         grid(scenario, rota, {OUTAGE_DAYS: [1, 2]}, replications=1)
     with pytest.raises(ValueError, match="non-empty list"):
         grid(scenario, rota, {OUTAGE_DAYS: [], CAP_SHARE: [0.5]}, replications=1)
+
+
+def test_a_swept_value_the_scenario_refuses_is_said_in_words():
+    from office_runs import reference_scenario
+    from sim.experiments.sweeps import with_value
+
+    with pytest.raises(ValueError) as caught:
+        with_value(reference_scenario(), "caseload.licence_share", 2)
+    text = str(caught.value)
+    assert "caseload.licence_share = 2 makes an invalid scenario" in text
+    assert "give a value of 1.0 or less" in text and "pydantic" not in text

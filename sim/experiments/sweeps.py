@@ -25,6 +25,7 @@ import pandas as pd
 from sim.experiments.engines import Progress, RunOutcome, RunSpec, run_all
 from sim.experiments.statistics import mean_ci, paired_difference
 from sim.scenario.plans import Plan
+from sim.scenario.problems import ScenarioError, validate
 from sim.scenario.schema import Scenario, run_settings
 
 BASE = "base"
@@ -98,11 +99,14 @@ def with_values(scenario: Scenario, changes: Mapping[str, object]) -> Scenario:
         _step(node, leaf, path, parents)  # the leaf must exist too
         node[int(leaf) if isinstance(node, list) else leaf] = value
     try:
-        return Scenario.model_validate(data)
-    except ValueError as exc:
+        return validate(data, {}, "the swept scenario")
+    except ScenarioError as exc:
         edits = ", ".join(f"{p} = {v!r}" for p, v in changes.items())
+        why = "; ".join(
+            f"{p.field}: {p.message.rstrip('.')} (fix: {p.fix.rstrip('.')})" for p in exc.problems
+        )
         raise ValueError(
-            f"{edits} makes an invalid scenario; choose another value.\n{exc}"
+            f"{edits} makes an invalid scenario: {why}. Choose another value."
         ) from None
 
 

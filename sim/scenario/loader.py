@@ -81,6 +81,16 @@ def read_file(path: Path, file: str) -> str:
         ) from None
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a file: it is missing, a folder, or not a regular file."""
+    name = os.path.normpath(path)
+    if path.is_dir():
+        return f"{name} is a folder, not a file"
+    if path.exists() or path.is_symlink():
+        return f"{name} is not a regular file (a device, a pipe or a broken link)"
+    return f"there is no file {name}"
+
+
 def _decode(raw: bytes, file: str) -> str:
     if len(raw) > MAX_BYTES:
         raise fail(
@@ -142,8 +152,7 @@ def _compose(
         )
     if not base_path.is_file():
         raise bad_extends(
-            f"there is no file {base_file}",
-            "check the name; the path is relative to the folder of this file",
+            not_a_file(base_path), "check the name; the path is relative to the folder of this file"
         )
     base, base_index = _compose(
         *parse(read_file(base_path, base_file), base_file),
@@ -216,7 +225,7 @@ def load_national(path: str | os.PathLike) -> NationalService:
         if not office_path.is_file():
             raise fail(
                 file,
-                f"there is no file {os.path.normpath(office_path)}",
+                not_a_file(office_path),
                 "check the name; the path is relative to the folder of this file",
                 index.get(("office",), (file, None))[1],
                 "office",

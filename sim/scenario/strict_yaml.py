@@ -8,6 +8,7 @@ found later can name it too.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -111,6 +112,16 @@ def parse(text: str, file: str) -> tuple[dict, Index]:
     loader = None
     index: Index = {}
     dupes: list[Problem] = []
+    for separator in ("\u2028", "\u2029", "\x85"):
+        if separator in text:
+            at = text.index(separator)
+            raise fail(
+                file,
+                f"the file contains the invisible line-break character U+{ord(separator):04X}, "
+                "which YAML reads as the end of a line",
+                "delete it (it may have been pasted from a word processor or web page)",
+                text.count("\n", 0, at) + 1,
+            )
     try:
         loader = _StrictLoader(text)
         loader.get_event()  # stream start
@@ -153,7 +164,13 @@ def _yaml_11_surprise(node: yaml.Node, tag: str, value: Any) -> tuple[str, str] 
     false (YAML would turn them into 1 and 0 for a number). Else None."""
     if getattr(node, "style", None) not in (None, ""):  # quoted or a block: text, as written
         return None
-    text = str(node.value)
+    text = short(str(node.value)).strip("'")
+    if tag == "float" and (math.isnan(value) or math.isinf(value)):
+        return (
+            f"{text} is not an ordinary number "
+            f"({'not a number' if math.isnan(value) else 'infinite'})",
+            "give an ordinary number",
+        )
     digits = text.lstrip("+-").replace("_", "")
     if tag in ("int", "float") and ":" in text:
         return (
@@ -210,12 +227,21 @@ def _build(
             for i, item in enumerate(node.value)
         ]
     if not isinstance(node, yaml.MappingNode):
+        if tag in ("int", "float") and len(str(node.value)) > 100:
+            raise fail(
+                file,
+                f"a number of {len(str(node.value)):,} characters is far beyond any limit",
+                "give a value within the field's limits",
+                line,
+                dotted(path, None),
+                short(node.value),
+            )
         try:
             value = loader.construct_object(node, deep=True)
         except Exception:  # "!!int x", "!!bool maybe", "!!timestamp x": the file is at fault
             raise fail(
                 file,
-                f"{node.value!r} cannot be read as {tag}",
+                f"{short(node.value)} cannot be read as {tag}",
                 "write a plain value (in quotes to keep it as text)",
                 line,
                 dotted(path, None),
