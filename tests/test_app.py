@@ -205,3 +205,17 @@ def test_compare_warns_of_an_outage_after_the_end_of_the_run(folders):
     no_crash(compare_page)
     warned = [w.value for w in compare_page.warning]
     assert any("starts on day 21, after the run's 14 days: it has no effect" in w for w in warned)
+
+
+def test_history_lists_the_good_runs_and_says_which_is_damaged(folders, experiment):
+    store = ResultsStore(folders["results"])
+    good = store.save(experiment.tables, experiment.manifest)
+    bad = store.path(store.save(experiment.tables, experiment.manifest))
+    table = bad / "comparison.parquet"
+    table.write_bytes(table.read_bytes()[:-40] + bytes(40))  # damaged in place
+    at = page("history")
+    no_crash(at)
+    [shown] = at.selectbox(key="history_run").options  # the good run only
+    assert good in shown
+    warned = " ".join(w.value for w in at.warning)
+    assert bad.name in warned and "changed or damaged" in warned

@@ -79,8 +79,11 @@ def test_tables_and_manifest_round_trip_exactly(tmp_path):
         "run_id": run_id,
         "saved_at": saved["saved_at"],
         "tables": {"runs": 30, "comparison": 2, "empty": 0},
-        "store_format": 1,
+        "store_format": 2,
+        "checksums": saved["checksums"],
+        "manifest_checksum": saved["manifest_checksum"],
     }
+    assert set(saved["checksums"]) == {"runs", "comparison", "empty"}
     assert json.loads((tmp_path / "results" / run_id / "manifest.json").read_text()) == saved
     assert pd.read_parquet(tmp_path / "results" / run_id / "runs.parquet")["value"].equals(
         tables["runs"]["value"]

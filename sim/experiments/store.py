@@ -18,10 +18,8 @@ are readable without this module (pandas, pyarrow, DuckDB, R); see docs/results-
 from __future__ import annotations
 
 import builtins
-import contextlib
 import json
 import os
-import re
 import shutil
 import uuid
 from datetime import UTC, datetime
@@ -32,10 +30,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-FORMAT = 1  # version of the on-disk layout, written to every manifest
-MANIFEST = "manifest.json"
-TMP_PREFIX = ".tmp-"  # temporary folders of saves in progress (or interrupted); never listed
-STORE_KEYS = ("run_id", "saved_at", "tables", "store_format")  # manifest keys the store sets
+from sim.experiments.store_files import (
+    MANIFEST,
+    TABLE_NAME,
+    TMP_PREFIX,
+    checksum,
+    damaged_tables,
+    fsync_dir,
+    manifest_checksum,
+    read_manifest,
+    read_table_bytes,
+    remove_interrupted_saves,
+    write_durably,
+)
+
+FORMAT = 2  # version of the on-disk layout, written to every manifest (2: with checksums)
+# manifest keys the store sets
+STORE_KEYS = ("run_id", "saved_at", "tables", "store_format", "checksums", "manifest_checksum")
 LIST_COLUMNS = (
     "run_id",
     "created_at",
@@ -52,7 +63,6 @@ LIST_COLUMNS = (
 _DTYPES_KEY = (
     b"sim.experiments.store.dtypes"  # Parquet metadata: how to restore categorical/object columns
 )
-_TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 _LIST_HINT = "list the saved run ids with ResultsStore({root!r}).list()"
 
 
@@ -65,12 +75,15 @@ class ResultsStore:
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
+        self._checked: dict = {}  # table files whose checksums were read: (path, size, mtime)
 
     def save(self, tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         """Save an experiment as a new run and return its run id; never overwrites a run."""
         encoded = {name: _to_arrow(name, df) for name, df in _checked_tables(tables).items()}
+        files = {name: _parquet_bytes(table) for name, table in encoded.items()}
         clean = _checked_manifest(manifest)
         self._make_root()
+        remove_interrupted_saves(self.root)
         now = datetime.now(UTC)
         run_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         tmp, final = self.root / (TMP_PREFIX + run_id), self.root / run_id
@@ -79,7 +92,9 @@ class ResultsStore:
             saved_at=now.isoformat(timespec="microseconds"),
             tables={name: t.num_rows for name, t in encoded.items()},
             store_format=FORMAT,
+            checksums={name: checksum(data) for name, data in files.items()},
         )
+        clean["manifest_checksum"] = manifest_checksum(clean)
         taken = StoreError(
             f"run {run_id} already exists in {self.root}; nothing was "
             "overwritten. Fix: save again (a new id is drawn each time)."
@@ -91,15 +106,14 @@ class ResultsStore:
         except OSError as exc:
             raise _unwritable(run_id, self.root, exc) from exc
         try:
-            for name, table in encoded.items():
-                _write_durably(tmp / f"{name}.parquet", lambda f, t=table: pq.write_table(t, f))
-            text = (json.dumps(clean, indent=2) + "\n").encode("utf-8")
-            _write_durably(tmp / MANIFEST, lambda f: f.write(text))
-            _fsync_dir(tmp)
+            for name, data in files.items():
+                write_durably(tmp / f"{name}.parquet", data)
+            write_durably(tmp / MANIFEST, (json.dumps(clean, indent=2) + "\n").encode("utf-8"))
+            fsync_dir(tmp)
             if os.path.lexists(final):
                 raise taken
             os.rename(tmp, final)  # atomic: readers see the whole run or nothing
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, OSError):
@@ -108,8 +122,8 @@ class ResultsStore:
         return run_id
 
     def list(self) -> pd.DataFrame:
-        """One row per saved run (columns LIST_COLUMNS), newest first; unreadable runs are left
-        out and described by :meth:`problems`."""
+        """One row per saved run (columns LIST_COLUMNS), newest first; unreadable or damaged
+        runs are left out and described by :meth:`problems`."""
         rows = [_summary(m) for m in _newest_first(self._scan()[0])]
         return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
 
@@ -133,14 +147,15 @@ class ResultsStore:
     def load(self, run_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
         """The tables and manifest of a run, given its id or a unique prefix of it."""
         folder = self.path(run_id)
-        manifest, problem = _read_manifest(folder)
+        manifest, problem = read_manifest(folder)
         if problem:
             raise StoreError(f"run {folder.name} cannot be loaded: {problem}")
         tables = {}
         for name in manifest["tables"]:
             file = folder / f"{name}.parquet"
             try:
-                tables[name] = _from_arrow(pq.read_table(file))
+                data = read_table_bytes(folder, name, manifest)
+                tables[name] = _from_arrow(pq.read_table(pa.BufferReader(data)))
             except (OSError, pa.ArrowException, ValueError, TypeError, KeyError) as exc:
                 raise StoreError(
                     f"run {folder.name}: table {file} cannot be read ({exc}). Fix: "
@@ -175,7 +190,8 @@ class ResultsStore:
         """The manifests of readable runs, and a problem for every other folder."""
         manifests, problems = [], []
         for name in self._run_folders():
-            manifest, problem = _read_manifest(self.root / name)
+            manifest, problem = read_manifest(self.root / name)
+            problem = problem or damaged_tables(self.root / name, manifest, self._checked)
             if problem:
                 problems.append(f"{self.root / name}: {problem}")
             else:
@@ -213,7 +229,7 @@ def _checked_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         )
     seen: dict[str, str] = {}
     for name, df in tables.items():
-        if not isinstance(name, str) or not _TABLE_NAME.match(name):
+        if not isinstance(name, str) or not TABLE_NAME.match(name):
             raise StoreError(
                 f"table name {name!r} cannot be a file name. Fix: use letters, "
                 "digits, '_', '-' and '.', not starting with '.' or '-'."
@@ -297,6 +313,13 @@ def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _DTYPES_KEY: note})
 
 
+def _parquet_bytes(table: pa.Table) -> bytes:
+    """The table as the bytes of a Parquet file."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
 def _from_arrow(table: pa.Table) -> pd.DataFrame:
     """The DataFrame that was saved, with categorical and object columns restored."""
     df = table.to_pandas()
@@ -311,30 +334,6 @@ def _from_arrow(table: pa.Table) -> pd.DataFrame:
             values = df[column].astype(object)
             df[column] = values.where(values.notna(), None)
     return df
-
-
-def _read_manifest(folder: Path) -> tuple[dict, str]:
-    """A run's manifest, or an empty dict and what is wrong with the folder (with the fix)."""
-    file = folder / MANIFEST
-    fix = (
-        f" Fix: this is not a complete run saved by the store; move {folder.name} out of "
-        f"{folder.parent} (the store itself never leaves such folders)."
-    )
-    try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, f"no {MANIFEST}." + fix
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return {}, f"{MANIFEST} cannot be read ({exc})." + fix
-    if not isinstance(manifest, dict) or manifest.get("run_id") != folder.name:
-        return {}, f"{MANIFEST} does not belong to run {folder.name}." + fix
-    tables = manifest.get("tables")
-    if not isinstance(tables, dict) or not all(map(_TABLE_NAME.match, tables)):
-        return {}, f"{MANIFEST} does not list the run's tables by file name." + fix
-    missing = [n for n in tables if not (folder / f"{n}.parquet").is_file()]
-    if missing:
-        return {}, f"table file(s) missing: {', '.join(n + '.parquet' for n in missing)}." + fix
-    return manifest, ""
 
 
 def _newest_first(manifests: list[dict]) -> list[dict]:
@@ -364,21 +363,3 @@ def _unwritable(run_id: str, root: Path, exc: OSError) -> StoreError:
         f"cannot save run {run_id} in {root}: {exc.strerror or exc}. Fix: check "
         "the folder is writable and the disk is not full, then save again."
     )
-
-
-def _write_durably(path: Path, write) -> None:
-    """Create ``path`` (it must not exist), fill it with ``write(file)`` and flush it to disk."""
-    with open(path, "xb") as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries to disk, where the platform allows it (not on Windows)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
