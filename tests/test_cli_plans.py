@@ -286,3 +286,37 @@ def test_sweep_bad_input_exits_2(args, message):
         app, ["sweep", str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"), *args]
     )
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "text,field,line",
+    [
+        ("name: P\nlevers:\n  day_lists:\n", "levers.day_lists", 3),
+        (
+            "name: P\nswitches:\n  - at: {day: 2}\n    levers:\n      paper_fallback:\n",
+            "switches[0].levers.paper_fallback",
+            5,
+        ),
+    ],
+)
+def test_a_lever_named_with_no_settings_is_refused_not_left_off(tmp_path, text, field, line):
+    from sim.scenario.loader import ScenarioError
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_plan(path)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.line) == (field, line)
+    assert "silently not pulled" in problem.message and ": {}" in problem.fix
+
+
+def test_every_library_plan_written_out_loads_back_as_a_plan_file(tmp_path):
+    from sim.scenario.loader import to_yaml
+    from sim.scenario.schema import digest
+
+    for source in sorted((ROOT / "scenarios" / "plans").glob("*.yaml")):
+        plan = load_plan(source)
+        copy = tmp_path / source.name
+        copy.write_text(to_yaml(plan))
+        assert digest(load_plan(copy)) == digest(plan), source.name

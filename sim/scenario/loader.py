@@ -23,6 +23,7 @@ from sim.scenario.problems import (  # Problem and ScenarioError are part of thi
     Index,
     Problem,
     ScenarioError,
+    dotted,
     fail,
     short,
     validate,
@@ -198,7 +199,37 @@ def _load(path: str | os.PathLike, model: type) -> Any:
     with _named(file):
         data, index = parse(read_file(p, file), file)
         data, index = _compose(data, index, file, p.parent, (os.path.realpath(p),))
+        if model is Plan:
+            _no_empty_levers(data, index, file)
     return validate(data, index, file, model)
+
+
+def _no_empty_levers(data: dict, index: Index, file: str) -> None:
+    """A lever named with nothing after it (``day_lists:``) is a mistake, not "not pulled"."""
+    sets = [("levers",)] + [
+        ("switches", i, "levers") for i in range(len(data.get("switches") or []))
+    ]
+    for path in sets:
+        node: Any = data
+        for key in path:
+            if isinstance(node, dict):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+            else:
+                node = None
+        if not isinstance(node, dict):
+            continue
+        for lever, value in node.items():
+            if value is None:
+                raise fail(
+                    file,
+                    f"{lever} is named with no settings, which would leave it silently not pulled",
+                    f"write {lever}: {{}} to pull it with its defaults (or give its settings), "
+                    "or delete the line to leave it off",
+                    index.get((*path, lever), (file, None))[1],
+                    dotted((*path, lever), data),
+                )
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -282,9 +313,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def to_yaml(model: Scenario | Plan) -> str:
-    """YAML text that loads back to an equal scenario or plan."""
+    """YAML text that loads back to an equal scenario or plan (a plan's levers not pulled are
+    left out, as a plan file writes them)."""
     return yaml.dump(
-        model.model_dump(mode="json"),
+        model.model_dump(mode="json", exclude_none=isinstance(model, Plan)),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
