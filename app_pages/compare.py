@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.results_view import paired_table, render_experiment
 from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
+from sim.experiments.cost import APP_LIMIT_CPU_S, comparison_estimate
 from sim.outputs.readable import partial_words
 from sim.results.measures import label
 from sim.results.recovery import RULE
@@ -71,6 +72,17 @@ def render() -> None:
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
         st.session_state["compare_warnings"] = without_effect(scenario, plans, int(weeks))
+        cost = comparison_estimate(scenario, plans, int(replications), int(weeks))
+        workers = state.board().workers
+        if cost.cpu_seconds > APP_LIMIT_CPU_S:
+            st.error(
+                f"This comparison would take {plain(cost.words(workers))}, more than the app "
+                f"runs for anyone ({APP_LIMIT_CPU_S / 60:.0f} CPU-minutes), so it was not "
+                "started. Fix: fewer replications, weeks or plans, or run it from the command "
+                f"line: {code('python -m sim compare SCENARIO --reps ' + str(replications))}."
+            )
+            return
+        st.caption(f"Estimated cost: {plain(cost.words(workers))}.")
         notes = {"scenario_source": current.source}
         if current.file is not None and current.original is None:
             notes["scenario_file"] = current.file.name

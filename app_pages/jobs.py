@@ -128,6 +128,10 @@ class JobBoard:
         thread.start()
         return job
 
+    @property
+    def workers(self) -> int:
+        return self._workers
+
     def get(self, key: tuple) -> Job | None:
         with self._lock:
             return self._jobs.get(key)

@@ -115,6 +115,7 @@ def run_and_save(
     except ScenarioError as err:
         fail(str(err))
     warn_without_effect(loaded, chosen, weeks)
+    say_cost(loaded, chosen, reps, weeks, workers if engine is not Engine.serial else 1)
     show = sys.stderr.isatty()
     latest: list[Experiment] = []  # the comparison so far, while the runs go on
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
@@ -164,6 +165,15 @@ def run_and_save(
     except StoreError as err:
         fail(str(err))
     return Experiment({**m, "run_id": run_id}, tables), run_id
+
+
+def say_cost(scenario, plans, reps: int, weeks: int | None, workers: int | None) -> None:
+    """Say before running what the comparison will cost, from the benchmark figures."""
+    from sim.experiments.cost import comparison_estimate
+    from sim.experiments.engines import default_workers
+
+    cost = comparison_estimate(scenario, plans, reps, weeks or scenario.run.weeks)
+    typer.echo(f"estimated cost: {cost.words(workers or default_workers())}", err=True)
 
 
 def stopped(latest: list[Experiment]) -> None:
