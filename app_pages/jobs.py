@@ -10,15 +10,18 @@ results store (where every finished experiment is saved) serves older ones, even
 
 While it runs, a job keeps the comparison so far (every plan's first replications, refined as
 more arrive), so a page can show a first answer. A user may cancel a running job: runs not yet
-started are cancelled, runs in progress finish, and the comparison so far stays, labelled
-partial and not saved.
+started are cancelled, runs in progress stop at their next simulated day (a stop file, see
+:mod:`sim.experiments.shared_pool`), and the comparison so far stays, labelled partial and not
+saved. The pool's workers take runs from each running job in turn, so one user's big job holds
+another's small one for a run at most.
 """
 
 from __future__ import annotations
 
+import tempfile
 import threading
+import uuid
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.compare import Experiment, compare
-from sim.experiments.engines import default_workers, new_pool
+from sim.experiments.engines import RunStopped, default_workers, new_pool
+from sim.experiments.shared_pool import SharedPool
 from sim.experiments.store import ResultsStore, StoreError
 from sim.run import ModelError
 from sim.scenario.plans import Plan
@@ -51,6 +55,7 @@ class Job:
     error: str | None = None
     cancelled: bool = False
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    stop_file: str | None = field(default=None, repr=False)  # runs under way stop once it exists
 
     @property
     def running(self) -> bool:
@@ -58,6 +63,8 @@ class Job:
 
     def cancel(self) -> None:
         self._cancel.set()
+        if self.stop_file is not None:
+            Path(self.stop_file).touch()
 
     def report(self, done: int, total: int) -> None:
         if self._cancel.is_set():
@@ -89,7 +96,8 @@ class JobBoard:
     def __init__(self, store: Path, workers: int | None = None):
         self.store = ResultsStore(store)
         self._workers = workers or default_workers()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: SharedPool | None = None
+        self._stops = Path(tempfile.mkdtemp(prefix="sim-stops-"))  # jobs' stop files
         self._jobs: OrderedDict[tuple, Job] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -111,7 +119,7 @@ class JobBoard:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
                 return job
-            job = Job(key)
+            job = Job(key, stop_file=str(self._stops / f"{uuid.uuid4().hex}.stop"))
             self._jobs[key] = job
             self._forget_old()
         stored = self._from_store(key)
@@ -137,19 +145,21 @@ class JobBoard:
             return self._jobs.get(key)
 
     def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes, tables) -> None:
+        pool = self._executor()
         try:
-            experiment = compare(
-                scenario,
-                plans,
-                replications,
-                seed=seed,
-                weeks=weeks,
-                engine="pool",
-                executor=self._executor(),
-                progress=job.report,
-                partial=job.refine,
-            )
-        except Cancelled:
+            with pool.experiment(job.stop_file):
+                experiment = compare(
+                    scenario,
+                    plans,
+                    replications,
+                    seed=seed,
+                    weeks=weeks,
+                    engine="pool",
+                    executor=pool,
+                    progress=job.report,
+                    partial=job.refine,
+                )
+        except (Cancelled, RunStopped):
             job.cancelled = True
             return
         except BrokenProcessPool:
@@ -176,10 +186,10 @@ class JobBoard:
             job.error = f"the results could not be saved: {exc}"
         job.result = experiment
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self) -> SharedPool:
         with self._lock:
             if self._pool is None:
-                self._pool = new_pool(self._workers)
+                self._pool = SharedPool(new_pool(self._workers), self._workers)
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:

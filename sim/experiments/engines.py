@@ -67,6 +67,11 @@ class RunSpec:
     replication: int
     weeks: int
     detail: bool = True  # keep people's weeks and the objectives' service (False: measures only)
+    stop_file: str | None = None  # the run stops at the next simulated day once this file exists
+
+
+class RunStopped(Exception):
+    """A run stopped part way because its stop file appeared (its user cancelled)."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,23 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     :class:`sim.run.ModelError` naming the run."""
     try:
         return _outcome(spec)
-    except ModelError:
+    except (ModelError, RunStopped):
         raise
     except Exception as exc:
         raise model_error(
             exc, spec.scenario, spec.plan, spec.seed, spec.replication, spec.weeks
         ) from exc
+
+
+def _stop_when(stop_file: str | None) -> Callable[[float], None] | None:
+    if stop_file is None:
+        return None
+
+    def check(_fraction: float) -> None:
+        if os.path.exists(stop_file):
+            raise RunStopped(f"stopped: {stop_file} exists")
+
+    return check
 
 
 def _outcome(spec: RunSpec) -> RunOutcome:
@@ -109,6 +125,7 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         seed=spec.seed,
         replication=spec.replication,
         weeks=spec.weeks,
+        progress=_stop_when(spec.stop_file),
     )
     summary = result["summary"]
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()
