@@ -183,8 +183,15 @@ class JobBoard:
             run_id = self.store.save(experiment.tables, experiment.manifest)
             experiment = Experiment({**experiment.manifest, "run_id": run_id}, experiment.tables)
         except StoreError as exc:  # the result is still shown; only the saving failed
-            job.error = f"the results could not be saved: {exc}"
+            job.error = f"the results could not be saved: {self._for_users(str(exc))}"
         job.result = experiment
+
+    def _for_users(self, text: str) -> str:
+        """A message without the server's own folders: the store named by its folder's name."""
+        root = self.store.root
+        for where in sorted({str(root.resolve()), str(root.absolute()), str(root)}, key=len)[::-1]:
+            text = text.replace(where, f"the store's folder ({root.name})")
+        return text
 
     def _executor(self) -> SharedPool:
         with self._lock:

@@ -90,3 +90,15 @@ def test_a_cancelled_big_job_frees_the_pool_for_a_small_one(tmp_path: Path):
         time.sleep(0.1)
     assert big.cancelled and big.error is None and big.result is None
     assert big.done < 10  # stopped: of its 40 runs, those under way stopped, the rest never ran
+
+
+def test_a_failed_save_is_said_without_the_servers_folders(tmp_path: Path):
+    blocked = tmp_path / "results"
+    blocked.write_text("a file where the store's folder should be")
+    board = JobBoard(blocked, workers=1)
+    job = board.start(reference_scenario(), [DO_NOTHING], 1, 1, 1)
+    while job.running:
+        time.sleep(0.1)
+    assert job.result is not None  # shown, though not saved
+    assert job.error is not None and "could not be saved" in job.error
+    assert str(tmp_path) not in job.error and "the store's folder (results)" in job.error
