@@ -59,15 +59,14 @@ def national(path: str, weeks: int | None, workers: int, every: int) -> dict:
 
 def one_by_one(path: str, weeks: int | None, workers: int, every: int) -> dict:
     from sim.experiments.engines import run_spec
-    from sim.experiments.national import national_specs
+    from sim.experiments.national import pdu_specs
     from sim.scenario.loader import load_national
     from sim.scenario.plans import DO_NOTHING
 
     service = load_national(path)
     weeks = weeks or service.office.run.weeks
-    per_pdu = len(national_specs(service, DO_NOTHING, 1, weeks)) // len(service.pdus)
-    specs = national_specs(service, DO_NOTHING, 1, weeks)
-    sample = [s for i, s in enumerate(specs) if (i // per_pdu) % every == 0]
+    grouped = pdu_specs(service, DO_NOTHING, 1, weeks)
+    sample = [spec for i, group in enumerate(grouped) if i % every == 0 for spec in group]
     start = time.process_time()
     for spec in sample:
         run_spec(spec)

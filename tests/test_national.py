@@ -15,7 +15,7 @@ import pytest
 
 from sim import simulate
 from sim.experiments.engines import RunSpec, run_spec
-from sim.experiments.national import run_national
+from sim.experiments.national import pdu_specs, run_national
 from sim.results.measures import MEASURES
 from sim.results.pooled import pooled_measures
 from sim.results.summary import SUMMARY, RunTables
@@ -216,3 +216,28 @@ def test_a_bad_national_file_is_refused_naming_the_field_and_fix(tmp_path, field
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert says in done.stderr
+
+
+def test_pdus_with_and_without_a_baseline_keep_their_own_runs(tmp_path):
+    """A login cap larger than a small PDU's staff changes nothing there (no baseline run),
+    but does in a bigger one: each PDU's runs stay its own."""
+    office = tmp_path / "office.yaml"
+    office.write_text(
+        f"extends: {SCENARIOS / 'reference-office.yaml'}\nname: Capped\noutages:\n"
+        "  login_cap:\n    - {system: case_system, sessions: 30, start: {day: 1}, "
+        "duration_days: 2}\n"
+    )
+    path = national_file(
+        tmp_path, office=str(office), pdus=2, people_under_supervision=2400, caseload_spread=0.9
+    )
+    service = load_national(path)
+    sizes = sorted(p.cases for p in service.pdus)
+    result = run_national(service, weeks=1, engine="serial")
+    with_baseline = [len(group) for group in pdu_specs(service, DO_NOTHING, 1, 1)]
+    assert sorted(with_baseline) == [1, 2], (sizes, with_baseline)
+    assert list(result["pdus"]["cases"]) == [p.cases for p in service.pdus]
+    runs = result["pdu_runs"]
+    assert set(runs["pdu"]) == {p.name for p in service.pdus}
+    capped = service.pdus[with_baseline.index(2)].name  # its own baseline: time to recover
+    measured = set(runs.loc[runs["pdu"] == capped, "measure"])
+    assert "time_to_recover_days" in measured

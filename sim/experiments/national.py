@@ -57,21 +57,31 @@ class NationalResult:
         return self.tables[name]
 
 
-def national_specs(
+def pdu_specs(
     service: NationalService, plan: Plan, replications: int, weeks: int
-) -> list[RunSpec]:
-    """Every run: for each PDU and replication, the plan and (with an outage) the baseline."""
-    specs = []
+) -> list[list[RunSpec]]:
+    """Each PDU's runs: for each replication, the plan and (if its office has an outage that
+    changes something there) the baseline."""
+    found = []
     for pdu in service.pdus:
         with_baseline = restoration_minute(pdu.scenario) is not None
         baseline = baseline_of(pdu.scenario) if with_baseline else None
+        specs = []
         for r in range(replications):
             specs.append(RunSpec(plan.name, pdu.scenario, plan, pdu.seed, r, weeks, detail=False))
             if baseline is not None:
                 specs.append(
                     RunSpec(NO_OUTAGE, baseline, DO_NOTHING, pdu.seed, r, weeks, detail=False)
                 )
-    return specs
+        found.append(specs)
+    return found
+
+
+def national_specs(
+    service: NationalService, plan: Plan, replications: int, weeks: int
+) -> list[RunSpec]:
+    """Every run of the national service, PDU after PDU (see :func:`pdu_specs`)."""
+    return [spec for specs in pdu_specs(service, plan, replications, weeks) for spec in specs]
 
 
 def run_national(
@@ -89,9 +99,10 @@ def run_national(
     if replications < 1:
         raise ValueError("replications must be at least 1")
     weeks = service.office.run.weeks if weeks is None else weeks
-    specs = national_specs(service, plan, replications, weeks)
+    grouped = pdu_specs(service, plan, replications, weeks)
+    specs = [spec for group in grouped for spec in group]
     outcomes = run_all(specs, engine=engine, workers=workers, progress=progress, address=address)
-    per_pdu = _by_pdu(outcomes, len(service.pdus))
+    per_pdu = _by_pdu(outcomes, [len(group) for group in grouped])
     restored = [restoration_minute(pdu.scenario) for pdu in service.pdus]
     for runs, ended in zip(per_pdu, restored, strict=True):
         horizon = None if ended is None else weeks * 7 - ended / DAY
@@ -121,10 +132,10 @@ def run_national(
     return NationalResult(manifest, tables)
 
 
-def _by_pdu(outcomes: list[RunOutcome], pdus: int) -> list[list[RunOutcome]]:
-    """The outcomes (in spec order) cut into each PDU's runs."""
-    each = len(outcomes) // pdus
-    return [outcomes[i * each : (i + 1) * each] for i in range(pdus)]
+def _by_pdu(outcomes: list[RunOutcome], sizes: list[int]) -> list[list[RunOutcome]]:
+    """The outcomes (in spec order) cut into each PDU's runs (``sizes``: how many each has)."""
+    ends = np.cumsum(sizes)
+    return [outcomes[end - size : end] for size, end in zip(sizes, ends, strict=True)]
 
 
 def _tables(
