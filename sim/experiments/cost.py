@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.results.recovery import restoration_minute
+from sim.experiments.compare import specs_for
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
@@ -60,8 +60,9 @@ def comparison_estimate(
     scenario: Scenario, plans: Sequence[Plan], replications: int, weeks: int
 ) -> Estimate:
     """The cost of comparing ``plans`` (do nothing included, as compare adds it) on
-    ``replications``, with the no-outage baseline when the scenario has an outage."""
-    labels = len({p.name for p in plans} | {DO_NOTHING.name})
-    labels += restoration_minute(scenario) is not None
-    runs = labels * replications
+    ``replications``: the runs :func:`~sim.experiments.compare.specs_for` makes, the no-outage
+    baseline among them when the scenario has an outage."""
+    if not any(p.name == DO_NOTHING.name for p in plans):
+        plans = [DO_NOTHING, *plans]
+    runs = len(specs_for(scenario, plans, range(replications), 0, weeks))
     return Estimate(runs, runs * run_cpu_seconds(scenario, weeks))

@@ -105,9 +105,14 @@ def _recalls_delivered(t: RunTables) -> float:
     return float(delivered_by(t.recalls, t.end).mean()) if len(t.recalls) else 1.0
 
 
-def _appointment_wait(t: RunTables) -> float:
+def _held_waits(t: RunTables) -> pd.Series:
+    """Minutes from arrival to the start of each contact held (NaN where either is missing)."""
     held = t.items[t.items["outcome"] == "held"]
-    return _mean_or_zero((held["started_minute"] - held["arrived_minute"]).dropna())
+    return held["started_minute"] - held["arrived_minute"]
+
+
+def _appointment_wait(t: RunTables) -> float:
+    return _mean_or_zero(_held_waits(t).dropna())
 
 
 def _first_appointments(t: RunTables) -> pd.DataFrame:
@@ -160,16 +165,11 @@ SUMMARY: dict[str, Callable[[RunTables], float]] = {
 }
 
 
-def _held_waits(t: RunTables) -> float:
-    held = t.items[t.items["outcome"] == "held"]
-    return float((held["started_minute"] - held["arrived_minute"]).count())
-
-
 # What each mean or share is a mean over, in this run: the weight an office's value has when
 # several offices' are pooled (:mod:`sim.results.national`). Every measure pooled as
 # "mean_over_observations" in the registry has one.
 OBSERVATIONS: dict[str, Callable[[RunTables], float]] = {
-    "appointment_wait_mean": _held_waits,
+    "appointment_wait_mean": lambda t: float(_held_waits(t).count()),
     "recall_delay_mean": lambda t: float(len(t.recalls)),
     "recalls_delivered_share": lambda t: float(len(t.recalls)),
     "workload_mean": lambda t: float(t.staff["workload"].count()),
