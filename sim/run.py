@@ -18,7 +18,7 @@ from sim.model.intake import initial_caseload
 from sim.model.office import OfficeModel
 from sim.model.random_streams import Streams
 from sim.model.systems import SystemsLayer
-from sim.model.working_day import working_days
+from sim.model.working_day import hours_under_way, working_days
 from sim.results.tables import RunResult, build_tables
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
@@ -166,6 +166,8 @@ def _simulate(
     rounds = daily_round(office, streams, progress)
     office.env.process(rounds)
     office.env.run(until=horizon_days * DAY)
+    for person in office.staff:
+        hours_under_way(office, person)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
     tables = build_tables(office, horizon_days)
     tables["login_sessions"] = office.logins.table()

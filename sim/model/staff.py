@@ -11,6 +11,26 @@ from sim.model.roster import Person
 from sim.model.work import WorkItem, WorkQueue
 
 
+def add_by_week(per_week: list[float], at: float, minutes: float) -> None:
+    """Add ``minutes`` spent from minute ``at`` to the weeks of ``per_week`` they fall in, split
+    at the midnight that starts a week, so time counts in the week it was spent. The last entry
+    holds whatever falls after the run's last week."""
+    last = len(per_week) - 1
+    week = int(at // WEEK)
+    if at + minutes <= (week + 1) * WEEK and week <= last:  # within one week
+        if minutes > 0:
+            per_week[week] += minutes
+        return
+    while minutes > 0:
+        week = int(at // WEEK)
+        if week > last:
+            return
+        part = min(minutes, (week + 1) * WEEK - at)
+        per_week[week] += part
+        at += part
+        minutes -= part
+
+
 class Staff:
     """One person in post: their rosters, queues and the time they spend on each week."""
 
@@ -39,6 +59,8 @@ class Staff:
         "home_kit",
         "set_aside",
         "helper",
+        "day_end",
+        "overtime_until",
     )
 
     def __init__(self, person: Person, weeks: int):
@@ -66,23 +88,11 @@ class Staff:
         self.set_aside: list[WorkItem] = []  # work waiting for this person to be able to log in
         self.current: WorkItem | None = None  # the item being worked on
         self.process: Any = None  # this person's SimPy process
+        self.day_end: float | None = None  # end of the contracted day while at work that day
+        self.overtime_until: float | None = None  # overtime granted past ``day_end``, if known
 
     def present_on(self, day: int) -> bool:
         return day in self.shift_on
 
-    def record(self, per_week: list[float], at: float, minutes: float) -> None:
-        """Add ``minutes`` spent from minute ``at`` to the weeks they fall in (split at the
-        midnight that starts a week, so hours count in the week they were worked)."""
-        week = int(at // WEEK)
-        if at + minutes <= (week + 1) * WEEK and week <= self.weeks:  # within one week
-            if minutes > 0:
-                per_week[week] += minutes
-            return
-        while minutes > 0:
-            week = int(at // WEEK)
-            if week > self.weeks:
-                return
-            part = min(minutes, (week + 1) * WEEK - at)
-            per_week[week] += part
-            at += part
-            minutes -= part
+    # ``staff.record(per_week, at, minutes)``: time spent, added to the weeks it falls in
+    record = staticmethod(add_by_week)

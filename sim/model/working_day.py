@@ -23,6 +23,7 @@ from sim.model.fallback import risk_check_limit, work_without_systems
 from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.systems import Access
+from sim.model.work import WorkItem
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
 AFTER_HOURS_LIMIT = 2 * HOUR
@@ -40,6 +41,7 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
         if env.now < shift.work_start:
             yield env.timeout(shift.work_start - env.now)
         day_end = shift.end
+        staff.day_end = day_end
         leave_by = day_end + AFTER_HOURS_LIMIT
         overtime_until = None  # granted once, when the day ends (the plan's overtime lever)
         unpaid_until = day_end  # staying late, unpaid, to clear one's own overdue work
@@ -51,6 +53,7 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
             else:
                 if overtime_until is None:
                     overtime_until = office.overtime_granted(staff, day_end)
+                    staff.overtime_until = overtime_until
                     unpaid_until = office.stays_late_until(staff, day_end)
                 if env.now < overtime_until or (
                     env.now < unpaid_until and office.has_overdue(staff, day_end)
@@ -109,14 +112,42 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                 continue
             staff.current = None
             item.finished = env.now
-            staff.record(staff.task_minutes, item.started, duration)
-            if item.task in DOUBLE_HANDLING_TASKS:
-                staff.record(staff.double_handling_minutes, item.started, duration)
+            record_task(staff, item, duration)
             if item.on_done is not None:
                 item.on_done(office, item)
         office.logins.log_out(staff)
-        if env.now > day_end:
-            late = env.now - day_end
-            overtime = min(late, (overtime_until or day_end) - day_end)
-            staff.record(staff.overtime_minutes, day_end, overtime)
-            staff.record(staff.extra_minutes, day_end, late - overtime)
+        record_late(staff, day_end, overtime_until or day_end, env.now)
+        staff.day_end = staff.overtime_until = None
+
+
+def record_task(staff: Staff, item: WorkItem, minutes: float) -> None:
+    """``minutes`` of work on ``item`` since it started, in task hours (and double handling)."""
+    assert item.started is not None
+    staff.record(staff.task_minutes, item.started, minutes)
+    if item.task in DOUBLE_HANDLING_TASKS:
+        staff.record(staff.double_handling_minutes, item.started, minutes)
+
+
+def record_late(staff: Staff, day_end: float, overtime_until: float, now: float) -> None:
+    """Time worked from the end of the contracted day until ``now``: overtime up to
+    ``overtime_until``, extra (unpaid) hours beyond it."""
+    if now > day_end:
+        late = now - day_end
+        overtime = min(late, overtime_until - day_end)
+        staff.record(staff.overtime_minutes, day_end, overtime)
+        staff.record(staff.extra_minutes, day_end, late - overtime)
+
+
+def hours_under_way(office: Office, staff: Staff) -> None:
+    """When the run stops, the time ``staff`` has spent so far on the work in hand and past the
+    end of their day, which their process would only have recorded on finishing it: counted,
+    split at midnight like all hours, so no hour worked before the end of the run is lost."""
+    now = office.env.now
+    item = staff.current
+    if item is not None and item.started is not None:
+        record_task(staff, item, now - item.started)
+    if staff.day_end is not None:
+        overtime_until = staff.overtime_until
+        if overtime_until is None:  # still on work started before the day ended
+            overtime_until = office.overtime_granted(staff, staff.day_end)
+        record_late(staff, staff.day_end, overtime_until, now)

@@ -26,8 +26,9 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from sim.domain.calendar import DAY, HOUR, WEEK
+from sim.domain.calendar import DAY, HOUR
 from sim.model.office import OfficeModel
+from sim.model.staff import add_by_week
 from sim.model.work import STATUSES
 from sim.results.summary import RunTables, summary_table
 from sim.results.workload import weekly_case_points, with_wmt
@@ -170,11 +171,9 @@ def completed_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
 def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
     rows = []
     for s in office.staff:
-        at_work = [0.0] * office.weeks
+        at_work = [0.0] * (office.weeks + 1)  # the last: after the run
         for shift in s.shifts:
-            week = int(shift.start // WEEK)
-            if week < office.weeks:
-                at_work[week] += shift.end - shift.start
+            add_by_week(at_work, shift.start, shift.end - shift.start)
         for week in range(office.weeks):
             worked = (at_work[week] + s.extra_minutes[week] + s.overtime_minutes[week]) / HOUR
             rows.append(
