@@ -9,7 +9,12 @@ import pytest
 
 from office_runs import reference_scenario
 from sim.experiments.compare import specs_for
-from sim.experiments.cost import APP_LIMIT_CPU_S, comparison_estimate, run_cpu_seconds
+from sim.experiments.cost import (
+    APP_LIMIT_CPU_S,
+    comparison_estimate,
+    run_cpu_seconds,
+    specs_estimate,
+)
 from sim.scenario.loader import load_plan
 from sim.scenario.plans import DO_NOTHING
 from sim.scenario.scaling import scaled
@@ -38,6 +43,22 @@ def test_cost_grows_with_runs_weeks_and_size():
     estimate = comparison_estimate(office, [], 10, 8)
     assert estimate.cpu_seconds == pytest.approx(10 * one)
     assert "10 runs" in estimate.words(2) and "on 2 workers" in estimate.words(2)
+
+
+def test_runs_of_offices_of_several_sizes_cost_each_its_own():
+    """A national run's PDUs differ in size: each run is costed at its own office's size."""
+    from sim.experiments.national import national_specs
+    from sim.scenario.loader import load_national
+
+    service = load_national(
+        ROOT / "scenarios" / "national" / "ndelius-upgrade-england-and-wales.yaml"
+    )
+    specs = national_specs(service, DO_NOTHING, 1, 4)
+    estimate = specs_estimate(specs)
+    assert estimate.runs == len(specs)
+    each = sum(run_cpu_seconds(spec.scenario, 4) for spec in specs)
+    assert estimate.cpu_seconds == pytest.approx(each)
+    assert estimate.cpu_seconds != pytest.approx(len(specs) * run_cpu_seconds(specs[0].scenario, 4))
 
 
 def test_a_comparison_over_the_apps_limit_is_not_started(folders):

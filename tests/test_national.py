@@ -180,6 +180,9 @@ def test_national_command_writes_the_tables_and_says_what_it_ran(tmp_path):
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
+    assert (
+        "estimated cost: about " in done.stderr and "for 4 runs" in done.stderr
+    )  # a plan and a baseline each
     assert "Small service: 2 PDUs, 500 people under supervision" in done.stdout
     assert "mean backlog (items)" in done.stdout and "PDU 1: " in done.stdout
     assert {p.name for p in out.iterdir()} == {

@@ -45,7 +45,9 @@ def national(
     force: Annotated[bool, typer.Option(help="Replace results already in --out.")] = False,
 ) -> None:
     """Run a national service: each PDU's office as its own runs, pooled into national measures."""
-    from sim.experiments.national import run_national
+    from sim.experiments.cost import specs_estimate
+    from sim.experiments.engines import default_workers
+    from sim.experiments.national import national_specs, run_national
     from sim.scenario.loader import ScenarioError, load_national
 
     if out is not None and not force:
@@ -56,6 +58,10 @@ def national(
         fail(str(err))
     office_file = national_file.parent / service.config.office
     chosen = load_plan_option(plan, office_file)
+    specs = national_specs(service, chosen, reps, weeks or service.office.run.weeks)
+    on = 1 if engine is Engine.serial else workers or default_workers()
+    cost = specs_estimate(specs).words(on)
+    typer.echo(f"estimated cost: {cost}", err=True)
     show = sys.stderr.isatty()
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.experiments.compare import specs_for
+from sim.experiments.engines import RunSpec
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
@@ -43,7 +44,8 @@ class Estimate:
 
 def _duration(seconds: float, prefix: str = "") -> str:
     if seconds < 90:
-        return f"{max(1, round(seconds))} {prefix}seconds"
+        whole = max(1, round(seconds))
+        return f"{whole} {prefix}second{'s' * (whole != 1)}"
     if seconds < 5400:
         return f"{round(seconds / 60)} {prefix}minutes"
     return f"{seconds / 3600:.1f} {prefix}hours"
@@ -64,5 +66,9 @@ def comparison_estimate(
     baseline among them when the scenario has an outage."""
     if not any(p.name == DO_NOTHING.name for p in plans):
         plans = [DO_NOTHING, *plans]
-    runs = len(specs_for(scenario, plans, range(replications), 0, weeks))
-    return Estimate(runs, runs * run_cpu_seconds(scenario, weeks))
+    return specs_estimate(specs_for(scenario, plans, range(replications), 0, weeks))
+
+
+def specs_estimate(specs: Sequence[RunSpec]) -> Estimate:
+    """The cost of the runs ``specs``, each at its own office's size and weeks."""
+    return Estimate(len(specs), sum(run_cpu_seconds(s.scenario, s.weeks) for s in specs))
