@@ -16,6 +16,7 @@ from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
 JOB = "compare_job"
+FIRST_ANSWER = "compare_first_answer"  # (the partial comparison, its table) last shown
 # shown while a comparison runs, from its first replications
 FIRST_MEASURES = tuple(label(m) for m in ("backlog_mean", "missed_risk_checks", "extra_hours"))
 
@@ -125,6 +126,7 @@ def progress(key: tuple) -> None:
     job = state.board().get(key)
     if job is None:
         st.session_state.pop(JOB, None)
+        st.session_state.pop(FIRST_ANSWER, None)
         return
     if job.running:
         share = job.done / job.total if job.total else 0.0
@@ -135,6 +137,7 @@ def progress(key: tuple) -> None:
             first_answer(job.partial)
         return
     st.session_state.pop(JOB, None)
+    st.session_state.pop(FIRST_ANSWER, None)
     messages = []
     if job.cancelled and job.partial is not None:
         state.set_experiment(job.partial)
@@ -162,10 +165,19 @@ def first_answer(partial) -> None:
     st.markdown(
         f"**First answer, refined as replications arrive** ({partial_words(partial.manifest)}):"
     )
+    kept = st.session_state.get(FIRST_ANSWER)
+    if kept is None or kept[0] is not partial:  # made once per new partial, not every second
+        kept = (partial, first_answer_table(partial))
+        st.session_state[FIRST_ANSWER] = kept
+    st.table(kept[1])
+
+
+def first_answer_table(partial):
+    """The headline measures of a partial comparison, plan by plan, as a plain table."""
     shown = paired_table(partial)
     shown = shown[shown["measure"].isin(FIRST_MEASURES)].set_index(["measure", "plan"])
     shown = shown.assign(rank=shown["rank"].astype("Int64"))  # a plain table draws a lone
     # "-" as a list bullet: none (doing nothing against itself) is shown as a dash instead
     shown = shown.replace("-", "\u2013").astype(str).replace({"nan": "\u2013", "<NA>": "\u2013"})
     # a plain table: drawn at once on each refresh, where an interactive grid flickers
-    st.table(shown)
+    return shown

@@ -32,7 +32,8 @@ from app_server import CHROMIUM_FLAGS, running_app  # noqa: E402  (served as the
 
 CHROMIUM = "/usr/bin/chromium"
 MAX_SESSIONS = 20
-RESULT_TIMEOUT_MS = 900_000
+RESULT_TIMEOUT_MS = 1_800_000  # 10 users share 2 cores: the last verdicts come together
+PAGE_TIMEOUT_MS = 120_000  # a page that has not loaded in 2 minutes has failed
 
 
 async def session(browser, url: str, seed: int, replications: int, weeks: int) -> float:
@@ -59,22 +60,29 @@ async def session(browser, url: str, seed: int, replications: int, weeks: int) -
         await context.close()
 
 
-async def probe(browser, url: str, running: asyncio.Event) -> list[float]:
-    """Open the Method page again and again while the comparisons run: seconds per load."""
+async def probe(browser, url: str, running: asyncio.Event) -> tuple[list[float], list[str]]:
+    """Open the Method page again and again while the comparisons run: seconds per load, and
+    the loads that failed (each an error of the run)."""
+    from playwright.async_api import Error as PlaywrightError
+
     context = await browser.new_context()
     page = await context.new_page()
-    times = []
+    times, failures = [], []
     await asyncio.sleep(5)  # let the comparisons start
     while running.is_set():
         start = time.perf_counter()
-        await page.goto(f"{url}/method")
-        await page.get_by_role("heading", name="Assumptions and their sources").wait_for(
-            timeout=120_000
-        )
-        times.append(time.perf_counter() - start)
+        try:
+            await page.goto(f"{url}/method", timeout=PAGE_TIMEOUT_MS)
+            await page.get_by_role("heading", name="Assumptions and their sources").wait_for(
+                timeout=PAGE_TIMEOUT_MS
+            )
+        except PlaywrightError as exc:
+            failures.append(f"Method page: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        else:
+            times.append(time.perf_counter() - start)
         await asyncio.sleep(2)
     await context.close()
-    return times
+    return times, failures
 
 
 async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
@@ -90,14 +98,15 @@ async def load(url: str, sessions: int, replications: int, weeks: int) -> dict:
             return_exceptions=True,
         )
         running.clear()
-        page_loads = np.array(await prober)
+        loads, page_failures = await prober
+        page_loads = np.array(loads)
         await browser.close()
     times = np.array([o for o in outcomes if isinstance(o, float)])
     errors = [
         f"{type(o).__name__}: {str(o).splitlines()[0]}"
         for o in outcomes
         if isinstance(o, BaseException)
-    ]
+    ] + page_failures
     return {
         "sessions": sessions,
         "errors": len(errors),
