@@ -5,15 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
-from app_pages.forms import changed, scenario_boxes
 from app_pages.plan_editor import edit_plan
-from app_pages.widgets import code, plain, scenario_line, scenario_or_problems, show_problems
+from app_pages.scenario_form import build, digest_of, listed_plans
+from app_pages.widgets import (
+    chart,
+    code,
+    plain,
+    scenario_line,
+    scenario_or_problems,
+    show_problems,
+    yaml_download,
+)
 from sim.domain.vocabulary import ROLES
 from sim.outputs.describe import disruption_table
 from sim.outputs.readable import readable
-from sim.scenario.changes import changes
+from sim.outputs.timeline import timeline_figure
 from sim.scenario.library import LibraryError, entries, file_name, save_scenario
-from sim.scenario.loader import ScenarioError, scenario_from_mapping, scenario_from_text, to_yaml
+from sim.scenario.loader import ScenarioError, scenario_from_text
 from sim.scenario.schema import filled_posts
 
 MAX_UPLOAD_MB = 1
@@ -30,9 +38,9 @@ def render() -> None:
     if current is None:
         return
     describe(current)
-    with st.expander("Edit this scenario"):
-        edit(current)
-    with st.expander("Edit a plan's levers"):
+    with st.expander("Edit this scenario (every setting, outages of every kind)"):
+        build(current)
+    with st.expander("Build a plan from levers"):
         edit_plan()
     with st.expander("Upload a scenario (YAML)"):
         upload()
@@ -100,24 +108,12 @@ def describe(current: state.InUse) -> None:
         st.markdown("None: the office in normal operation.")
     else:
         st.table(readable(disruptions).set_index("kind"))
-
-
-def edit(current: state.InUse) -> None:
-    data = current.scenario.model_dump(mode="json")
-    with st.form(state.widget_key("edit_scenario")):
-        boxes = scenario_boxes(data, current.digest[:12])
-        submitted = st.form_submit_button("Apply changes", type="primary")
-    if not submitted:
-        return
-    try:
-        new = scenario_from_mapping(changed(data, boxes), "edited scenario")
-    except ScenarioError as exc:
-        show_problems(exc)
-        return
-    if changes(current.scenario, new):
-        state.set_in_use(state.edit_in_use(new))
-        st.rerun()
-    st.info("Nothing was changed: the scenario is as it was.")
+    plans = listed_plans(scenario)
+    chart(
+        lambda: timeline_figure(scenario, plans),
+        f"timeline-{scenario.digest()[:12]}-{digest_of(plans)}",
+        "scenario_timeline",
+    )
 
 
 def upload() -> None:
@@ -150,14 +146,7 @@ def upload() -> None:
 def keep(current: state.InUse) -> None:
     scenario = current.scenario
     st.subheader("Keep this scenario")
-    st.download_button(
-        "Download as YAML",
-        data=lambda: to_yaml(scenario),
-        file_name=f"{file_name(scenario.name)}.yaml",
-        mime="application/x-yaml",
-        key="download_yaml",
-        on_click="ignore",
-    )
+    yaml_download(scenario, "Download as YAML", "download_yaml")
     with st.form(state.widget_key("save_scenario")):
         name = st.text_input(
             "Save to my scenarios as",

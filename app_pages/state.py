@@ -30,7 +30,7 @@ from app_pages.jobs import JobBoard
 from sim.experiments.compare import Experiment
 from sim.scenario.changes import Change, changes, edited
 from sim.scenario.library import labelled, library_twin
-from sim.scenario.loader import load_plan, load_scenario
+from sim.scenario.loader import ScenarioError, load_plan, load_scenario
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import SOURCES_COLUMNS, sources_table
@@ -102,9 +102,34 @@ def board() -> JobBoard:
     return _board(str(results_dir()), int(workers) if workers else None)
 
 
+def my_plans_dir() -> Path:
+    """The plans users saved ("my plans"), beside my scenarios; survives restarts."""
+    return library_dir() / "plans"
+
+
+def my_plans() -> dict[str, Plan]:
+    """The plans saved to my plans, by name (a file that no longer loads is left out)."""
+    folder = my_plans_dir()
+    if not folder.is_dir():
+        return {}
+    return dict(_saved_plans(str(folder), folder.stat().st_mtime))
+
+
+@st.cache_resource(show_spinner=False)
+def _saved_plans(folder: str, modified: float) -> tuple[tuple[str, Plan], ...]:
+    found = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            plan = load_plan(path)
+        except ScenarioError:
+            continue
+        found.append((plan.name, plan))
+    return tuple(found)
+
+
 def plans() -> dict[str, Plan]:
-    """Every plan this user can compare: shipped ones and those they edited."""
-    return {**shipped_plans(), **st.session_state.get("edited_plans", {})}
+    """Every plan this user can compare: shipped ones, saved ones and those they edited."""
+    return {**shipped_plans(), **my_plans(), **st.session_state.get("edited_plans", {})}
 
 
 def keep_plan(plan: Plan) -> None:

@@ -18,7 +18,7 @@ from sim.outputs.charts import png
 from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.readable import partial_words, readable
 from sim.scenario.library import file_name
-from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
+from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text, to_yaml
 
 BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number box holds exactly
 
@@ -181,3 +181,15 @@ def stem(manifest: dict) -> str:
         return f"{file_name(manifest['scenario'])[:40]}-{manifest['run_id']}"
     key = [manifest[k] for k in ("scenario_hash", "plan_hashes", "seed", "replications", "weeks")]
     return f"{manifest['scenario_hash']}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"
+
+
+def yaml_download(model, label: str, key: str, where=st) -> None:
+    """A button downloading a scenario or plan as YAML, named after it, written when pressed."""
+    where.download_button(
+        label,
+        data=lambda: to_yaml(model),
+        file_name=f"{file_name(model.name)}.yaml",
+        mime="application/x-yaml",
+        key=key,
+        on_click="ignore",
+    )

@@ -273,7 +273,7 @@ def test_an_edited_plan_never_takes_an_existing_plans_name(folders):
     at = page("scenarios")
     at.selectbox(key="plan_choice").set_value("Overtime").run()
     by_label(at.number_input, "hours per week").set_value(9)
-    name_box = [t for t in at.text_input if t.label.startswith("Name of the edited plan")][0]
+    [name_box] = [t for t in at.text_input if t.key.startswith("plan-") and t.key.endswith("~name")]
     name_box.set_value("Paper fallback")
     button(at, "Keep this plan").click().run()
     no_crash(at)

@@ -30,6 +30,7 @@ from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
 from sim.outputs.readable import CONVENTIONS, column, partial_words
 from sim.outputs.recovery_words import recovery_note, recovery_range_rows
+from sim.outputs.timeline import timeline_figure
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, headlined, label
 from sim.results.recovery import rule_of
@@ -263,7 +264,13 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
     def stamp(fig: Figure) -> Figure:
         return charts.stamped(fig, manifest)
 
-    figures = {
+    figures = {}
+    if scenario_yaml:
+        figures["timeline"] = (
+            "The disruptions and the plans' timed decisions, from the settings that ran.",
+            lambda: stamp(timeline_figure(scenario, stored_plans)),
+        )
+    figures |= {
         "backlog": (
             "Backlog at the end of each day per plan: median and P10-P90 band over "
             "replications; the outage shaded.",

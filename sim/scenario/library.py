@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sim.scenario.changes import edited
 from sim.scenario.loader import ScenarioError, load_scenario, to_yaml
+from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
@@ -52,8 +53,14 @@ def file_name(title: str) -> str:
     return slug or "scenario"
 
 
-def save_scenario(scenario: Scenario, mine: Path, name: str) -> Path:
-    """Write ``scenario`` as ``<mine>/<name>.yaml`` and return the path; never overwrites."""
+def save_plan(plan: Plan, mine: Path, name: str) -> Path:
+    """Write ``plan`` as ``<mine>/<name>.yaml`` and return the path; never overwrites."""
+    return save_scenario(plan, mine, name)
+
+
+def save_scenario(scenario: Scenario | Plan, mine: Path, name: str) -> Path:
+    """Write ``scenario`` (or a plan) as ``<mine>/<name>.yaml`` and return the path; never
+    overwrites."""
     if not NAME.match(name):
         raise LibraryError(
             f"{name!r} is not a usable file name. Fix: use 1-60 lower-case "
