@@ -20,9 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
-# the whole suite, after the code checks (lint, format, types; the import layers are a test)
+# the whole suite, after the code checks (lint, format, types; the import layers are a test);
+# three workers on two cores keep both busy while browser and command-line tests wait
 test: check
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 3 --durations=20
 
 # the inner loop: everything but the slow and browser tests, in under two minutes
 test-quick: check

@@ -228,6 +228,19 @@ def test_results_are_never_shown_under_another_scenarios_name(page):
         expect(page.get_by_text("not of the scenario in use")).to_be_visible()
 
 
+def until(page, act, done, tries: int = 3) -> None:
+    """Do ``act`` until ``done()`` holds: a click that lands while the page is rerunning may be
+    dropped by the app, so each is checked and repeated."""
+    for _ in range(tries):
+        act()
+        idle(page)
+        for _ in range(40):  # up to 20 s for the page to show the effect
+            if done():
+                return
+            page.wait_for_timeout(500)
+    assert done(), "the click did not take effect"
+
+
 def expander(page, title: str):
     return page.get_by_test_id("stExpander").filter(has_text=title).first
 
@@ -249,10 +262,12 @@ def test_build_a_scenario_and_a_plan_compare_them_and_download_both(page, tmp_pa
     builder = expander(page, "Edit this scenario")
     builder.get_by_text("Edit this scenario").click()
     builder.get_by_role("tab", name="Outages").click()
-    for kind in ("system down", "logins capped"):
+    kinds = builder.get_by_role("combobox", name=re.compile(r"Outage #\d+: kind"))
+    for count, kind in enumerate(("system down", "logins capped"), start=1):
         choose(page, "Kind of a new outage", kind)
-        builder.get_by_role("button", name="Add outage").click()
         idle(page)
+        add = builder.get_by_role("button", name="Add outage")
+        until(page, add.click, lambda n=count: kinds.count() >= n)
     fill(builder.get_by_role("spinbutton", name="duration days").first, "3")
     fill(builder.get_by_role("spinbutton", name="starts on day").first, "7")
     fill(builder.get_by_role("spinbutton", name="share of staff"), "0.4")
@@ -270,17 +285,20 @@ def test_build_a_scenario_and_a_plan_compare_them_and_download_both(page, tmp_pa
     idle(page)
     fill(plans.get_by_role("textbox", name="name", exact=True), "Paper then overtime")
     idle(page)
-    for _ in range(2):
-        plans.get_by_role("button", name="Add timed decision").click()
-        idle(page)
-    fill(plans.get_by_role("spinbutton", name="decision on day").nth(1), "3")
+    days = plans.get_by_role("spinbutton", name="decision on day")
+    for count in (1, 2):
+        add = plans.get_by_role("button", name="Add timed decision")
+        until(page, add.click, lambda n=count: days.count() >= n)
+    fill(days.nth(1), "3")
     idle(page)
-    decisions = plans.get_by_text("paper fallback", exact=True)
-    for i in (1, 2):  # the first is the lever in force from the start: left off
-        decisions.nth(i).click()
-        idle(page)
-    plans.get_by_text("overtime", exact=True).nth(2).click()
-    idle(page)
+    for lever, i in (("paper fallback", 1), ("paper fallback", 2), ("overtime", 2)):
+        # the first of each is the lever in force from the start: left off
+        toggle = plans.get_by_test_id("stCheckbox").filter(
+            has_text=re.compile(rf"^{re.escape(lever)}$")
+        )
+        until(
+            page, toggle.nth(i).click, lambda t=toggle, i=i: t.nth(i).locator("input").is_checked()
+        )
     page.screenshot(path=SHOTS / "8-builder-plan.png", full_page=True)
     caption = plans.get_by_text("Valid: Paper then overtime").inner_text()
     plan_digest = re.search(r"digest (\w+)", caption).group(1)
