@@ -20,10 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
-# the whole suite, after the code checks (lint, format, types; the import layers are a test);
-# three workers on two cores keep both busy while browser and command-line tests wait
+# the whole suite, after the code checks (lint, format, types; the import layers are a test),
+# with the 20 slowest tests listed
 test: check
-	$(BIN)/python -m pytest -n 3 --durations=20
+	$(BIN)/python -m pytest -n 2 --durations=20
 
 # the inner loop: everything but the slow and browser tests, in under two minutes
 test-quick: check
