@@ -38,7 +38,7 @@ class Change:
 def _shown(value: object) -> str:
     if isinstance(value, list):
         return (
-            f"{len(value)} entries"
+            f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
             if value and isinstance(value[0], dict)
             else ", ".join(map(str, value)) or "none"
         )
