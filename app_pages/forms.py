@@ -150,7 +150,7 @@ def number_box(ui: Ui, path: Path, value: Any, annotation: Any, rules: list, hel
             str(value),
             disabled=True,
             key=ui.key(path, "!"),
-            help="Too large for a number box in a browser: edit it in the file.",
+            help="Outside what a browser's number box holds exactly: edit it in the file.",
         )
         return value
     if annotation is int:
@@ -174,6 +174,12 @@ def number_box(ui: Ui, path: Path, value: Any, annotation: Any, rules: list, hel
     )
 
 
+def kept(old: Any, new: Any) -> Any:
+    """What a widget leaves in the draft: the value it opened on unless the user changed it, so
+    an unchanged field keeps its exact value and type."""
+    return old if new == old else new
+
+
 def edit_value(
     ui: Ui, path: Path, value: Any, annotation: Any, rules: list, help: str | None = None
 ) -> Any:
@@ -189,7 +195,7 @@ def edit_value(
         chosen = ui.where.selectbox(
             ui.label(path), options, index, format_func=pretty, key=ui.key(path), help=help
         )
-        return value if chosen == value else chosen
+        return kept(value, chosen)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is tuple:
         item = args[0]
@@ -202,27 +208,28 @@ def edit_value(
                 key=ui.key(path),
                 help=help,
             )
-            return value if list(picked) == list(value) else picked
+            return kept(value, picked)
         if is_model(unwrap(item, [])[0]):
             return edit_list(ui, path, value, unwrap(item, [])[0])
         return value  # a list of free names (a scenario's plans): edited where it is shown
     if origin is dict:
-        return _edit_dict(ui, path, value, args, help)
+        return _edit_dict(ui, path, value, args)
     if annotation in (int, float):
         if value is None:
             return value
         got = number_box(ui, path, value, annotation, rules, help)
-        return value if got == value else got
+        return kept(value, got)
     if annotation is str:
         length = next((r.max_length for r in rules if getattr(r, "max_length", None)), None)
         box = ui.where.text_area if path[-1] == "description" else ui.where.text_input
         text = box(ui.label(path), value, max_chars=length, key=ui.key(path), help=help)
-        return value if text == value else text
+        return kept(value, text)
     return value
 
 
 def _optional(ui: Ui, path: Path, value: Any, inner: Any, rules: list, help: str | None) -> Any:
     """A setting that may be left out: a switch, and its widgets once switched on."""
+    inner, rules = unwrap(inner, rules)  # (``Share | None``: the bounds are inside)
     on = ui.where.toggle(ui.label(path), value is not None, key=ui.key(path, "?"), help=help)
     if not on:
         return None
@@ -232,7 +239,7 @@ def _optional(ui: Ui, path: Path, value: Any, inner: Any, rules: list, help: str
         with ui.where.container(border=True):
             return edit_model(ui.at(st), path, value, inner)
     got = number_box(ui, path, value, inner, rules, help)
-    return value if got == value else got
+    return kept(value, got)
 
 
 TEMPLATES: dict[type, dict] = {}  # a new entry of a list, by its model (filled by the pages)
@@ -308,7 +315,7 @@ def _simple(annotation: Any) -> bool:
     return True
 
 
-def _edit_dict(ui: Ui, path: Path, value: dict, args: tuple, help: str | None) -> dict:
+def _edit_dict(ui: Ui, path: Path, value: dict, args: tuple) -> dict:
     key_type, item = args
     keys = choices(key_type)
     new = dict(value)
@@ -339,8 +346,7 @@ def _edit_named(ui: Ui, path: Path, value: dict, item: Any) -> dict:
         rows.append((new_name, got))
     if ui.where.button(f"Add to {pretty(path[-1])}", key=ui.key(path, "+")):
         ui.draft.reshapes.append(add(path, 0.0, "new"))
-    out = dict(rows)
-    return value if out == value else out
+    return kept(value, dict(rows))
 
 
 def edit_list(ui: Ui, path: Path, items: list, model: type[BaseModel]) -> list:
@@ -355,7 +361,7 @@ def edit_list(ui: Ui, path: Path, items: list, model: type[BaseModel]) -> list:
             new.append(edit_model(ui.at(st), (*path, i), item, model))
     if ui.where.button(f"Add {ui.entry(model).lower()}", key=ui.key(path, "+")):
         ui.draft.reshapes.append(add(path, _template(model)))
-    return items if new == list(items) else new
+    return kept(items, new)
 
 
 def entry_buttons(ui: Ui, path: Path, i: int, count: int, columns: Sequence[Any]) -> None:

@@ -149,3 +149,10 @@ def test_every_lever_switched_on_opens_on_settings_that_load(folders):
     assert not at.error
     plan = validate(plan_draft(at), {}, "form", model=Plan)
     assert all(getattr(plan.levers, lever) is not None for lever in Levers.model_fields)
+
+
+def test_a_setting_that_may_be_left_out_keeps_its_bounds_in_the_form(folders):
+    """``share_of_staff: Share | None``: the box holds 0 to 1, as the schema does."""
+    at = open_library_scenario(page("scenarios"), "s01-login-cap")
+    box = widget(at.number_input, "outages.login_cap.0.share_of_staff")
+    assert (box.min, box.max) == (0.0, 1.0)
