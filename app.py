@@ -2,7 +2,8 @@
 
     streamlit run app.py        (or: make run)
 
-Pages (app_pages/): Scenarios, Compare, Forecast, Workload, History and Method. The scenario
+Pages (app_pages/): Scenarios, Compare, Forecast, Workload, History, Exercise (a tabletop
+exercise's facilitator), Room view (the same exercise for a projector) and Method. The scenario
 opened first is scenarios/reference-office.yaml, or the file named by SIM_DEFAULT_SCENARIO.
 
 Everything runs inside ``main()``: simulations run in worker processes that may import this file
@@ -20,15 +21,20 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything imports pyplot
 
-# url path -> (title, icon); each page is the module app_pages.<url path>
+# url path -> (title, icon); each page is the module app_pages.<module> (MODULES, or the path)
 PAGES = {
     "scenarios": ("Scenarios", ":material/description:"),
     "compare": ("Compare", ":material/compare_arrows:"),
     "forecast": ("Forecast", ":material/event:"),
     "workload": ("Workload", ":material/groups:"),
     "history": ("History", ":material/history:"),
+    "exercise": ("Exercise", ":material/groups_3:"),
+    "room": ("Room view", ":material/co_present:"),
     "method": ("Method", ":material/menu_book:"),
 }
+
+
+MODULES = {"room": "exercise_room"}
 
 
 def lazy(module: str) -> Callable[[], None]:
@@ -46,7 +52,13 @@ def main() -> None:
 
     st.set_page_config(page_title="Probation continuity simulator", layout="wide")
     pages = [
-        st.Page(lazy(path), title=title, url_path=path, icon=icon, default=path == "scenarios")
+        st.Page(
+            lazy(MODULES.get(path, path)),
+            title=title,
+            url_path=path,
+            icon=icon,
+            default=path == "scenarios",
+        )
         for path, (title, icon) in PAGES.items()
     ]
     st.navigation(pages).run()

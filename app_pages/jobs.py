@@ -79,7 +79,12 @@ class Job:
 
 
 def job_key(
-    scenario: Scenario, plans: list[Plan], replications: int, seed: int, weeks: int
+    scenario: Scenario,
+    plans: list[Plan],
+    replications: int,
+    seed: int,
+    weeks: int,
+    as_at_minute: float | None = None,
 ) -> tuple:
     return (
         scenario.digest(),
@@ -87,6 +92,7 @@ def job_key(
         int(replications),
         int(seed),
         int(weeks),
+        as_at_minute,
     )
 
 
@@ -110,11 +116,13 @@ class JobBoard:
         weeks: int,
         notes: dict | None = None,
         tables: dict[str, pd.DataFrame] | None = None,
+        as_at_minute: float | None = None,
     ) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
         ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
-        its tables (such as the parameter sources)."""
-        key = job_key(scenario, plans, replications, seed, weeks)
+        its tables (such as the parameter sources); ``as_at_minute``: see
+        :func:`sim.experiments.compare.compare`."""
+        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
@@ -132,6 +140,7 @@ class JobBoard:
             daemon=True,
             name=f"experiment-{key[0][:8]}",
             args=(job, scenario, plans, replications, seed, weeks, notes or {}, tables or {}),
+            kwargs={"as_at_minute": as_at_minute},
         )
         thread.start()
         return job
@@ -144,7 +153,9 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(key)
 
-    def _run(self, job: Job, scenario, plans, replications, seed, weeks, notes, tables) -> None:
+    def _run(
+        self, job: Job, scenario, plans, replications, seed, weeks, notes, tables, as_at_minute
+    ) -> None:
         pool = self._executor()
         try:
             with pool.experiment(job.stop_file):
@@ -158,6 +169,7 @@ class JobBoard:
                     executor=pool,
                     progress=job.report,
                     partial=job.refine,
+                    as_at_minute=as_at_minute,
                 )
         except (Cancelled, RunStopped):
             job.cancelled = True
@@ -200,7 +212,8 @@ class JobBoard:
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:
-        scenario_hash, plan_hashes, replications, seed, weeks = key
+        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute = key
+        extra = {} if as_at_minute is None else {"as_at_minute": as_at_minute}
         try:
             found = self.store.find(
                 scenario_hash=scenario_hash,
@@ -208,6 +221,7 @@ class JobBoard:
                 replications=replications,
                 seed=seed,
                 weeks=weeks,
+                **extra,
             )
             if not found:
                 return None

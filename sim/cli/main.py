@@ -12,6 +12,7 @@ import typer
 
 from sim.cli.calibrate import calibrate
 from sim.cli.claim import claim
+from sim.cli.exercise import exercise_app
 from sim.cli.experiments import compare, runs_app, sweep
 from sim.cli.library import list_files
 from sim.cli.national import national
@@ -36,6 +37,7 @@ app.command()(report)
 app.command()(rerun)
 app.add_typer(runs_app, name="runs")
 app.add_typer(validate_app, name="validate")
+app.add_typer(exercise_app, name="exercise")
 
 
 def main() -> None:

@@ -92,7 +92,12 @@ class Precision:
 
 
 def specs_for(
-    scenario: Scenario, plans: Sequence[Plan], replications: range, seed: int, weeks: int
+    scenario: Scenario,
+    plans: Sequence[Plan],
+    replications: range,
+    seed: int,
+    weeks: int,
+    as_at_minute: float | None = None,
 ) -> list[RunSpec]:
     """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
     each plan, for each replication number."""
@@ -100,7 +105,7 @@ def specs_for(
     if restoration_minute(scenario) is not None:
         labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
     return [
-        RunSpec(label, sc, plan, seed, r, weeks)
+        RunSpec(label, sc, plan, seed, r, weeks, as_at_minute=as_at_minute)
         for r in replications
         for label, sc, plan in labelled
     ]
@@ -133,6 +138,7 @@ def compare(
     executor: Executor | None = None,
     partial: Callable[[Experiment], None] | None = None,
     refresh_s: float = 1.0,
+    as_at_minute: float | None = None,
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
@@ -145,7 +151,10 @@ def compare(
     plan has finished, so its statistics stay paired. Its manifest's
     ``partial`` says how many replications it holds of how many asked for; the final result
     has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
-    and the exception propagates."""
+    and the exception propagates.
+
+    With ``as_at_minute``, every run's headline measures as they stood at that minute are kept
+    too, in the table ``as_at`` (:mod:`sim.results.as_at`)."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -162,11 +171,15 @@ def compare(
     target_met = None  # without a precision target: not asked
 
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
-        return _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
+        found = _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
+        if as_at_minute is not None:
+            found.manifest["as_at_minute"] = as_at_minute
+            found.tables["as_at"] = as_at_table(runs)
+        return found
 
     refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
     while True:
-        batch = specs_for(scenario, plans, range(done, replications), seed, weeks)
+        batch = specs_for(scenario, plans, range(done, replications), seed, weeks, as_at_minute)
         if refiner is not None:
             refiner.expect(batch, replications)
         outcomes += run_all(
@@ -233,6 +246,16 @@ def _experiment(
     if replications < asked:
         manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
     return Experiment(manifest, tables)
+
+
+def as_at_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
+    """Each run's headline measures as they stood at the experiment's ``as_at_minute``."""
+    rows = [
+        (o.label, o.replication, m, v, MEASURES[m].unit)
+        for o in outcomes
+        for m, v in o.as_at.items()
+    ]
+    return pd.DataFrame(rows, columns=["plan", "replication", "measure", "value", "unit"])
 
 
 def workload_table(outcomes: list[RunOutcome]) -> pd.DataFrame:

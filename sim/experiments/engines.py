@@ -30,6 +30,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import forkserver, get_all_start_methods, get_context
 
+from sim.results.as_at import summary_as_at
 from sim.results.objectives import Service, service_of
 from sim.results.summary import by_risk
 from sim.run import ModelError, model_error, simulate
@@ -68,6 +69,7 @@ class RunSpec:
     weeks: int
     detail: bool = True  # keep people's weeks and the objectives' service (False: measures only)
     stop_file: str | None = None  # the run stops at the next simulated day once this file exists
+    as_at_minute: float | None = None  # also keep the measures as they stood at this minute
 
 
 class RunStopped(Exception):
@@ -92,6 +94,7 @@ class RunOutcome:
     service: dict[str, Service] = field(default_factory=dict)  # per prioritised activity
     workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
     observations: dict[str, float] = field(default_factory=dict)
+    as_at: dict[str, float] = field(default_factory=dict)  # measures at the spec's as_at_minute
 
 
 def run_spec(spec: RunSpec) -> RunOutcome:
@@ -145,6 +148,7 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         }
         staff = result["staff_weekly"][list(WORKLOAD_COLUMNS)]
         workload = tuple(staff.itertuples(index=False, name=None))
+    as_at = {} if spec.as_at_minute is None else summary_as_at(result.tables, spec.as_at_minute)
     return RunOutcome(
         spec.label,
         spec.replication,
@@ -155,6 +159,7 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         service,
         workload,
         observations,
+        as_at,
     )
 
 

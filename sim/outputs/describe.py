@@ -166,3 +166,26 @@ def plan_table(plans: list[Plan]) -> pd.DataFrame:
             pulled = lever_rows(levers) or [("none", "no levers pulled")]
             rows += [(plan.name, when, lever, settings) for lever, settings in pulled]
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+
+
+def disruptions_at(scenario: Scenario, minute: float) -> pd.DataFrame:
+    """The disruptions in force at ``minute`` (a window that has started and not ended, with
+    an effect in this office): what the systems' status is then."""
+    staff = headcount(scenario)
+    rows = []
+    for kind in KIND_WORDS:
+        for w in getattr(scenario.outages, kind):
+            if not hasattr(w, "start") or not w.has_effect(staff):
+                continue
+            if w.start_minute <= minute < w.end_minute:
+                system = getattr(w, "system", "email" if kind == "email_loss" else None)
+                name = getattr(scenario.systems, system).name if system else "the office"
+                rows.append(
+                    {
+                        "system": name,
+                        "status": KIND_WORDS[kind],
+                        "details": _details(kind, w, staff),
+                        "until": until(w.end_minute),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["system", "status", "details", "until"])

@@ -32,12 +32,15 @@ from sim.scenario.schema import Scenario
 from sim.scenario.strict_yaml import parse
 
 if TYPE_CHECKING:  # numpy is imported only when a national file is read (list starts fast)
+    from sim.scenario.exercise import Exercise, Rehearsal
     from sim.scenario.national import NationalService
 
 __all__ = [
     "Problem",
     "ScenarioError",
+    "load_exercise",
     "load_national",
+    "load_rehearsal",
     "load_plan",
     "load_scenario",
     "plans_of",
@@ -200,15 +203,29 @@ def _load(path: str | os.PathLike, model: type) -> Any:
         data, index = parse(read_file(p, file), file)
         data, index = _compose(data, index, file, p.parent, (os.path.realpath(p),))
         if model is Plan:
-            _no_empty_levers(data, index, file)
+            _no_empty_levers(data, index, file, _plan_lever_sets(data))
     return validate(data, index, file, model)
 
 
-def _no_empty_levers(data: dict, index: Index, file: str) -> None:
+def _count(node: Any) -> int:
+    return len(node) if isinstance(node, list) else 0
+
+
+def _plan_lever_sets(data: dict) -> list[tuple]:
+    return [("levers",)] + [("switches", i, "levers") for i in range(_count(data.get("switches")))]
+
+
+def _exercise_lever_sets(data: dict) -> list[tuple]:
+    points = data.get("decision_points") or []
+    sets: list[tuple] = [("levers",)]
+    for i in range(_count(points)):
+        options = points[i].get("options") if isinstance(points[i], dict) else None
+        sets += [("decision_points", i, "options", j, "levers") for j in range(_count(options))]
+    return sets
+
+
+def _no_empty_levers(data: dict, index: Index, file: str, sets: list[tuple]) -> None:
     """A lever named with nothing after it (``day_lists:``) is a mistake, not "not pulled"."""
-    sets = [("levers",)] + [
-        ("switches", i, "levers") for i in range(len(data.get("switches") or []))
-    ]
     for path in sets:
         node: Any = data
         for key in path:
@@ -242,29 +259,75 @@ def load_plan(path: str | os.PathLike) -> Plan:
     return _load(path, Plan)
 
 
+def _beside(path: Path, name: str, field: str, index: Index, file: str) -> Path:
+    """The file ``name`` (a path relative to ``path``'s folder) that field ``field`` of ``file``
+    gives, or a ScenarioError naming the field if it is not a file."""
+    found = path.parent / name
+    if not found.is_file():
+        raise fail(
+            file,
+            not_a_file(found),
+            "check the name; the path is relative to the folder of this file",
+            index.get((field,), (file, None))[1],
+            field,
+            short(name),
+        )
+    return found
+
+
+@contextlib.contextmanager
+def _file_kind(file: str, what: str) -> Iterator[None]:
+    """Name the kind of file in a ScenarioError about ``file`` (one about a file it names, such
+    as its scenario, keeps its own)."""
+    try:
+        yield
+    except ScenarioError as err:
+        kind = what if err.file == file else err.what
+        raise ScenarioError(err.file, err.problems, err.more, kind) from None
+
+
+def _parsed(p: Path, file: str) -> tuple[dict, Index]:
+    with _named(file):
+        return parse(read_file(p, file), file)
+
+
 def load_national(path: str | os.PathLike) -> NationalService:
     """Read and validate a national file and the office scenario it names (a path relative to
     the national file's folder), with the same rules as scenario files."""
     from sim.scenario.national import National, NationalService
 
     p, file = Path(path), os.fspath(path)
-    try:
-        with _named(file):
-            data, index = parse(read_file(p, file), file)
-            config = validate(data, index, file, National)
-        office_path = p.parent / config.office
-        if not office_path.is_file():
-            raise fail(
-                file,
-                not_a_file(office_path),
-                "check the name; the path is relative to the folder of this file",
-                index.get(("office",), (file, None))[1],
-                "office",
-                short(config.office),
-            )
-    except ScenarioError as err:
-        raise ScenarioError(err.file, err.problems, err.more, "national file") from None
+    with _file_kind(file, "national file"):
+        data, index = _parsed(p, file)
+        config = validate(data, index, file, National)
+        office_path = _beside(p, config.office, "office", index, file)
     return NationalService(config, load_scenario(office_path))
+
+
+def load_exercise(path: str | os.PathLike) -> Exercise:
+    """Read and validate a tabletop exercise file and the scenario it names (a path relative to
+    the exercise file's folder), with the same rules as scenario files."""
+    from sim.scenario.exercise import Exercise, ExerciseFile
+
+    p, file = Path(path), os.fspath(path)
+    with _file_kind(file, "exercise file"):
+        data, index = _parsed(p, file)
+        _no_empty_levers(data, index, file, _exercise_lever_sets(data))
+        config = validate(data, index, file, ExerciseFile)
+        scenario = load_scenario(_beside(p, config.scenario, "scenario", index, file))
+        fields = {**config.model_dump(), "scenario_settings": scenario.model_dump()}
+        return validate(fields, index, file, Exercise)
+
+
+def load_rehearsal(path: str | os.PathLike) -> Rehearsal:
+    """Read and validate a decisions file (the room's decisions, for playing an exercise from the
+    command line)."""
+    from sim.scenario.exercise import Rehearsal
+
+    p, file = Path(path), os.fspath(path)
+    with _file_kind(file, "decisions file"):
+        data, index = _parsed(p, file)
+        return validate(data, index, file, Rehearsal)
 
 
 def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:

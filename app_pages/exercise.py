@@ -1,0 +1,172 @@
+"""Exercise: the facilitator's view of a tabletop exercise.
+
+Start an exercise from the library (or resume a saved one), move the clock to the next inject or
+decision point (or by a day), show the room the office now, and at a decision point project
+each option side by side, record the decision and play on. Every step is saved at once in the
+exercise store, so a restart or a closed browser loses nothing: the exercise's id is in the
+page's address (``?exercise=ID``), and the room's view (the Room page) follows the same id."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import exercise_forms as forms
+from app_pages import exercise_views as views
+from app_pages.widgets import code, plain
+from sim.exercise import log as play
+from sim.exercise.store import ExerciseStoreError
+from sim.scenario.loader import ScenarioError, load_exercise
+
+CURRENT = "exercise_id"
+ROOM = "room"  # the room's page (its url path in app.py)
+
+
+def current_id() -> str | None:
+    found = st.query_params.get("exercise") or st.session_state.get(CURRENT)
+    if found and st.query_params.get("exercise") != found:
+        st.query_params["exercise"] = found
+    return found
+
+
+def open_exercise(exercise_id: str) -> None:
+    st.session_state[CURRENT] = exercise_id
+    st.query_params["exercise"] = exercise_id
+    st.rerun()
+
+
+def leave() -> None:
+    st.session_state.pop(CURRENT, None)
+    st.query_params.pop("exercise", None)
+    st.rerun()
+
+
+def render() -> None:
+    st.title("Tabletop exercise")
+    exercise_id = current_id()
+    if exercise_id is None:
+        choose()
+        return
+    try:
+        log = views.store().load(exercise_id)
+    except ExerciseStoreError as exc:
+        st.error(plain(str(exc)))
+        if st.button("Choose another exercise", key="exercise_leave_missing"):
+            leave()
+        return
+    header(log, exercise_id)
+    controls(log, exercise_id)
+    point = log.pending()
+    options = None if point is None else (*point.options, *forms.proposals(exercise_id, point))
+    step, job = views.step_job(log, options)
+    live(log, step, job, was_running=job.running)
+    if point is not None:
+        forms.decision(log, exercise_id, point, step, job)
+        forms.propose_option(exercise_id, point)
+    with st.expander("Add an inject now"):
+        forms.inject(log, exercise_id)
+    with st.expander("Notes"):
+        forms.notes(log, exercise_id)
+    with st.expander("Evaluation: capabilities rated P, S, M or U"):
+        forms.ratings(log, exercise_id)
+    with st.expander("Improvement plan"):
+        forms.improvement_plan(log, exercise_id)
+    with st.expander("After-action report"):
+        forms.report(log, exercise_id)
+
+
+def choose() -> None:
+    """Start an exercise from the library, or resume a saved one."""
+    shipped = views.shipped()
+    st.subheader("Start an exercise")
+    with st.form("exercise_start"):
+        name = st.selectbox("Exercise", list(shipped), key="exercise_choice")
+        replications = st.number_input(
+            "Replications behind every number",
+            2,
+            200,
+            10,
+            key="exercise_replications",
+            help="More replications, narrower ranges, slower answers. Every option at a "
+            "decision point runs on the same replications.",
+        )
+        started = st.form_submit_button("Start", type="primary")
+    if started and name is not None:
+        try:
+            exercise = load_exercise(shipped[name])
+        except ScenarioError as exc:
+            st.error(plain(str(exc)))
+            return
+        exercise = exercise.model_copy(update={"replications": int(replications)})
+        try:
+            exercise_id = views.store().save(play.start(exercise))
+        except ExerciseStoreError as exc:
+            st.error(plain(str(exc)))
+            return
+        open_exercise(exercise_id)
+    saved = views.store().list()
+    st.subheader("Resume a saved exercise")
+    if not saved:
+        st.caption("No exercise saved yet.")
+        return
+    labels = {
+        f"{r['exercise']}: day {r['clock_day']}, {r['decisions']} decision(s) ({r['id']})": r["id"]
+        for r in saved
+    }
+    chosen = st.selectbox("Saved exercise", list(labels), key="exercise_saved")
+    if st.button("Resume", key="exercise_resume") and chosen is not None:
+        open_exercise(labels[chosen])
+
+
+def header(log: play.ExerciseLog, exercise_id: str) -> None:
+    st.subheader(log.exercise.name)
+    views.clock_line(log)
+    st.caption(
+        f"Exercise {code(exercise_id)}, saved at every step. "
+        f"[Open the room's view]({ROOM}?exercise={exercise_id}) on the projector: it follows "
+        "each step, with no controls."
+    )
+    views.latest_injects(log)
+
+
+def controls(log: play.ExerciseLog, exercise_id: str) -> None:
+    point = log.pending()
+    stop = log.next_stop()
+    columns = st.columns(3)
+    label = "Next inject or decision point" + ("" if stop is None else f" ({play.when(stop)})")
+    moves = {
+        "next": columns[0].button(
+            label, key="exercise_next", disabled=point is not None or stop is None, type="primary"
+        ),
+        "day": columns[1].button("Forward one day", key="exercise_day", disabled=point is not None),
+    }
+    if columns[2].button("Leave this exercise", key="exercise_leave"):
+        leave()
+    if point is not None:
+        st.warning(f"Decision point: {plain(point.question)}")
+    try:
+        if moves["next"]:
+            forms.save(play.advance_to_next(log), exercise_id)
+        elif moves["day"]:
+            forms.save(play.advance_days(log, 1), exercise_id)
+    except play.ExerciseError as exc:
+        st.error(plain(str(exc)))
+
+
+def live(log: play.ExerciseLog, step, job, was_running: bool) -> None:
+    """The office now and, at a decision point, the options projected; refreshed every second
+    while the runs go on, the whole page redrawn when they end."""
+
+    def body() -> None:
+        if was_running and not job.running:
+            st.rerun(scope="app")
+        if job.error:
+            st.error(f"The runs did not finish cleanly: {plain(job.error)}")
+        st.markdown("#### The office now")
+        views.systems_status(log)
+        views.office_now(job, step)
+        if step.point is not None:
+            st.markdown("#### Each option projected to the end of the exercise")
+            views.options_list(step.options)
+            views.projection(log, job, step, "exercise")
+
+    st.fragment(body, run_every=1.0 if job.running else None)()

@@ -1,0 +1,280 @@
+"""The facilitator's forms: record a decision, compose an option from the plan levers, add an
+inject now, notes, capability ratings, the improvement plan and the after-action report. Each
+change is saved as a new step of the exercise before the page is drawn again."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import exercise_views as views
+from app_pages.drafts import Draft, settle
+from app_pages.forms import Ui, edit_model
+from app_pages.scenario_form import new_outage, outage_model
+from app_pages.widgets import plain, show_problems
+from sim.exercise import log as play
+from sim.exercise.improvement import ImprovementPlanError, from_csv
+from sim.exercise.projection import Step, projection_of
+from sim.exercise.store import ExerciseStoreError
+from sim.outputs.describe import KIND_WORDS
+from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
+from sim.scenario.exercise import RATINGS, Action, DecisionPoint, Inject, Option, Rating
+from sim.scenario.loader import ScenarioError
+from sim.scenario.plans import Levers
+from sim.scenario.problems import validate
+
+NEWS = "news only (no change in the model)"
+
+
+def save(log: play.ExerciseLog, exercise_id: str) -> None:
+    try:
+        views.store().save(log, exercise_id)
+    except ExerciseStoreError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.rerun()
+
+
+def proposals(exercise_id: str, point: DecisionPoint) -> list[Option]:
+    """Options composed in the room for this decision point (kept for the session)."""
+    return st.session_state.setdefault(f"proposals-{exercise_id}-{point.id}", [])
+
+
+def decision(
+    log: play.ExerciseLog, exercise_id: str, point: DecisionPoint, step: Step, job
+) -> None:
+    st.markdown("#### Record the decision")
+    names = [o.name for o in step.options]
+    people = [p.name for p in log.exercise.participants if p.role in ("facilitator", "player")]
+    with st.form(f"decide-{point.id}"):
+        chosen = st.radio("Option taken", names, key=f"decide-option-{point.id}")
+        by = st.selectbox("Decided by", people or ["the room"], key=f"decide-by-{point.id}")
+        why = st.text_area("Why", key=f"decide-why-{point.id}", max_chars=4000)
+        ready = job.result is not None
+        recorded = st.form_submit_button("Record decision", type="primary", disabled=not ready)
+    if not ready:
+        st.caption("The decision can be recorded once every option's runs are in.")
+    if recorded and ready and chosen is not None:
+        option = step.options[names.index(chosen)]
+        kept = play.add_projection(log, projection_of(log, step, job.result))
+        try:
+            save(play.decide(kept, point.id, option, by or "", why or ""), exercise_id)
+        except play.ExerciseError as exc:
+            st.error(plain(str(exc)))
+
+
+def propose_option(exercise_id: str, point: DecisionPoint) -> None:
+    """Compose another option from the plan levers (the builder's lever forms)."""
+    with st.expander("Compose another option from the plan levers"):
+        key = f"option-draft-{exercise_id}-{point.id}"
+        draft: Draft = st.session_state.setdefault(
+            key, Draft({"name": "", "levers": {}, "stop": []})
+        )
+        draft.reshapes.clear()
+        ui = Ui(draft, f"option-{point.id}", {("name",): "option name"})
+        new = edit_model(ui, (), draft.data, Option, only=("name",))
+        st.caption("Levers pulled from the decision on (each replaces its settings if pulled):")
+        new["levers"] = edit_model(ui, ("levers",), draft.data["levers"], Levers)
+        new.update(edit_model(ui, (), draft.data, Option, only=("stop",)))
+        if settle(draft, new):
+            st.rerun()
+        if st.button("Add this option", key=f"option-add-{point.id}"):
+            try:
+                option = validate(draft.data, {}, "the option in the form", model=Option)
+            except ScenarioError as exc:
+                show_problems(exc)
+                return
+            taken = [o.name for o in (*point.options, *proposals(exercise_id, point))]
+            if option.name in taken:
+                st.error(f"An option is already called {plain(option.name)}: name it otherwise.")
+                return
+            proposals(exercise_id, point).append(option)
+            st.session_state.pop(key, None)
+            st.rerun()
+
+
+def inject(log: play.ExerciseLog, exercise_id: str) -> None:
+    """An inject delivered now: what the room is told and, if anything, what changes."""
+    title = st.text_input("Title", key="inject-title", max_chars=120)
+    told = st.text_area("What the room is told", key="inject-told", max_chars=4000)
+    kind = st.selectbox(
+        "What changes in the model",
+        [NEWS, *KIND_WORDS],
+        key="inject-kind",
+        format_func=lambda k: KIND_WORDS.get(k, k),
+    )
+    effect: dict = {}
+    if kind != NEWS:
+        key = f"inject-draft-{exercise_id}-{kind}-{len(log.steps)}"
+        start = {"day": log.clock.day, "hour": log.clock.hour}
+        template = new_outage(kind)
+        template["start" if "start" in template else "at"] = start
+        draft: Draft = st.session_state.setdefault(key, Draft(template))
+        draft.reshapes.clear()
+        entry = edit_model(
+            Ui(draft, f"inject-{kind}-{len(log.steps)}"), (), draft.data, outage_model(kind)
+        )
+        if settle(draft, entry):
+            st.rerun()
+        effect = {kind: [draft.data]}
+    if st.button("Deliver this inject now", key="inject-deliver"):
+        data = {
+            "id": f"live-{len(log.live_injects) + 1}",
+            "at": {"day": log.clock.day, "hour": log.clock.hour},
+            "title": title,
+            "told": told,
+            "effect": effect,
+        }
+        try:
+            new = validate(data, {}, "the inject in the form", model=Inject)
+            save(play.add_inject(log, new), exercise_id)
+        except ScenarioError as exc:
+            show_problems(exc)
+        except play.ExerciseError as exc:
+            st.error(plain(str(exc)))
+
+
+def notes(log: play.ExerciseLog, exercise_id: str) -> None:
+    for note in log.notes:
+        st.markdown(
+            f"- {plain(play.when(note.at))}, {plain(note.by or 'the room')}: {plain(note.text)}"
+        )
+    with st.form("note"):
+        text = st.text_area("Note", max_chars=4000, key="note-text")
+        by = st.text_input("By", max_chars=200, key="note-by")
+        added = st.form_submit_button("Add note")
+    if added and text.strip():
+        save(play.add_note(log, text.strip(), by.strip()), exercise_id)
+
+
+def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
+    given = {r.capability: r for r in log.ratings}
+    st.caption("; ".join(f"{k}: {v}" for k, v in RATINGS.items()))
+    with st.form("ratings"):
+        entered = {}
+        for i, capability in enumerate(log.exercise.capabilities):
+            st.markdown(f"**{plain(capability.name)}**: {plain(capability.description)}")
+            old = given.get(capability.name)
+            cols = st.columns([1, 3, 2])
+            choices = ["not rated", *RATINGS]
+            rating = cols[0].selectbox(
+                "Rating", choices, key=f"rating-{i}", index=choices.index(old.rating) if old else 0
+            )
+            observation = cols[1].text_input(
+                "Observations",
+                old.observation if old else "",
+                key=f"rating-obs-{i}",
+                max_chars=4000,
+            )
+            evaluator = cols[2].text_input(
+                "Evaluator", old.evaluator if old else "", key=f"rating-by-{i}", max_chars=200
+            )
+            entered[capability.name] = (rating, observation, evaluator)
+        saved = st.form_submit_button("Save ratings")
+    if saved:
+        new = log
+        for name, (rating, observation, evaluator) in entered.items():
+            if rating in RATINGS:
+                new = play.rate(
+                    new,
+                    Rating(
+                        capability=name, rating=rating, observation=observation, evaluator=evaluator
+                    ),
+                )
+        save(new, exercise_id)
+
+
+def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
+    upload = st.file_uploader(
+        "Reopen a plan from an earlier exercise (CSV)",
+        type=["csv"],
+        key=f"plan-upload-{len(log.steps)}",
+    )
+    if upload is not None:
+        try:
+            actions = from_csv(upload.getvalue().decode("utf-8", "replace"), upload.name)
+        except ImprovementPlanError as exc:
+            st.error(plain(str(exc)))
+        else:
+            if st.button(f"Use its {len(actions)} action(s)", key="plan-use"):
+                save(play.set_actions(log, (*log.actions, *actions)), exercise_id)
+    frame = pd.DataFrame(
+        [a.model_dump() for a in log.actions],
+        columns=["action", "capability", "owner", "due", "status"],
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        key=f"plan-editor-{len(log.steps)}",
+        column_config={
+            "due": st.column_config.DateColumn("due"),
+            "status": st.column_config.SelectboxColumn(
+                "status", options=["open", "in progress", "done"]
+            ),
+            "capability": st.column_config.SelectboxColumn(
+                "capability", options=["", *(c.name for c in log.exercise.capabilities)]
+            ),
+        },
+    )
+    if st.button("Save improvement plan", key="plan-save"):
+        try:
+            actions = tuple(
+                Action.model_validate(
+                    {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                    | {
+                        "status": row.get("status") or "open",
+                        "capability": row.get("capability") or "",
+                        "owner": row.get("owner") or "",
+                    }
+                )
+                for row in edited.to_dict("records")
+                if isinstance(row.get("action"), str) and row["action"].strip()
+            )
+        except ValueError as exc:
+            st.error(
+                f"The plan was not saved: {plain(str(exc).splitlines()[0])}. Nothing typed is lost."
+            )
+            return
+        save(play.set_actions(log, actions), exercise_id)
+
+
+def report(log: play.ExerciseLog, exercise_id: str) -> None:
+    key = f"report-{exercise_id}-{len(log.steps)}"
+    if st.button("Prepare the after-action report", key="report-prepare"):
+        content = exercise_report(log, exercise_id)
+        st.session_state[key] = (
+            render_exercise_html(content),
+            render_exercise_pdf(content),
+            content.improvement_csv,
+        )
+    made = st.session_state.get(key)
+    if made is None:
+        st.caption("The report is built from the exercise as saved now.")
+        return
+    html, pdf, csv = made
+    cols = st.columns(3)
+    stem = f"after-action-{exercise_id}"
+    cols[0].download_button(
+        "Download report (HTML)",
+        html,
+        f"{stem}.html",
+        "text/html",
+        key="report-html",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Download report (PDF)",
+        pdf,
+        f"{stem}.pdf",
+        "application/pdf",
+        key="report-pdf",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        "Download improvement plan (CSV)",
+        csv,
+        f"improvement-plan-{exercise_id}.csv",
+        "text/csv",
+        key="report-csv",
+        on_click="ignore",
+    )

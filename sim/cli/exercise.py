@@ -1,0 +1,181 @@
+"""``python -m sim exercise``: play a tabletop exercise without a room, and report one.
+
+* ``run FILE --decisions DECISIONS.yaml``: plays the exercise from its start to its end: at each
+  decision point the options are projected (each run on the same replications) and the decision
+  the file gives is taken; every step is saved in the exercise store, and the id printed.
+* ``report ID``: the after-action report (HTML and PDF) and the improvement plan (CSV) of a saved
+  exercise; ``--replay`` first runs every projection again from the log and checks the numbers.
+* ``list``: the saved exercises.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import Engine, fail
+
+exercise_app = typer.Typer(
+    add_completion=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Tabletop exercises: play one from the command line, list them, report one.",
+)
+DEFAULT_EXERCISES = Path("exercises")
+Exercises = Annotated[Path, typer.Option("--store", help="Folder of saved exercises.")]
+
+
+def _store(root: Path):
+    from sim.exercise.store import ExerciseStore
+
+    return ExerciseStore(root)
+
+
+@exercise_app.command("run")
+def run(
+    file: Annotated[Path, typer.Argument(help="The exercise file (YAML).")],
+    decisions: Annotated[
+        Path, typer.Option(help="The room's decisions, injects added, ratings and actions (YAML).")
+    ],
+    store: Exercises = DEFAULT_EXERCISES,
+    reps: Annotated[
+        int | None, typer.Option(min=2, max=200, help="Replications (default: the exercise's).")
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
+    workers: Annotated[int | None, typer.Option(min=1, max=64)] = None,
+) -> None:
+    """Play an exercise to its end with the decisions in a file, saving every step."""
+    from sim.exercise import log as play
+    from sim.exercise.projection import changed_table, projection_of, run_step, step_inputs
+    from sim.exercise.store import ExerciseStoreError
+    from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
+
+    try:
+        exercise = load_exercise(file)
+        rehearsal = load_rehearsal(decisions)
+    except ScenarioError as err:
+        fail(str(err))
+    if reps is not None:
+        exercise = exercise.model_copy(update={"replications": reps})
+    choices = {c.point: c for c in rehearsal.decisions}
+    points = {p.id: p for p in exercise.decision_points}
+    for choice in rehearsal.decisions:
+        point = points.get(choice.point)
+        if point is None:
+            fail(
+                f"{decisions}: decision for {choice.point!r}, which is not a decision point of "
+                f"{file}. Fix: use one of {', '.join(points)}."
+            )
+        if choice.option not in [o.name for o in point.options]:
+            fail(
+                f"{decisions}: option {choice.option!r} at {choice.point!r} is not one of its "
+                f"options. Fix: use one of {', '.join(repr(o.name) for o in point.options)}."
+            )
+    missing = [p for p in points if p not in choices]
+    if missing:
+        fail(f"{decisions}: no decision for {', '.join(missing)}. Fix: add one for each point.")
+    saver = _store(store)
+    try:
+        log = play.start(exercise)
+        for inject in rehearsal.injects:
+            log = play.add_inject(log, inject)
+        exercise_id = saver.save(log)
+        typer.echo(f"exercise {exercise_id}: {exercise.name}")
+        while True:
+            point = log.pending()
+            if point is None:
+                if log.next_stop() is None:
+                    break
+                log = play.advance_to_next(log)
+                saver.save(log, exercise_id)
+                typer.echo(f"  {log.steps[-1]}")
+                continue
+            step = step_inputs(log)
+            experiment = run_step(step, engine=engine.value, workers=workers)
+            log = play.add_projection(log, projection_of(log, step, experiment))
+            choice = choices[point.id]
+            option = next(o for o in point.options if o.name == choice.option)
+            log = play.decide(log, point.id, option, choice.by, choice.why)
+            saver.save(log, exercise_id)
+            typer.echo(f"  {log.steps[-1]}")
+            changed = changed_table(log.projection(point.id), option.name)  # type: ignore[arg-type]
+            for row in changed.itertuples(index=False):
+                if row.measure in (
+                    "mean backlog",
+                    "missed risk checks",
+                    "hours beyond the contracted day",
+                ):
+                    typer.echo(
+                        f"    against {row.instead_of}: {row.measure} {row.difference:+.1f} "
+                        f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"
+                    )
+        for text in rehearsal.notes:
+            log = play.add_note(log, text)
+        for rating in rehearsal.ratings:
+            log = play.rate(log, rating)
+        if rehearsal.actions:
+            log = play.set_actions(log, rehearsal.actions)
+        saver.save(log, exercise_id)
+    except (play.ExerciseError, ExerciseStoreError) as err:
+        fail(f"{file}: {err}")
+    typer.echo(f"saved as exercise {exercise_id} in {store}/")
+    typer.echo(f"report: python -m sim exercise report {exercise_id} --store {store}")
+
+
+@exercise_app.command("report")
+def report(
+    exercise_id: Annotated[str, typer.Argument(help="A saved exercise's id.")],
+    store: Exercises = DEFAULT_EXERCISES,
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("reports"),
+    replay: Annotated[
+        bool, typer.Option(help="Run every projection again from the log and check the numbers.")
+    ] = False,
+) -> None:
+    """Write a saved exercise's after-action report (HTML, PDF) and improvement plan (CSV)."""
+    from sim.exercise.projection import replay as replay_log
+    from sim.exercise.store import ExerciseStoreError
+    from sim.outputs.exercise_report import (
+        exercise_report,
+        render_exercise_html,
+        render_exercise_pdf,
+    )
+
+    try:
+        log = _store(store).load(exercise_id)
+    except ExerciseStoreError as err:
+        fail(str(err))
+    if replay:
+        for point, same in replay_log(log, engine="pool"):
+            typer.echo(f"replayed {point}: {'same numbers' if same else 'DIFFERENT numbers'}")
+            if not same:
+                raise typer.Exit(1)
+    content = exercise_report(log, exercise_id)
+    folder = out / exercise_id
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "after-action-report.html").write_text(
+            render_exercise_html(content), encoding="utf-8"
+        )
+        (folder / "after-action-report.pdf").write_bytes(render_exercise_pdf(content))
+        (folder / "improvement-plan.csv").write_text(content.improvement_csv, encoding="utf-8")
+    except OSError as err:
+        fail(
+            f"{folder}: cannot write the report ({err.strerror}). Fix: choose another --out folder."
+        )
+    for name in ("after-action-report.html", "after-action-report.pdf", "improvement-plan.csv"):
+        typer.echo(f"wrote {folder / name}")
+
+
+@exercise_app.command("list")
+def list_exercises(store: Exercises = DEFAULT_EXERCISES) -> None:
+    """The saved exercises, newest first."""
+    rows = _store(store).list()
+    if not rows:
+        typer.echo(f"no saved exercises in {store}/")
+    for row in rows:
+        typer.echo(
+            f"{row['id']}  {row['exercise']}  day {row['clock_day']}, "
+            f"{row['decisions']} decisions, {row['steps']} steps, saved {row['saved']}"
+        )

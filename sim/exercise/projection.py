@@ -1,0 +1,243 @@
+"""What the room is shown at a step of an exercise, from one experiment on the log's inputs.
+
+At a decision point the experiment runs each option (the plan as decided, then the option from
+the decision's moment), with "do nothing" and the no-outage baseline as every comparison has
+them; between decision points it runs the plan as decided. Either way every run lasts the
+exercise's weeks on the same replications, and keeps its measures as they stood at the clock
+(:mod:`sim.results.as_at`): the office *now*, identical under every option (the decision has not
+happened yet), and each option's course to the end of the exercise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.exercise.log import ExerciseLog, Projection, option_plans, plan_now, scenario_now
+from sim.experiments.compare import COMPARED, Experiment, compare
+from sim.experiments.statistics import paired_difference
+from sim.results.measures import MEASURES
+from sim.scenario.exercise import DecisionPoint, Option
+from sim.scenario.plans import Plan
+from sim.scenario.schema import Scenario
+
+# The office now, in the room's words (PRODUCT.md's measures, as they stood at the clock)
+NOW_MEASURES = (
+    "backlog_end",
+    "missed_risk_checks",
+    "late_recalls",
+    "late_court_results",
+    "extra_hours",
+    "overtime_hours",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """An experiment's inputs at a step: the scenario known, the plans, where the clock is."""
+
+    scenario: Scenario
+    plans: list[Plan]
+    replications: int
+    seed: int
+    weeks: int
+    as_at_minute: float
+    point: DecisionPoint | None = None
+    options: tuple[Option, ...] = ()
+
+
+def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> Step:
+    """The experiment for the room now: each option at a pending decision point (the point's
+    own options unless others are given), else the plan as decided."""
+    exercise, point = log.exercise, log.pending()
+    chosen = () if point is None else (point.options if options is None else options)
+    return Step(
+        scenario=scenario_now(log),
+        plans=[plan_now(log)] if point is None else option_plans(log, point, chosen),
+        replications=exercise.replications,
+        seed=exercise.scenario_settings.run.seed,
+        weeks=exercise.run_weeks,
+        as_at_minute=log.clock.minute,
+        point=point,
+        options=chosen,
+    )
+
+
+def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Experiment:
+    """Run a step's experiment here (the command line; the app runs it on its job board)."""
+    return compare(
+        step.scenario,
+        step.plans,
+        step.replications,
+        seed=step.seed,
+        weeks=step.weeks,
+        engine=engine,
+        workers=workers,
+        as_at_minute=step.as_at_minute,
+    )
+
+
+def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Projection:
+    """What to keep in the log of a decision point's experiment."""
+    assert step.point is not None
+    runs = experiment["runs"]
+    runs = runs[runs["measure"].isin(COMPARED)]
+    first = step.plans[0].name
+    as_at = experiment["as_at"]
+    as_at = as_at[(as_at["plan"] == first) & as_at["measure"].isin(NOW_MEASURES)]
+    return Projection(
+        point=step.point.id,
+        delivered=log.delivered,
+        decisions_before=len(log.decisions),
+        options=step.options,
+        replications=step.replications,
+        weeks=step.weeks,
+        seed=step.seed,
+        runs=tuple(
+            (str(p), int(r), str(m), float(v))
+            for p, r, m, v in runs[["plan", "replication", "measure", "value"]].itertuples(
+                index=False
+            )
+        ),
+        backlog=tuple(
+            (str(p), int(r), int(d), float(b))
+            for p, r, d, b in experiment["backlog"].itertuples(index=False)
+        ),
+        now=tuple(
+            (int(r), str(m), float(v))
+            for r, m, v in as_at[["replication", "measure", "value"]].itertuples(index=False)
+        ),
+        run_id=str(experiment.manifest.get("run_id", "")),
+    )
+
+
+def spread(values: pd.Series) -> dict[str, float]:
+    """Median and the 10th to 90th percentile range over replications."""
+    v = values.dropna().to_numpy(dtype=float)
+    if not len(v):
+        return {"median": math.nan, "p10": math.nan, "p90": math.nan}
+    p10, p50, p90 = np.percentile(v, [10, 50, 90])
+    return {"median": float(p50), "p10": float(p10), "p90": float(p90)}
+
+
+def now_table(as_at: pd.DataFrame) -> pd.DataFrame:
+    """The office now: each of :data:`NOW_MEASURES` with its spread over replications (``as_at``:
+    one plan's rows of an experiment's ``as_at`` table; before a decision every option's are
+    the same)."""
+    rows = []
+    for measure in NOW_MEASURES:
+        values = as_at.loc[as_at["measure"] == measure, "value"]
+        found = MEASURES[measure]
+        rows.append(
+            {
+                "measure": found.label,
+                "unit": found.unit,
+                **spread(values),
+                "replications": len(values),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def runs_frame(projection: Projection) -> pd.DataFrame:
+    return pd.DataFrame(list(projection.runs), columns=["plan", "replication", "measure", "value"])
+
+
+def backlog_frame(projection: Projection) -> pd.DataFrame:
+    return pd.DataFrame(list(projection.backlog), columns=["plan", "replication", "day", "backlog"])
+
+
+def changed_table(projection: Projection, taken: str) -> pd.DataFrame:
+    """What the option taken changed against each option not taken: per headline measure, the
+    paired difference (taken minus the other, on the same replications) with its 95% interval,
+    and which way is better for the measure."""
+    runs = runs_frame(projection)
+    rows = []
+    for other in (o.name for o in projection.options if o.name != taken):
+        for measure in COMPARED:
+            mine = runs[(runs["plan"] == taken) & (runs["measure"] == measure)]
+            theirs = runs[(runs["plan"] == other) & (runs["measure"] == measure)]
+            paired = mine.merge(theirs, on="replication", suffixes=("", "_other")).dropna(
+                subset=["value", "value_other"]
+            )
+            if paired.empty:
+                continue
+            diff = paired_difference(
+                paired["value"].to_numpy(dtype=float), paired["value_other"].to_numpy(dtype=float)
+            )
+            found = MEASURES[measure]
+            rows.append(
+                {
+                    "instead_of": other,
+                    "measure": found.label,
+                    "unit": found.unit,
+                    "better": found.better,
+                    "difference": diff.mean,
+                    "low": diff.low,
+                    "high": diff.high,
+                    "replications": len(paired),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "instead_of",
+            "measure",
+            "unit",
+            "better",
+            "difference",
+            "low",
+            "high",
+            "replications",
+        ],
+    )
+
+
+def options_table(projection: Projection) -> pd.DataFrame:
+    """Each option's headline measures over its replications: mean and P10-P90."""
+    runs = runs_frame(projection)
+    rows = []
+    for option in projection.options:
+        for measure in COMPARED:
+            values = runs.loc[(runs["plan"] == option.name) & (runs["measure"] == measure), "value"]
+            if values.empty:
+                continue
+            found = MEASURES[measure]
+            rows.append(
+                {
+                    "option": option.name,
+                    "measure": found.label,
+                    "unit": found.unit,
+                    "mean": float(values.mean()),
+                    **{k: v for k, v in spread(values).items() if k != "median"},
+                    "without_value": int(values.isna().sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _numbers(projection: Projection) -> str:
+    """A projection's numbers as text (NaN, a censored value, equal to itself)."""
+    return json.dumps([projection.runs, projection.backlog, projection.now])
+
+
+def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
+    """Each decision point's projection made again from the log alone: (point, same numbers)."""
+    results = []
+    for kept in log.projections:
+        at_point = log.model_copy(
+            update={
+                "delivered": kept.delivered,
+                "decisions": log.decisions[: kept.decisions_before],
+                "clock": log.point(kept.point).at,
+            }
+        )
+        step = step_inputs(at_point, kept.options)
+        again = projection_of(at_point, step, run_step(step, engine=engine))
+        same = _numbers(again) == _numbers(kept)
+        results.append((kept.point, same))
+    return results

@@ -1,0 +1,276 @@
+"""A tabletop exercise: a scenario played in the room, with injects, decision points and the
+capabilities evaluated (the master scenario events list of HSEEP, as a file).
+
+An exercise file (``scenarios/exercises/*.yaml``) names its scenario (a file beside it), the
+participants and their roles, a timeline of **injects** (what the room is told at a moment, and
+what changes in the model then: outages of any kind added from that moment; none for a news or
+press message), the **decision points** (a question at a moment, with options: each a set of
+plan levers in force from then on) and the **capabilities** evaluators rate. It is read by
+:func:`sim.scenario.loader.load_exercise` with the same strict rules as a scenario file; the
+scenario it names is read then and kept inside the :class:`Exercise`, so a saved exercise
+replays from its own copy even if the file later changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.domain.calendar import DAY
+from sim.scenario.frozen import Frozen
+from sim.scenario.outages import Moment, Outages
+from sim.scenario.plans import Levers
+from sim.scenario.schema import Scenario
+
+KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
+KEY_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
+ROLES = ("facilitator", "player", "evaluator", "observer")
+RESERVED = ("do nothing", "no outage")  # labels of the references in every comparison
+RATINGS = {
+    "P": "performed without challenges",
+    "S": "performed with some challenges",
+    "M": "performed with major challenges",
+    "U": "unable to be performed",
+}  # HSEEP's capability ratings
+
+
+def _key(value: str) -> str:
+    if not KEY.match(value):
+        raise ValueError(f"{value!r} is not a valid id: use {KEY_RULE} (at most 60)")
+    return value
+
+
+class Participant(Frozen):
+    name: str = Field(min_length=1, max_length=120, description="A person or a post.")
+    role: Literal["facilitator", "player", "evaluator", "observer"]
+    function: str = Field("", max_length=120, description="What they do in the office.")
+
+
+class Inject(Frozen):
+    """An event delivered to the room at ``at``: what it is told, and what changes in the model."""
+
+    id: str
+    at: Moment
+    title: str = Field(min_length=1, max_length=120)
+    told: str = Field(min_length=1, max_length=4000, description="What the room is told.")
+    effect: Outages = Field(
+        Outages(),
+        description="Disruptions added to the scenario from this moment (none: news only).",
+    )
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _key(v)))
+
+    @model_validator(mode="after")
+    def _effect_not_before(self) -> Inject:
+        for start in effect_starts(self.effect):
+            if start < self.at.minute:
+                raise ValueError(
+                    f"the inject's effect starts at minute {start:g}, before the inject is "
+                    f"delivered (day {self.at.day}, hour {self.at.hour:g}); start its effect "
+                    "at or after the inject's moment: the room cannot be told of the past"
+                )
+        return self
+
+
+LeverName = Literal[
+    "paper_fallback",
+    "printed_risk_register",
+    "day_lists",
+    "login_rota",
+    "triage",
+    "overtime",
+    "mutual_aid",
+    "alternative_channel",
+    "home_working",
+]
+
+
+class Option(Frozen):
+    """One choice at a decision point, from the decision on: the levers it pulls (each replacing
+    that lever's settings if already pulled) and the levers it stops; every other lever stays
+    as it was. An option that pulls and stops nothing is "carry on as now"."""
+
+    name: str = Field(min_length=1, max_length=80)
+    levers: Levers = Levers()
+    stop: tuple[LeverName, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, name: str) -> str:
+        if name.strip().lower() in RESERVED:
+            raise ValueError(
+                f"{name!r} is the name of a reference every comparison has; name the option by "
+                "what it does, such as 'Carry on as now'"
+            )
+        return name
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Option:
+        both = [n for n in self.stop if getattr(self.levers, n) is not None]
+        if both:
+            raise ValueError(
+                f"{both[0]} is both pulled and stopped; keep it in levers or in stop, not both"
+            )
+        return self
+
+    def after(self, current: Levers) -> Levers:
+        """The levers in force once this option is taken over ``current``."""
+        pulled = {n: v for n in type(self.levers).model_fields if (v := getattr(self.levers, n))}
+        return current.model_copy(update={**pulled, **dict.fromkeys(self.stop)})
+
+
+class DecisionPoint(Frozen):
+    id: str
+    at: Moment
+    question: str = Field(min_length=1, max_length=2000)
+    options: tuple[Option, ...] = Field(min_length=2, max_length=6)
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _key(v)))
+
+    @field_validator("options")
+    @classmethod
+    def _distinct(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
+        names = [o.name for o in options]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(
+                f"option {repeated[0]!r} is given twice; give each option its own name"
+            )
+        return options
+
+
+class Capability(Frozen):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field("", max_length=2000)
+
+
+class ExerciseFile(Frozen):
+    """An exercise file as written: its scenario named, not yet read."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=8000)
+    scenario: str = Field(min_length=1, description="The scenario (a file beside this one).")
+    starts_at: Moment = Field(
+        Moment(day=0, hour=9.0), description="Where the clock stands when play begins."
+    )
+    replications: int = Field(
+        10, ge=2, le=200, description="Replications behind every number shown to the room."
+    )
+    weeks: int | None = Field(
+        None,
+        ge=1,
+        le=104,
+        description="How long every run of the exercise lasts, and so how far each option is "
+        "projected (left out: the scenario's run.weeks).",
+    )
+    levers: Levers = Field(Levers(), description="The plan in force when play begins.")
+    participants: tuple[Participant, ...] = ()
+    injects: tuple[Inject, ...] = ()
+    decision_points: tuple[DecisionPoint, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExerciseFile:
+        ids = [i.id for i in self.injects] + [d.id for d in self.decision_points]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(
+                f"id {repeated[0]!r} is used twice; give every inject and decision point its own id"
+            )
+        start = self.starts_at.minute
+        events: list[Inject | DecisionPoint] = [*self.injects, *self.decision_points]
+        early = [e.id for e in events if e.at.minute < start]
+        if early:
+            raise ValueError(
+                f"{early[0]} comes before the exercise starts (starts_at: day "
+                f"{self.starts_at.day}); move it later or start the exercise earlier"
+            )
+        names = [c.name for c in self.capabilities]
+        if len(set(names)) != len(names):
+            raise ValueError("a capability is named twice; name each capability once")
+        return self
+
+
+class Exercise(ExerciseFile):
+    """An exercise with its scenario read and kept inside (``scenario``: the file it was read
+    from, ``scenario_settings``: what it held)."""
+
+    scenario_settings: Scenario
+
+    @model_validator(mode="after")
+    def _inside_the_run(self) -> Exercise:
+        last = self.run_weeks * 7 * DAY
+        events: list[Inject | DecisionPoint] = [*self.injects, *self.decision_points]
+        late = [e.id for e in events if e.at.minute >= last]
+        if late:
+            raise ValueError(
+                f"{late[0]} comes after the exercise's runs end (day {self.run_weeks * 7}); "
+                "move it earlier or give the exercise more weeks"
+            )
+        return self
+
+    @property
+    def run_weeks(self) -> int:
+        return self.weeks or self.scenario_settings.run.weeks
+
+
+def effect_starts(effect: Outages) -> list[float]:
+    """The minute each disruption of ``effect`` starts."""
+    starts = []
+    for kind in type(effect).model_fields:
+        for entry in getattr(effect, kind):
+            at = getattr(entry, "start", None) or entry.at
+            starts.append(at.minute)
+    return starts
+
+
+def with_outages(scenario: Scenario, extra: list[Outages]) -> Scenario:
+    """``scenario`` with the disruptions of ``extra`` added to its own (in that order)."""
+    if not extra:
+        return scenario
+    data = scenario.model_dump()
+    for kind in type(scenario.outages).model_fields:
+        data["outages"][kind] = [*data["outages"][kind]] + [
+            entry.model_dump() for o in extra for entry in getattr(o, kind)
+        ]
+    return Scenario.model_validate(data)
+
+
+class Rating(Frozen):
+    capability: str
+    rating: Literal["P", "S", "M", "U"]
+    observation: str = Field("", max_length=4000)
+    evaluator: str = Field("", max_length=200)
+
+
+class Action(Frozen):
+    """One line of the improvement plan."""
+
+    action: str = Field(min_length=1, max_length=1000)
+    capability: str = Field("", max_length=120)
+    owner: str = Field("", max_length=200)
+    due: dt.date | None = None
+    status: Literal["open", "in progress", "done"] = "open"
+
+
+class Choice(Frozen):
+    """A decision as a rehearsal file gives it: the option taken, by name, at a decision point."""
+
+    point: str
+    option: str
+    by: str = Field("", max_length=200)
+    why: str = Field("", max_length=4000)
+
+
+class Rehearsal(Frozen):
+    """A decisions file: what the room decides, for playing an exercise without a room
+    (``python -m sim exercise run FILE --decisions DECISIONS.yaml``)."""
+
+    decisions: tuple[Choice, ...] = ()
+    injects: tuple[Inject, ...] = Field((), description="Injects added during play.")
+    notes: tuple[str, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+    actions: tuple[Action, ...] = ()

@@ -1,0 +1,365 @@
+"""Tabletop exercises: the exercise and decisions files (strict, with clear messages), the rules
+of play, exact branching (the past up to a decision is the same under every option and in a
+resumed exercise), the store (checksums, limits, nothing lost), replay, the improvement plan as
+CSV, and the command line (``python -m sim exercise run/report/list``)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli.main import app
+from sim.domain.calendar import DAY
+from sim.exercise import log as play
+from sim.exercise.improvement import ImprovementPlanError, from_csv, to_csv
+from sim.exercise.projection import changed_table, projection_of, replay, run_step, step_inputs
+from sim.exercise.store import ExerciseStore, ExerciseStoreError
+from sim.run import simulate
+from sim.scenario.exercise import Action, Inject, Option
+from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
+from sim.scenario.outages import Moment
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "scenarios" / "exercises"
+REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
+runner = CliRunner()
+
+SMALL = f"""\
+name: Small drill
+scenario: {REFERENCE}
+starts_at: {{day: 7, hour: 9}}
+replications: 2
+weeks: 3
+participants:
+  - {{name: Facilitator, role: facilitator}}
+  - {{name: Team manager, role: player}}
+injects:
+  - id: case-system-down
+    at: {{day: 8, hour: 9}}
+    title: NDelius down
+    told: The case system has failed.
+    effect:
+      down:
+        - {{system: case_system, start: {{day: 8, hour: 9}}, duration_days: 3}}
+  - id: press
+    at: {{day: 12, hour: 9}}
+    title: Press call
+    told: A journalist asks about the outage.
+decision_points:
+  - id: fallback
+    at: {{day: 9, hour: 9}}
+    question: Paper or wait?
+    options:
+      - name: Wait
+      - name: Paper
+        levers: {{paper_fallback: {{}}}}
+  - id: overtime
+    at: {{day: 14, hour: 9}}
+    question: Overtime?
+    options:
+      - name: Carry on as now
+      - name: Overtime
+        levers: {{overtime: {{hours_per_week: 5}}}}
+capabilities:
+  - name: Continuity of supervision
+"""
+
+DECISIONS = """\
+decisions:
+  - {point: fallback, option: Paper, by: Team manager, why: keep going}
+  - {point: overtime, option: Overtime, by: Team manager, why: catch up}
+ratings:
+  - {capability: Continuity of supervision, rating: S, observation: slow start}
+actions:
+  - {action: Print day lists, owner: Reception, due: 2027-01-15}
+"""
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    return path
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+# ----------------------------------------------------------------------------- the files
+@pytest.mark.parametrize("name", ["june-2014-split-week.yaml", "london-login-cap.yaml"])
+def test_the_shipped_exercises_load_with_two_decisions_and_injects_that_change_the_model(name):
+    exercise = load_exercise(EXERCISES / name)
+    assert len(exercise.decision_points) == 2
+    assert all(len(p.options) == 2 for p in exercise.decision_points)
+    assert any(i.effect.model_dump(exclude_defaults=True) for i in exercise.injects)
+    assert any(not i.effect.model_dump(exclude_defaults=True) for i in exercise.injects)  # news
+    assert exercise.capabilities and exercise.participants
+
+
+def test_the_shipped_rehearsal_names_the_june_exercises_points_and_options():
+    exercise = load_exercise(EXERCISES / "june-2014-split-week.yaml")
+    rehearsal = load_rehearsal(EXERCISES / "decisions" / "june-2014-paper-then-phone.yaml")
+    for choice in rehearsal.decisions:
+        point = next(p for p in exercise.decision_points if p.id == choice.point)
+        assert choice.option in [o.name for o in point.options]
+
+
+BAD = [
+    ("a misspelt field", "replicatons: 3\n", "replicatons", "line"),
+    ("a missing scenario", None, "scenario", "no file"),
+    ("an option named as a reference", None, "Do nothing", "what it does"),
+    ("an inject whose effect is in the past", None, "before the inject is delivered", "start"),
+    ("a decision before the start", None, "before the exercise starts", "earlier"),
+    ("an id used twice", None, "used twice", "own id"),
+    ("a lever with no settings", None, "day_lists", "{}"),
+]
+
+
+def _bad_text(case: str) -> str:
+    text = SMALL
+    if case == "a misspelt field":
+        return text + "replicatons: 3\n"
+    if case == "a missing scenario":
+        return text.replace(str(REFERENCE), "no-such-office.yaml")
+    if case == "an option named as a reference":
+        return text.replace("- name: Wait\n", "- name: Do nothing\n")
+    if case == "an inject whose effect is in the past":
+        return text.replace("start: {day: 8, hour: 9}", "start: {day: 6, hour: 9}")
+    if case == "a decision before the start":
+        return text.replace("at: {day: 9, hour: 9}", "at: {day: 2, hour: 9}")
+    if case == "an id used twice":
+        return text.replace("id: press", "id: fallback")
+    return text.replace("levers: {paper_fallback: {}}", "levers:\n          day_lists:")
+
+
+@pytest.mark.parametrize(("case", "_", "named", "fix"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_exercise_file_is_refused_with_file_line_field_and_fix(tmp_path, case, _, named, fix):
+    path = write(tmp_path, _bad_text(case))
+    before = path.read_bytes()
+    with pytest.raises(ScenarioError) as found:
+        load_exercise(path)
+    message = str(found.value)
+    assert str(path) in message and named in message and fix in message, message
+    assert path.read_bytes() == before  # nothing the user saved is touched
+    if case == "a misspelt field":
+        assert found.value.problems[0].line == SMALL.count("\n") + 1
+
+
+def test_the_command_line_refuses_a_bad_decisions_file_with_exit_2(tmp_path, small):
+    decisions = write(tmp_path, "decisions:\n  - {point: fallback, option: Burn it}\n", "d.yaml")
+    result = runner.invoke(
+        app,
+        ["exercise", "run", str(small), "--decisions", str(decisions), "--store", str(tmp_path)],
+    )
+    assert result.exit_code == 2, result.output
+    assert "'Burn it'" in result.output and "'Wait'" in result.output and "Fix" in result.output
+    assert not list(tmp_path.glob("small-drill-*"))  # nothing half-played is saved
+
+
+# ----------------------------------------------------------------------------- play
+def test_play_stops_at_each_decision_point_and_delivers_injects_on_time(small):
+    log = play.start(load_exercise(small))
+    assert log.clock == Moment(day=7, hour=9) and log.delivered == ()
+    log = play.advance_to_next(log)
+    assert log.clock == Moment(day=8, hour=9) and log.delivered == ("case-system-down",)
+    log = play.advance_days(log, 10)  # stops at the decision point on day 9, not day 18
+    assert log.clock == Moment(day=9, hour=9) and log.pending().id == "fallback"
+    with pytest.raises(play.ExerciseError, match="record its decision"):
+        play.advance_days(log, 1)
+    with pytest.raises(play.ExerciseError, match="not at decision point 'overtime'"):
+        play.decide(log, "overtime", Option(name="Overtime"))
+    log = play.decide(log, "fallback", log.point("fallback").options[1], "Team manager")
+    with pytest.raises(play.ExerciseError, match="already been decided"):
+        play.decide(log, "fallback", Option(name="Paper"))
+    plan = play.plan_now(log)
+    assert plan.levers_at(9 * DAY + 9 * 60 - 1).paper_fallback is None
+    assert plan.levers_at(9 * DAY + 9 * 60).paper_fallback is not None
+    late = Inject(id="late", at=Moment(day=3), title="t", told="t")
+    with pytest.raises(play.ExerciseError, match="before the clock"):
+        play.add_inject(log, late)
+
+
+def test_an_option_adds_to_the_levers_in_force_and_can_stop_one(small):
+    log = play.start(load_exercise(small))
+    log = play.advance_days(log, 2)
+    log = play.decide(log, "fallback", log.point("fallback").options[1])
+    log = play.advance_to_next(play.advance_to_next(log))
+    point = log.pending()
+    plans = play.option_plans(
+        log, point, (Option(name="Both"), Option(name="Stop paper", stop=("paper_fallback",)))
+    )
+    after = point.at.minute
+    assert plans[0].levers_at(after).paper_fallback is not None  # carry on as now
+    assert plans[1].levers_at(after).paper_fallback is None
+    assert plans[1].levers_at(after - 1).paper_fallback is not None  # the past as decided
+
+
+def test_an_inject_changes_nothing_before_its_moment(small):
+    exercise = load_exercise(small)
+    log = play.advance_days(play.start(exercise), 1.5)
+    with_inject = play.scenario_now(log)
+    without = exercise.scenario_settings
+    a = simulate(with_inject, seed=1, weeks=3)["backlog_daily"]
+    b = simulate(without, seed=1, weeks=3)["backlog_daily"]
+    before = a["day"] < 8
+    assert a[before].equals(b[before])
+    assert not a[~before].equals(b[~before])
+
+
+# ----------------------------------------------------------------------------- branching, replay
+@pytest.fixture(scope="module")
+def played(tmp_path_factory):
+    """The small drill played from the command line, its store and its report folder."""
+    folder = tmp_path_factory.mktemp("played")
+    (folder / "small.yaml").write_text(SMALL)
+    (folder / "decisions.yaml").write_text(DECISIONS)
+    store = folder / "exercises"
+    result = runner.invoke(
+        app,
+        [
+            "exercise",
+            "run",
+            str(folder / "small.yaml"),
+            "--decisions",
+            str(folder / "decisions.yaml"),
+            "--store",
+            str(store),
+            "--engine",
+            "serial",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    exercise_id = ExerciseStore(store).list()[0]["id"]
+    return {"folder": folder, "store": store, "id": exercise_id, "output": result.output}
+
+
+def test_options_share_their_past_exactly_and_differ_after_the_decision(played):
+    log = ExerciseStore(played["store"]).load(played["id"])
+    for projection in log.projections:
+        point = log.point(projection.point)
+        day = int(point.at.minute // DAY)
+        backlog = {}
+        for plan, replication, d, value in projection.backlog:
+            backlog.setdefault(plan, {})[(replication, d)] = value
+        a, b = (backlog[o.name] for o in projection.options)
+        assert all(a[k] == b[k] for k in a if k[1] < day)  # the past: identical
+        assert any(a[k] != b[k] for k in a if k[1] > day)  # after: the decision's doing
+        now = {(r, m): v for r, m, v in projection.now}
+        assert now, "the office now was kept"
+
+
+def test_the_office_now_is_the_same_under_every_option(small):
+    log = play.advance_days(play.start(load_exercise(small)), 2)
+    step = step_inputs(log)
+    experiment = run_step(step, engine="serial")
+    as_at = experiment["as_at"]
+    per_plan = {
+        plan: group.set_index(["replication", "measure"])["value"]
+        for plan, group in as_at.groupby("plan")
+        if plan in [o.name for o in step.options]
+    }
+    first, second = per_plan.values()
+    assert first.equals(second)
+    projection = projection_of(log, step, experiment)
+    changed = changed_table(projection, "Paper")
+    assert set(changed["instead_of"]) == {"Wait"} and changed["replications"].min() == 2
+
+
+def test_a_saved_exercise_replays_to_the_same_numbers(played):
+    log = ExerciseStore(played["store"]).load(played["id"])
+    assert [same for _, same in replay(log)] == [True, True]
+    assert "against Wait" in played["output"] and "saved as exercise" in played["output"]
+
+
+def test_the_report_has_the_timeline_decisions_ratings_and_plan(played, tmp_path):
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app,
+        ["exercise", "report", played["id"], "--store", str(played["store"]), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / played["id"] / "after-action-report.html").read_text()
+    for text in (
+        "Timeline of injects and decisions",
+        "NDelius down",
+        "Press call",
+        "Decided:</b> Paper",
+        "What the decision changed",
+        "slow start",
+        "Improvement plan",
+        "Print day lists",
+    ):
+        assert text in html, text
+    assert (out / played["id"] / "after-action-report.pdf").read_bytes().startswith(b"%PDF")
+    plan = (out / played["id"] / "improvement-plan.csv").read_text()
+    assert from_csv(plan) == (
+        Action(action="Print day lists", owner="Reception", due="2027-01-15"),
+    )
+    listed = runner.invoke(app, ["exercise", "list", "--store", str(played["store"])])
+    assert played["id"] in listed.output and "2 decisions" in listed.output
+
+
+def test_an_unknown_exercise_id_fails_with_exit_2_and_the_fix(tmp_path):
+    result = runner.invoke(
+        app, ["exercise", "report", "no-such-exercise", "--store", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "no saved exercise 'no-such-exercise'" in result.output and "Fix" in result.output
+
+
+# ----------------------------------------------------------------------------- the store
+def test_every_step_is_kept_and_a_damaged_step_falls_back_to_the_last_good_one(tmp_path, small):
+    store = ExerciseStore(tmp_path)
+    log = play.start(load_exercise(small))
+    exercise_id = store.save(log)
+    moved = play.advance_to_next(log)
+    store.save(moved, exercise_id)
+    other = store.save(log)  # a second exercise at once: its own folder
+    assert other != exercise_id and store.load(other).clock == log.clock
+    assert store.load(exercise_id).clock == moved.clock
+    newest = sorted((tmp_path / exercise_id).glob("step-*.json"))[-1]
+    record = json.loads(newest.read_text())
+    record["log"]["clock"]["day"] = 20  # changed by hand: its checksum no longer matches
+    newest.write_text(json.dumps(record))
+    assert store.load(exercise_id).clock == log.clock  # the step before
+    assert any("checksum" in p for p in store.problems(exercise_id))
+    assert len(list((tmp_path / exercise_id).glob("step-*.json"))) == 2  # nothing removed
+
+
+def test_the_store_refuses_bad_ids_and_oversized_steps(tmp_path, small, monkeypatch):
+    store = ExerciseStore(tmp_path)
+    with pytest.raises(ExerciseStoreError, match="not an exercise id"):
+        store.load("../etc")
+    log = play.start(load_exercise(small))
+    exercise_id = store.save(log)
+    step = next((tmp_path / exercise_id).glob("step-*.json"))
+    monkeypatch.setattr("sim.exercise.store.MAX_STEP_BYTES", 100)
+    with pytest.raises(ExerciseStoreError, match="over the 100"):
+        store.save(log, exercise_id)
+    with pytest.raises(ExerciseStoreError, match="over the 100"):
+        store.load(exercise_id)
+    assert step.exists()
+
+
+# ----------------------------------------------------------------------------- improvement plan
+def test_the_improvement_plan_round_trips_as_csv_and_bad_rows_are_named():
+    actions = (
+        Action(
+            action="Print day lists", capability="Continuity", owner="Reception", due="2027-01-15"
+        ),
+        Action(action='Phone route, "tested"', status="in progress"),
+    )
+    assert from_csv(to_csv(actions)) == actions
+    with pytest.raises(ImprovementPlanError, match=r"row 2, column due = '15/01/2027'.*Fix"):
+        from_csv(to_csv(actions[:1]).replace("2027-01-15", "15/01/2027"))
+    with pytest.raises(ImprovementPlanError, match="row 2, column status"):
+        from_csv(to_csv(actions[:1]).replace(",open", ",maybe"))
+    with pytest.raises(ImprovementPlanError, match="first row must be the columns"):
+        from_csv("what,who\nx,y\n")
