@@ -56,12 +56,11 @@ def render() -> None:
     header(log, exercise_id)
     controls(log, exercise_id)
     point = log.pending()
-    options = None if point is None else (*point.options, *forms.proposals(exercise_id, point))
-    step, job = views.step_job(log, options)
+    step, job = views.step_job(log)
     live(log, step, job, was_running=job.running)
     if point is not None:
         forms.decision(log, exercise_id, point, step, job)
-        forms.propose_option(exercise_id, point)
+        forms.propose_option(log, exercise_id, point)
     with st.expander("Add an inject now"):
         forms.inject(log, exercise_id)
     with st.expander("Notes"):

@@ -35,11 +35,6 @@ def save(log: play.ExerciseLog, exercise_id: str) -> None:
     st.rerun()
 
 
-def proposals(exercise_id: str, point: DecisionPoint) -> list[Option]:
-    """Options composed in the room for this decision point (kept for the session)."""
-    return st.session_state.setdefault(f"proposals-{exercise_id}-{point.id}", [])
-
-
 def decision(
     log: play.ExerciseLog, exercise_id: str, point: DecisionPoint, step: Step, job
 ) -> None:
@@ -63,7 +58,7 @@ def decision(
             st.error(plain(str(exc)))
 
 
-def propose_option(exercise_id: str, point: DecisionPoint) -> None:
+def propose_option(log: play.ExerciseLog, exercise_id: str, point: DecisionPoint) -> None:
     """Compose another option from the plan levers (the builder's lever forms)."""
     with st.expander("Compose another option from the plan levers"):
         key = f"option-draft-{exercise_id}-{point.id}"
@@ -84,13 +79,13 @@ def propose_option(exercise_id: str, point: DecisionPoint) -> None:
             except ScenarioError as exc:
                 show_problems(exc)
                 return
-            taken = [o.name for o in (*point.options, *proposals(exercise_id, point))]
-            if option.name in taken:
-                st.error(f"An option is already called {plain(option.name)}: name it otherwise.")
+            try:
+                proposed = play.propose(log, point.id, option)
+            except play.ExerciseError as exc:
+                st.error(plain(str(exc)))
                 return
-            proposals(exercise_id, point).append(option)
             st.session_state.pop(key, None)
-            st.rerun()
+            save(proposed, exercise_id)
 
 
 def inject(log: play.ExerciseLog, exercise_id: str) -> None:

@@ -64,6 +64,7 @@ def step_job(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> tup
         step.weeks,
         {"exercise": log.exercise.name},
         as_at_minute=step.as_at_minute,
+        baselines=step.baselines,
     )
     return step, job
 
@@ -109,7 +110,7 @@ def office_now(job: Job, step: Step, big: bool = False) -> None:
         st.info(f"Simulating the office to now: {job.done} of {job.total or '?'} runs done.")
         return
     as_at = found["as_at"]
-    table = now_table(as_at[as_at["plan"] == step.plans[0].name])
+    table = now_table(as_at[as_at["plan"] == step.plans[-1].name])
     n = int(table["replications"].max()) if len(table) else 0
     st.caption(
         f"As the office stands now: median over {n} replications, with the range of the middle "
@@ -139,7 +140,7 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
     day = log.clock.minute / 1440
 
     def draw():
-        labels = [n for n in found["backlog"]["plan"].unique() if n in names or n == "Do nothing"]
+        labels = [n for n in names if n in set(found["backlog"]["plan"])]
         fig = charts.backlog_fan(found["backlog"], labels, found.manifest.get("disruption_days"))
         fig.axes[0].axvline(day, color="#1f2933", linestyle="--", linewidth=1)
         return fig

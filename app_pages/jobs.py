@@ -85,6 +85,7 @@ def job_key(
     seed: int,
     weeks: int,
     as_at_minute: float | None = None,
+    baselines: bool = True,
 ) -> tuple:
     return (
         scenario.digest(),
@@ -93,6 +94,7 @@ def job_key(
         int(seed),
         int(weeks),
         as_at_minute,
+        baselines,
     )
 
 
@@ -117,12 +119,13 @@ class JobBoard:
         notes: dict | None = None,
         tables: dict[str, pd.DataFrame] | None = None,
         as_at_minute: float | None = None,
+        baselines: bool = True,
     ) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
         ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
-        its tables (such as the parameter sources); ``as_at_minute``: see
+        its tables (such as the parameter sources); ``as_at_minute`` and ``baselines``: see
         :func:`sim.experiments.compare.compare`."""
-        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute)
+        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute, baselines)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
@@ -140,7 +143,7 @@ class JobBoard:
             daemon=True,
             name=f"experiment-{key[0][:8]}",
             args=(job, scenario, plans, replications, seed, weeks, notes or {}, tables or {}),
-            kwargs={"as_at_minute": as_at_minute},
+            kwargs={"as_at_minute": as_at_minute, "baselines": baselines},
         )
         thread.start()
         return job
@@ -154,7 +157,17 @@ class JobBoard:
             return self._jobs.get(key)
 
     def _run(
-        self, job: Job, scenario, plans, replications, seed, weeks, notes, tables, as_at_minute
+        self,
+        job: Job,
+        scenario,
+        plans,
+        replications,
+        seed,
+        weeks,
+        notes,
+        tables,
+        as_at_minute,
+        baselines,
     ) -> None:
         pool = self._executor()
         try:
@@ -170,6 +183,7 @@ class JobBoard:
                     progress=job.report,
                     partial=job.refine,
                     as_at_minute=as_at_minute,
+                    baselines=baselines,
                 )
         except (Cancelled, RunStopped):
             job.cancelled = True
@@ -212,8 +226,10 @@ class JobBoard:
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:
-        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute = key
+        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute, baselines = key
         extra = {} if as_at_minute is None else {"as_at_minute": as_at_minute}
+        if not baselines:
+            extra["baselines"] = False
         try:
             found = self.store.find(
                 scenario_hash=scenario_hash,

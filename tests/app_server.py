@@ -39,13 +39,14 @@ def free_port() -> int:
 def running_app(
     data: Path, default_scenario: Path | None = None, workers: int | None = None
 ) -> Iterator[str]:
-    """Serve the app with its results and library in ``data`` (and its log in
+    """Serve the app with its results, library and exercises in ``data`` (and its log in
     ``data/server.log``); yields its URL once it answers, and stops it on exit. If it dies or
     does not answer within START_TIMEOUT_S, RuntimeError carries its log."""
     env = {
         **os.environ,
         "SIM_RESULTS_DIR": str(data / "results"),
         "SIM_LIBRARY_DIR": str(data / "library"),
+        "SIM_EXERCISES_DIR": str(data / "exercises"),
     }
     env.pop("SIM_DEFAULT_SCENARIO", None)
     if default_scenario is not None:

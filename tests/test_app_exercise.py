@@ -65,7 +65,11 @@ def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     metrics = {m.label for m in at.metric}
     assert any(label.startswith("missed risk checks") for label in metrics), metrics
     options = next(d.value for d in at.dataframe if "option" in d.value.columns)
-    assert list(options["option"]) == ["Wait for NDelius", "Paper records and printed day lists"]
+    assert list(options["option"]) == [
+        "Do nothing",
+        "Wait for NDelius",
+        "Paper records and printed day lists",
+    ]
 
     # the room's view of the same exercise: large type, no buttons, no inputs
     room = page("exercise_room", exercise_id=exercise_id)

@@ -363,3 +363,23 @@ def test_the_improvement_plan_round_trips_as_csv_and_bad_rows_are_named():
         from_csv(to_csv(actions[:1]).replace(",open", ",maybe"))
     with pytest.raises(ImprovementPlanError, match="first row must be the columns"):
         from_csv("what,who\nx,y\n")
+
+
+def test_an_option_composed_in_the_room_joins_the_point_until_it_is_decided(small):
+    log = play.advance_days(play.start(load_exercise(small)), 2)
+    both = Option(
+        name="Paper and overtime", levers={"paper_fallback": {}, "overtime": {"hours_per_week": 3}}
+    )
+    log = play.propose(log, "fallback", both)
+    assert [o.name for o in log.options("fallback")] == ["Wait", "Paper", "Paper and overtime"]
+    assert [p.name for p in step_inputs(log).plans] == [
+        "Do nothing",
+        "Wait",
+        "Paper",
+        "Paper and overtime",
+    ]
+    with pytest.raises(play.ExerciseError, match="already called"):
+        play.propose(log, "fallback", Option(name="Paper"))
+    log = play.decide(log, "fallback", both)
+    with pytest.raises(play.ExerciseError, match="options are closed"):
+        play.propose(log, "fallback", Option(name="Later"))

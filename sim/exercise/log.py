@@ -42,6 +42,13 @@ class Decision(Frozen):
     why: str = Field("", max_length=4000)
 
 
+class Proposal(Frozen):
+    """An option composed in the room for a decision point, beside the exercise's own."""
+
+    point: str
+    option: Option
+
+
 class Note(Frozen):
     at: Moment
     text: str = Field(min_length=1, max_length=4000)
@@ -80,6 +87,7 @@ class ExerciseLog(Frozen):
     delivered: tuple[str, ...] = ()  # inject ids, in the order delivered
     live_injects: tuple[Inject, ...] = ()  # injects added during play
     decisions: tuple[Decision, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
     projections: tuple[Projection, ...] = ()
     notes: tuple[Note, ...] = ()
     ratings: tuple[Rating, ...] = ()
@@ -102,6 +110,11 @@ class ExerciseLog(Frozen):
             f"there is no decision point {point_id!r}; the exercise's are "
             + ", ".join(p.id for p in self.exercise.decision_points)
         )
+
+    def options(self, point_id: str) -> tuple[Option, ...]:
+        """A decision point's options: the exercise's, then those composed in the room."""
+        added = tuple(p.option for p in self.proposals if p.point == point_id)
+        return (*self.point(point_id).options, *added)
 
     def decided(self, point_id: str) -> Decision | None:
         return next((d for d in self.decisions if d.point == point_id), None)
@@ -227,6 +240,18 @@ def decide(
     return _step(
         decided, f"Decision at {point_id!r}: {option.name}" + (f" (by {by})" if by else "")
     )
+
+
+def propose(log: ExerciseLog, point_id: str, option: Option) -> ExerciseLog:
+    """Add an option composed in the room to a decision point not yet decided."""
+    if log.decided(point_id) is not None:
+        raise ExerciseError(f"decision point {point_id!r} has been decided; options are closed")
+    if option.name in [o.name for o in log.options(point_id)]:
+        raise ExerciseError(f"an option is already called {option.name!r}; name it otherwise")
+    proposed = log.model_copy(
+        update={"proposals": (*log.proposals, Proposal(point=point_id, option=option))}
+    )
+    return _step(proposed, f"Option {option.name!r} proposed at {point_id!r}")
 
 
 def add_projection(log: ExerciseLog, projection: Projection) -> ExerciseLog:

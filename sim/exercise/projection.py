@@ -22,7 +22,7 @@ from sim.experiments.compare import COMPARED, Experiment, compare
 from sim.experiments.statistics import paired_difference
 from sim.results.measures import MEASURES
 from sim.scenario.exercise import DecisionPoint, Option
-from sim.scenario.plans import Plan
+from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
 # The office now, in the room's words (PRODUCT.md's measures, as they stood at the clock)
@@ -49,15 +49,22 @@ class Step:
     point: DecisionPoint | None = None
     options: tuple[Option, ...] = ()
 
+    @property
+    def baselines(self) -> bool:
+        """Whether "do nothing" and the no-outage baseline run too: at a decision point, as in
+        every comparison; between them the room sees the office under the plan as decided."""
+        return self.point is not None
+
 
 def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> Step:
-    """The experiment for the room now: each option at a pending decision point (the point's
-    own options unless others are given), else the plan as decided."""
+    """The experiment for the room now: at a pending decision point, "do nothing" (the
+    reference of every comparison) and each option (the point's own unless others are given);
+    else the plan as decided, alone."""
     exercise, point = log.exercise, log.pending()
-    chosen = () if point is None else (point.options if options is None else options)
+    chosen = () if point is None else (log.options(point.id) if options is None else options)
     return Step(
         scenario=scenario_now(log),
-        plans=[plan_now(log)] if point is None else option_plans(log, point, chosen),
+        plans=[plan_now(log)] if point is None else [DO_NOTHING, *option_plans(log, point, chosen)],
         replications=exercise.replications,
         seed=exercise.scenario_settings.run.seed,
         weeks=exercise.run_weeks,
@@ -78,6 +85,7 @@ def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Ex
         engine=engine,
         workers=workers,
         as_at_minute=step.as_at_minute,
+        baselines=step.baselines,
     )
 
 
@@ -86,7 +94,7 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
     assert step.point is not None
     runs = experiment["runs"]
     runs = runs[runs["measure"].isin(COMPARED)]
-    first = step.plans[0].name
+    first = step.plans[-1].name
     as_at = experiment["as_at"]
     as_at = as_at[(as_at["plan"] == first) & as_at["measure"].isin(NOW_MEASURES)]
     return Projection(

@@ -98,11 +98,12 @@ def specs_for(
     seed: int,
     weeks: int,
     as_at_minute: float | None = None,
+    baselines: bool = True,
 ) -> list[RunSpec]:
-    """Every run of the experiment: the no-outage baseline (if the scenario has an outage) and
-    each plan, for each replication number."""
+    """Every run of the experiment: the no-outage baseline (if the scenario has an outage and
+    ``baselines``) and each plan, for each replication number."""
     labelled = [(plan.name, scenario, plan) for plan in plans]
-    if restoration_minute(scenario) is not None:
+    if baselines and restoration_minute(scenario) is not None:
         labelled.insert(0, (NO_OUTAGE, baseline_of(scenario), DO_NOTHING))
     return [
         RunSpec(label, sc, plan, seed, r, weeks, as_at_minute=as_at_minute)
@@ -139,6 +140,7 @@ def compare(
     partial: Callable[[Experiment], None] | None = None,
     refresh_s: float = 1.0,
     as_at_minute: float | None = None,
+    baselines: bool = True,
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
@@ -154,11 +156,13 @@ def compare(
     and the exception propagates.
 
     With ``as_at_minute``, every run's headline measures as they stood at that minute are kept
-    too, in the table ``as_at`` (:mod:`sim.results.as_at`)."""
+    too, in the table ``as_at`` (:mod:`sim.results.as_at`). With ``baselines`` False, the plans
+    alone are run: no "do nothing", no no-outage baseline, so no paired differences and no time
+    to recover (the office as it stands under one plan, in a tabletop exercise)."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
-    if not any(p.name == DO_NOTHING.name for p in plans):
+    if baselines and not any(p.name == DO_NOTHING.name for p in plans):
         plans.insert(0, DO_NOTHING)
     names = [p.name for p in plans]
     if len(set(names)) != len(names):
@@ -172,6 +176,8 @@ def compare(
 
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
         found = _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
+        if not baselines:
+            found.manifest["baselines"] = False
         if as_at_minute is not None:
             found.manifest["as_at_minute"] = as_at_minute
             found.tables["as_at"] = as_at_table(runs)
@@ -179,7 +185,9 @@ def compare(
 
     refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
     while True:
-        batch = specs_for(scenario, plans, range(done, replications), seed, weeks, as_at_minute)
+        batch = specs_for(
+            scenario, plans, range(done, replications), seed, weeks, as_at_minute, baselines
+        )
         if refiner is not None:
             refiner.expect(batch, replications)
         outcomes += run_all(
