@@ -57,6 +57,8 @@ NEW_OUTAGE = {
                    "home_kit_share": 0.5},
     "surges": {"at": _START, "task": "assessment_review", "share_of_cases": 1.0,
                "due_working_days": 20},
+    "staff_absent": {"start": _START, "duration_days": 5.0, "role": "probation_officer",
+                     "staff": 5},
 }  # fmt: skip
 TEMPLATES[Objective] = {
     "activity": "New activity",

@@ -56,7 +56,16 @@ def outages(draw) -> dict:
     for _ in range(draw(st.integers(0, 4))):
         kind = draw(
             st.sampled_from(
-                ["down", "login_cap", "slow", "email_loss", "record_loss", "office_cap", "surges"]
+                [
+                    "down",
+                    "login_cap",
+                    "slow",
+                    "email_loss",
+                    "record_loss",
+                    "office_cap",
+                    "surges",
+                    "staff_absent",
+                ]
             )
         )
         if kind == "down":
@@ -85,6 +94,8 @@ def outages(draw) -> dict:
             item = draw(
                 windows(max_on_site=draw(st.integers(0, 15)), home_kit_share=round(draw(shares), 2))
             )
+        elif kind == "staff_absent":
+            item = draw(windows(role=draw(st.sampled_from(ROLES)), staff=draw(st.integers(1, 30))))
         elif kind == "record_loss":
             item = {
                 "at": draw(moments()),

@@ -9,7 +9,9 @@ so work arriving late in the day still meets someone at their desk.
 
 Absence is drawn once per person for the whole run from their own stream: sickness as
 spells (geometric lengths, mean ``sickness_spell_days``, starting at a rate that gives
-``sickness_days_per_year`` on average) and annual leave as whole weeks.
+``sickness_days_per_year`` on average) and annual leave as whole weeks. A ``staff_absent``
+disruption takes the first ``staff`` people of its role away for the shifts that start in its
+window, on top of their own absences (no random number is drawn for it, so nothing else moves).
 """
 
 from __future__ import annotations
@@ -121,10 +123,17 @@ def build_people(
                 n_days,
                 absence_stream(f"absence:{role}:{k}"),
             )
+            away = [
+                (w.start_minute, w.end_minute)
+                for w in scenario.outages.staff_absent
+                if w.role == role and k < w.staff
+            ]
             shifts = []
             for day in range(n_days):
                 if (day % 7) in weekdays and not absent[day]:
                     start = calendar.day_start(day)
+                    if any(a <= start < b for a, b in away):
+                        continue  # away for a disruption (staff_absent): the first of the role
                     end = start + day_hours * HOUR
                     shifts.append(
                         Shift(day, start, end - day_hours * settings.case_work_share * HOUR, end)

@@ -23,6 +23,7 @@ KIND_WORDS = {
     "record_loss": "case records lost",
     "office_cap": "office capacity capped",
     "surges": "surge of work",
+    "staff_absent": "staff away",
 }
 DISRUPTION_COLUMNS = ("kind", "system", "starts", "ends", "lasts", "details", "effect")
 PLAN_COLUMNS = ("plan", "from", "lever", "settings")
@@ -83,6 +84,8 @@ def _details(kind: str, w, staff: int) -> str:
             f"{w.share:.0%} of case records lost; {w.reconstruction_minutes:g} minutes "
             f"each to rebuild"
         )
+    if kind == "staff_absent":
+        return f"{w.staff} {pretty(w.role)}(s) away for the shifts in the window"
     if kind == "office_cap":
         return (
             f"at most {w.max_on_site} staff on site; {w.home_kit_share:.0%} of those at "

@@ -28,6 +28,7 @@ KIND_COLOURS = {
     "record_loss": "#8c564b",
     "office_cap": "#17becf",
     "surges": "#e377c2",
+    "staff_absent": "#7f7f7f",
     "decision": "#1f77b4",
     "mutual_aid": "#2ca02c",
 }

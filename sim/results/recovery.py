@@ -125,15 +125,15 @@ def baseline_of(scenario: Scenario) -> Scenario:
 def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
     """Each disruption that changes something, as (start, end) minutes.
 
-    Windows (down, login caps, slow, email loss, office caps) run from their start to their end;
-    record losses and surges happen at one moment. Disruptions that change nothing are left out:
-    empty windows, slowdowns of factor 1, caps at or above the headcount, losses or surges of no
-    case."""
+    Windows (down, login caps, slow, email loss, office caps, staff away) run from their start
+    to their end; record losses and surges happen at one moment. Disruptions that change nothing
+    are left out: empty windows, slowdowns of factor 1, caps at or above the headcount, losses or
+    surges of no case."""
     outages = scenario.outages
     staff = headcount(scenario)
     windows = [
         w
-        for kind in ("down", "slow", "email_loss", "login_cap", "office_cap")
+        for kind in ("down", "slow", "email_loss", "login_cap", "office_cap", "staff_absent")
         for w in getattr(outages, kind)
         if w.has_effect(staff)
     ]

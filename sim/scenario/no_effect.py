@@ -12,7 +12,7 @@ from sim.domain.calendar import DAY
 from sim.scenario.plans import Levers, Plan
 from sim.scenario.schema import Scenario
 
-WINDOW_KINDS = ("down", "login_cap", "slow", "email_loss", "office_cap")
+WINDOW_KINDS = ("down", "login_cap", "slow", "email_loss", "office_cap", "staff_absent")
 MOMENT_KINDS = ("record_loss", "surges")
 
 

@@ -15,6 +15,9 @@ the day of the run (0 = the first Monday) and an hour of that day; durations in 
 * ``office_cap``: at most ``max_on_site`` staff in the office; the rest work at home, a share of
   them with kit.
 * ``surges``: extra work injected at a moment (e.g. review every assessment).
+* ``staff_absent``: ``staff`` people of a ``role`` are away for the window's working days
+  (sickness spreading through a team, industrial action, staff sent to cover elsewhere): a
+  shift that starts in the window is not worked.
 
 A window of zero length, or a cap at or above the headcount, has no effect at all.
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.domain.calendar import DAY, HOUR
-from sim.domain.vocabulary import System, TaskName
+from sim.domain.vocabulary import Role, System, TaskName
 from sim.scenario.frozen import Frozen, Share, exactly_one
 
 
@@ -139,6 +142,14 @@ class Surge(Frozen):
         return self.share_of_cases > 0
 
 
+class StaffAbsent(Window):
+    role: Role = "probation_officer"
+    staff: int = Field(ge=1, le=5_000, description="People of the role away in the window.")
+
+    def has_effect(self, headcount: int) -> bool:
+        return not self.empty
+
+
 class Outages(Frozen):
     """Every disruption of one scenario. Empty: normal operation."""
 
@@ -149,6 +160,7 @@ class Outages(Frozen):
     record_loss: tuple[RecordLoss, ...] = ()
     office_cap: tuple[OfficeCap, ...] = ()
     surges: tuple[Surge, ...] = ()
+    staff_absent: tuple[StaffAbsent, ...] = ()
 
 
 def merged_windows(windows: list[tuple[float, float]]) -> list[tuple[float, float]]:
