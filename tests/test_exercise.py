@@ -383,3 +383,23 @@ def test_an_option_composed_in_the_room_joins_the_point_until_it_is_decided(smal
     log = play.decide(log, "fallback", both)
     with pytest.raises(play.ExerciseError, match="options are closed"):
         play.propose(log, "fallback", Option(name="Later"))
+
+
+def test_mutual_aid_cannot_start_before_the_decision_that_asks_for_it(small, tmp_path):
+    early = SMALL.replace(
+        "levers: {overtime: {hours_per_week: 5}}",
+        "levers: {mutual_aid: {staff: 3, from_day: 10}}",
+    )
+    with pytest.raises(ScenarioError, match=r"from_day 15 or later.*cannot change the past"):
+        load_exercise(write(tmp_path, early))
+    log = play.advance_days(play.start(load_exercise(small)), 2)
+    aid = Option(name="Aid", levers={"mutual_aid": {"staff": 3, "from_day": 9}})
+    with pytest.raises(play.ExerciseError, match="from_day 10 or later"):
+        play.propose(log, "fallback", aid)
+    with pytest.raises(play.ExerciseError, match="from_day 10 or later"):
+        play.decide(log, "fallback", aid)
+    later = Option(name="Aid", levers={"mutual_aid": {"staff": 3, "from_day": 10}})
+    step = step_inputs(play.propose(log, "fallback", later))
+    runs = [simulate(step.scenario, plan=p, seed=1, weeks=3) for p in step.plans[1::2]]
+    before = runs[0]["backlog_daily"]["day"] < 9
+    assert runs[0]["backlog_daily"][before].equals(runs[1]["backlog_daily"][before])

@@ -23,6 +23,7 @@ from sim.scenario.exercise import (
     Inject,
     Option,
     Rating,
+    too_early,
     with_outages,
 )
 from sim.scenario.frozen import Frozen
@@ -227,6 +228,9 @@ def decide(
     point = log.point(point_id)
     if log.decided(point_id) is not None:
         raise ExerciseError(f"decision point {point_id!r} has already been decided")
+    problem = too_early(point, option)
+    if problem:
+        raise ExerciseError(problem)
     if log.pending() is None or log.pending().id != point_id:  # type: ignore[union-attr]
         raise ExerciseError(
             f"the room is not at decision point {point_id!r} (it is at {when(point.at)}; the "
@@ -248,6 +252,9 @@ def propose(log: ExerciseLog, point_id: str, option: Option) -> ExerciseLog:
         raise ExerciseError(f"decision point {point_id!r} has been decided; options are closed")
     if option.name in [o.name for o in log.options(point_id)]:
         raise ExerciseError(f"an option is already called {option.name!r}; name it otherwise")
+    problem = too_early(log.point(point_id), option)
+    if problem:
+        raise ExerciseError(problem)
     proposed = log.model_copy(
         update={"proposals": (*log.proposals, Proposal(point=point_id, option=option))}
     )

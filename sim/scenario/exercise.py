@@ -142,6 +142,20 @@ class DecisionPoint(Frozen):
         return options
 
 
+def too_early(point: DecisionPoint, option: Option) -> str | None:
+    """Why ``option`` cannot be taken at ``point`` (None: it can). Mutual aid's staff work from
+    its ``from_day`` whenever the decision to ask for them is taken, so a loan starting on or
+    before the decision's day would change the past."""
+    aid = option.levers.mutual_aid
+    if aid is not None and aid.from_day <= point.at.day:
+        return (
+            f"option {option.name!r} at {point.id!r} brings mutual aid from day {aid.from_day}, "
+            f"not after the decision (day {point.at.day}); give from_day {point.at.day + 1} or "
+            "later: a decision cannot change the past"
+        )
+    return None
+
+
 class Capability(Frozen):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field("", max_length=2000)
@@ -188,6 +202,11 @@ class ExerciseFile(Frozen):
                 f"{early[0]} comes before the exercise starts (starts_at: day "
                 f"{self.starts_at.day}); move it later or start the exercise earlier"
             )
+        for point in self.decision_points:
+            for option in point.options:
+                problem = too_early(point, option)
+                if problem:
+                    raise ValueError(problem)
         names = [c.name for c in self.capabilities]
         if len(set(names)) != len(names):
             raise ValueError("a capability is named twice; name each capability once")

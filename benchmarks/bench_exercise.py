@@ -1,0 +1,110 @@
+"""A tabletop exercise's steps as the app runs them: the June 2014 exercise (the reference office,
+8 weeks) on the app's job board (one process pool, as the server has), 10 replications.
+
+For each repeat, in a fresh results store (nothing reused):
+
+* **decision**: the first decision point's projection (do nothing, both options and the
+  no-outage baseline): wall seconds to the first answer (every plan with 2 replications, with
+  intervals: what the room first sees) and to the final one;
+* **office now, plan alone** (as the app runs a step between decision points) against **office
+  now with the references** (do nothing and the no-outage baseline as well, as a comparison would
+  run), alternated: wall seconds to the first answer and to the final one, and CPU seconds of the
+  whole process tree.
+
+Target (the speed issue's): first answer within 3 s on the reference office. The load average
+is printed beside the figures.
+
+Usage: python benchmarks/bench_exercise.py [--repeat 3] [--replications 10] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cpu_tree import tree_cpu  # noqa: E402
+
+EXERCISE = ROOT / "scenarios" / "exercises" / "june-2014-split-week.yaml"
+
+
+def timed(board, step, baselines: bool) -> dict:
+    """Wall seconds to the first answer and to the final one, and the tree's CPU seconds."""
+    cpu, start = tree_cpu(), time.monotonic()
+    job = board.start(
+        step.scenario,
+        step.plans,
+        step.replications,
+        step.seed,
+        step.weeks,
+        as_at_minute=step.as_at_minute,
+        baselines=baselines,
+    )
+    first = None
+    while job.running:
+        if first is None and job.partial is not None:
+            first = time.monotonic() - start
+        time.sleep(0.02)
+    total = time.monotonic() - start
+    assert job.result is not None, job.error
+    return {
+        "first_answer_s": first if first is not None else total,
+        "final_s": total,
+        "cpu_s": tree_cpu() - cpu,
+        "runs": job.total,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    from app_pages.jobs import JobBoard
+    from sim.exercise import log as play
+    from sim.exercise.projection import step_inputs
+    from sim.scenario.loader import load_exercise
+
+    exercise = load_exercise(EXERCISE).model_copy(update={"replications": args.replications})
+    at_point = play.advance_to_next(play.start(exercise))
+    decided = play.decide(at_point, "keep-going", at_point.options("keep-going")[1])
+    decision_step, now_step = step_inputs(at_point), step_inputs(decided)
+    rows: dict[str, list[dict]] = {"decision": [], "plan alone": [], "with references": []}
+    load = {"before": os.getloadavg()[0]}
+    for i in range(args.repeat):
+        order = (
+            ["plan alone", "with references"] if i % 2 == 0 else ["with references", "plan alone"]
+        )
+        for name in ["decision", *order]:
+            with tempfile.TemporaryDirectory() as store:
+                board = JobBoard(Path(store), args.workers)
+                board.start(now_step.scenario, [play.plan_now(decided)], 2, 99, 1)  # warm the pool
+                while any(j.running for j in list(board._jobs.values())):
+                    time.sleep(0.05)
+                if name == "decision":
+                    rows[name].append(timed(board, decision_step, True))
+                else:
+                    rows[name].append(timed(board, now_step, name == "with references"))
+    load["after"] = os.getloadavg()[0]
+    summary = {
+        name: {k: statistics.median(r[k] for r in found) for k in found[0]}
+        for name, found in rows.items()
+    }
+    ratio = summary["plan alone"]["cpu_s"] / summary["with references"]["cpu_s"]
+    print(json.dumps({"median": summary, "cpu_ratio_plan_alone_to_with_references": ratio,
+                      "load_average": load, "every_repeat": rows}, indent=1))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
