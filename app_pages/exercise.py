@@ -12,12 +12,14 @@ import streamlit as st
 
 from app_pages import exercise_forms as forms
 from app_pages import exercise_views as views
+from app_pages import state
 from app_pages.widgets import code, plain
 from sim.exercise import log as play
 from sim.exercise.store import ExerciseStoreError
 from sim.scenario.loader import ScenarioError, load_exercise
 
 CURRENT = "exercise_id"
+LAST_STEP = "exercise_last_step"  # (exercise id, the job key of the step last shown)
 ROOM = "room"  # the room's page (its url path in app.py)
 
 
@@ -57,6 +59,7 @@ def render() -> None:
     controls(log, exercise_id)
     point = log.pending()
     step, job = views.step_job(log)
+    let_go_of_the_last_step(exercise_id, job.key)
     live(log, step, job, was_running=job.running)
     if point is not None:
         forms.decision(log, exercise_id, point, step, job)
@@ -71,6 +74,18 @@ def render() -> None:
         forms.improvement_plan(log, exercise_id)
     with st.expander("After-action report"):
         forms.report(log, exercise_id)
+
+
+def let_go_of_the_last_step(exercise_id: str, key: tuple) -> None:
+    """Cancel the runs of the step the facilitator has just moved on from, if still running
+    (its numbers would never be shown): the pool is free for the step the room is at."""
+    last = st.session_state.get(LAST_STEP)
+    st.session_state[LAST_STEP] = (exercise_id, key)
+    if last is None or last == (exercise_id, key) or last[0] != exercise_id:
+        return
+    old = state.board().get(last[1])
+    if old is not None and old.running:
+        old.cancel()
 
 
 def choose() -> None:

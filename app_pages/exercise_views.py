@@ -25,7 +25,7 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import label
+from sim.results.measures import MEASURES, label
 from sim.scenario.exercise import Option
 from sim.scenario.loader import ScenarioError, load_exercise
 
@@ -85,7 +85,7 @@ def clock_line(log: ExerciseLog, big: bool = False) -> None:
 def latest_injects(log: ExerciseLog, count: int = 2, big: bool = False) -> None:
     delivered = [log.inject(i) for i in log.delivered][-count:]
     if not delivered:
-        st.info("No inject yet.")
+        st.info("No inject delivered yet: the systems' status below is the scenario's own.")
     for inject in reversed(delivered):
         heading = f"{when(inject.at)}: {inject.title}"
         if big:
@@ -157,7 +157,8 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
 
 
 def options_frame(experiment: Experiment, names: list[str]) -> pd.DataFrame:
-    """Each option's headline measures (mean and 95% interval) to the end of the exercise."""
+    """Each option's headline measures to the end of the exercise: the mean over replications
+    with its 95% interval, in the measure's unit."""
     comparison = experiment["comparison"]
     rows = []
     for name in names:
@@ -166,9 +167,8 @@ def options_frame(experiment: Experiment, names: list[str]) -> pd.DataFrame:
             found = comparison[(comparison["plan"] == name) & (comparison["measure"] == measure)]
             if len(found):
                 r = found.iloc[0]
-                row[label(measure)] = (
-                    f"{r['mean']:,.1f} ({r['ci_low']:,.1f} to {r['ci_high']:,.1f})"
-                )
+                heading = f"{label(measure)} ({MEASURES[measure].unit}): mean (95% interval)"
+                row[heading] = f"{r['mean']:,.1f} ({r['ci_low']:,.1f} to {r['ci_high']:,.1f})"
         rows.append(row)
     return pd.DataFrame(rows)
 
