@@ -38,7 +38,7 @@ def open_exercise(exercise_id: str) -> None:
 
 def leave() -> None:
     st.session_state.pop(CURRENT, None)
-    st.query_params.pop("exercise", None)
+    st.query_params.clear()
     st.rerun()
 
 
@@ -56,6 +56,8 @@ def render() -> None:
             leave()
         return
     header(log, exercise_id)
+    for message in st.session_state.pop(forms.DONE, []):
+        st.toast(plain(message), icon=":material/check:")
     controls(log, exercise_id)
     point = log.pending()
     step, job = views.step_job(log)
@@ -64,16 +66,17 @@ def render() -> None:
     if point is not None:
         forms.decision(log, exercise_id, point, step, job)
         forms.propose_option(log, exercise_id, point)
-    with st.expander("Add an inject now"):
+    # keyed: each stays open or closed as the user left it while the page above it changes
+    with st.expander("Add an inject now", key="exercise-inject"):
         forms.inject(log, exercise_id)
-    with st.expander("Notes"):
+    with st.expander("Notes", key="exercise-notes"):
         forms.notes(log, exercise_id)
-    with st.expander("Evaluation: capabilities rated P, S, M or U"):
+    with st.expander("Evaluation: capabilities rated P, S, M or U", key="exercise-ratings"):
         forms.ratings(log, exercise_id)
-    with st.expander("Improvement plan"):
+    with st.expander("Improvement plan", key="exercise-plan"):
         forms.improvement_plan(log, exercise_id)
-    with st.expander("After-action report"):
-        forms.report(log, exercise_id)
+    with st.expander("After-action report", key="exercise-report"):
+        forms.report(log, exercise_id, step, job)
 
 
 def let_go_of_the_last_step(exercise_id: str, key: tuple) -> None:
@@ -92,8 +95,10 @@ def choose() -> None:
     """Start an exercise from the library, or resume a saved one."""
     shipped = views.shipped()
     st.subheader("Start an exercise")
+    name = st.selectbox("Exercise", list(shipped), key="exercise_choice")
+    if name is not None:
+        st.caption(plain(load_exercise(shipped[name]).description))
     with st.form("exercise_start"):
-        name = st.selectbox("Exercise", list(shipped), key="exercise_choice")
         replications = st.number_input(
             "Replications behind every number",
             2,
@@ -117,10 +122,14 @@ def choose() -> None:
             st.error(plain(str(exc)))
             return
         open_exercise(exercise_id)
-    saved = views.store().list()
+    found = views.store().list()
+    saved = [r for r in found if not r["problem"]]
     st.subheader("Resume a saved exercise")
+    for row in found:
+        if row["problem"]:
+            st.warning(f"Exercise {code(row['id'])} cannot be opened: {plain(row['problem'])}")
     if not saved:
-        st.caption("No exercise saved yet.")
+        st.caption("No exercise saved yet." if not found else "No other exercise saved.")
         return
     labels = {
         f"{r['exercise']}: day {r['clock_day']}, {r['decisions']} decision(s) ({r['id']})": r["id"]
@@ -157,6 +166,12 @@ def controls(log: play.ExerciseLog, exercise_id: str) -> None:
         leave()
     if point is not None:
         st.warning(f"Decision point: {plain(point.question)}")
+    elif stop is None:
+        st.success(
+            "Every inject and decision point has been played. Move the clock on to see the "
+            "office at a later day, rate the capabilities, and prepare the after-action report."
+        )
+    views.decisions_so_far(log)
     try:
         if moves["next"]:
             forms.save(play.advance_to_next(log), exercise_id)
@@ -180,7 +195,7 @@ def live(log: play.ExerciseLog, step, job, was_running: bool) -> None:
         views.office_now(job, step)
         if step.point is not None:
             st.markdown("#### Each option projected to the end of the exercise")
-            views.options_list(step.options)
+            views.options_list(log, step)
             views.projection(log, job, step, "exercise")
 
     st.fragment(body, run_every=1.0 if job.running else None)()

@@ -14,7 +14,7 @@ from app_pages.scenario_form import new_outage, outage_model
 from app_pages.widgets import plain, show_problems
 from sim.exercise import log as play
 from sim.exercise.improvement import ImprovementPlanError, from_csv
-from sim.exercise.projection import Step, projection_of
+from sim.exercise.projection import Step, projection_of, standing_of
 from sim.exercise.store import ExerciseStoreError
 from sim.outputs.describe import KIND_WORDS
 from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
@@ -24,14 +24,18 @@ from sim.scenario.plans import Levers
 from sim.scenario.problems import validate
 
 NEWS = "news only (no change in the model)"
+DONE = "exercise_done"  # what the last change did, said once the page is drawn again
 
 
-def save(log: play.ExerciseLog, exercise_id: str) -> None:
+def save(log: play.ExerciseLog, exercise_id: str, done: str | None = None) -> None:
+    """Save the exercise as its next step and draw the page again (saying ``done``)."""
     try:
         views.store().save(log, exercise_id)
     except ExerciseStoreError as exc:
         st.error(plain(str(exc)))
         return
+    if done:
+        st.session_state.setdefault(DONE, []).append(f"{done} (saved).")
     st.rerun()
 
 
@@ -40,10 +44,12 @@ def decision(
 ) -> None:
     st.markdown("#### Record the decision")
     names = [o.name for o in step.options]
-    people = [p.name for p in log.exercise.participants if p.role in ("facilitator", "player")]
+    players = [p.name for p in log.exercise.participants if p.role == "player"]
+    leads = [p.name for p in log.exercise.participants if p.role == "facilitator"]
+    people = [*players, "the room", *leads]
     with st.form(f"decide-{point.id}"):
         chosen = st.radio("Option taken", names, key=f"decide-option-{point.id}")
-        by = st.selectbox("Decided by", people or ["the room"], key=f"decide-by-{point.id}")
+        by = st.selectbox("Decided by", people, key=f"decide-by-{point.id}")
         why = st.text_area("Why", key=f"decide-why-{point.id}", max_chars=4000)
         ready = job.result is not None
         recorded = st.form_submit_button("Record decision", type="primary", disabled=not ready)
@@ -53,14 +59,15 @@ def decision(
         option = step.options[names.index(chosen)]
         kept = play.add_projection(log, projection_of(log, step, job.result))
         try:
-            save(play.decide(kept, point.id, option, by or "", why or ""), exercise_id)
+            decided = play.decide(kept, point.id, option, by or "", why or "")
+            save(decided, exercise_id, f"Decision recorded: {option.name}")
         except play.ExerciseError as exc:
             st.error(plain(str(exc)))
 
 
 def propose_option(log: play.ExerciseLog, exercise_id: str, point: DecisionPoint) -> None:
     """Compose another option from the plan levers (the builder's lever forms)."""
-    with st.expander("Compose another option from the plan levers"):
+    with st.expander("Compose another option from the plan levers", key=f"compose-{point.id}"):
         key = f"option-draft-{exercise_id}-{point.id}"
         draft: Draft = st.session_state.setdefault(
             key, Draft({"name": "", "levers": {}, "stop": []})
@@ -85,17 +92,18 @@ def propose_option(log: play.ExerciseLog, exercise_id: str, point: DecisionPoint
                 st.error(plain(str(exc)))
                 return
             st.session_state.pop(key, None)
-            save(proposed, exercise_id)
+            save(proposed, exercise_id, f"Option added: {option.name}")
 
 
 def inject(log: play.ExerciseLog, exercise_id: str) -> None:
     """An inject delivered now: what the room is told and, if anything, what changes."""
-    title = st.text_input("Title", key="inject-title", max_chars=120)
-    told = st.text_area("What the room is told", key="inject-told", max_chars=4000)
+    step = len(log.steps)  # a new form once an inject is delivered
+    title = st.text_input("Title", key=f"inject-title-{step}", max_chars=120)
+    told = st.text_area("What the room is told", key=f"inject-told-{step}", max_chars=4000)
     kind = st.selectbox(
         "What changes in the model",
         [NEWS, *KIND_WORDS],
-        key="inject-kind",
+        key=f"inject-kind-{step}",
         format_func=lambda k: KIND_WORDS.get(k, k),
     )
     effect: dict = {}
@@ -122,7 +130,7 @@ def inject(log: play.ExerciseLog, exercise_id: str) -> None:
         }
         try:
             new = validate(data, {}, "the inject in the form", model=Inject)
-            save(play.add_inject(log, new), exercise_id)
+            save(play.add_inject(log, new), exercise_id, f"Inject delivered: {new.title}")
         except ScenarioError as exc:
             show_problems(exc)
         except play.ExerciseError as exc:
@@ -134,12 +142,12 @@ def notes(log: play.ExerciseLog, exercise_id: str) -> None:
         st.markdown(
             f"- {plain(play.when(note.at))}, {plain(note.by or 'the room')}: {plain(note.text)}"
         )
-    with st.form("note"):
-        text = st.text_area("Note", max_chars=4000, key="note-text")
-        by = st.text_input("By", max_chars=200, key="note-by")
+    with st.form(f"note-{len(log.notes)}", clear_on_submit=True):
+        text = st.text_area("Note", max_chars=4000)
+        by = st.text_input("By", max_chars=200)
         added = st.form_submit_button("Add note")
     if added and text.strip():
-        save(play.add_note(log, text.strip(), by.strip()), exercise_id)
+        save(play.add_note(log, text.strip(), by.strip()), exercise_id, "Note added")
 
 
 def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
@@ -176,7 +184,7 @@ def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
                         capability=name, rating=rating, observation=observation, evaluator=evaluator
                     ),
                 )
-        save(new, exercise_id)
+        save(new, exercise_id, "Ratings saved")
 
 
 def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
@@ -192,7 +200,8 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
             st.error(plain(str(exc)))
         else:
             if st.button(f"Use its {len(actions)} action(s)", key="plan-use"):
-                save(play.set_actions(log, (*log.actions, *actions)), exercise_id)
+                added = play.set_actions(log, (*log.actions, *actions))
+                save(added, exercise_id, f"{len(actions)} action(s) added to the improvement plan")
     frame = pd.DataFrame(
         [a.model_dump() for a in log.actions],
         columns=["action", "capability", "owner", "due", "status"],
@@ -230,12 +239,29 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
                 f"The plan was not saved: {plain(str(exc).splitlines()[0])}. Nothing typed is lost."
             )
             return
-        save(play.set_actions(log, actions), exercise_id)
+        save(
+            play.set_actions(log, actions),
+            exercise_id,
+            f"Improvement plan: {len(actions)} action(s)",
+        )
 
 
-def report(log: play.ExerciseLog, exercise_id: str) -> None:
+def report(log: play.ExerciseLog, exercise_id: str, step: Step, job) -> None:
     key = f"report-{exercise_id}-{len(log.steps)}"
     if st.button("Prepare the after-action report", key="report-prepare"):
+        recorded = [s.clock for s in log.standings]
+        if step.point is None and job.result is not None and log.clock not in recorded:
+            log = play.add_standing(log, standing_of(log, step, job.result))
+            try:  # the office as it stands now goes into the report, and is saved with it
+                views.store().save(log, exercise_id)
+            except ExerciseStoreError as exc:
+                st.error(plain(str(exc)))
+            key = f"report-{exercise_id}-{len(log.steps)}"
+        elif step.point is None and job.result is None:
+            st.info(
+                "The office now is still being simulated: the report says how play ended "
+                "once it is in; prepare it again then."
+            )
         content = exercise_report(log, exercise_id)
         st.session_state[key] = (
             render_exercise_html(content),

@@ -15,9 +15,10 @@ from sim.exercise.store import ExerciseStoreError
 
 LARGE = """
 <style>
-[data-testid="stMetricValue"] { font-size: 3rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; white-space: normal; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.2rem; }
 </style>
 """
 
@@ -51,7 +52,7 @@ def room(exercise_id: str) -> None:
     views.office_now(job, step, big=True)
     if step.point is not None:
         st.markdown("## Each option, projected")
-        views.options_list(step.options)
+        views.options_list(log, step)
         views.projection(log, job, step, "room")
     elif log.decisions:
         last = log.decisions[-1]

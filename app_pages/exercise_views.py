@@ -16,8 +16,9 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.jobs import Job
+from app_pages.widgets import _png as png_of
 from app_pages.widgets import chart, plain
-from sim.exercise.log import ExerciseLog, levers_words, scenario_now, when
+from sim.exercise.log import ExerciseLog, levers_words, plan_now, scenario_now, when
 from sim.exercise.projection import Step, now_table, step_inputs
 from sim.exercise.store import ExerciseStore
 from sim.experiments.compare import Experiment
@@ -26,7 +27,6 @@ from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, label
-from sim.scenario.exercise import Option
 from sim.scenario.loader import ScenarioError, load_exercise
 
 EXERCISES = state.SCENARIOS / "exercises"
@@ -53,9 +53,9 @@ def shipped() -> dict[str, Path]:
     return found
 
 
-def step_job(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> tuple[Step, Job]:
+def step_job(log: ExerciseLog) -> tuple[Step, Job]:
     """The experiment for the room now and its job (started if not already running or done)."""
-    step = step_inputs(log, options)
+    step = step_inputs(log)
     job = state.board().start(
         step.scenario,
         step.plans,
@@ -103,11 +103,19 @@ def systems_status(log: ExerciseLog) -> None:
         st.dataframe(now, hide_index=True)
 
 
+def progress_words(job: Job) -> str:
+    if job.cancelled:
+        return "These runs were stopped (play moved on)."
+    if not job.total:
+        return "Starting the runs..."
+    return f"{job.done} of {job.total} runs done."
+
+
 def office_now(job: Job, step: Step, big: bool = False) -> None:
     """The office now: each measure's median over replications, with its P10-P90 range."""
     found = answer(job)
     if found is None or "as_at" not in found.tables:
-        st.info(f"Simulating the office to now: {job.done} of {job.total or '?'} runs done.")
+        st.info(f"Simulating the office to now. {progress_words(job)}")
         return
     as_at = found["as_at"]
     table = now_table(as_at[as_at["plan"] == step.plans[-1].name])
@@ -117,21 +125,24 @@ def office_now(job: Job, step: Step, big: bool = False) -> None:
         "80% (P10-P90)."
         + ("" if job.result is not None else " First answer, refined as runs arrive.")
     )
-    columns = st.columns(len(table))
-    for column, row in zip(columns, table.itertuples(index=False), strict=True):
-        column.metric(
-            f"{row.measure} ({row.unit})",
-            f"{row.median:,.0f}",
-            f"P10-P90 {row.p10:,.0f} to {row.p90:,.0f}",
-            delta_color="off",
-        )
+    per_row = 3
+    rows = list(table.itertuples(index=False))
+    for start in range(0, len(rows), per_row):
+        for column, row in zip(st.columns(per_row), rows[start : start + per_row], strict=False):
+            column.metric(
+                f"{row.measure} ({row.unit})",
+                f"{row.median:,.0f}",
+                f"P10-P90: {row.p10:,.0f} to {row.p90:,.0f}",
+                delta_color="off",
+                delta_arrow="off",
+            )
 
 
 def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
     """Each option projected to the end of the exercise: backlog fan, measures, verdict."""
     found = answer(job)
     if found is None:
-        st.info(f"Projecting each option: {job.done} of {job.total or '?'} runs done.")
+        st.info(f"Projecting each option. {progress_words(job)}")
         return
     words = partial_words(found.manifest)
     if words:
@@ -146,7 +157,11 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
         return fig
 
     digest = "-".join(str(part)[:8] for part in job.key[:2])
-    chart(draw, f"exercise-{digest}-{job.done}-{key}", f"{key}-fan")
+    name = f"exercise-{digest}-{job.done}-{key}"
+    if key == "room":  # no controls in the room's view
+        st.image(png_of(name, draw), width="stretch")
+    else:
+        chart(draw, name, f"{key}-fan")
     st.caption(
         "Backlog at the end of each day: median and P10-P90 band over replications; the dashed "
         "line is now. Every option runs on the same replications, so before now they coincide."
@@ -173,9 +188,36 @@ def options_frame(experiment: Experiment, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def options_list(options: tuple[Option, ...]) -> None:
-    for option in options:
-        stops = f"; stops {', '.join(option.stop)}" if option.stop else ""
-        st.markdown(
-            f"- **{plain(option.name)}**: pulls {plain(levers_words(option.levers))}{stops}"
-        )
+def options_list(log: ExerciseLog, step: Step) -> None:
+    """Each option in words: what it changes and the levers in force once it is taken."""
+    if step.point is None:
+        return
+    current = plan_now(log).levers_at(step.point.at.minute)
+    st.markdown(f"Levers in force now: {plain(levers_words(current))}.")
+    for option in step.options:
+        changes = []
+        if any(getattr(option.levers, n) for n in type(option.levers).model_fields):
+            changes.append(f"pulls {levers_words(option.levers)}")
+        if option.stop:
+            changes.append(f"stops {', '.join(n.replace('_', ' ') for n in option.stop)}")
+        did = "; ".join(changes) or "changes nothing"
+        after = levers_words(option.after(current))
+        st.markdown(f"- **{plain(option.name)}**: {plain(did)}; then in force: {plain(after)}")
+    st.caption(
+        "Do nothing is also shown: no lever at any time, the reference every comparison is "
+        "paired against. It differs from the options before now wherever an earlier decision "
+        "pulled a lever."
+    )
+
+
+def decisions_so_far(log: ExerciseLog) -> None:
+    if not log.decisions:
+        return
+    lines = []
+    for decision in log.decisions:
+        point = log.point(decision.point)
+        by = f" ({decision.by})" if decision.by else ""
+        lines.append(f"- {when(point.at)}: **{plain(decision.option.name)}**{plain(by)}")
+    st.markdown("**Decisions taken**\n" + "\n".join(lines))
+    now = levers_words(plan_now(log).levers_at(log.clock.minute))
+    st.caption(f"Levers in force now: {plain(now)}.")

@@ -402,8 +402,13 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
             "Reception and admin lead,2027-01-15,open\n"
         )
         improvement = expander(page, "Improvement plan")
-        improvement.get_by_text("Improvement plan", exact=True).click()
-        improvement.locator("input[type=file]").set_input_files(str(plan))
+        upload = improvement.locator("input[type=file]")
+        until(
+            page,
+            improvement.get_by_text("Improvement plan", exact=True).click,
+            lambda: upload.count() > 0,
+        )
+        upload.set_input_files(str(plan))
         use = page.get_by_role("button", name="Use its 1 action(s)")
         until(
             page,
@@ -411,8 +416,12 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
             lambda: page.get_by_role("button", name="Use its 1 action(s)").count() == 0,
         )
         report = expander(page, "After-action report")
-        report.get_by_text("After-action report", exact=True).click()
         prepare = page.get_by_role("button", name="Prepare the after-action report")
+        until(
+            page,
+            report.get_by_text("After-action report", exact=True).click,
+            lambda: prepare.is_visible(),
+        )
         until(
             page,
             prepare.click,

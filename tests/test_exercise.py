@@ -17,7 +17,7 @@ from sim.domain.calendar import DAY
 from sim.exercise import log as play
 from sim.exercise.improvement import ImprovementPlanError, from_csv, to_csv
 from sim.exercise.projection import changed_table, projection_of, replay, run_step, step_inputs
-from sim.exercise.store import ExerciseStore, ExerciseStoreError
+from sim.exercise.store import ExerciseStore, ExerciseStoreError, _checksum
 from sim.run import simulate
 from sim.scenario.exercise import Action, Inject, Option
 from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
@@ -292,6 +292,9 @@ def test_the_report_has_the_timeline_decisions_ratings_and_plan(played, tmp_path
         "Press call",
         "Decided:</b> Paper",
         "What the decision changed",
+        "The office as play ended",
+        "At day 20, 23:00, under the plan as decided (2 decision(s))",
+        "taken minus Wait: mean (95% interval)",
         "slow start",
         "Improvement plan",
         "Print day lists",
@@ -403,3 +406,35 @@ def test_mutual_aid_cannot_start_before_the_decision_that_asks_for_it(small, tmp
     runs = [simulate(step.scenario, plan=p, seed=1, weeks=3) for p in step.plans[1::2]]
     before = runs[0]["backlog_daily"]["day"] < 9
     assert runs[0]["backlog_daily"][before].equals(runs[1]["backlog_daily"][before])
+
+
+def test_a_step_saved_before_a_field_was_added_still_loads_and_a_damaged_one_is_listed(
+    tmp_path, small
+):
+    store = ExerciseStore(tmp_path)
+    exercise_id = store.save(play.start(load_exercise(small)))
+    step = next((tmp_path / exercise_id).glob("step-*.json"))
+    record = json.loads(step.read_text())
+    del record["log"]["proposals"]  # as a version without composed options wrote it
+    record["checksum"] = _checksum(record["log"])
+    step.write_text(json.dumps(record))
+    assert store.load(exercise_id).proposals == ()
+    record["log"]["clock"]["day"] = 9  # changed by hand
+    step.write_text(json.dumps(record))
+    listed = {r["id"]: r for r in store.list()}
+    assert "checksum does not match" in listed[exercise_id]["problem"]
+    assert "Fix" in listed[exercise_id]["problem"] and step.exists()
+
+
+def test_an_outage_lengthened_by_an_inject_shows_as_one_to_its_new_end():
+    from sim.outputs.describe import disruptions_at
+
+    exercise = load_exercise(EXERCISES / "june-2014-split-week.yaml")
+    log = play.advance_to_next(play.start(exercise))
+    log = play.advance_to_next(
+        play.decide(log, "keep-going", exercise.decision_points[0].options[0])
+    )
+    assert log.delivered == ("upgrade-overruns",)
+    status = disruptions_at(play.scenario_now(log), log.clock.minute)
+    assert list(status["system"]) == ["NDelius"]
+    assert status["until"].iloc[0] == "end of day 24 (Thu, week 4)"

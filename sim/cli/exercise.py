@@ -48,7 +48,13 @@ def run(
 ) -> None:
     """Play an exercise to its end with the decisions in a file, saving every step."""
     from sim.exercise import log as play
-    from sim.exercise.projection import changed_table, projection_of, run_step, step_inputs
+    from sim.exercise.projection import (
+        changed_table,
+        projection_of,
+        run_step,
+        standing_of,
+        step_inputs,
+    )
     from sim.exercise.store import ExerciseStoreError
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
 
@@ -111,6 +117,12 @@ def run(
                         f"    against {row.instead_of}: {row.measure} {row.difference:+.1f} "
                         f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"
                     )
+        log = play.advance(log, log.end())  # play on to the end of the exercise's runs
+        saver.save(log, exercise_id)
+        step = step_inputs(log)  # the office as play ended, for the report
+        log = play.add_standing(
+            log, standing_of(log, step, run_step(step, engine=engine.value, workers=workers))
+        )
         for text in rehearsal.notes:
             log = play.add_note(log, text)
         for rating in rehearsal.ratings:
@@ -175,6 +187,9 @@ def list_exercises(store: Exercises = DEFAULT_EXERCISES) -> None:
     if not rows:
         typer.echo(f"no saved exercises in {store}/")
     for row in rows:
+        if row["problem"]:
+            typer.echo(f"{row['id']}  cannot be read: {row['problem']}")
+            continue
         typer.echo(
             f"{row['id']}  {row['exercise']}  day {row['clock_day']}, "
             f"{row['decisions']} decisions, {row['steps']} steps, saved {row['saved']}"

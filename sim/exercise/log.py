@@ -76,6 +76,26 @@ class Projection(Frozen):
     backlog: tuple[tuple[str, int, int, float], ...]
     now: tuple[tuple[int, str, float], ...] = ()
     run_id: str = ""  # the saved experiment it came from, if any
+    # measure -> the value a run without one is counted at (time to recover: the days from the
+    # restoration to the end of the run), as in every comparison: a censored run is never dropped
+    censored: tuple[tuple[str, float], ...] = ()
+
+
+class Standing(Frozen):
+    """The office as it stood at a moment of play, under the plan as decided and the injects
+    delivered: ``now``: (replication, measure, value); ``backlog``: (replication, day, backlog)
+    for the days ended by then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_inf_nan="constants")
+
+    clock: Moment
+    delivered: tuple[str, ...]
+    decisions: int
+    replications: int
+    weeks: int
+    seed: int
+    now: tuple[tuple[int, str, float], ...]
+    backlog: tuple[tuple[int, int, float], ...]
 
 
 class ExerciseLog(Frozen):
@@ -90,6 +110,7 @@ class ExerciseLog(Frozen):
     decisions: tuple[Decision, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     projections: tuple[Projection, ...] = ()
+    standings: tuple[Standing, ...] = ()  # the office as it stood, recorded for the report
     notes: tuple[Note, ...] = ()
     ratings: tuple[Rating, ...] = ()
     actions: tuple[Action, ...] = ()
@@ -263,6 +284,13 @@ def propose(log: ExerciseLog, point_id: str, option: Option) -> ExerciseLog:
 
 def add_projection(log: ExerciseLog, projection: Projection) -> ExerciseLog:
     return log.model_copy(update={"projections": (*log.projections, projection)})
+
+
+def add_standing(log: ExerciseLog, standing: Standing) -> ExerciseLog:
+    return _step(
+        log.model_copy(update={"standings": (*log.standings, standing)}),
+        f"The office as it stood at {when(standing.clock)} recorded",
+    )
 
 
 def add_note(log: ExerciseLog, text: str, by: str = "") -> ExerciseLog:

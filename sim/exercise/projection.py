@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.exercise.log import ExerciseLog, Projection, option_plans, plan_now, scenario_now
+from sim.domain.calendar import DAY
+from sim.exercise.log import (
+    ExerciseLog,
+    Projection,
+    Standing,
+    option_plans,
+    plan_now,
+    scenario_now,
+)
 from sim.experiments.compare import COMPARED, Experiment, compare
 from sim.experiments.statistics import paired_difference
 from sim.results.measures import MEASURES
@@ -34,6 +42,16 @@ NOW_MEASURES = (
     "extra_hours",
     "overtime_hours",
 )
+# Each measure's words when the run is cut at the clock (the same computation; "the end of the
+# run" is then the last day, or week, that has ended)
+NOW_WORDS = {
+    "backlog_end": "backlog now (at the end of the last day ended)",
+    "missed_risk_checks": "missed risk checks so far",
+    "late_recalls": "late recalls so far",
+    "late_court_results": "late court results so far",
+    "extra_hours": "hours beyond the contracted day so far (weeks ended)",
+    "overtime_hours": "overtime hours so far (weeks ended)",
+}
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,42 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
             for r, m, v in as_at[["replication", "measure", "value"]].itertuples(index=False)
         ),
         run_id=str(experiment.manifest.get("run_id", "")),
+        censored=censoring(experiment),
+    )
+
+
+def censoring(experiment: Experiment) -> tuple[tuple[str, float], ...]:
+    """The value a measure without one is counted at in this experiment, as its comparison
+    counts it: time to recover, at the days from the restoration to the end of the run."""
+    days = experiment.manifest.get("disruption_days")
+    if not days:
+        return ()
+    return (("time_to_recover_days", experiment.manifest["weeks"] * 7 - days[1]),)
+
+
+def standing_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Standing:
+    """The office as it stands at the clock (a step between decision points), to report."""
+    as_at = experiment["as_at"]
+    as_at = as_at[(as_at["plan"] == step.plans[-1].name) & as_at["measure"].isin(NOW_MEASURES)]
+    backlog = experiment["backlog"]
+    backlog = backlog[
+        (backlog["plan"] == step.plans[-1].name) & (backlog["day"] < log.clock.minute // DAY)
+    ]
+    return Standing(
+        clock=log.clock,
+        delivered=log.delivered,
+        decisions=len(log.decisions),
+        replications=step.replications,
+        weeks=step.weeks,
+        seed=step.seed,
+        now=tuple(
+            (int(r), str(m), float(v))
+            for r, m, v in as_at[["replication", "measure", "value"]].itertuples(index=False)
+        ),
+        backlog=tuple(
+            (int(r), int(d), float(b))
+            for r, d, b in backlog[["replication", "day", "backlog"]].itertuples(index=False)
+        ),
     )
 
 
@@ -139,11 +193,10 @@ def now_table(as_at: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for measure in NOW_MEASURES:
         values = as_at.loc[as_at["measure"] == measure, "value"]
-        found = MEASURES[measure]
         rows.append(
             {
-                "measure": found.label,
-                "unit": found.unit,
+                "measure": NOW_WORDS[measure],
+                "unit": MEASURES[measure].unit,
                 **spread(values),
                 "replications": len(values),
             }
@@ -152,7 +205,14 @@ def now_table(as_at: pd.DataFrame) -> pd.DataFrame:
 
 
 def runs_frame(projection: Projection) -> pd.DataFrame:
-    return pd.DataFrame(list(projection.runs), columns=["plan", "replication", "measure", "value"])
+    """A projection's runs, a censored value counted at its censoring value (``censored`` says
+    whether it was)."""
+    runs = pd.DataFrame(list(projection.runs), columns=["plan", "replication", "measure", "value"])
+    runs["censored"] = runs["value"].isna()
+    for measure, at in projection.censored:
+        chosen = runs["measure"] == measure
+        runs.loc[chosen, "value"] = runs.loc[chosen, "value"].fillna(at)
+    return runs
 
 
 def backlog_frame(projection: Projection) -> pd.DataFrame:
@@ -171,7 +231,7 @@ def changed_table(projection: Projection, taken: str) -> pd.DataFrame:
             theirs = runs[(runs["plan"] == other) & (runs["measure"] == measure)]
             paired = mine.merge(theirs, on="replication", suffixes=("", "_other")).dropna(
                 subset=["value", "value_other"]
-            )
+            )  # censored values are counted at their censoring value (runs_frame): none dropped
             if paired.empty:
                 continue
             diff = paired_difference(
@@ -211,7 +271,8 @@ def options_table(projection: Projection) -> pd.DataFrame:
     rows = []
     for option in projection.options:
         for measure in COMPARED:
-            values = runs.loc[(runs["plan"] == option.name) & (runs["measure"] == measure), "value"]
+            chosen = (runs["plan"] == option.name) & (runs["measure"] == measure)
+            values = runs.loc[chosen, "value"]
             if values.empty:
                 continue
             found = MEASURES[measure]
@@ -222,7 +283,7 @@ def options_table(projection: Projection) -> pd.DataFrame:
                     "unit": found.unit,
                     "mean": float(values.mean()),
                     **{k: v for k, v in spread(values).items() if k != "median"},
-                    "without_value": int(values.isna().sum()),
+                    "without_value": int(runs.loc[chosen, "censored"].sum()),
                 }
             )
     return pd.DataFrame(rows)

@@ -34,8 +34,10 @@ class ExerciseStoreError(Exception):
     """An exercise cannot be saved or found; the message says why and what to do."""
 
 
-def _content(log: ExerciseLog) -> str:
-    return log.model_dump_json()
+def _checksum(log_json: object) -> str:
+    """The checksum of a step's log as written (key order aside), so a log saved by an older
+    version still matches when this version's schema has gained fields with defaults."""
+    return checksum(json.dumps(log_json, sort_keys=True, allow_nan=True).encode("utf-8"))
 
 
 def _slug(name: str) -> str:
@@ -55,13 +57,13 @@ class ExerciseStore:
         """Save ``log`` as the next step of ``exercise_id`` (a new exercise if None); its id."""
         exercise_id = exercise_id or self.new_id(log)
         folder = self._folder(exercise_id)
-        content = _content(log)
+        content = json.loads(log.model_dump_json())
         record = {
             "format": FORMAT,
             "exercise_id": exercise_id,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "checksum": checksum(content.encode("utf-8")),
-            "log": json.loads(content),
+            "checksum": _checksum(content),
+            "log": content,
         }
         data = json.dumps(record, allow_nan=True).encode("utf-8")
         if len(data) > MAX_STEP_BYTES:
@@ -100,9 +102,11 @@ class ExerciseStore:
             log, _problem = _read(path)
             if log is not None:
                 return log
+        problems = self.problems(exercise_id)
         raise ExerciseStoreError(
-            f"no step of exercise {exercise_id!r} can be read: "
-            + "; ".join(self.problems(exercise_id))
+            f"none of the {len(steps)} saved steps of exercise {exercise_id!r} can be read; the "
+            f"newest: {problems[-1]}. Fix: its files are kept as they are in "
+            f"{folder}; start the exercise again, or open it with the version that saved it."
         )
 
     def problems(self, exercise_id: str) -> builtins.list[str]:
@@ -124,20 +128,30 @@ class ExerciseStore:
             if not (EXERCISE_ID.match(entry.name) and entry.is_dir()):
                 continue
             steps = self._steps(entry)
+            if not steps:
+                continue
+            saved = datetime.fromtimestamp(steps[-1][1].stat().st_mtime, UTC)
+            row = {"id": entry.name, "steps": len(steps), "saved": saved.isoformat("T", "seconds")}
             try:
                 log = self.load(entry.name)
-            except ExerciseStoreError:
+            except ExerciseStoreError as exc:  # listed, so it is not taken for lost
+                rows.append(
+                    {
+                        **row,
+                        "exercise": None,
+                        "clock_day": None,
+                        "decisions": None,
+                        "problem": str(exc),
+                    }
+                )
                 continue
             rows.append(
                 {
-                    "id": entry.name,
+                    **row,
                     "exercise": log.exercise.name,
                     "clock_day": log.clock.day,
                     "decisions": len(log.decisions),
-                    "steps": len(steps),
-                    "saved": datetime.fromtimestamp(steps[-1][1].stat().st_mtime, UTC).isoformat(
-                        timespec="seconds"
-                    ),
+                    "problem": "",
                 }
             )
         return sorted(rows, key=lambda r: r["saved"], reverse=True)
@@ -173,10 +187,15 @@ def _read(path: Path) -> tuple[ExerciseLog | None, str]:
         return None, f"cannot be read ({exc})"
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         return None, "not an exercise step this version can read"
+    if _checksum(record.get("log")) != record.get("checksum"):
+        return None, "changed since it was saved (its checksum does not match)"
     try:
         log = ExerciseLog.model_validate(record.get("log"))
     except ValidationError as exc:
-        return None, f"does not hold a valid exercise ({exc.error_count()} problems)"
-    if checksum(_content(log).encode("utf-8")) != record.get("checksum"):
-        return None, "changed since it was saved (its checksum does not match)"
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return None, (
+            f"saved by a version this one cannot read ({exc.error_count()} problem(s), the "
+            f"first at {where}: {first['msg']})"
+        )
     return log, ""

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim.domain.calendar import DAY, HOUR, WEEKDAYS
 from sim.domain.vocabulary import pretty
+from sim.scenario.outages import merged_windows
 from sim.scenario.plans import Levers, Plan
 from sim.scenario.schema import Scenario, headcount
 
@@ -172,23 +173,25 @@ def plan_table(plans: list[Plan]) -> pd.DataFrame:
 
 
 def disruptions_at(scenario: Scenario, minute: float) -> pd.DataFrame:
-    """The disruptions in force at ``minute`` (a window that has started and not ended, with
-    an effect in this office): what the systems' status is then."""
+    """The disruptions in force at ``minute`` (a window that has started and not ended, with an
+    effect in this office): the systems' status then. A window followed without a break by
+    another of the same kind, system and settings (an outage lengthened) is one, to the later
+    end."""
     staff = headcount(scenario)
-    rows = []
+    found: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     for kind in KIND_WORDS:
         for w in getattr(scenario.outages, kind):
             if not hasattr(w, "start") or not w.has_effect(staff):
                 continue
-            if w.start_minute <= minute < w.end_minute:
-                system = getattr(w, "system", "email" if kind == "email_loss" else None)
-                name = getattr(scenario.systems, system).name if system else "the office"
+            system = getattr(w, "system", "email" if kind == "email_loss" else None)
+            name = getattr(scenario.systems, system).name if system else "the office"
+            key = (name, KIND_WORDS[kind], _details(kind, w, staff))
+            found.setdefault(key, []).append((w.start_minute, w.end_minute))
+    rows = []
+    for (name, status, details), windows in found.items():
+        for start, end in merged_windows(windows):
+            if start <= minute < end:
                 rows.append(
-                    {
-                        "system": name,
-                        "status": KIND_WORDS[kind],
-                        "details": _details(kind, w, staff),
-                        "until": until(w.end_minute),
-                    }
+                    {"system": name, "status": status, "details": details, "until": until(end)}
                 )
     return pd.DataFrame(rows, columns=["system", "status", "details", "until"])

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
+import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim.exercise.improvement import to_csv
-from sim.exercise.log import ExerciseLog, levers_words, when
-from sim.exercise.projection import backlog_frame, changed_table, options_table
+from sim.exercise.log import ExerciseLog, Projection, levers_words, when
+from sim.exercise.projection import backlog_frame, changed_table, now_table, options_table
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
@@ -46,6 +47,9 @@ class ExerciseReport:
     participants: Table
     timeline: Table
     decisions: tuple[Decided, ...]
+    ending_words: str  # the office as play ended
+    ending: Table
+    ending_figure: Callable[[], Figure] | None
     ratings: Table
     improvement_plan: Table
     improvement_csv: str
@@ -90,6 +94,73 @@ def timeline_rows(log: ExerciseLog) -> list[tuple[str, str, str]]:
     return [r[1:] for r in sorted(rows, key=lambda r: r[0])]
 
 
+def options_grid(projection: Projection) -> Table:
+    """Each headline measure (rows) under each option (columns): the mean over replications with
+    the P10-P90 range; a run without a value (not recovered by the end) counted at the end."""
+    o = options_table(projection)
+    names = [opt.name for opt in projection.options]
+    rows = []
+    for (measure, unit), group in o.groupby(["measure", "unit"], sort=False):
+        cells = []
+        for name in names:
+            found = group[group["option"] == name]
+            if found.empty:
+                cells.append("-")
+                continue
+            r = found.iloc[0]
+            cell = f"{number(r['mean'])} ({number(r['p10'])} to {number(r['p90'])})"
+            if r["without_value"]:
+                cell += f"; {r['without_value']} not recovered by the end, counted there"
+            cells.append(cell)
+        rows.append((f"{measure} ({unit})", *cells))
+    return _table(("measure: mean (P10 to P90)", *names), rows)
+
+
+def changed_grid(projection: Projection, taken: str) -> Table:
+    """The option taken minus each option not taken, per headline measure, paired."""
+    c = changed_table(projection, taken)
+    others = list(dict.fromkeys(c["instead_of"]))
+    rows = []
+    for (measure, unit, better), group in c.groupby(["measure", "unit", "better"], sort=False):
+        cells = []
+        for other in others:
+            found = group[group["instead_of"] == other]
+            r = found.iloc[0] if len(found) else None
+            cells.append(
+                "-"
+                if r is None
+                else f"{number(r['difference'])} ({number(r['low'])} to {number(r['high'])})"
+            )
+        rows.append((f"{measure} ({unit})", f"{better} is better", *cells))
+    heads = [f"taken minus {other}: mean (95% interval)" for other in others]
+    return _table(("measure", "direction", *heads), rows)
+
+
+def standing_section(log: ExerciseLog) -> tuple[str, Table, Callable[[], Figure] | None]:
+    """The office as it stood when play ended (the last standing recorded)."""
+    if not log.standings:
+        return "The office's state at the end of play was not recorded.", Table((), ()), None
+    last = log.standings[-1]
+    now = pd.DataFrame(list(last.now), columns=["replication", "measure", "value"])
+    table = now_table(now)
+    rows = (
+        (f"{r.measure} ({r.unit})", number(r.median), f"{number(r.p10)} to {number(r.p90)}")
+        for r in table.itertuples(index=False)
+    )
+    backlog = pd.DataFrame(list(last.backlog), columns=["replication", "day", "backlog"])
+    backlog.insert(0, "plan", "As decided")
+
+    def draw() -> Figure:
+        return charts.backlog_fan(backlog, ["As decided"], None, "Backlog as played")
+
+    words = (
+        f"At {when(last.clock)}, under the plan as decided ({last.decisions} decision(s)) and "
+        f"the {len(last.delivered)} inject(s) delivered: the median over {last.replications} "
+        "replications, with the middle 80% (P10 to P90)."
+    )
+    return words, _table(("measure", "median", "P10 to P90"), rows), draw
+
+
 def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
     exercise = log.exercise
     decided = []
@@ -99,33 +170,8 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
         options = changed = Table(("note",), (("No projection was run at this decision point.",),))
         figure = None
         if projection is not None:
-            o = options_table(projection)
-            options = _table(
-                ("option", "measure", "mean", "P10", "P90", "unit"),
-                o[["option", "measure", "mean", "p10", "p90", "unit"]]
-                .map(lambda v: number(v) if isinstance(v, float) else v)
-                .itertuples(index=False),
-            )
-            c = changed_table(projection, decision.option.name)
-            changed = _table(
-                (
-                    "instead of",
-                    "measure",
-                    "difference (taken - other)",
-                    "95% interval",
-                    "better if",
-                ),
-                (
-                    (
-                        r.instead_of,
-                        f"{r.measure} ({r.unit})",
-                        number(r.difference),
-                        f"{number(r.low)} to {number(r.high)}",
-                        r.better,
-                    )
-                    for r in c.itertuples(index=False)
-                ),
-            )
+            options = options_grid(projection)
+            changed = changed_grid(projection, decision.option.name)
             backlog = backlog_frame(projection)
             labels = [opt.name for opt in projection.options]
 
@@ -148,6 +194,7 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
             )
         )
     ratings = {r.capability: r for r in log.ratings}
+    ending = standing_section(log)
     return ExerciseReport(
         title=f"After-action report: {exercise.name}",
         subtitle=(
@@ -162,6 +209,9 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
         ),
         timeline=_table(("when", "what", "detail"), timeline_rows(log)),
         decisions=tuple(decided),
+        ending_words=ending[0],
+        ending=ending[1],
+        ending_figure=ending[2],
         ratings=_table(
             ("capability", "rating", "meaning", "observations", "evaluator"),
             (
@@ -194,6 +244,15 @@ def _html_table(t: Table) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+DECISIONS_NOTE = (
+    "Each decision's options were projected when it was taken, knowing only the injects delivered "
+    "by then (those that followed are in the timeline; how play ended is in section 4). Every "
+    "option ran on the same replications (common random numbers) from day 0 to the end of the "
+    "exercise, so their runs are identical up to the decision. Differences are paired: the option "
+    "taken minus each option not taken, with a 95% interval; a run that had not recovered by the "
+    "end counts at the end (its mean is then a lower bound), never dropped."
+)
+
 STYLE = (
     "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2933;max-width:1100px;"
     "margin:2rem auto;padding:0 1.5rem;line-height:1.45}"
@@ -217,18 +276,15 @@ def render_exercise_html(report: ExerciseReport) -> str:
         "<h2 id='timeline'>2. Timeline of injects and decisions</h2>",
         _html_table(report.timeline),
         "<h2 id='decisions'>3. Decisions and their consequences</h2>",
-        "<p class='note'>Every option was run on the same replications (common random numbers), "
-        "from day 0 to the end of the exercise; before the decision their runs are identical. "
-        "Differences are paired: the option taken minus the option not taken, with a 95% "
-        "interval. A measure's 'better if' says which way is better.</p>",
+        f"<p class='note'>{e(DECISIONS_NOTE)}</p>",
     ]
     for d in report.decisions:
         parts += [
             f"<h3>{e(d.at)}: {e(d.question)}</h3>",
             f"<p><b>Decided:</b> {e(d.taken)}; <b>by</b> {e(d.by)}; <b>why:</b> {e(d.why)}</p>",
-            "<h4>What the decision changed (against each option not taken)</h4>",
+            "<h4>What the decision changed, as projected then (against each option not taken)</h4>",
             _html_table(d.changed),
-            "<h4>The options' courses (counterfactuals included)</h4>",
+            "<h4>Every option's course, as projected then (the counterfactuals included)</h4>",
             _html_table(d.options),
         ]
         if d.figure is not None:
@@ -240,17 +296,28 @@ def render_exercise_html(report: ExerciseReport) -> str:
                 "</figcaption></figure>"
             )
     parts += [
-        "<h2 id='capabilities'>4. Capabilities (HSEEP ratings)</h2>",
+        "<h2 id='ending'>4. The office as play ended</h2>",
+        f"<p>{e(report.ending_words)}</p>",
+    ]
+    if report.ending.rows:
+        parts.append(_html_table(report.ending))
+    if report.ending_figure is not None:
+        image = base64.b64encode(charts.png(report.ending_figure())).decode("ascii")
+        parts.append(f"<figure><img alt='backlog as played' src='data:image/png;base64,{image}'>"
+                     "<figcaption class='note'>Backlog at the end of each day as played: median "
+                     "and P10-P90 band over replications.</figcaption></figure>")  # fmt: skip
+    parts += [
+        "<h2 id='capabilities'>5. Capabilities (HSEEP ratings)</h2>",
         "<p class='note'>P: performed without challenges; S: with some challenges; M: with major "
         "challenges; U: unable to be performed.</p>",
         _html_table(report.ratings),
-        "<h2 id='improvement-plan'>5. Improvement plan</h2>",
+        "<h2 id='improvement-plan'>6. Improvement plan</h2>",
         _html_table(report.improvement_plan)
         if report.improvement_plan.rows
         else "<p>No actions recorded.</p>",
-        "<h2 id='notes'>6. Notes</h2>",
+        "<h2 id='notes'>7. Notes</h2>",
         _html_table(report.notes) if report.notes.rows else "<p>No notes.</p>",
-        f"<h2 id='replay'>7. Replay</h2><pre>{e(report.replay)}</pre></body></html>",
+        f"<h2 id='replay'>8. Replay</h2><pre>{e(report.replay)}</pre></body></html>",
     ]
     return "\n".join(parts)
 
@@ -269,30 +336,37 @@ def render_exercise_pdf(report: ExerciseReport) -> bytes:
         pages.heading("2. Timeline of injects and decisions")
         pages.table(report.timeline, widths=(1.4, 1.4, 7))
         pages.heading("3. Decisions and their consequences")
+        pages.text(DECISIONS_NOTE, 8, color="#52606d")
         for d in report.decisions:
             pages.text(f"{d.at}: {d.question}", 10, "bold")
             pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
             pages.text(
                 "What the decision changed (taken minus each option not taken, paired)", 9, "bold"
             )
-            pages.table(d.changed, size=7, widths=(2.2, 3, 1.6, 2, 1))
-            pages.text("The options' courses", 9, "bold")
-            pages.table(d.options, size=7, widths=(2.4, 3, 1.2, 1.2, 1.2, 1))
+            pages.table(d.changed, size=7)
+            pages.text("Every option's course, as projected then", 9, "bold")
+            pages.table(d.options, size=7)
             if d.figure is not None:
                 pages.chart(d.figure(), "Backlog at the end of each day under each option.")
-        pages.heading("4. Capabilities (HSEEP ratings)")
+        pages.heading("4. The office as play ended")
+        pages.text(report.ending_words)
+        if report.ending.rows:
+            pages.table(report.ending, widths=(5, 2, 3))
+        if report.ending_figure is not None:
+            pages.chart(report.ending_figure(), "Backlog at the end of each day as played.")
+        pages.heading("5. Capabilities (HSEEP ratings)")
         pages.table(report.ratings, widths=(2.4, 0.9, 2.2, 4, 1.5))
-        pages.heading("5. Improvement plan")
+        pages.heading("6. Improvement plan")
         if report.improvement_plan.rows:
             pages.table(report.improvement_plan, widths=(4, 2, 2, 1.2, 1.2))
         else:
             pages.text("No actions recorded.")
-        pages.heading("6. Notes")
+        pages.heading("7. Notes")
         if report.notes.rows:
             pages.table(report.notes, widths=(1.5, 1.5, 7))
         else:
             pages.text("No notes.")
-        pages.heading("7. Replay")
+        pages.heading("8. Replay")
         pages.text(report.replay, 8)
         pages.close_page()
     return buffer.getvalue()
