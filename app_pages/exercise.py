@@ -19,7 +19,7 @@ from sim.exercise.store import ExerciseStoreError
 from sim.scenario.loader import ScenarioError, load_exercise
 
 CURRENT = "exercise_id"
-LAST_STEP = "exercise_last_step"  # (exercise id, the job key of the step last shown)
+LAST_STEP = "exercise_last_steps"  # (exercise id, the job keys of the steps last in use)
 ROOM = "room"  # the room's page (its url path in app.py)
 
 
@@ -61,7 +61,9 @@ def render() -> None:
     controls(log, exercise_id)
     point = log.pending()
     step, job = views.step_job(log)
-    let_go_of_the_last_step(exercise_id, job.key)
+    ahead = views.next_decision(log)  # its projection starts now: ready when the room gets there
+    keys = {job.key} | ({views.step_job(ahead)[1].key} if ahead is not None else set())
+    let_go_of_steps_left(exercise_id, keys)
     live(log, step, job, was_running=job.running)
     if point is not None:
         forms.decision(log, exercise_id, point, step, job)
@@ -79,16 +81,18 @@ def render() -> None:
         forms.report(log, exercise_id, step, job)
 
 
-def let_go_of_the_last_step(exercise_id: str, key: tuple) -> None:
-    """Cancel the runs of the step the facilitator has just moved on from, if still running
-    (its numbers would never be shown): the pool is free for the step the room is at."""
+def let_go_of_steps_left(exercise_id: str, keys: set[tuple]) -> None:
+    """Cancel the runs of steps the facilitator has moved on from (or a projection made stale by
+    an inject added now), if still running: their numbers would never be shown, and the pool is
+    free for the step the room is at."""
     last = st.session_state.get(LAST_STEP)
-    st.session_state[LAST_STEP] = (exercise_id, key)
-    if last is None or last == (exercise_id, key) or last[0] != exercise_id:
+    st.session_state[LAST_STEP] = (exercise_id, keys)
+    if last is None or last[0] != exercise_id:
         return
-    old = state.board().get(last[1])
-    if old is not None and old.running:
-        old.cancel()
+    for key in last[1] - keys:
+        old = state.board().get(key)
+        if old is not None and old.running:
+            old.cancel()
 
 
 def choose() -> None:

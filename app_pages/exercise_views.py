@@ -18,7 +18,15 @@ from app_pages import state
 from app_pages.jobs import Job
 from app_pages.widgets import _png as png_of
 from app_pages.widgets import chart, plain
-from sim.exercise.log import ExerciseLog, levers_words, plan_now, scenario_now, when
+from sim.exercise.log import (
+    ExerciseError,
+    ExerciseLog,
+    advance_to_next,
+    levers_words,
+    plan_now,
+    scenario_now,
+    when,
+)
 from sim.exercise.projection import Step, now_table, step_inputs
 from sim.exercise.store import ExerciseStore
 from sim.experiments.compare import Experiment
@@ -42,10 +50,15 @@ def store() -> ExerciseStore:
     return ExerciseStore(exercises_dir())
 
 
+def library() -> Path:
+    """The exercise files offered: scenarios/exercises, or the folder SIM_EXERCISE_LIBRARY names."""
+    return Path(os.environ.get("SIM_EXERCISE_LIBRARY") or EXERCISES)
+
+
 def shipped() -> dict[str, Path]:
-    """The exercise files shipped in scenarios/exercises, by exercise name (those that load)."""
+    """The exercise files of the library, by exercise name (those that load)."""
     found = {}
-    for path in sorted(EXERCISES.glob("*.yaml")):
+    for path in sorted(library().glob("*.yaml")):
         try:
             found[load_exercise(path).name] = path
         except ScenarioError:
@@ -67,6 +80,19 @@ def step_job(log: ExerciseLog) -> tuple[Step, Job]:
         baselines=step.baselines,
     )
     return step, job
+
+
+def next_decision(log: ExerciseLog) -> ExerciseLog | None:
+    """The exercise as it will be at the next decision point, if the next stop is one (nothing
+    the room is told before it): its projection can start before the room gets there, on the
+    inputs it will have then (a live inject or a composed option makes another)."""
+    if log.pending() is not None or log.next_stop() is None:
+        return None
+    try:
+        ahead = advance_to_next(log)
+    except ExerciseError:
+        return None
+    return ahead if ahead.pending() is not None else None
 
 
 def answer(job: Job) -> Experiment | None:

@@ -4,8 +4,12 @@
 For each repeat, in a fresh results store (nothing reused):
 
 * **decision**: the first decision point's projection (do nothing, both options and the
-  no-outage baseline): wall seconds to the first answer (every plan with 2 replications, with
-  intervals: what the room first sees) and to the final one;
+  no-outage baseline) started when the room gets there: wall seconds to the first answer (every
+  plan with 2 replications, with intervals: what the room first sees) and to the final one;
+* **decision, prefetched**: the same projection started, as the app starts it, when the step
+  before it is shown (beside that step's office now), with the room reaching the decision point
+  ``--lead`` seconds later (a facilitator reading the inject out): seconds from reaching it to
+  the first answer and to the final one;
 * **office now, plan alone** (as the app runs a step between decision points) against **office
   now with the references** (do nothing and the no-outage baseline as well, as a comparison would
   run), alternated: wall seconds to the first answer and to the final one, and CPU seconds of the
@@ -64,11 +68,36 @@ def timed(board, step, baselines: bool) -> dict:
     }
 
 
+def prefetched(board, before, decision, lead: float) -> dict:
+    """The decision's projection started with the step before it; seconds from reaching the
+    decision point ``lead`` seconds later to its first and final answers."""
+    cpu = tree_cpu()
+    board.start(before.scenario, before.plans, before.replications, before.seed, before.weeks,
+                as_at_minute=before.as_at_minute, baselines=False)  # fmt: skip
+    job = board.start(decision.scenario, decision.plans, decision.replications, decision.seed,
+                      decision.weeks, as_at_minute=decision.as_at_minute)  # fmt: skip
+    time.sleep(lead)
+    start, first = time.monotonic(), None
+    while job.running:
+        if first is None and job.partial is not None:
+            first = time.monotonic() - start
+        time.sleep(0.02)
+    total = time.monotonic() - start
+    assert job.result is not None, job.error
+    return {
+        "first_answer_s": first if first is not None else total,
+        "final_s": total,
+        "cpu_s": tree_cpu() - cpu,
+        "runs": job.total,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--lead", type=float, default=20.0)
     args = parser.parse_args()
 
     from app_pages.jobs import JobBoard
@@ -77,16 +106,23 @@ def main() -> None:
     from sim.scenario.loader import load_exercise
 
     exercise = load_exercise(EXERCISE).model_copy(update={"replications": args.replications})
-    at_point = play.advance_to_next(play.start(exercise))
+    started = play.start(exercise)
+    at_point = play.advance_to_next(started)
     decided = play.decide(at_point, "keep-going", at_point.options("keep-going")[1])
     decision_step, now_step = step_inputs(at_point), step_inputs(decided)
-    rows: dict[str, list[dict]] = {"decision": [], "plan alone": [], "with references": []}
+    before_step = step_inputs(started)
+    rows: dict[str, list[dict]] = {
+        "decision": [],
+        "decision, prefetched": [],
+        "plan alone": [],
+        "with references": [],
+    }
     load = {"before": os.getloadavg()[0]}
     for i in range(args.repeat):
         order = (
             ["plan alone", "with references"] if i % 2 == 0 else ["with references", "plan alone"]
         )
-        for name in ["decision", *order]:
+        for name in ["decision", "decision, prefetched", *order]:
             with tempfile.TemporaryDirectory() as store:
                 board = JobBoard(Path(store), args.workers)
                 board.start(now_step.scenario, [play.plan_now(decided)], 2, 99, 1)  # warm the pool
@@ -94,6 +130,8 @@ def main() -> None:
                     time.sleep(0.05)
                 if name == "decision":
                     rows[name].append(timed(board, decision_step, True))
+                elif name == "decision, prefetched":
+                    rows[name].append(prefetched(board, before_step, decision_step, args.lead))
                 else:
                     rows[name].append(timed(board, now_step, name == "with references"))
     load["after"] = os.getloadavg()[0]

@@ -1,7 +1,8 @@
-"""The tabletop exercise in the app (AppTest): the facilitator starts the June 2014 exercise,
-moves the clock to the first decision point, sees the office now and each option projected,
-records a decision and plays on; the room's view follows the same exercise with no controls;
-a new session (a restart, a closed browser) resumes it from the store."""
+"""The tabletop exercise in the app (AppTest), on a small drill (the reference office over three
+weeks; the June 2014 exercise is played in the browser test): the facilitator starts it, moves
+the clock to a decision point, sees the office now and each option projected, records a
+decision and plays on; the room's view follows the same exercise with no controls; a new
+session (a restart, a closed browser) resumes it from the store."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ import time
 import pytest
 
 from app_test_kit import button, by_label, no_crash, page, texts
+from exercise_drill import SMALL
+from sim.exercise.store import ExerciseStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
 def exercises(folders, tmp_path, monkeypatch):
+    library = tmp_path / "exercise-library"
+    library.mkdir()
+    (library / "small-drill.yaml").write_text(SMALL)
+    monkeypatch.setenv("SIM_EXERCISE_LIBRARY", str(library))
     monkeypatch.setenv("SIM_EXERCISES_DIR", str(tmp_path / "exercises"))
     return tmp_path / "exercises"
 
@@ -31,8 +38,8 @@ def until(at, ready, seconds: float = 240):
     raise AssertionError("timed out: " + texts(at)[-800:])
 
 
-def start_june(at):
-    by_label(at.selectbox, "Exercise").set_value("June 2014 split week")
+def start_drill(at):
+    by_label(at.selectbox, "Exercise").set_value("Small drill")
     by_label(at.number_input, "Replications behind every number").set_value(2)
     button(at, "Start").click()
     return at.run()
@@ -47,13 +54,14 @@ def next_stop(at):
 def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     at = page("exercise")
     no_crash(at)
-    at = start_june(at)
+    at = start_drill(at)
     no_crash(at)
     exercise_id = at.session_state["exercise_id"]
-    assert "June 2014 split week" in texts(at)
-    assert "Day 18, 09:00" in texts(at)
+    assert "Small drill" in texts(at) and "Day 7, 09:00" in texts(at)
     at = next_stop(at)
-    assert "Decision point" in texts(at) and "Day 21" in texts(at)
+    assert "NDelius down" in texts(at) and "Day 8, 09:00" in texts(at)
+    at = next_stop(at)
+    assert "Decision point: Paper or wait?" in texts(at) and "Day 9" in texts(at)
     assert button(at, next(b.label for b in at.button if b.label.startswith("Next"))).disabled
 
     def decided_possible(at):
@@ -62,40 +70,38 @@ def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     at = until(at, decided_possible)
     shown = texts(at)
     assert "The office now" in shown and "Each option projected" in shown
+    assert "Levers in force now: no levers." in shown
     metrics = {m.label for m in at.metric}
-    assert any(label.startswith("missed risk checks") for label in metrics), metrics
+    assert "missed risk checks so far (contacts)" in metrics, metrics
     options = next(d.value for d in at.dataframe if "option" in d.value.columns)
-    assert list(options["option"]) == [
-        "Do nothing",
-        "Wait for NDelius",
-        "Paper records and printed day lists",
-    ]
+    assert list(options["option"]) == ["Do nothing", "Wait", "Paper"]
 
     # the room's view of the same exercise: large type, no buttons, no inputs
     room = page("exercise_room", exercise_id=exercise_id)
     no_crash(room)
-    assert "Decision: " in texts(room) and "Day 21" in texts(room)
+    assert "Decision: Paper or wait?" in texts(room) and "Day 9" in texts(room)
     assert not room.button and not room.text_input and not room.selectbox
 
-    by_label(at.radio, "Option taken").set_value("Paper records and printed day lists")
-    by_label(at.text_area, "Why").input("Keep seeing people on the days booked")
+    by_label(at.radio, "Option taken").set_value("Paper")
+    by_label(at.text_area, "Why").input("Keep seeing people")
     button(at, "Record decision").click()
     at = at.run()
     no_crash(at)
-    assert "Decision point" not in texts(at)
+    assert "Decision point" not in texts(at) and "Paper" in texts(at)
+    assert "Levers in force now: paper fallback." in texts(at)
 
     # a new session (a restart, a closed browser) resumes from the store
     again = page("exercise", exercise_id=exercise_id)
     no_crash(again)
-    assert "Day 21, 09:00" in texts(again)
+    assert "Day 9, 09:00" in texts(again)
     again = next_stop(again)
-    assert "The upgrade overruns" in texts(again)
+    assert "Press call" in texts(again)
     room = page("exercise_room", exercise_id=exercise_id)
-    assert "The upgrade overruns" in texts(room)
+    assert "Press call" in texts(room) and "Last decision: Paper" in texts(room)
 
 
 def test_an_inject_added_now_is_delivered_and_saved(exercises):
-    at = start_june(page("exercise"))
+    at = start_drill(page("exercise"))
     exercise_id = at.session_state["exercise_id"]
     by_label(at.text_input, "Title").input("Email down")
     by_label(at.text_area, "What the room is told").input("The email system has just failed.")
@@ -105,22 +111,19 @@ def test_an_inject_added_now_is_delivered_and_saved(exercises):
     at = at.run()
     no_crash(at)
     assert "Email down" in texts(at)
-    from sim.exercise.store import ExerciseStore
-
     log = ExerciseStore(exercises).load(exercise_id)
     assert log.delivered[-1] == "live-1" and log.live_injects[0].effect.down
+    assert by_label(at.text_input, "Title").value == ""  # a fresh form for the next one
 
 
 def test_ratings_are_saved_and_the_report_downloads_with_timeline_and_plan(exercises, downloads):
-    at = start_june(page("exercise"))
+    at = start_drill(page("exercise"))
     exercise_id = at.session_state["exercise_id"]
     by_label(at.selectbox, "Rating").set_value("S")
     by_label(at.text_input, "Observations").input("Day lists kept check-in going")
     button(at, "Save ratings").click()
     at = at.run()
     no_crash(at)
-    from sim.exercise.store import ExerciseStore
-
     log = ExerciseStore(exercises).load(exercise_id)
     assert [(r.capability, r.rating) for r in log.ratings] == [("Continuity of supervision", "S")]
     button(at, "Prepare the after-action report").click()
@@ -131,3 +134,19 @@ def test_ratings_are_saved_and_the_report_downloads_with_timeline_and_plan(exerc
     assert "Day lists kept check-in going" in html
     assert downloads["Download report (PDF)"]["content"]().startswith(b"%PDF")
     assert downloads["Download improvement plan (CSV)"]["content"]().startswith(b"action,")
+
+
+def test_the_next_decisions_projection_starts_before_the_room_gets_there(exercises):
+    from app_pages import exercise_views as views
+    from sim.exercise import log as play
+    from sim.scenario.loader import load_exercise
+
+    exercise = load_exercise(views.EXERCISES / "june-2014-split-week.yaml")
+    log = play.start(exercise)
+    ahead = views.next_decision(log)  # the next stop is the first decision point
+    assert ahead is not None and ahead.pending().id == "keep-going"
+    assert views.step_inputs(ahead) == views.step_inputs(play.advance_to_next(log))
+    at_point = play.advance_to_next(log)
+    assert views.next_decision(at_point) is None  # the room is at it
+    decided = play.decide(at_point, "keep-going", at_point.options("keep-going")[0])
+    assert views.next_decision(decided) is None  # an inject comes first: it changes the inputs

@@ -300,7 +300,14 @@ def test_build_a_scenario_and_a_plan_compare_them_and_download_both(page, tmp_pa
             page, toggle.nth(i).click, lambda t=toggle, i=i: t.nth(i).locator("input").is_checked()
         )
     page.screenshot(path=SHOTS / "8-builder-plan.png", full_page=True)
-    caption = plans.get_by_text("Valid: Paper then overtime").inner_text()
+    caption = ""  # read once the page has settled: the same twice running
+    for _ in range(20):
+        idle(page)
+        again = plans.get_by_text("Valid: Paper then overtime").inner_text()
+        if again == caption:
+            break
+        caption = again
+        page.wait_for_timeout(500)
     plan_digest = re.search(r"digest (\w+)", caption).group(1)
     plans.get_by_role("button", name="Keep this plan").click()
     plans.get_by_text("Kept Paper then overtime").wait_for()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from exercise_drill import DECISIONS, SMALL
 from sim.cli.main import app
 from sim.domain.calendar import DAY
 from sim.exercise import log as play
@@ -25,58 +26,8 @@ from sim.scenario.outages import Moment
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "scenarios" / "exercises"
-REFERENCE = ROOT / "scenarios" / "reference-office.yaml"
+REFERENCE = ROOT / "scenarios" / "reference-office.yaml"  # the drill's office
 runner = CliRunner()
-
-SMALL = f"""\
-name: Small drill
-scenario: {REFERENCE}
-starts_at: {{day: 7, hour: 9}}
-replications: 2
-weeks: 3
-participants:
-  - {{name: Facilitator, role: facilitator}}
-  - {{name: Team manager, role: player}}
-injects:
-  - id: case-system-down
-    at: {{day: 8, hour: 9}}
-    title: NDelius down
-    told: The case system has failed.
-    effect:
-      down:
-        - {{system: case_system, start: {{day: 8, hour: 9}}, duration_days: 3}}
-  - id: press
-    at: {{day: 12, hour: 9}}
-    title: Press call
-    told: A journalist asks about the outage.
-decision_points:
-  - id: fallback
-    at: {{day: 9, hour: 9}}
-    question: Paper or wait?
-    options:
-      - name: Wait
-      - name: Paper
-        levers: {{paper_fallback: {{}}}}
-  - id: overtime
-    at: {{day: 14, hour: 9}}
-    question: Overtime?
-    options:
-      - name: Carry on as now
-      - name: Overtime
-        levers: {{overtime: {{hours_per_week: 5}}}}
-capabilities:
-  - name: Continuity of supervision
-"""
-
-DECISIONS = """\
-decisions:
-  - {point: fallback, option: Paper, by: Team manager, why: keep going}
-  - {point: overtime, option: Overtime, by: Team manager, why: catch up}
-ratings:
-  - {capability: Continuity of supervision, rating: S, observation: slow start}
-actions:
-  - {action: Print day lists, owner: Reception, due: 2027-01-15}
-"""
 
 
 @pytest.fixture
@@ -240,7 +191,10 @@ def played(tmp_path_factory):
     return {"folder": folder, "store": store, "id": exercise_id, "output": result.output}
 
 
-def test_options_share_their_past_exactly_and_differ_after_the_decision(played):
+def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
+    """One play of the drill (it costs a few seconds of runs) checked three ways: the options
+    share their past exactly; the saved log replays to the same numbers; the report has every
+    section."""
     log = ExerciseStore(played["store"]).load(played["id"])
     for projection in log.projections:
         point = log.point(projection.point)
@@ -253,6 +207,8 @@ def test_options_share_their_past_exactly_and_differ_after_the_decision(played):
         assert any(a[k] != b[k] for k in a if k[1] > day)  # after: the decision's doing
         now = {(r, m): v for r, m, v in projection.now}
         assert now, "the office now was kept"
+    _replays(played)
+    _reports(played, tmp_path)
 
 
 def test_the_office_now_is_the_same_under_every_option(small):
@@ -272,13 +228,13 @@ def test_the_office_now_is_the_same_under_every_option(small):
     assert set(changed["instead_of"]) == {"Wait"} and changed["replications"].min() == 2
 
 
-def test_a_saved_exercise_replays_to_the_same_numbers(played):
+def _replays(played) -> None:
     log = ExerciseStore(played["store"]).load(played["id"])
     assert [same for _, same in replay(log)] == [True, True]
     assert "against Wait" in played["output"] and "saved as exercise" in played["output"]
 
 
-def test_the_report_has_the_timeline_decisions_ratings_and_plan(played, tmp_path):
+def _reports(played, tmp_path) -> None:
     out = tmp_path / "reports"
     result = runner.invoke(
         app,
