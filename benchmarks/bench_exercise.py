@@ -41,24 +41,20 @@ from cpu_tree import tree_cpu  # noqa: E402
 EXERCISE = ROOT / "scenarios" / "exercises" / "june-2014-split-week.yaml"
 
 
-def timed(board, step, baselines: bool) -> dict:
-    """Wall seconds to the first answer and to the final one, and the tree's CPU seconds."""
-    cpu, start = tree_cpu(), time.monotonic()
-    job = board.start(
-        step.scenario,
-        step.plans,
-        step.replications,
-        step.seed,
-        step.weeks,
-        as_at_minute=step.as_at_minute,
-        baselines=baselines,
-    )
-    first = None
+def start(board, step, baselines: bool):
+    return board.start(step.scenario, step.plans, step.replications, step.seed, step.weeks,
+                       as_at_minute=step.as_at_minute, baselines=baselines)  # fmt: skip
+
+
+def answers(job, cpu: float) -> dict:
+    """Wall seconds from now to the job's first answer and to its final one (0: already in), and
+    the tree's CPU seconds since ``cpu`` was read."""
+    begin, first = time.monotonic(), None
     while job.running:
         if first is None and job.partial is not None:
-            first = time.monotonic() - start
+            first = time.monotonic() - begin
         time.sleep(0.02)
-    total = time.monotonic() - start
+    total = time.monotonic() - begin
     assert job.result is not None, job.error
     return {
         "first_answer_s": first if first is not None else total,
@@ -66,30 +62,22 @@ def timed(board, step, baselines: bool) -> dict:
         "cpu_s": tree_cpu() - cpu,
         "runs": job.total,
     }
+
+
+def timed(board, step, baselines: bool) -> dict:
+    """The step's experiment started now: its first and final answers."""
+    cpu = tree_cpu()
+    return answers(start(board, step, baselines), cpu)
 
 
 def prefetched(board, before, decision, lead: float) -> dict:
-    """The decision's projection started with the step before it; seconds from reaching the
-    decision point ``lead`` seconds later to its first and final answers."""
+    """The decision's projection started with the step before it (as the app does); its first
+    and final answers from the room reaching the decision point ``lead`` seconds later."""
     cpu = tree_cpu()
-    board.start(before.scenario, before.plans, before.replications, before.seed, before.weeks,
-                as_at_minute=before.as_at_minute, baselines=False)  # fmt: skip
-    job = board.start(decision.scenario, decision.plans, decision.replications, decision.seed,
-                      decision.weeks, as_at_minute=decision.as_at_minute)  # fmt: skip
+    start(board, before, False)
+    job = start(board, decision, True)
     time.sleep(lead)
-    start, first = time.monotonic(), None
-    while job.running:
-        if first is None and job.partial is not None:
-            first = time.monotonic() - start
-        time.sleep(0.02)
-    total = time.monotonic() - start
-    assert job.result is not None, job.error
-    return {
-        "first_answer_s": first if first is not None else total,
-        "final_s": total,
-        "cpu_s": tree_cpu() - cpu,
-        "runs": job.total,
-    }
+    return answers(job, cpu)
 
 
 def main() -> None:
