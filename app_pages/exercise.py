@@ -13,10 +13,12 @@ import streamlit as st
 from app_pages import exercise_forms as forms
 from app_pages import exercise_views as views
 from app_pages import state
-from app_pages.widgets import code, plain
+from app_pages.widgets import code, plain, show_problems
 from sim.exercise import log as play
 from sim.exercise.store import ExerciseStoreError
+from sim.scenario.exercise import Exercise
 from sim.scenario.loader import ScenarioError, load_exercise
+from sim.scenario.problems import validate
 
 CURRENT = "exercise_id"
 LAST_STEP = "exercise_last_steps"  # (exercise id, the job keys of the steps last in use)
@@ -100,28 +102,46 @@ def choose() -> None:
     shipped = views.shipped()
     st.subheader("Start an exercise")
     name = st.selectbox("Exercise", list(shipped), key="exercise_choice")
-    if name is not None:
-        st.caption(plain(load_exercise(shipped[name]).description))
+    if name is None:
+        st.info("No exercise file in the library (scenarios/exercises).")
+        return
+    try:
+        exercise = load_exercise(shipped[name])
+    except ScenarioError as exc:
+        st.error(plain(str(exc)))
+        return
+    st.caption(plain(exercise.description))
     with st.form("exercise_start"):
-        replications = st.number_input(
+        cols = st.columns(2)
+        replications = cols[0].number_input(
             "Replications behind every number",
             2,
             200,
-            10,
-            key="exercise_replications",
+            exercise.replications,
+            key=f"exercise_replications-{name}",
             help="More replications, narrower ranges, slower answers. Every option at a "
             "decision point runs on the same replications.",
         )
+        weeks = cols[1].number_input(
+            "Weeks every run lasts (how far each option is projected)",
+            1,
+            104,
+            exercise.run_weeks,
+            key=f"exercise_weeks-{name}",
+            help="Every run of the exercise starts at day 0 and lasts this long, so the options "
+            "at a decision point share their past exactly and are projected to the same end.",
+        )
         started = st.form_submit_button("Start", type="primary")
-    if started and name is not None:
+    if started:
+        settings = {"replications": int(replications), "weeks": int(weeks)}
         try:
-            exercise = load_exercise(shipped[name])
+            chosen = validate(
+                {**exercise.model_dump(), **settings}, {}, "the exercise's settings", Exercise
+            )
+            exercise_id = views.store().save(play.start(chosen))
         except ScenarioError as exc:
-            st.error(plain(str(exc)))
+            show_problems(exc)
             return
-        exercise = exercise.model_copy(update={"replications": int(replications)})
-        try:
-            exercise_id = views.store().save(play.start(exercise))
         except ExerciseStoreError as exc:
             st.error(plain(str(exc)))
             return

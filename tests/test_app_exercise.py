@@ -150,3 +150,17 @@ def test_the_next_decisions_projection_starts_before_the_room_gets_there(exercis
     assert views.next_decision(at_point) is None  # the room is at it
     decided = play.decide(at_point, "keep-going", at_point.options("keep-going")[0])
     assert views.next_decision(decided) is None  # an inject comes first: it changes the inputs
+
+
+def test_runs_too_short_for_the_exercise_are_refused_with_the_fix(exercises):
+    at = page("exercise")
+    by_label(at.selectbox, "Exercise").set_value("Small drill")
+    at = at.run()
+    by_label(at.number_input, "Weeks every run lasts (how far each option is projected)").set_value(
+        1
+    )
+    button(at, "Start").click()
+    at = at.run()
+    no_crash(at)
+    assert "comes after the exercise's runs end (day 7)" in texts(at)
+    assert "exercise_id" not in at.session_state and not list(exercises.glob("*"))
