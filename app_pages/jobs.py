@@ -156,6 +156,14 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(key)
 
+    def cancel_running(self) -> int:
+        """Cancel every running job (a server shutting down, a test ending); how many."""
+        with self._lock:
+            running = [job for job in self._jobs.values() if job.running]
+        for job in running:
+            job.cancel()
+        return len(running)
+
     def _run(
         self,
         job: Job,

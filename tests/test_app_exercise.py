@@ -7,6 +7,8 @@ session (a restart, a closed browser) resumes it from the store."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,13 +20,17 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def exercises(folders, tmp_path, monkeypatch):
+def exercises(folders, tmp_path, monkeypatch) -> Iterator[Path]:
     library = tmp_path / "exercise-library"
     library.mkdir()
     (library / "small-drill.yaml").write_text(SMALL)
     monkeypatch.setenv("SIM_EXERCISE_LIBRARY", str(library))
     monkeypatch.setenv("SIM_EXERCISES_DIR", str(tmp_path / "exercises"))
-    return tmp_path / "exercises"
+    yield tmp_path / "exercises"
+    from app_pages import state
+
+    state.board().cancel_running()  # runs a test started and no longer needs (the next
+    # decision's projection starts as soon as an exercise does): the pool is free for the next
 
 
 def until(at, ready, seconds: float = 240):
