@@ -16,9 +16,14 @@ from sim.exercise.store import ExerciseStoreError
 LARGE = """
 <style>
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; white-space: normal; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.2rem; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.2rem; }
+[data-testid="stMetric"] [data-testid="stMetricLabel"] p {
+  font-size: 1.3rem !important; white-space: normal;
+}
+[data-testid="stMetric"] [data-testid="stMetricValue"],
+[data-testid="stMetric"] [data-testid="stMetricValue"] * { font-size: 3.2rem !important; }
+[data-testid="stMetric"] [data-testid="stMetricDelta"],
+[data-testid="stMetric"] [data-testid="stMetricDelta"] * { font-size: 1.2rem !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.3rem !important; }
 </style>
 """
 
@@ -47,7 +52,7 @@ def room(exercise_id: str) -> None:
         st.markdown(f"## Decision: {plain(point.question)}")
     step, job = views.step_job(log)
     st.markdown("## Systems")
-    views.systems_status(log)
+    views.systems_status(log, big=True)
     st.markdown("## The office now")
     views.office_now(job, step, big=True)
     if step.point is not None:

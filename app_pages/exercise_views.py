@@ -121,10 +121,12 @@ def latest_injects(log: ExerciseLog, count: int = 2, big: bool = False) -> None:
             st.markdown(f"**{plain(heading)}**: {plain(inject.told)}")
 
 
-def systems_status(log: ExerciseLog) -> None:
+def systems_status(log: ExerciseLog, big: bool = False) -> None:
     now = disruptions_at(scenario_now(log), log.clock.minute)
     if now.empty:
         st.success("Every system is working normally.")
+    elif big:  # a plain table, in the room's large type
+        st.table(now.set_index("system"))
     else:
         st.dataframe(now, hide_index=True)
 
