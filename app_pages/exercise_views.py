@@ -16,8 +16,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.jobs import Job
-from app_pages.widgets import _png as png_of
-from app_pages.widgets import chart, plain
+from app_pages.widgets import chart, chart_png, plain
 from sim.exercise.log import (
     ExerciseError,
     ExerciseLog,
@@ -187,7 +186,7 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
     digest = "-".join(str(part)[:8] for part in job.key[:2])
     name = f"exercise-{digest}-{job.done}-{key}"
     if key == "room":  # no controls in the room's view
-        st.image(png_of(name, draw), width="stretch")
+        st.image(chart_png(name, draw), width="stretch")
     else:
         chart(draw, name, f"{key}-fan")
     st.caption(

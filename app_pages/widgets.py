@@ -135,7 +135,7 @@ def experiment_banner(experiment: Experiment, key: str) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _png(file_name: str, _build: Callable[[], Figure]) -> bytes:
+def chart_png(file_name: str, _build: Callable[[], Figure]) -> bytes:
     """A chart's PNG, drawn once per file name (which names the experiment and the chart)."""
     return png(_build())
 
@@ -143,7 +143,7 @@ def _png(file_name: str, _build: Callable[[], Figure]) -> bytes:
 def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
     """A chart with a button to download it as PNG. ``build`` draws it; ``file_name`` must name
     the experiment and the chart uniquely, since the drawing is cached under it."""
-    data = _png(file_name, build)
+    data = chart_png(file_name, build)
     st.image(data, width="stretch")
     st.download_button(
         "Download chart (PNG)",

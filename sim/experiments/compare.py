@@ -175,13 +175,9 @@ def compare(
     target_met = None  # without a precision target: not asked
 
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
-        found = _experiment(scenario, plans, runs, seed, weeks, engine, asked, target_met)
-        if not baselines:
-            found.manifest["baselines"] = False
-        if as_at_minute is not None:
-            found.manifest["as_at_minute"] = as_at_minute
-            found.tables["as_at"] = as_at_table(runs)
-        return found
+        return _experiment(
+            scenario, plans, runs, seed, weeks, engine, asked, target_met, as_at_minute, baselines
+        )
 
     refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
     while True:
@@ -218,6 +214,8 @@ def _experiment(
     engine: str,
     asked: int,
     target_met: bool | None,
+    as_at_minute: float | None = None,
+    baselines: bool = True,
 ) -> Experiment:
     """The comparison of ``outcomes`` (every plan's runs of the same replications); when they
     are fewer than the ``asked`` replications, a partial one, saying so in its manifest."""
@@ -253,6 +251,11 @@ def _experiment(
     }
     if replications < asked:
         manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
+    if not baselines:
+        manifest["baselines"] = False
+    if as_at_minute is not None:
+        manifest["as_at_minute"] = as_at_minute
+        tables["as_at"] = as_at_table(outcomes)
     return Experiment(manifest, tables)
 
 
