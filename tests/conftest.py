@@ -19,7 +19,7 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 def pytest_collection_modifyitems(items) -> None:
     """Browser tests are marked ``browser`` (and ``slow``): ``make test-quick`` leaves them out."""
     for item in items:
-        if item.module.__name__ == "test_browser":
+        if item.module.__name__.startswith("test_browser"):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
 
@@ -106,3 +106,25 @@ def downloads(monkeypatch) -> dict[str, dict]:
         lambda self, *a, **k: recording(*a, **k),
     )
     return seen
+
+
+# ----------------------------------------------------------------------------- the browser
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium under Playwright (skipped without it, except under CI=true: failed)."""
+    import os
+
+    from app_server import CHROMIUM_FLAGS
+    from browser_kit import NO_CHROMIUM, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {NO_CHROMIUM}")
+        pytest.skip(reason=f"browser tests need chromium, and {NO_CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

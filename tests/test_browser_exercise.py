@@ -1,0 +1,139 @@
+"""A tabletop exercise in a real browser: the facilitator plays the June 2014 exercise across a
+server restart and downloads its after-action report (Playwright driving Debian's chromium, as
+in test_browser.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from app_server import running_app
+from browser_kit import RUN_TIMEOUT_MS, SHOTS, choose, expander, fill, idle, until
+
+
+def _exercise_page(browser, url: str, exercise_id: str | None = None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/exercise" + (f"?exercise={exercise_id}" if exercise_id else ""))
+    page.get_by_role("heading", name="Tabletop exercise").wait_for()
+    idle(page)
+    return context, page
+
+
+def _next_stop(page, shows: str) -> None:
+    button = page.get_by_role("button", name=re.compile(r"^Next inject or decision point"))
+    until(page, button.click, lambda: page.get_by_text(shows).count() > 0)
+
+
+def _decide(page, option: str, why: str) -> None:
+    record = page.get_by_role("button", name="Record decision")
+    expect(record).to_be_enabled(timeout=RUN_TIMEOUT_MS)  # every option's runs are in
+    idle(page)
+    until(
+        page,
+        lambda: page.get_by_test_id("stRadio").get_by_text(option, exact=True).click(),
+        lambda: page.get_by_role("radio", name=option).is_checked(),
+    )
+    fill(page.get_by_role("textbox", name="Why"), why)
+    until(
+        page, record.click, lambda: page.get_by_role("button", name="Record decision").count() == 0
+    )
+
+
+def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_report(
+    browser, tmp_path
+):
+    """The facilitator plays the June 2014 exercise: the first decision point (its two options
+    projected, one taken), the first inject; the server restarts; the exercise resumes where it
+    was; two more injects, the second decision point, a plan of actions reopened from CSV; the
+    after-action report and improvement plan downloaded and checked."""
+    data = tmp_path / "app"
+    data.mkdir()
+    with running_app(data, workers=2) as url:
+        context, page = _exercise_page(browser, url)
+        choose(page, "Exercise", "June 2014 split week")
+        fill(page.get_by_role("spinbutton", name="Replications behind every number"), "2")
+        weeks = page.get_by_role("spinbutton", name=re.compile("^Weeks every run lasts"))
+        fill(weeks, "5")  # both decision points (days 21 and 28) inside: cheaper runs
+        page.get_by_role("button", name="Start").click()
+        page.get_by_text("Day 18, 09:00").first.wait_for()
+        exercise_id = re.search(r"exercise=([a-z0-9-]+)", page.url).group(1)
+        _next_stop(page, "Decision point: NDelius is down for the upgrade")
+        page.get_by_text("Each option projected to the end of the exercise").wait_for()
+        _decide(page, "Paper records and printed day lists", "Keep seeing people as booked")
+        page.screenshot(path=SHOTS / "9-exercise-first-decision.png", full_page=True)
+        _next_stop(page, "The upgrade overruns")
+        context.close()
+    with running_app(data, workers=2) as url:  # a restart: the same folders, a new server
+        context, page = _exercise_page(browser, url, exercise_id)
+        page.get_by_text("Day 22, 16:00").first.wait_for()  # where play stopped
+        _next_stop(page, "NDelius is back, with residual issues")
+        _next_stop(page, "Emails lost")
+        _next_stop(page, "Decision point: Emails are being lost")
+        page.get_by_text("Each option projected to the end of the exercise").wait_for()
+        _decide(page, "Phone recalls and escalations, and overtime", "Recalls must arrive")
+        plan = tmp_path / "earlier-plan.csv"
+        plan.write_text(
+            "action,capability,owner,due,status\n"
+            "Print day lists before planned downtime,Continuity of supervision,"
+            "Reception and admin lead,2027-01-15,open\n"
+        )
+        improvement = expander(page, "Improvement plan")
+        upload = improvement.locator("input[type=file]")
+        until(
+            page,
+            improvement.get_by_text("Improvement plan", exact=True).click,
+            lambda: upload.count() > 0,
+        )
+        upload.set_input_files(str(plan))
+        use = page.get_by_role("button", name="Use its 1 action(s)")
+        until(
+            page,
+            use.click,
+            lambda: page.get_by_role("button", name="Use its 1 action(s)").count() == 0,
+        )
+        report = expander(page, "After-action report")
+        prepare = page.get_by_role("button", name="Prepare the after-action report")
+        until(
+            page,
+            report.get_by_text("After-action report", exact=True).click,
+            lambda: prepare.is_visible(),
+        )
+        until(
+            page,
+            prepare.click,
+            lambda: page.get_by_role("button", name="Download report (HTML)").count() > 0,
+        )
+        page.screenshot(path=SHOTS / "10-exercise-report.png", full_page=True)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download report (HTML)").click()
+        html = Path(download.value.path()).read_text()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download improvement plan (CSV)").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+        context.close()
+    for text in (
+        "Timeline of injects and decisions",
+        "The upgrade overruns",
+        "NDelius is back, with residual issues",
+        "Decided:</b> Paper records and printed day lists",
+        "Decided:</b> Phone recalls and escalations, and overtime",
+        "What the decision changed",
+        "Improvement plan",
+        "Print day lists before planned downtime",
+    ):
+        assert text in html, text
+    assert rows == [
+        {
+            "action": "Print day lists before planned downtime",
+            "capability": "Continuity of supervision",
+            "owner": "Reception and admin lead",
+            "due": "2027-01-15",
+            "status": "open",
+        }
+    ]
