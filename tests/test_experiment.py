@@ -9,8 +9,8 @@ import pytest
 
 from office_runs import reference_scenario
 from sim import simulate
-from sim.experiments.compare import NO_OUTAGE, compare, nearest_rank
-from sim.experiments.statistics import mean_ci, paired_difference, probability_better
+from sim.experiments.compare import NO_OUTAGE, compare
+from sim.experiments.statistics import mean_ci, nearest_rank, paired_difference, probability_better
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, PaperFallback, Plan
 
 pytestmark = pytest.mark.slow  # many replications or long runs: not in make test-quick
