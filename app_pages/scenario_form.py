@@ -53,6 +53,8 @@ NEW_OUTAGE = {
     "email_loss": {"start": _START, "duration_days": 2.0, "lost_share": 0.1,
                    "detection_days": 2.0},
     "record_loss": {"at": _START, "share": 0.05, "reconstruction_minutes": 60.0},
+    "work_lost": {"at": _START, "task": "case_transfer", "share": 0.5,
+                  "completed_within_days": 2.0},
     "office_cap": {"start": _START, "duration_days": 5.0, "max_on_site": 20,
                    "home_kit_share": 0.5},
     "surges": {"at": _START, "task": "assessment_review", "share_of_cases": 1.0,

@@ -19,6 +19,7 @@ from sim.model.office import OfficeModel
 from sim.model.random_streams import Streams
 from sim.model.systems import SystemsLayer
 from sim.model.working_day import hours_under_way, working_days
+from sim.results.login_tables import login_roles_table, login_sessions_table
 from sim.results.tables import RunResult, build_tables
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest, office_calendar, run_settings
@@ -162,6 +163,7 @@ def _simulate(
         office.at(minute, lambda system=system: office.system_failed(system))
     disruptions.schedule(office)
     office.logins.schedule(office)
+    office.schedule_switches()
     office_cap.schedule(office, office.headcount)
     rounds = daily_round(office, streams, progress)
     office.env.process(rounds)
@@ -170,7 +172,8 @@ def _simulate(
         hours_under_way(office, person)
     events = next(office.env._eid) - len(office.env._queue)  # events processed
     tables = build_tables(office, horizon_days)
-    tables["login_sessions"] = office.logins.table()
+    tables["login_sessions"] = login_sessions_table(office.logins)
+    tables["login_roles"] = login_roles_table(office.logins)
     _let_go(office, [*work, rounds])
     if progress is not None:
         progress(1.0)

@@ -28,6 +28,7 @@ TABLES = (
     "event_counts",
     "summary",
     "login_sessions",
+    "login_roles",
 )
 
 

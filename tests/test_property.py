@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from office_runs import reference_scenario
 from sim import simulate
-from sim.domain.vocabulary import ROLES, ROSH_LEVELS, SYSTEMS, TASK_NAMES
+from sim.domain.vocabulary import RECORD_TASK_NAMES, ROLES, ROSH_LEVELS, SYSTEMS, TASK_NAMES
 from sim.model.work import STATUSES
 from sim.scenario.plans import Plan
 from sim.scenario.scaling import scaled
@@ -62,6 +62,7 @@ def outages(draw) -> dict:
                     "slow",
                     "email_loss",
                     "record_loss",
+                    "work_lost",
                     "office_cap",
                     "surges",
                     "staff_absent",
@@ -96,6 +97,13 @@ def outages(draw) -> dict:
             )
         elif kind == "staff_absent":
             item = draw(windows(role=draw(st.sampled_from(ROLES)), staff=draw(st.integers(1, 30))))
+        elif kind == "work_lost":
+            item = {
+                "at": draw(moments()),
+                "task": draw(st.sampled_from(RECORD_TASK_NAMES)),
+                "share": round(draw(shares), 2),
+                "completed_within_days": round(draw(st.floats(0, 10)), 2),
+            }
         elif kind == "record_loss":
             item = {
                 "at": draw(moments()),

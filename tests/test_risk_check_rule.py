@@ -30,7 +30,11 @@ def capped(max_wait: float = 30.0, system: str = "case_system"):
         "duration_days": 5,
     }
     return reference_scenario().with_changes(
-        **{"outages": {"login_cap": [cap]}, "caseload.risk_check_max_wait_minutes": max_wait}
+        **{
+            "outages": {"login_cap": [cap]},
+            "caseload.risk_check_max_wait_minutes": max_wait,
+            "caseload.appointment_max_wait_minutes": max(max_wait, 120.0),
+        }
     )
 
 
@@ -57,18 +61,34 @@ def test_no_plan_gives_up_on_the_risk_information_before_the_maximum_wait(runs):
         assert len(missed) and (waited >= 30.0 - 1e-6).all(), (name, waited.min())
 
 
+def _held_waits(result):
+    items = result["work_items"]
+    held = items[items["outcome"] == "held"]
+    return held["started_minute"] - held["arrived_minute"]
+
+
 @pytest.mark.slow
 def test_the_maximum_wait_is_the_lever_on_missed_checks_under_every_plan():
     """Holding people for hours rather than minutes saves most missed checks, under first
-    come and rota alike: the trade-off is the scenario's stated maximum, not the plan's."""
+    come and rota alike, and sees more people safely (missed or gone home unseen): the
+    trade-off is the scenario's stated maximum, not the plan's. Its price is waiting: under the
+    rota, more people wait beyond the shorter maximum (under first come the waits are those of
+    reception's manual check-ins, without a session, whichever the maximum)."""
     for name, plan in PLANS.items():
         for seed in (1, 2):
             short = simulate(capped(15.0), plan=plan, seed=seed, weeks=2)
             long = simulate(capped(240.0), plan=plan, seed=seed, weeks=2)
             missed = [r.measure("missed_risk_checks") for r in (short, long)]
             assert missed[1] < 0.6 * missed[0], (name, seed, missed)
-            waits = [r.measure("appointment_wait_mean") for r in (short, long)]
-            assert waits[1] > waits[0], (name, seed, waits)
+            unsafe = [
+                r.measure("missed_risk_checks") + r.measure("appointments_rebooked")
+                for r in (short, long)
+            ]
+            assert unsafe[1] < unsafe[0], (name, seed, unsafe)
+            if plan.levers.login_rota is not None:
+                waits = [_held_waits(r) for r in (short, long)]
+                kept = [float((w > 15.0 + 1e-6).mean()) for w in waits]
+                assert kept[1] > kept[0], (name, seed, kept)
 
 
 def test_a_system_down_falls_under_the_same_rule():
@@ -93,7 +113,9 @@ def test_a_system_down_falls_under_the_same_rule():
 def test_people_kept_at_reception_past_the_maximum_wait_are_not_spared_a_missed_check():
     """S9's failures: slow manual check-in used to push people past the failure windows, so
     'do nothing' showed fewer missed checks than day lists. Now the maximum wait runs from
-    arrival wherever the person waits, and the two differ little (day lists keep waits shorter)."""
+    arrival wherever the person waits, and a person kept at a slow desk beyond the longest wait
+    leaves unseen and is rebooked: counting those, day lists (quicker check-in) see more people
+    safely, and keep waits shorter."""
     from pathlib import Path
 
     from sim import load_scenario
@@ -104,8 +126,11 @@ def test_people_kept_at_reception_past_the_maximum_wait_are_not_spared_a_missed_
     plans = {p.name: p for p in plans_of(s9, library / "plans")}
     nothing = simulate(s9, plan=plans["Do nothing"], seed=1, weeks=7)
     lists = simulate(s9, plan=plans["Day lists"], seed=1, weeks=7)
-    missed = [r.measure("missed_risk_checks") for r in (nothing, lists)]
-    assert missed[1] <= 1.1 * missed[0], missed
+    not_seen_safely = [
+        r.measure("missed_risk_checks") + r.measure("appointments_rebooked")
+        for r in (nothing, lists)
+    ]
+    assert not_seen_safely[1] <= not_seen_safely[0], not_seen_safely
     assert lists.measure("appointment_wait_mean") < nothing.measure("appointment_wait_mean")
 
 

@@ -156,8 +156,8 @@ def test_status_of_an_item():
 
 # ----------------------------------------------------------------------------- Allocator
 class Practitioner:
-    def __init__(self, id, role, hours=37.0):
-        self.id, self.role, self.contracted_hours = id, role, hours
+    def __init__(self, id, role, hours=37.0, team=0):
+        self.id, self.role, self.contracted_hours, self.team = id, role, hours, team
 
 
 TIER_OF = {0: "D1", 1: "C2", 2: "B2", 3: "A2"}  # a tier per RoSH level for these tests
@@ -294,6 +294,33 @@ def test_allocator_always_picks_the_least_loaded_under_churn():
 def sample(spec: Duration, n=200_000, seed=5):
     s = DurationSampler(spec, np.random.default_rng(seed))
     return np.array([s() for _ in range(n)])
+
+
+def test_allocation_stays_in_the_patch_team_within_the_tolerance():
+    """A case goes to the least loaded of its patch's team, unless that one is more than the
+    tolerance above the office's least loaded: then to the office's least loaded. So a team
+    short of staff carries more, but only so much more."""
+    alone = Practitioner(0, "probation_officer", team=0)
+    others = [Practitioner(k, "probation_officer", team=1) for k in (1, 2, 3)]
+    roles = {lvl: ("probation_officer",) for lvl in ROSH_LEVELS}
+    by_role = {"probation_officer": [alone, *others]}
+    alloc = Allocator(by_role, roles, team_tolerance=0.2)
+    to_alone = 0
+    for k in range(400):
+        c = case(k, 1, 14)
+        c.team = 0  # every case in the short team's patch
+        to_alone += alloc.allocate(c) is alone
+    spread = true_load(alloc, alone) - min(true_load(alloc, p) for p in others)
+    assert 0 < to_alone < 400
+    assert 0.15 <= spread <= 0.2 + max(CASE_POINTS.values()) / available_points(37.0)
+    no_tolerance = Allocator(by_role, roles, team_tolerance=0.0)
+    loads = []
+    for k in range(400):
+        c = case(k, 1, 14)
+        c.team = 0
+        no_tolerance.allocate(c)
+    loads = [true_load(no_tolerance, p) for p in (alone, *others)]
+    assert max(loads) - min(loads) <= max(CASE_POINTS.values()) / available_points(37.0) + 1e-9
 
 
 @pytest.mark.parametrize("mean, cv", [(30.0, 0.5), (5.0, 1.2), (120.0, 0.2)])

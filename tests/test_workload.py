@@ -211,7 +211,8 @@ def test_demand_pinned_from_before_tiers_were_added(reference):
     a change to how cases or contacts are drawn will not.)"""
     result = simulate(reference, seed=1, weeks=2)
     items = result["work_items"]
-    counts = items["task"].value_counts()
+    # a contact rebooked after the person left unseen is the same demand, booked again
+    counts = items[items["outcome"] != "rebooked"]["task"].value_counts()
     assert {
         t: int(counts[t])
         for t in (
@@ -232,7 +233,7 @@ def test_demand_pinned_from_before_tiers_were_added(reference):
         "case_transfer": 14,
         "enforcement_action": 139,
     }
-    assert result.measure("contacts_held") == 2888.0
+    assert result.measure("contacts_held") == 2890.0  # (2888 before appointments ran on time)
     assert (int(items["case_id"].max()), int(items["case_id"].nunique())) == (3102, 2696)
 
 
@@ -270,3 +271,33 @@ def test_overtime_from_the_plan_shows_in_hours_worked(reference):
         .all()
     )
     assert with_overtime["overtime_hours"].max() <= 5.0 + 1e-9
+
+
+def test_caseloads_are_spread_across_practitioners_so_the_110_rule_can_move(reference):
+    """Allocation within teams whose vacancies differ leaves caseloads spread as in real
+    offices: some practitioners over 110% WMT capacity for 4 weeks, not all (every one of 78
+    used to sit at the mean, over 110% in every run, with or without an outage)."""
+    result = simulate(reference, seed=1, weeks=8)
+    staff = result["staff_weekly"]
+    capacity = staff[staff["wmt_capacity"].notna()].groupby("staff_id")["wmt_capacity"].mean()
+    assert capacity.std() > 4.0
+    over = result.measure("staff_over_110_for_4_weeks")
+    assert 0 < over < len(capacity)
+    # a court-results outage delays allocations, and the people over 110% change with it
+    down = {"system": "court_feed", "start": {"day": 21, "hour": 9}, "duration_days": 5}
+    outage = reference.with_changes(**{"outages": {"down": [down]}})
+    moved = [
+        simulate(outage, seed=seed, weeks=8).measure("staff_over_110_for_4_weeks")
+        != simulate(reference, seed=seed, weeks=8).measure("staff_over_110_for_4_weeks")
+        for seed in (1, 2, 3)
+    ]
+    assert any(moved)
+
+
+def test_one_team_allocates_as_the_whole_office_did(reference):
+    """With one team (or every team within the tolerance) allocation is to the least loaded
+    of the whole office."""
+    one = reference.with_changes(**{"office.teams": 1})
+    staff = simulate(one, seed=1, weeks=4)["staff_weekly"]
+    capacity = staff[staff["wmt_capacity"].notna()].groupby("staff_id")["wmt_capacity"].mean()
+    assert capacity.std() < 3.0

@@ -28,18 +28,19 @@ def _number(value: float) -> str:
 
 def calibration_text(calibration: Calibration) -> str:
     """The calibration table, one target a line, under what ran."""
+    width = max(len(f"{row.target.label}, {row.target.unit}") for row in calibration.rows)
     lines = [
         f"{calibration.scenario}: calibration of normal operation (outages removed), "
         f"{calibration.weeks} weeks x {calibration.replications} replications, seed "
         f"{calibration.seed} (scenario {calibration.scenario_hash})",
-        f"  {'target':<56} {'range':>14} {'achieved':>9} {'(lowest-highest)':>18}  result",
+        f"  {'target':<{width}} {'range':>14} {'achieved':>9} {'(lowest-highest)':>18}  result",
     ]
     for row in calibration.rows:
         t = row.target
         spread = f"({_number(row.lowest)}-{_number(row.highest)})"
         lines.append(
-            f"  {t.label + ', ' + t.unit:<56} {t.range_text():>14} {_number(row.achieved):>9} "
-            f"{spread:>18}  {row.result}"
+            f"  {t.label + ', ' + t.unit:<{width}} {t.range_text():>14} "
+            f"{_number(row.achieved):>9} {spread:>18}  {row.result}"
         )
     lines.append("sources:")
     lines += [f"  {row.target.label}: {row.target.source}" for row in calibration.rows]

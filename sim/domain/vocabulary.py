@@ -46,6 +46,18 @@ TaskName = Literal[
     "record_reconstruction",
 ]
 TASK_NAMES: tuple[TaskName, ...] = get_args(TaskName)
+# The tasks whose finished work is a record that an IT failure can make inaccessible, so that
+# it must be done again (a ``work_lost`` disruption)
+RecordTask = Literal[
+    "contact_recording",
+    "enforcement_action",
+    "breach_action",
+    "court_results_entry",
+    "appointment_letter",
+    "assessment_review",
+    "case_transfer",
+]
+RECORD_TASK_NAMES: tuple[RecordTask, ...] = get_args(RecordTask)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 

@@ -10,7 +10,7 @@ stream spawned from the same generator, which leaves the generator's own numbers
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ class Case:
         "changed",
         "record_lost",
         "tier",
+        "team",
     )
 
     def __init__(
@@ -59,6 +60,7 @@ class Case:
         end_day: int,
         attendance: list[float],
         tier: str | None = None,
+        team: int = 0,
     ):
         self.id = id
         self.rosh = rosh
@@ -86,6 +88,7 @@ class Case:
         self.tier = (
             tier  # WMT tier such as "B2" (sim.results.workload.CASE_POINTS); None: not tiered
         )
+        self.team = team  # the practitioner team whose patch the person lives in
 
     @property
     def weekly_contacts(self) -> float:
@@ -113,12 +116,16 @@ def draw_cases(
     horizon_days: int,
     new: bool,
     rng: np.random.Generator,
+    team_posts: Sequence[int] = (1,),
 ) -> list[Case]:
     """``n`` cases drawn from the caseload's mix. ``new``: sentenced at ``start`` (a whole
     order ahead); otherwise already part way through their order (remaining time uniform).
+    Each lives in the patch of a team, drawn in proportion to its practitioner posts
+    (``team_posts``).
 
-    Tiers are drawn last, from a child of ``rng`` (``rng.spawn``): drawing them from ``rng``
-    itself would shift every later draw of that stream (contact dates, later court days)."""
+    Tiers and teams are drawn last, each from a child of ``rng`` (``rng.spawn``): drawing them
+    from ``rng`` itself would shift every later draw of that stream (contact dates, later court
+    days)."""
     if n == 0:
         return []
     rosh = rng.choice(len(ROSH_LEVELS), size=n, p=[caseload.rosh_mix[lvl] for lvl in ROSH_LEVELS])
@@ -147,6 +154,7 @@ def draw_cases(
         )
     ).tolist()
     tiers = draw_tiers(caseload.tier_mix, rosh, rng.spawn(1)[0])
+    teams = draw_teams(team_posts, n, rng.spawn(1)[0])
     return [
         Case(
             first_id + i,
@@ -161,9 +169,19 @@ def draw_cases(
             end_days[i],
             attendance[i],
             tiers[i],
+            teams[i],
         )
         for i in range(n)
     ]
+
+
+def draw_teams(team_posts: Sequence[int], n: int, rng: np.random.Generator) -> list[int]:
+    """The team of each of ``n`` cases, in proportion to the teams' posts (all in team 0 when
+    there is one team: nothing is drawn)."""
+    if len(team_posts) <= 1:
+        return [0] * n
+    weights = np.asarray(team_posts, dtype=float)
+    return rng.choice(len(weights), size=n, p=weights / weights.sum()).tolist()
 
 
 def _stationary_remaining(
@@ -202,25 +220,39 @@ def _stationary_remaining(
 
 
 class Allocator:
-    """Allocates each case to the least-loaded practitioner of the roles allowed at its RoSH level.
+    """Allocates each case to the least-loaded practitioner of the roles allowed at its RoSH level
+    in the team of the case's patch, unless that team's least loaded is more than
+    ``team_tolerance`` (of WMT capacity) above the office's least loaded, or the team has nobody
+    who may hold it (its posts of that role all vacant): then in the whole office.
 
     Load is WMT capacity: the case points held (:data:`sim.domain.wmt.CASE_POINTS` by the case's
     tier) over the practitioner's available points (their contracted hours), as senior
     probation officers allocate by the Workload Measurement Tool; so a higher-tier case weighs
     more and a part-time practitioner holds a proportionate caseload; ties go to the lowest
-    staff id. One heap per RoSH level holds a
-    versioned entry per person; every change of load pushes fresh entries and stale ones are
-    dropped when they reach the top, so the choice is exact."""
+    staff id. Allocation is within teams, whose vacancies differ, so caseloads are spread
+    across people as in real offices. One heap per RoSH level (and per team and RoSH level)
+    holds a versioned entry per person; every change of load pushes fresh entries and stale
+    ones are dropped when they reach the top, so the choice is exact."""
 
     def __init__(
         self,
         practitioners_by_role: Mapping[Any, list[Any]],
         holder_roles: Mapping[Any, tuple[str, ...]],
+        team_tolerance: float = 0.0,
     ):
+        self.team_tolerance = team_tolerance
         self.points_held: dict[int, float] = {}
         self.version: dict[int, int] = {}
         self.heaps: dict[int, list[tuple[float, int, int, Any]]] = {}
+        self.team_heaps: dict[tuple[int, int], list[tuple[float, int, int, Any]]] = {}
         self.heaps_of: dict[int, list[list]] = {}
+        teams = {
+            p.team
+            for role in holder_roles.values()
+            for r in role
+            for p in practitioners_by_role.get(r, [])
+        }
+        by_team = len(teams) > 1
         for rosh, level in enumerate(ROSH_LEVELS):
             heap: list = []
             for role in holder_roles[level]:
@@ -229,8 +261,14 @@ class Allocator:
                     self.version.setdefault(p.id, 0)
                     self.heaps_of.setdefault(p.id, []).append(heap)
                     heap.append((0.0, p.id, 0, p))
+                    if by_team:
+                        team_heap = self.team_heaps.setdefault((p.team, rosh), [])
+                        self.heaps_of[p.id].append(team_heap)
+                        team_heap.append((0.0, p.id, 0, p))
             heapq.heapify(heap)
             self.heaps[rosh] = heap
+        for team_heap in self.team_heaps.values():
+            heapq.heapify(team_heap)
 
     def load(self, person) -> float:
         return self.points_held[person.id] / max(available_points(person.contracted_hours), 1e-9)
@@ -243,11 +281,18 @@ class Allocator:
         for heap in self.heaps_of[pid]:
             heapq.heappush(heap, entry)
 
-    def allocate(self, case: Case) -> Any:
-        heap = self.heaps[case.rosh]
+    def _least_loaded(self, heap: list[tuple[float, int, int, Any]]) -> tuple[float, Any]:
         while heap[0][2] != self.version[heap[0][1]]:
             heapq.heappop(heap)
-        person = heap[0][3]
+        return heap[0][0], heap[0][3]
+
+    def allocate(self, case: Case) -> Any:
+        load, person = self._least_loaded(self.heaps[case.rosh])
+        team_heap = self.team_heaps.get((case.team, case.rosh))
+        if team_heap:
+            team_load, in_team = self._least_loaded(team_heap)
+            if team_load - load <= self.team_tolerance:
+                person = in_team
         self._change(person, case.points)
         case.holder = person
         return person

@@ -22,14 +22,22 @@ class Dispatcher:
     disrupted and nobody works overtime; the office model refines both."""
 
     disrupted = False
+    logins: Any = None  # no login caps
 
     def __init__(self, env: Any, systems: SystemsLayer):
         self.env = env
         self.systems = systems
 
     def overtime_granted(self, staff: Staff, day_end: float) -> float:
-        """Until when ``staff`` may work on after ``day_end``: here, not at all."""
-        return day_end
+        """Minutes of overtime ``staff`` may work after ``day_end``: here, none."""
+        return 0.0
+
+    def unpaid_stay(self, staff: Staff, day_end: float) -> float:
+        """Minutes ``staff`` stays after ``day_end`` unpaid: here, none."""
+        return 0.0
+
+    def has_work_to_clear(self, staff: Staff, day_end: float) -> bool:
+        return False
 
     def dispatch(self, item: WorkItem, queue: WorkQueue) -> None:
         """Put a ready item in ``queue`` and wake someone who can take it."""

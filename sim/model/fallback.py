@@ -21,8 +21,7 @@ just picked up (by the rules above).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from sim.model.logins import SetAside
 from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.supervision import check_without_systems
@@ -38,15 +37,15 @@ def work_without_systems(
     item: WorkItem,
     staff: Staff,
     access: Access,
-    set_aside: Callable[[WorkItem], None] | None = None,
+    set_aside: SetAside | None = None,
 ) -> float | None:
     """Minutes to work on ``item`` now without its missing systems, or None if it must wait:
-    it is then parked until the systems are back, or handed to ``set_aside`` if given (a login
-    rota keeps it until the person's next slot)."""
+    it is then held until the systems are back, or handed to ``set_aside`` if given (kept for
+    the person's login session or rota slot, or their next day in the office)."""
     levers = office.levers()
     task = item.task
     if task == "risk_check":
-        if hold_risk_check(office, item, access.missing):
+        if hold_risk_check(office, item, access.missing, set_aside):
             return None
         return check_without_systems(office, item, levers)
     if task == "reception_check_in":
@@ -69,27 +68,44 @@ def work_without_systems(
         item.on_done = on_paper_done
         return item.duration * paper.paper_factor
     if set_aside is not None:
-        set_aside(item)
+        set_aside(item, office.hold(item))
     else:
         park(office, item, access.missing)
     return None
 
 
+def resend_by_phone(office: Office, item: WorkItem) -> float | None:
+    """A lost recall request or risk escalation, noticed and resent under the plan's
+    ``alternative_channel``: resent by phone (delivered at once, needing no system), taking
+    the channel's ``extra_minutes`` more. None: not such a resend, or no channel in force."""
+    lost = item.follows
+    if lost is None or lost.how != "lost" or item.task not in MESSAGE_TASKS:
+        return None
+    channel = office.levers().alternative_channel
+    if channel is None:
+        return None
+    item.how = "phone"
+    return item.duration + channel.extra_minutes
+
+
 def risk_check_limit(office: Office, item: WorkItem) -> float | None:
     """Until when a risk check may wait for its information: ``risk_check_max_wait_minutes``
-    after the person arrived (None: ``item`` is not a risk check)."""
+    after the person's booked time, when they arrive (None: ``item`` is not a risk check)."""
     if item.task != "risk_check":
         return None
-    arrived = item.arrived if item.arrived is not None else item.created
-    return arrived + office.scenario.caseload.risk_check_max_wait_minutes
+    booked = item.appointment.booked if item.appointment is not None else item.created
+    return booked + office.scenario.caseload.risk_check_max_wait_minutes
 
 
-def hold_risk_check(office: Office, check: WorkItem, missing: tuple[str, ...]) -> bool:
+def hold_risk_check(
+    office: Office, check: WorkItem, missing: tuple[str, ...], set_aside: SetAside | None = None
+) -> bool:
     """The one rule for a risk check whose information cannot be had now, whatever the cause (a
     system down, no login session or rota slot, no kit at home, a lost record): the
     practitioner holds the person for at most ``risk_check_max_wait_minutes`` from their
     arrival, trying again when it may be back (the systems' return, the next rota slot) or at
-    that limit; at the limit, a person not yet checked whose information cannot be had then
+    that limit, or as soon as the person's login session or slot comes if ``set_aside`` keeps it
+    for them; at the limit, a person not yet checked whose information cannot be had then
     (even one still at reception) is seen without it
     (:func:`sim.model.supervision.information_deadline`), so no plan avoids missed checks by
     keeping people waiting longer. True: held for now; False: the limit has
@@ -101,16 +117,20 @@ def hold_risk_check(office: Office, check: WorkItem, missing: tuple[str, ...]) -
         return False
     retry = min(office.information_back_at(missing, now), limit)
     office.counts["risk_checks_held_for_information"] += 1
-    seen_by = appointment_of(check).seen_by
-    office.at(retry, lambda: office.release(check, seen_by.own_queue))
+    token = office.hold(check, appointment_of(check).seen_by.own_queue)
+    office.at(retry, lambda: office.resume(check, token))
+    if set_aside is not None:
+        set_aside(check, token)
     return True
 
 
 def park(office: Office, item: WorkItem, missing: tuple[str, ...]) -> None:
-    """Hold ``item`` until every system it lacks is back, then return it to its queue."""
+    """Hold ``item`` until every system it lacks is back (or the plan's levers change), then
+    return it to its queue."""
     now = office.env.now
     office.counts["items_waiting_for_systems"] += 1
-    office.at(office.systems.back_at(missing, now), lambda: office.release(item))
+    token = office.hold(item)
+    office.at(office.systems.back_at(missing, now), lambda: office.resume(item, token))
 
 
 def after_paper_work(office: Office, item: WorkItem) -> None:

@@ -18,6 +18,7 @@ from functools import partial
 from sim.domain.calendar import DAY, HOUR, WEEK
 from sim.model.case_events import schedule_review
 from sim.model.caseload import Case, draw_cases
+from sim.model.disruptions import message_sent
 from sim.model.protocol import Office
 from sim.model.supervision import book, new_contact, schedule_contact
 
@@ -33,7 +34,9 @@ def court_results(office: Office, day: int, rng) -> None:
     times = sorted((office.calendar.day_start(day) + rng.random(n) * COURT_DAY).tolist())
     first_id = office.next_case_id
     office.next_case_id += n
-    cases = draw_cases(caseload, n, first_id, day * DAY, office.horizon_days, True, rng)
+    cases = draw_cases(
+        caseload, n, first_id, day * DAY, office.horizon_days, True, rng, office.team_posts
+    )
     for t, case in zip(times, cases, strict=True):
         case.start = t
         office.at(t, partial(court_result_arrives, office, case))
@@ -50,9 +53,17 @@ def court_result_arrives(office: Office, case: Case) -> None:
 
 
 def entered(office: Office, entry) -> None:
+    """The result is in the case system: its allocation is due now. The notice that it is
+    ready for allocation goes to the senior probation officers by email, so in a scenario with
+    email failures it can be held or lost (seed 001, S5: lost emails delayed case allocation):
+    the allocation is owed from now but can be started only once the notice arrives."""
     if entry.case.ended is not None:  # the case left while its result was being entered
         return
-    office.add_work("case_allocation", entry.case, cancellable=True, on_done=allocated)
+    allocation = office.new_item("case_allocation", entry.case, cancellable=True, on_done=allocated)
+    if office.scenario.outages.email_loss:
+        message_sent(office, entry, then=partial(office.release, allocation))
+    else:
+        office.release(allocation)
 
 
 def allocated(office: Office, allocation) -> None:
@@ -78,7 +89,9 @@ def initial_caseload(office: Office, rng) -> None:
     """The people on the books at the start: allocated, part way through their orders, with
     their next contact and assessment review spread over the coming interval."""
     caseload = office.scenario.caseload
-    cases = draw_cases(caseload, caseload.cases, 0, 0.0, office.horizon_days, False, rng)
+    cases = draw_cases(
+        caseload, caseload.cases, 0, 0.0, office.horizon_days, False, rng, office.team_posts
+    )
     office.next_case_id = len(cases)
     contact_offsets = rng.random(len(cases)).tolist()
     review_offsets = (

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.domain.calendar import DAY, HOUR, WEEK, Calendar
+from sim.domain.calendar import DAY, HOUR, Calendar
+from sim.model import late_hours, office_cap
 from sim.model.caseload import Allocator, Case
 from sim.model.dispatch import Dispatcher
-from sim.model.fallback import work_without_systems
+from sim.model.fallback import resend_by_phone, work_without_systems
 from sim.model.logins import LoginCaps
-from sim.model.office_cap import effective_caps
 from sim.model.protocol import Office
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler
-from sim.model.roster import build_people, mutual_aid_people
+from sim.model.roster import build_people, mutual_aid_people, team_posts
 from sim.model.staff import Staff
 from sim.model.systems import Access, SystemsLayer, systems_needed
 from sim.model.work import Appointment, WorkItem, WorkQueue, case_of
@@ -37,8 +37,6 @@ from sim.scenario.plans import DO_NOTHING, Levers, Plan
 from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario, headcount
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
-# Assumption (range 0.5-2 h): the longest a practitioner stays, unpaid, to clear overdue work.
-UNPAID_LATE_LIMIT = 1 * HOUR
 HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
 
 
@@ -83,6 +81,7 @@ class OfficeModel(Dispatcher):
             for name, task in self.tasks.items()
         }
         people = build_people(scenario, calendar, horizon_days, streams.generator)
+        self.team_posts = team_posts(scenario)  # each team's practitioner posts (its patch)
         self.staff = [Staff(p, self.weeks) for p in people]
         # the office's own filled posts: what a share-of-staff cap or an office cap is out of
         self.headcount = headcount(scenario)
@@ -90,7 +89,9 @@ class OfficeModel(Dispatcher):
         for s in self.staff:
             self.by_role[s.role].append(s)
         # Holders are allocated among the office's own staff, before any mutual aid arrives.
-        self.allocator = Allocator(self.by_role, scenario.caseload.holder_roles)
+        self.allocator = Allocator(
+            self.by_role, scenario.caseload.holder_roles, scenario.office.team_tolerance
+        )
         for person in mutual_aid_people(scenario, plan, calendar, horizon_days, len(self.staff)):
             helper = Staff(person, self.weeks)
             helper.helper = True
@@ -117,20 +118,62 @@ class OfficeModel(Dispatcher):
         # Cases on the books, in an order that depends only on demand (for random picks).
         self.active_cases: list[Case] = []
         self._active_index: dict[int, int] = {}
-        self.logins = LoginCaps(self.env, scenario, plan, self.headcount, calendar, self.staff)
+        self.logins = LoginCaps(scenario, plan, self.headcount, calendar, self.staff)
+        # work held back (parked for its systems, set aside for a login or a day in the
+        # office, a risk check held for its information): item id -> (item, queue, token)
+        self.on_hold: dict[int, tuple[WorkItem, WorkQueue | None, int]] = {}
+        self._holds = 0
         # Anything to check before each task: an outage, or a plan that changes how work is done.
         self.disrupted = (
             systems.disrupted
             or bool(scenario.outages.record_loss)
+            or bool(scenario.outages.work_lost)
             or self.plan_pulls_levers
             or bool(self.logins)
-            or bool(effective_caps(scenario, self.headcount))
+            or bool(office_cap.effective_caps(scenario, self.headcount))
         )
 
     # ----- plan ---------------------------------------------------------------------------
     def levers(self) -> Levers:
         """The plan's levers in force now."""
         return self.plan.levers_at(self.env.now)
+
+    def schedule_switches(self) -> None:
+        """Put each moment the plan's levers change on the clock, so they act from then."""
+        for switch in self.plan.switches:
+            t = switch.at.minute
+            if t > 0 and self.plan.levers_at(t) != self.plan.levers_at(t - 1e-6):
+                self.at(t, self.levers_changed)
+
+    def levers_changed(self) -> None:
+        """The plan's levers have just changed: a lever acts from the moment it is pulled, so
+        a login rota replaces the allocation now, staff at home get the kit the plan now gives,
+        and all work held back is looked at again under the new levers (parked work may now
+        go on paper or by phone)."""
+        self.logins.levers_changed(self)
+        office_cap.levers_changed(self)
+        held, self.on_hold = self.on_hold, {}
+        for person in self.staff:
+            person.set_aside = []
+        self.logins.forget_set_aside()
+        for item, queue, _token in held.values():
+            self.release(item, queue)
+
+    # ----- work held back -----------------------------------------------------------------
+    def hold(self, item: WorkItem, queue: WorkQueue | None = None) -> int:
+        """Hold ``item`` back (from ``queue``, or its own queue) until :meth:`resume` is called
+        with the token returned."""
+        self._holds += 1
+        self.on_hold[item.id] = (item, queue, self._holds)
+        return self._holds
+
+    def resume(self, item: WorkItem, token: int | None = None) -> None:
+        """Return a held item to its queue, unless it was resumed already (or held again since:
+        an older ``token`` then does nothing)."""
+        held = self.on_hold.get(item.id)
+        if held is not None and (token is None or held[2] == token):
+            del self.on_hold[item.id]
+            self.release(item, held[1])
 
     def last_print(self, refresh_days: float, now: float) -> float | None:
         """When the risk register in hand was printed: the latest scheduled print (every
@@ -190,6 +233,9 @@ class OfficeModel(Dispatcher):
 
     def plan_work(self, item: WorkItem, staff: Staff) -> float | None:
         """Minutes ``staff`` will spend on ``item`` now, given the systems; None: parked."""
+        by_phone = resend_by_phone(self, item)
+        if by_phone is not None:
+            return by_phone
         case = item.case
         needs = systems_needed(
             item.systems, case.organisation if case else None, staff.organisation
@@ -202,7 +248,11 @@ class OfficeModel(Dispatcher):
                 access = Access(access.missing + ("case_record",), access.slowdown)
         if staff.at_home and not staff.home_kit and needs:  # at home without kit
             return work_without_systems(
-                self, item, staff, Access(tuple(needs)), set_aside=staff.set_aside.append
+                self,
+                item,
+                staff,
+                Access(tuple(needs)),
+                set_aside=lambda it, token: staff.set_aside.append((it, token)),
             )
         if access.missing:
             return work_without_systems(self, item, staff, access)
@@ -215,47 +265,30 @@ class OfficeModel(Dispatcher):
             return item.duration + admitted.extra_minutes
         return item.duration * access.slowdown
 
-    def stays_late_until(self, staff: Staff, day_end: float) -> float:
-        """Until when ``staff`` stays after ``day_end``, unpaid, to clear overdue work of their
-        own: a practitioner of the office with overdue work in their own queue stays for at most
-        ``UNPAID_LATE_LIMIT``, while any remains (as staff absorb backlogs in unpaid hours,
-        union bulletins); nobody else does (``day_end``)."""
-        if staff.helper or staff.role not in PRACTITIONER_ROLES:
-            return day_end
-        return day_end + UNPAID_LATE_LIMIT if self.has_overdue(staff, day_end) else day_end
+    # ----- staying late (sim.model.late_hours) ----------------------------------------
+    def unpaid_stay(self, staff: Staff, day_end: float) -> float:
+        return late_hours.unpaid_stay(self, staff, day_end)
 
-    def has_overdue(self, staff: Staff, t: float) -> bool:
-        """Whether ``staff``'s own queue holds work past its deadline at ``t``."""
-        return any(it.due < t and it.cancelled is None for it in staff.own_queue.items())
+    def has_work_to_clear(self, staff: Staff, day_end: float) -> bool:
+        return late_hours.has_work_to_clear(staff, day_end)
 
     def overtime_granted(self, staff: Staff, day_end: float) -> float:
-        """Until when ``staff`` may work overtime after ``day_end`` (``day_end``: none). The
-        plan's overtime lever grants a day's share of the weekly cap, while the week's cap
-        lasts and there is overdue work in their own queue."""
         if not self.plan_pulls_levers:
-            return day_end
-        overtime = self.levers().overtime
-        if overtime is None or staff.role not in overtime.roles:
-            return day_end
-        if not self.has_overdue(staff, day_end):
-            return day_end
-        week = int(day_end // WEEK)
-        per_week = overtime.hours_per_week * HOUR
-        used = staff.overtime_minutes[week] if week <= staff.weeks else per_week
-        days = max(len({s.day % 7 for s in staff.shifts}), 1)
-        return day_end + max(0.0, min(per_week / days, per_week - used))
+            return 0.0
+        return late_hours.overtime_granted(self, staff, day_end)
 
     def system_failed(self, system: str) -> None:
         """Work in progress that needs ``system`` stops (see :mod:`sim.model.fallback`)."""
         for person in self.staff:
             item = person.current
-            if item is None or item.how == "paper":
+            if item is None or item.how == "paper" or person.breaking_off:
                 continue
             case = item.case
             needs = systems_needed(
                 item.systems, case.organisation if case else None, person.organisation
             )
             if system in needs:
+                person.breaking_off = True
                 person.process.interrupt(system)
 
     # ----- work items -------------------------------------------------------------------

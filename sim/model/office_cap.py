@@ -37,7 +37,8 @@ def schedule(office: Office, headcount: int) -> None:
     if not caps:
         return
     draw = UniformSampler(office.streams.generator("home_kit"))
-    kit_draws = {person.id: draw() for person in office.staff}
+    for person in office.staff:
+        person.kit_draw = draw()
     days_on_site: dict[int, int] = {}
     for cap in caps:
         first, last = int(cap.start_minute // DAY), int((cap.end_minute - 1) // DAY)
@@ -45,7 +46,7 @@ def schedule(office: Office, headcount: int) -> None:
             if office.calendar.is_working_day(day):
                 office.at(
                     max(day * DAY, cap.start_minute),
-                    partial(_choose, office, cap, day, kit_draws, days_on_site),
+                    partial(_choose, office, cap, day, days_on_site),
                 )
         office.at(cap.end_minute, lambda: _all_back(office))
 
@@ -54,28 +55,54 @@ def _choose(
     office: Office,
     cap: OfficeCap,
     day: int,
-    kit_draws: dict[int, float],
     days_on_site: dict[int, int],
 ) -> None:
     at_work = [s for s in office.staff if s.present_on(day)]
     at_work.sort(key=lambda s: (s.role not in ON_SITE_FIRST, days_on_site.get(s.id, 0), s.id))
-    home_working = office.levers().home_working
-    kit_share = max(cap.home_kit_share, home_working.kit_share if home_working else 0.0)
+    kit_share = _kit_share(office, [cap])
     for k, person in enumerate(at_work):
         if k < cap.max_on_site:
             days_on_site[person.id] = days_on_site.get(person.id, 0) + 1
             _back_on_site(office, person)
         else:
             person.at_home = True
-            person.home_kit = kit_draws[person.id] < kit_share
+            person.home_kit = person.kit_draw < kit_share
     office.counts["home_working_days"] += max(len(at_work) - cap.max_on_site, 0)
+
+
+def _kit_share(office: Office, caps: list[OfficeCap]) -> float:
+    """The share of staff at home with kit: the caps' own, or the plan's lever if more."""
+    home_working = office.levers().home_working
+    return max(max(c.home_kit_share for c in caps), home_working.kit_share if home_working else 0)
+
+
+def levers_changed(office: Office) -> None:
+    """The plan's levers have just changed: staff at home without kit get it now if the
+    home-working lever now in force gives it to them (kit given is kept for the day)."""
+    now = office.env.now
+    caps = [
+        c
+        for c in effective_caps(office.scenario, office.headcount)
+        if c.start_minute <= now < c.end_minute
+    ]
+    if not caps:
+        return
+    kit_share = _kit_share(office, caps)
+    for person in office.staff:
+        if person.at_home and not person.home_kit and person.kit_draw < kit_share:
+            person.home_kit = True
+            _resume_set_aside(office, person)
 
 
 def _back_on_site(office: Office, person: Staff) -> None:
     person.at_home = False
     person.home_kit = True
-    for item in person.set_aside:
-        office.release(item)
+    _resume_set_aside(office, person)
+
+
+def _resume_set_aside(office: Office, person: Staff) -> None:
+    for item, token in person.set_aside:
+        office.resume(item, token)
     person.set_aside = []
 
 

@@ -7,6 +7,12 @@ that part-timers do not all take the same day off. A working day at the office i
 tasks; the time before that on duties the model does not represent (meetings, travel, training),
 so work arriving late in the day still meets someone at their desk.
 
+Practitioners' posts are split into teams (``office.teams``, by default one per senior
+probation officer post), post after post in turn; which posts are vacant is drawn from the
+role's own stream (``vacancies:<role>``), so vacancies fall unevenly across teams as they do in
+real offices, and a team with more of them carries more cases per person (cases are allocated
+within the team of their patch: :class:`sim.model.caseload.Allocator`).
+
 Absence is drawn once per person for the whole run from their own stream: sickness as
 spells (geometric lengths, mean ``sickness_spell_days``, starting at a rate that gives
 ``sickness_days_per_year`` on average) and annual leave as whole weeks. A ``staff_absent``
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.domain.calendar import HOUR, Calendar
-from sim.scenario.schema import ROLES, Absence, Scenario, filled_posts
+from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, Absence, Scenario, filled_posts
 
 WORKING_DAYS_PER_YEAR = 260.0
 
@@ -47,6 +53,7 @@ class Person:
     contracted_hours: float
     part_time: bool
     shifts: tuple[Shift, ...]
+    team: int = -1  # the practitioner team of their post (-1: not a practitioner)
 
 
 def sickness_and_leave(
@@ -100,6 +107,7 @@ def build_people(
         settings = scenario.office.staffing.role(role)
         n = filled_posts(settings)
         n_part = int(round(n * settings.part_time_share))
+        teams = team_of_posts(scenario, role, absence_stream)
         for k in range(n):
             part_time = k >= n - n_part
             hours = settings.part_time_hours if part_time else settings.contracted_hours
@@ -139,9 +147,50 @@ def build_people(
                         Shift(day, start, end - day_hours * settings.case_work_share * HOUR, end)
                     )
             people.append(
-                Person(len(people), role, settings.organisation, hours, part_time, tuple(shifts))
+                Person(
+                    len(people),
+                    role,
+                    settings.organisation,
+                    hours,
+                    part_time,
+                    tuple(shifts),
+                    teams[k] if teams else -1,
+                )
             )
     return people
+
+
+def team_posts(scenario: Scenario) -> list[int]:
+    """Practitioner posts (filled or not) in each team: posts are dealt to the teams in turn,
+    role after role. A case's patch is a team, with probability in proportion to its posts."""
+    count = scenario.office.team_count()
+    posts = [0] * count
+    dealt = 0
+    for role in PRACTITIONER_ROLES:
+        for _ in range(scenario.office.staffing.role(role).count):
+            posts[dealt % count] += 1
+            dealt += 1
+    return posts
+
+
+def team_of_posts(
+    scenario: Scenario, role: str, stream: Callable[[str], np.random.Generator]
+) -> list[int]:
+    """The team of each filled post of a practitioner ``role``, in the order people are built
+    (empty for other roles): posts are dealt to teams in turn (continuing after the roles
+    before it), and the vacant ones are drawn at random from the ``vacancies:<role>`` stream."""
+    if role not in PRACTITIONER_ROLES:
+        return []
+    count = scenario.office.team_count()
+    staffing = scenario.office.staffing
+    before = sum(
+        staffing.role(r).count for r in PRACTITIONER_ROLES[: PRACTITIONER_ROLES.index(role)]
+    )
+    settings = staffing.role(role)
+    filled = filled_posts(settings)
+    vacant = stream(f"vacancies:{role}").permutation(settings.count)[: settings.count - filled]
+    open_posts = sorted(set(range(settings.count)) - set(vacant.tolist()))
+    return [(before + post) % count for post in open_posts]
 
 
 def mutual_aid_people(

@@ -37,6 +37,7 @@ class Staff:
     __slots__ = (
         "id",
         "role",
+        "team",
         "organisation",
         "contracted_hours",
         "part_time",
@@ -57,15 +58,21 @@ class Staff:
         "login_wait_minutes",
         "at_home",
         "home_kit",
+        "kit_draw",
         "set_aside",
         "helper",
         "day_end",
-        "overtime_until",
+        "paid_stay",
+        "unpaid_stay",
+        "breaking_off",
+        "began",
+        "overtime_for_unpaid_minutes",
     )
 
     def __init__(self, person: Person, weeks: int):
         self.id = person.staff_id
         self.role = person.role
+        self.team = person.team  # the practitioner team of their post (-1: none)
         self.organisation = person.organisation
         self.contracted_hours = person.contracted_hours
         self.part_time = person.part_time
@@ -85,11 +92,19 @@ class Staff:
         self.helper = False  # mutual aid from outside the office: holds no cases
         self.at_home = False  # working at home today (an office capacity cap)
         self.home_kit = True  # at home: able to log in
-        self.set_aside: list[WorkItem] = []  # work waiting for this person to be able to log in
+        self.kit_draw = 1.0  # under an office cap: has kit at home when below the kit share
+        # work held for this person's next day in the office (at home without kit): (item, token)
+        self.set_aside: list[tuple[WorkItem, int]] = []
         self.current: WorkItem | None = None  # the item being worked on
         self.process: Any = None  # this person's SimPy process
         self.day_end: float | None = None  # end of the contracted day while at work that day
-        self.overtime_until: float | None = None  # overtime granted past ``day_end``, if known
+        # minutes granted past ``day_end``: paid overtime, and the unpaid stay (None: not yet)
+        self.paid_stay: float | None = None
+        self.unpaid_stay: float | None = None
+        self.breaking_off = False  # an interrupt of the work in hand is on its way
+        self.began = 0.0  # when the work in hand was begun (or resumed)
+        # overtime paid for time the person would have worked unpaid anyway (not capacity)
+        self.overtime_for_unpaid_minutes = [0.0] * (weeks + 1)
 
     def present_on(self, day: int) -> bool:
         return day in self.shift_on

@@ -21,22 +21,36 @@ time the person attends or fails to attend:
   ``breach_after_failures`` failures in 12 months a breach action follows (to court within 10
   working days).
 
+A practitioner breaks off desk work when their person is ready to be seen
+(:func:`sim.model.working_day.break_off_for_appointment`), so appointments start on time. A
+person whose contact has not started ``appointment_max_wait_minutes`` after they arrived
+(whatever the cause: a practitioner busy with someone else, reception slow, no login) leaves,
+and the appointment is **rebooked** with the same practitioner for a later day, keeping its
+deadline (a rearranged appointment, with a letter).
+
 The first appointment of a new case is booked the same way once the case is allocated; it is
 due within 5 working days of sentence (measure SL004).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sim.domain.calendar import DAY, WEEK
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.work import Appointment, WorkItem, appointment_of, case_of
+from sim.model.working_day import break_off_for_appointment
 from sim.scenario.plans import Levers
 
 BREACH_WINDOW = 52 * WEEK
 SLOT = 45.0  # assumption (range 30-60 min): one appointment slot in a practitioner's diary
-STAGGER = 4  # practitioners' first slots are staggered by quarter slots so arrivals spread out
+STAGGER = 9  # practitioners' first slots are staggered by 5 minutes so arrivals spread out
+# Assumption (range 0-30 min): how long before the booked time the practitioner looks up the
+# person's current risk information (the pre-contact risk check).
+RISK_CHECK_LEAD = 15.0
+GOLDEN = (5**0.5 - 1) / 2
 
 
 def schedule_contact(office: Office, case: Case, day: int) -> None:
@@ -82,6 +96,19 @@ def new_contact(
     return contact
 
 
+@lru_cache(maxsize=64)
+def fill_order(slots: int) -> tuple[int, ...]:
+    """The order in which a diary of ``slots`` slots is filled: spread over the day (the k-th
+    booking takes the slot whose place in the day is the k-th of the golden-ratio sequence), so
+    a half-full day's appointments are not all in its first hours and arrivals at reception are
+    spread across the office's day."""
+    ranks = sorted(range(slots), key=lambda k: (k * GOLDEN) % 1.0)
+    order = [0] * slots
+    for place, k in enumerate(ranks):
+        order[k] = place
+    return tuple(order)
+
+
 def _free_slot(office: Office, person: Staff, day: int) -> float | None:
     """Start of ``person``'s next free diary slot on ``day``, or None (away or full)."""
     shift = person.shift_on.get(day)
@@ -89,9 +116,10 @@ def _free_slot(office: Office, person: Staff, day: int) -> float | None:
         return None
     first_slot = shift.work_start + (person.id % STAGGER) * SLOT / STAGGER
     booked = office.appointments_booked[(person.id, day)]
-    if booked >= max(1, int((shift.end - first_slot) // SLOT)):
+    slots = max(1, int((shift.end - first_slot) // SLOT))
+    if booked >= slots:
         return None
-    return first_slot + booked * SLOT
+    return first_slot + fill_order(slots)[booked] * SLOT
 
 
 def _cover(office: Office, holder: Staff, day: int) -> Staff | None:
@@ -127,11 +155,28 @@ def book(office: Office, contact: WorkItem, day: int) -> None:
         start = _free_slot(office, holder, day)
     office.appointments_booked[(seen_by.id, day)] += 1
     appointment.seen_by = seen_by
+    appointment.booked = start
     if day * DAY >= contact.due or appointment.first:
         office.counts["appointment_letters_needed"] += 1
         office.add_work("appointment_letter", contact.case, cancellable=True)
     if day * DAY >= contact.due:
         office.counts["appointments_rearranged"] += 1
+    office.at(max(start - RISK_CHECK_LEAD, office.env.now), lambda: prepare(office, contact, start))
+
+
+def prepare(office: Office, contact: WorkItem, start: float) -> None:
+    """``RISK_CHECK_LEAD`` before the booked time the practitioner looks up the person's
+    current risk information (the pre-contact risk check), breaking off desk work to do it; the
+    person is due at ``start``. The risk-check rule's wait counts from the booked time."""
+    if contact.cancelled is not None:
+        return
+    appointment = appointment_of(contact)
+    check = office.new_item(
+        "risk_check", contact.case, appointment=appointment, on_done=risk_checked
+    )
+    appointment.check_id = check.id
+    office.release(check, appointment.seen_by.own_queue)
+    break_off_for_appointment(appointment.seen_by)
     office.at(start, lambda: arrive(office, contact))
 
 
@@ -142,30 +187,72 @@ def arrive(office: Office, contact: WorkItem) -> None:
     appointment = appointment_of(contact)
     case = case_of(contact)
     caseload = office.scenario.caseload
+    now = office.env.now
     if not case.attends(appointment.number, caseload.failure_to_attend_probability):
-        contact.cancelled = office.env.now
+        contact.cancelled = now
         appointment.outcome = "failed_to_attend"
+        _cancel_steps(office, appointment, now)
         office.counts["failures_to_attend"] += 1
-        case.failures.append(office.env.now)
+        case.failures.append(now)
         office.add_work("enforcement_action", case, on_done=enforcement_done)
         return
-    contact.arrived = office.env.now
+    contact.arrived = now
+    check = office.items[appointment.check_id] if appointment.check_id >= 0 else None
+    if check is not None and check.started is None:
+        check.arrived = now  # the person is in the building, waiting for it
     seen_by = appointment.seen_by
     seen_by.expecting += 1
     if office.disrupted:
-        limit = contact.arrived + caseload.risk_check_max_wait_minutes
+        limit = now + caseload.risk_check_max_wait_minutes
         office.at(limit, lambda: information_deadline(office, contact))
+    office.at(now + caseload.appointment_max_wait_minutes, lambda: left_unseen(office, contact))
     if seen_by.at_home:  # held by phone: nobody comes to reception
         appointment.by_phone = True
-        check = office.new_item("risk_check", case, appointment=appointment, on_done=risk_checked)
-        check.arrived = contact.arrived
-        office.release(check, seen_by.own_queue)
+        appointment.checked_in = True
+        _contact_if_ready(office, contact)
         return
     check_in = office.new_item(
         "reception_check_in", case, appointment=appointment, on_done=checked_in
     )
-    check_in.arrived = contact.arrived
+    check_in.arrived = now
+    appointment.check_in_id = check_in.id
     office.release(check_in)
+
+
+def _cancel_steps(office: Office, appointment: Appointment, now: float) -> None:
+    """The person has gone: the check-in and risk check not yet started are not needed."""
+    for step_id in (appointment.check_in_id, appointment.check_id):
+        step = office.items[step_id] if step_id >= 0 else None
+        if step is not None and step.started is None and step.cancelled is None:
+            step.cancelled = now
+
+
+def _contact_if_ready(office: Office, contact: WorkItem) -> None:
+    """The contact goes ahead once the person is checked in and the risk check is settled
+    (done, or given up under the risk-check rule)."""
+    appointment = appointment_of(contact)
+    if contact.cancelled is None and appointment.checked_in and appointment.check_settled:
+        office.release(contact, appointment.seen_by.own_queue)
+        break_off_for_appointment(appointment.seen_by)
+
+
+def left_unseen(office: Office, contact: WorkItem) -> None:
+    """``appointment_max_wait_minutes`` after arriving the person's contact has not started:
+    they leave, the steps they were waiting for are cancelled, and the appointment is rebooked
+    with the same practitioner from the next day, keeping its deadline."""
+    appointment = appointment_of(contact)
+    if contact.started is not None or appointment.outcome != "booked":
+        return
+    now = office.env.now
+    contact.cancelled = now
+    appointment.outcome = "rebooked"
+    appointment.seen_by.expecting -= 1
+    _cancel_steps(office, appointment, now)
+    office.counts["appointments_rebooked"] += 1
+    again = new_contact(
+        office, case_of(contact), contact.due, first=appointment.first, number=appointment.number
+    )
+    book(office, again, office.calendar.day_of(now) + 1)
 
 
 def information_deadline(office: Office, contact: WorkItem) -> None:
@@ -181,14 +268,10 @@ def information_deadline(office: Office, contact: WorkItem) -> None:
 
 
 def checked_in(office: Office, check_in: WorkItem) -> None:
-    """Checked in at reception: the practitioner's risk check comes next."""
+    """Checked in at reception: the contact goes ahead once the risk check is settled."""
     appointment = appointment_of(check_in)
-    contact = office.items[appointment.contact_id]
-    check = office.new_item(
-        "risk_check", contact.case, appointment=appointment, on_done=risk_checked
-    )
-    check.arrived = contact.arrived
-    office.release(check, appointment.seen_by.own_queue)
+    appointment.checked_in = True
+    _contact_if_ready(office, office.items[appointment.contact_id])
 
 
 def check_without_systems(office: Office, check: WorkItem, levers: Levers) -> float:
@@ -212,20 +295,25 @@ def risk_checked(office: Office, check: WorkItem) -> None:
     done."""
     appointment = appointment_of(check)
     contact = office.items[appointment.contact_id]
-    seen_by = appointment.seen_by
+    if contact.cancelled is not None:  # gone (failed to attend, rebooked) meanwhile
+        return
+    appointment.check_settled = True
     if check.how != "no_information":
         appointment.risk_checked = True
         appointment.from_print = check.how == "print"
-        office.release(contact, seen_by.own_queue)
+        _contact_if_ready(office, contact)
         return
     triage = office.levers().triage
     case = case_of(contact)
     if triage is not None and case.rosh_level in triage.defer_levels:
-        seen_by.expecting -= 1
-        contact.cancelled = office.env.now
+        now = office.env.now
+        if contact.arrived is not None:
+            appointment.seen_by.expecting -= 1
+        contact.cancelled = now
         appointment.outcome = "deferred"
+        _cancel_steps(office, appointment, now)
         office.counts["contacts_deferred"] += 1
-        later = office.calendar.day_of(office.env.now) + triage.defer_days
+        later = office.calendar.day_of(now) + triage.defer_days
         again = new_contact(
             office,
             case,
@@ -235,7 +323,7 @@ def risk_checked(office: Office, check: WorkItem) -> None:
         )
         book(office, again, later)
         return
-    office.release(contact, seen_by.own_queue)  # held without the risk information
+    _contact_if_ready(office, contact)  # held without the risk information
 
 
 def contact_held(office: Office, contact: WorkItem) -> None:

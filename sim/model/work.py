@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from sim.model.caseload import Case
 
 STATUSES = ("done", "done_late", "pending", "cancelled")
-OUTCOMES = ("booked", "held", "failed_to_attend", "deferred")  # of an appointment
+# of an appointment (rebooked: the person left unseen after the longest wait; booked again)
+OUTCOMES = ("booked", "held", "failed_to_attend", "deferred", "rebooked")
 # How an item was done when it was not done the usual way (None: the usual way):
 #   paper          on paper under the paper fallback, to be re-keyed
 #   manual         reception check-in worked out by phone, without the case system
@@ -33,7 +34,7 @@ OUTCOMES = ("booked", "held", "failed_to_attend", "deferred")  # of an appointme
 #   lost           a message lost in an email failure (resent once noticed)
 #   redo           a re-keyed paper record that had to be re-keyed again
 How = Literal["paper", "manual", "phone", "print", "colleague", "no_information", "lost", "redo"]
-Outcome = Literal["booked", "held", "failed_to_attend", "deferred"]
+Outcome = Literal["booked", "held", "failed_to_attend", "deferred", "rebooked"]
 
 
 class Appointment:
@@ -44,6 +45,7 @@ class Appointment:
 
     __slots__ = (
         "contact_id",
+        "booked",
         "number",
         "first",
         "seen_by",
@@ -52,10 +54,19 @@ class Appointment:
         "from_print",
         "by_phone",
         "gave_up",
+        "check_in_id",
+        "check_id",
+        "checked_in",
+        "check_settled",
     )
 
     def __init__(self, number: int, first: bool):
         self.contact_id = -1
+        self.booked = -1.0  # the booked start (minute), once booked
+        self.check_in_id = -1  # the reception check-in's item, once the person has arrived
+        self.check_id = -1  # the pre-contact risk check's item, once it is prepared
+        self.checked_in = False  # through reception (or seen by phone: no check-in)
+        self.check_settled = False  # the risk check is done, or given up under its rule
         self.number = number
         self.first = first
         self.seen_by: Any = None  # the Staff who sees the person (the holder or a colleague)
@@ -88,6 +99,7 @@ class WorkItem:
         "how",
         "delivered",
         "follows",
+        "worked",
     )
 
     def __init__(
@@ -122,6 +134,7 @@ class WorkItem:
         self.how: How | None = None
         self.delivered: float | None = None  # messages: when the recipient has it
         self.follows = follows  # the item this one follows up: a paper record, a lost message
+        self.worked = 0.0  # minutes worked on it so far (a broken-off item resumes later)
 
     def status(self) -> str:
         if self.cancelled is not None:

@@ -3,12 +3,20 @@
 On each shift a person repeatedly takes the next item by the priority rule (see
 :mod:`sim.model.work`) from the queues open to them, asks the office whether it can be done
 (systems, login caps, the plan's levers), and works on it for its duration. With nothing to do
-they wait until work arrives or their working day ends. Work started before the day ends is
-always finished, and a practitioner with people in the building for an appointment stays to see
-them (for at most ``AFTER_HOURS_LIMIT``). A practitioner with overdue work of their own at the
-end of the day stays to clear it, unpaid, for at most ``UNPAID_LATE_LIMIT``
-(:meth:`~sim.model.office.OfficeModel.stays_late_until`). Time past the end of the contracted
-day is recorded as extra hours worked (unpaid), or overtime under the plan's overtime lever.
+they wait until work arrives or their working day ends; time idle with work set aside for a
+login session is **login wait**. A practitioner breaks off desk work when a person arrives for
+them (the work resumes later where it stopped), so appointments start on time. Work started
+before the day ends is always finished, and a practitioner with people in the building for an
+appointment stays to see them (for at most ``AFTER_HOURS_LIMIT``).
+
+**Staying late.** A practitioner with overdue work of their own at the end of the day stays to
+clear it, unpaid, for at most ``UNPAID_LATE_LIMIT``
+(:meth:`~sim.model.office.OfficeModel.unpaid_stay`). The plan's overtime lever adds paid hours
+beyond that (:meth:`~sim.model.office.OfficeModel.overtime_granted`): staff of its roles stay
+on, while there is overdue work in any queue they serve, for up to the day's share of the weekly
+cap more. The time past the end of the contracted day is paid first (up to the overtime granted)
+and unpaid beyond it; the paid hours the person would have worked unpaid anyway are counted
+apart (``overtime_for_unpaid_minutes``): good for staff, not added capacity.
 """
 
 from __future__ import annotations
@@ -19,16 +27,16 @@ from typing import Any
 import simpy
 
 from sim.domain.calendar import HOUR
-from sim.model.fallback import risk_check_limit, work_without_systems
 from sim.model.protocol import Office
 from sim.model.staff import Staff
-from sim.model.systems import Access
 from sim.model.work import WorkItem
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
 AFTER_HOURS_LIMIT = 2 * HOUR
-# Work that only exists because of an outage: its hours are double handling.
+# Work that only exists because of an outage: its hours are double handling, as are those of
+# any item that follows another up (a resent message, a re-keyed record, a redone form).
 DOUBLE_HANDLING_TASKS = frozenset({"paper_rekeying", "record_reconstruction"})
+APPOINTMENT = "appointment"  # the cause of breaking off desk work: a person has arrived
 
 
 def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
@@ -43,21 +51,18 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
         day_end = shift.end
         staff.day_end = day_end
         leave_by = day_end + AFTER_HOURS_LIMIT
-        overtime_until = None  # granted once, when the day ends (the plan's overtime lever)
-        unpaid_until = day_end  # staying late, unpaid, to clear one's own overdue work
+        stay_until = None  # set when the day ends: unpaid stay, then any overtime granted
         env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(staff))
         waiting_late = False
         while True:
             if env.now < day_end:
                 item = take(staff)
             else:
-                if overtime_until is None:
-                    overtime_until = office.overtime_granted(staff, day_end)
-                    staff.overtime_until = overtime_until
-                    unpaid_until = office.stays_late_until(staff, day_end)
-                if env.now < overtime_until or (
-                    env.now < unpaid_until and office.has_overdue(staff, day_end)
-                ):
+                if stay_until is None:
+                    paid = staff.paid_stay = office.overtime_granted(staff, day_end)
+                    unpaid = staff.unpaid_stay = office.unpaid_stay(staff, day_end)
+                    stay_until = day_end + unpaid + paid
+                if env.now < stay_until and office.has_work_to_clear(staff, day_end):
                     item = take(staff) or office.take_after_hours(staff, day_end)
                 elif env.now < leave_by:  # after hours: people already in the building only
                     item = office.take_after_hours(staff, day_end)
@@ -72,70 +77,114 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                         env.timeout(max(leave_by - env.now, 0.0)).callbacks.append(
                             lambda _e: office.wake_up(staff)
                         )
-                office.go_idle(staff)
-                yield staff.wake
+                yield from _idle(office, staff)
                 continue
             if office.disrupted:
                 duration = office.plan_work(item, staff)
-                if duration is None:  # parked until its systems are back
+                if duration is None:  # held back: parked, or set aside for a login
                     continue
-                ticket = office.logins.ticket(staff)
-                if ticket is not None:  # no free login session: wait in turn
-                    waited_from = env.now
-                    limit = risk_check_limit(office, item)
-                    if limit is None:
-                        yield ticket
-                    else:  # a risk check waits no longer than its limit (sim.model.fallback)
-                        yield ticket | env.timeout(max(limit - env.now, 0.0))
-                    office.logins.waited(staff, env.now - waited_from)
-                    staff.record(staff.login_wait_minutes, waited_from, env.now - waited_from)
-                    if not ticket.triggered:
-                        office.logins.give_up(staff, ticket)
-                        duration = work_without_systems(office, item, staff, Access(item.systems))
-                        if duration is None:
-                            continue
             else:
                 duration = item.duration
-            item.started = env.now
+            if item.started is None:  # (work broken off and resumed keeps its first start)
+                item.started = env.now
             item.staff = staff.id
             staff.current = item
+            staff.began = env.now
             try:
                 yield env.timeout(duration)
-            except simpy.Interrupt:  # a system this work needs has failed (sim.model.fallback)
-                staff.current = None
-                staff.record(staff.double_handling_minutes, item.started, env.now - item.started)
-                staff.record(staff.task_minutes, item.started, env.now - item.started)
-                item.started = None
-                item.staff = None
-                office.counts["work_interrupted_by_failures"] += 1
-                office.release(item)
+            except simpy.Interrupt as stop:
+                _stopped(office, staff, item, duration, stop.cause)
                 continue
             staff.current = None
             item.finished = env.now
-            record_task(staff, item, duration)
+            _worked(office, staff, item, staff.began, duration)
             if item.on_done is not None:
                 item.on_done(office, item)
-        office.logins.log_out(staff)
-        record_late(staff, day_end, overtime_until or day_end, env.now)
-        staff.day_end = staff.overtime_until = None
+        office.logins.log_out(staff, office)
+        record_late(staff, day_end, env.now)
+        staff.day_end = None
+        staff.paid_stay = staff.unpaid_stay = None
 
 
-def record_task(staff: Staff, item: WorkItem, minutes: float) -> None:
-    """``minutes`` of work on ``item`` since it started, in task hours (and double handling)."""
-    assert item.started is not None
-    staff.record(staff.task_minutes, item.started, minutes)
-    if item.task in DOUBLE_HANDLING_TASKS:
-        staff.record(staff.double_handling_minutes, item.started, minutes)
+def _idle(office: Office, staff: Staff) -> Generator[Any, Any, None]:
+    """Wait for work; time spent so with work set aside for a login is login wait."""
+    window = office.logins.waiting_window(staff) if office.logins else None
+    since = office.env.now
+    office.go_idle(staff)
+    yield staff.wake
+    if window is not None:
+        waited = office.env.now - since
+        office.logins.waited(staff, window, waited)
+        staff.record(staff.login_wait_minutes, since, waited)
 
 
-def record_late(staff: Staff, day_end: float, overtime_until: float, now: float) -> None:
-    """Time worked from the end of the contracted day until ``now``: overtime up to
-    ``overtime_until``, extra (unpaid) hours beyond it."""
+def _stopped(office: Office, staff: Staff, item: WorkItem, duration: float, cause: Any) -> None:
+    """``item`` was stopped part way. Broken off for a person who has arrived: the time spent
+    counts as work done and the rest waits in its queue. Stopped by a failed system (the one
+    rule for work in progress, :mod:`sim.model.fallback`): the time spent is lost, counted as
+    double handling, and the whole item returns to its queue."""
+    began = staff.began
+    spent = office.env.now - began
+    staff.current = None
+    staff.breaking_off = False
+    if cause == APPOINTMENT:
+        _worked(office, staff, item, began, spent)
+        item.duration *= max(1.0 - spent / duration, 0.0) if duration > 0 else 0.0
+        office.counts["work_broken_off_for_appointments"] += 1
+    else:
+        staff.record(staff.double_handling_minutes, began, spent)
+        staff.record(staff.task_minutes, began, spent)
+        office.counts["work_interrupted_by_failures"] += 1
+        if not item.worked:  # nothing of it was kept: it starts again from nothing
+            item.started = None
+        item.staff = None
+    # broken off: back to the person's own queue, to resume it; stopped: back to its queue
+    office.release(item, staff.own_queue if cause == APPOINTMENT else None)
+
+
+def break_off_for_appointment(staff: Staff) -> None:
+    """A person is ready to be seen by ``staff`` (or due soon, for the risk check): desk work in
+    hand (not a step of an appointment, not work done another way such as on paper) is broken
+    off at once."""
+    item = staff.current
+    if (
+        item is not None
+        and item.appointment is None
+        and item.how is None
+        and not staff.breaking_off
+    ):
+        staff.breaking_off = True
+        staff.process.interrupt(APPOINTMENT)
+
+
+def _worked(office: Office, staff: Staff, item: WorkItem, began: float, minutes: float) -> None:
+    """``minutes`` of work on ``item`` from ``began``: the item's and the person's."""
+    item.worked += minutes
+    record_task(staff, item, began, minutes)
+    if office.logins:
+        office.logins.task_done(staff, began, minutes)
+
+
+def record_task(staff: Staff, item: WorkItem, began: float, minutes: float) -> None:
+    """``minutes`` of work on ``item`` from ``began``, in task hours (and double handling)."""
+    staff.record(staff.task_minutes, began, minutes)
+    if item.follows is not None or item.task in DOUBLE_HANDLING_TASKS:
+        staff.record(staff.double_handling_minutes, began, minutes)
+
+
+def record_late(staff: Staff, day_end: float, now: float) -> None:
+    """Time worked from the end of the contracted day until ``now``: paid first, up to the
+    overtime granted that day (``staff.paid_stay``), unpaid (extra hours) beyond it. Of the paid
+    time, what the person would have worked unpaid anyway (staying up to ``staff.unpaid_stay``
+    to clear their own overdue work) is counted in ``overtime_for_unpaid_minutes``."""
     if now > day_end:
         late = now - day_end
-        overtime = min(late, overtime_until - day_end)
-        staff.record(staff.overtime_minutes, day_end, overtime)
-        staff.record(staff.extra_minutes, day_end, late - overtime)
+        paid = min(late, staff.paid_stay or 0.0)
+        staff.record(staff.overtime_minutes, day_end, paid)
+        staff.record(staff.extra_minutes, day_end, late - paid)
+        in_place_of_unpaid = paid - max(late - (staff.unpaid_stay or 0.0), 0.0)
+        if in_place_of_unpaid > 0:
+            staff.record(staff.overtime_for_unpaid_minutes, day_end, in_place_of_unpaid)
 
 
 def hours_under_way(office: Office, staff: Staff) -> None:
@@ -144,10 +193,11 @@ def hours_under_way(office: Office, staff: Staff) -> None:
     split at midnight like all hours, so no hour worked before the end of the run is lost."""
     now = office.env.now
     item = staff.current
-    if item is not None and item.started is not None:
-        record_task(staff, item, now - item.started)
+    if item is not None:
+        _worked(office, staff, item, staff.began, now - staff.began)
     if staff.day_end is not None:
-        overtime_until = staff.overtime_until
-        if overtime_until is None:  # still on work started before the day ended
-            overtime_until = office.overtime_granted(staff, staff.day_end)
-        record_late(staff, staff.day_end, overtime_until, now)
+        if now > staff.day_end and staff.paid_stay is None:
+            # still on work started before the day ended: what the day's end would have granted
+            staff.paid_stay = office.overtime_granted(staff, staff.day_end)
+            staff.unpaid_stay = office.unpaid_stay(staff, staff.day_end)
+        record_late(staff, staff.day_end, now)

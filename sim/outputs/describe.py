@@ -22,6 +22,7 @@ KIND_WORDS = {
     "slow": "system slow",
     "email_loss": "emails lost or held",
     "record_loss": "case records lost",
+    "work_lost": "completed work lost",
     "office_cap": "office capacity capped",
     "surges": "surge of work",
     "staff_absent": "staff away",
@@ -84,6 +85,11 @@ def _details(kind: str, w, staff: int) -> str:
         return (
             f"{w.share:.0%} of case records lost; {w.reconstruction_minutes:g} minutes "
             f"each to rebuild"
+        )
+    if kind == "work_lost":
+        return (
+            f"{w.share:.0%} of the {pretty(w.task)} items completed in the "
+            f"{w.completed_within_days:g} days before lost: each done again"
         )
     if kind == "staff_absent":
         return f"{w.staff} {pretty(w.role)}(s) away for the shifts in the window"

@@ -26,6 +26,7 @@ KIND_COLOURS = {
     "slow": "#bcbd22",
     "email_loss": "#9467bd",
     "record_loss": "#8c564b",
+    "work_lost": "#c49c94",
     "office_cap": "#17becf",
     "surges": "#e377c2",
     "staff_absent": "#7f7f7f",

@@ -128,6 +128,15 @@ _REGISTRY = (
         "missed risk checks.",
     ),
     _m(
+        "appointments_rebooked",
+        "appointments rebooked",
+        "appointments",
+        "compared report",
+        about="People who left unseen after waiting the longest wait for their contact "
+        "(caseload.appointment_max_wait_minutes, from arriving) and were booked again for a "
+        "later day.",
+    ),
+    _m(
         "contacts_held",
         "contacts held",
         "contacts",
@@ -214,7 +223,19 @@ _REGISTRY = (
         "overtime hours",
         "hours",
         "compared command_line report office_workload claims",
-        about="Paid extra hours worked under an overtime lever, over the office and the run.",
+        about="Paid hours worked past the contracted day under an overtime lever, over the "
+        "office and the run: staff stay on for them beyond any hours they would have given "
+        "unpaid.",
+    ),
+    _m(
+        "overtime_for_unpaid_hours",
+        "overtime paid for hours that would have been unpaid",
+        "hours",
+        "compared report office_workload",
+        better="neither",
+        about="Of the overtime hours, those the staff would have worked unpaid anyway (staying "
+        "to clear their own overdue work): good for staff, but not added capacity. Overtime "
+        "hours minus these are the hours the lever added.",
     ),
     _m(
         "double_handling_hours",

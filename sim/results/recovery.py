@@ -139,6 +139,7 @@ def effective_disruptions(scenario: Scenario) -> list[tuple[float, float]]:
     ]
     moments = [m.at.minute for m in outages.record_loss if m.has_effect(staff)]
     moments += [m.at.minute for m in outages.surges if m.has_effect(staff)]
+    moments += [m.at.minute for m in outages.work_lost if m.has_effect(staff)]
     return [(w.start_minute, w.end_minute) for w in windows] + [(t, t) for t in moments]
 
 

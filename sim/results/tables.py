@@ -4,16 +4,23 @@ All tables are tidy (one row per observation) and derived from the ledger of wor
 staff's time records after the run, so the model's hot loop records nothing but times.
 
 * ``work_items``: every piece of work created, with its times and status; ``follows_item`` is
-  the id of the item it follows up (a lost message's resend, a paper record's re-keying; -1:
-  none), so a measure can tell an original from its follow-ups.
+  the id of the item it follows up (a lost message's resend, a paper record's re-keying, a
+  redone form; -1: none), so a measure can tell an original from its follow-ups;
+  ``work_minutes`` the time worked on it (desk work broken off for an appointment resumes
+  later, so its started and finished times may span a break); ``contact_item`` the contact an
+  appointment's step belongs to (its check-in, risk check or the contact itself; -1: none).
 * ``backlog_daily``: per day and task, **backlog** = items past due and not done at the day's
   end, plus paper records awaiting re-keying.
 * ``completed_daily``: per day and task, items completed and completed late.
 * ``staff_weekly``: per person and week, contracted hours, hours worked, task hours, extra hours
-  past the contracted day, and **workload** = hours worked / contracted hours; for practitioners
-  also WMT ``case_points`` held at the start of the week, ``available_points`` and
-  ``wmt_capacity`` (%) (see :mod:`sim.results.workload`).
-* ``risk_checks``: per RoSH level, contacts held, **missed risk checks**, deferred contacts.
+  past the contracted day (unpaid), overtime hours (paid) and of them those the person would
+  have worked unpaid anyway, double-handling and login-wait hours, and **workload** = hours
+  worked / contracted hours; for practitioners also WMT ``case_points`` held at the start of
+  the week, ``available_points`` and ``wmt_capacity`` (%) (see :mod:`sim.results.workload`).
+* ``risk_checks``: per RoSH level, contacts held, **missed risk checks**, deferred contacts,
+  failures to attend and appointments rebooked (the person left unseen after the longest wait).
+* ``login_sessions`` and ``login_roles``: per capped login window (and role), its sessions, who
+  was given them, the hours waited for one and the hours worked (:mod:`sim.model.logins`).
 * ``event_counts``: counts of events (cases arriving and ending, failures to attend, ...).
 * ``summary``: one row per headline measure (computed in :mod:`sim.results.summary`).
 """
@@ -35,7 +42,7 @@ from sim.results.workload import weekly_case_points, with_wmt
 from sim.scenario.schema import ROSH_LEVELS, TASK_NAMES
 
 INF = float("inf")
-OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred")
+OUTCOMES = ("", "booked", "held", "failed_to_attend", "deferred", "rebooked")
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ NAN = float("nan")
 def _item_row(it) -> tuple:
     """One item as plain numbers: categories as integer codes, missing times as NaN."""
     case = it.case
-    appointment = it.appointment if it.task == "supervision_contact" else None
+    step_of = it.appointment
+    appointment = step_of if it.task == "supervision_contact" else None
     finished, cancelled = it.finished, it.cancelled
     status = (
         3 if cancelled is not None else 2 if finished is None else 1 if finished > it.due else 0
@@ -90,6 +98,8 @@ def _item_row(it) -> tuple:
         0 if appointment is None else OUTCOME_CODE[appointment.outcome],
         NAN if it.delivered is None else it.delivered,
         -1 if it.follows is None else it.follows.id,
+        it.worked,
+        -1 if step_of is None else step_of.contact_id,
     )
 
 
@@ -97,9 +107,9 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
     """One row per work item ever created (one pass over the ledger, straight into one array:
     about a third faster than a list of row tuples at London size)."""
     fields = chain.from_iterable(map(_item_row, office.items))
-    rows = np.fromiter(fields, dtype=float, count=17 * len(office.items)).reshape(-1, 17)
+    rows = np.fromiter(fields, dtype=float, count=19 * len(office.items)).reshape(-1, 19)
     ints = np.zeros(rows.shape, dtype=np.int64)
-    whole = [0, 1, 2, 3, 10, 11, 14, 16]  # columns that are ids or category codes (never NaN)
+    whole = [0, 1, 2, 3, 10, 11, 14, 16, 18]  # ids or category codes (never NaN)
     ints[:, whole] = rows[:, whole]
 
     def categorical(column: int, categories: tuple[str, ...]) -> pd.Categorical:
@@ -124,6 +134,8 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
             "outcome": categorical(14, OUTCOMES),
             "delivered_minute": rows[:, 15],
             "follows_item": ints[:, 16],
+            "work_minutes": rows[:, 17],
+            "contact_item": ints[:, 18],
         }
     )
 
@@ -188,6 +200,7 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
                     s.task_minutes[week] / HOUR,
                     s.extra_minutes[week] / HOUR,
                     s.overtime_minutes[week] / HOUR,
+                    s.overtime_for_unpaid_minutes[week] / HOUR,
                     s.double_handling_minutes[week] / HOUR,
                     s.login_wait_minutes[week] / HOUR,
                     worked,
@@ -207,6 +220,7 @@ def staff_weekly_table(office: OfficeModel) -> pd.DataFrame:
             "task_hours",
             "extra_hours",
             "overtime_hours",
+            "overtime_for_unpaid_hours",
             "double_handling_hours",
             "login_wait_hours",
             "hours_worked",
@@ -228,6 +242,7 @@ def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
                 int((held & ~c["risk_checked"]).sum()),
                 int((c["outcome"] == "deferred").sum()),
                 int((c["outcome"] == "failed_to_attend").sum()),
+                int((c["outcome"] == "rebooked").sum()),
             )
         )
     return pd.DataFrame(
@@ -238,6 +253,7 @@ def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
             "missed_risk_checks",
             "deferred_contacts",
             "failed_to_attend",
+            "appointments_rebooked",
         ],
     )
 

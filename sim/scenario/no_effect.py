@@ -13,7 +13,7 @@ from sim.scenario.plans import Levers, Plan
 from sim.scenario.schema import Scenario
 
 WINDOW_KINDS = ("down", "login_cap", "slow", "email_loss", "office_cap", "staff_absent")
-MOMENT_KINDS = ("record_loss", "surges")
+MOMENT_KINDS = ("record_loss", "surges", "work_lost")
 
 
 def _day(minute: float) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.domain.calendar import DAY, HOUR
-from sim.domain.vocabulary import Role, System, TaskName
+from sim.domain.vocabulary import RecordTask, Role, System, TaskName
 from sim.scenario.frozen import Frozen, Share, exactly_one
 
 
@@ -124,6 +124,24 @@ class RecordLoss(Frozen):
         return self.share > 0
 
 
+class WorkLost(Frozen):
+    """Completed work that becomes inaccessible and must be done again (forms completed, then
+    lost to an IT failure and completed again by hand: seed 001, S7)."""
+
+    at: Moment
+    task: RecordTask = "case_transfer"
+    share: Share = Field(description="Share of the task's items completed in the window lost.")
+    completed_within_days: float = Field(
+        ge=0,
+        le=365,
+        description="How far back the loss reaches: items of the task completed in these last "
+        "days before the moment.",
+    )
+
+    def has_effect(self, headcount: int) -> bool:
+        return self.share > 0 and self.completed_within_days > 0
+
+
 class OfficeCap(Window):
     max_on_site: int = Field(ge=0, le=1_000_000)
     home_kit_share: Share = Field(description="Share of staff at home who have kit to log in.")
@@ -158,6 +176,7 @@ class Outages(Frozen):
     slow: tuple[Slow, ...] = ()
     email_loss: tuple[EmailLoss, ...] = ()
     record_loss: tuple[RecordLoss, ...] = ()
+    work_lost: tuple[WorkLost, ...] = ()
     office_cap: tuple[OfficeCap, ...] = ()
     surges: tuple[Surge, ...] = ()
     staff_absent: tuple[StaffAbsent, ...] = ()

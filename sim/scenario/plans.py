@@ -22,7 +22,9 @@ Levers:
   backlog in their queues.
 * ``mutual_aid``: ``staff`` extra people of a role join from ``from_day`` (to ``until_day``).
 * ``alternative_channel``: recall requests and risk escalations go by phone or another channel
-  when email is down, at ``extra_minutes`` each.
+  when email is down, at ``extra_minutes`` each; a lost one is resent by phone once the loss is
+  noticed, and with ``confirm_within_hours`` messages are confirmed by phone, so a loss is
+  noticed within that many hours.
 * ``home_working``: staff sent home by an office cap have kit (``kit_share`` of them).
 """
 
@@ -114,7 +116,17 @@ class MutualAid(Frozen):
 
 
 class AlternativeChannel(Frozen):
-    extra_minutes: float = Field(15.0, ge=0, le=240)
+    extra_minutes: float = Field(
+        15.0, ge=0, le=240, description="Minutes a message sent by phone takes beyond the email."
+    )
+    confirm_within_hours: float | None = Field(
+        None,
+        gt=0,
+        le=24 * 14,
+        description="Messages sent by email are confirmed by phone within this many hours, so "
+        "one lost in an email failure is noticed then, if sooner than the failure's "
+        "detection_days (the call itself is not counted); left out: no confirmation.",
+    )
 
 
 class HomeWorking(Frozen):

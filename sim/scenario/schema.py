@@ -106,6 +106,26 @@ class Absence(Frozen):
 class Office(Frozen):
     staffing: Staffing
     absence: Absence = Absence()
+    teams: int | None = Field(
+        None,
+        ge=1,
+        le=1_000,
+        description="Teams the practitioners' posts are split into, each serving its own patch "
+        "(a case is allocated within the team of its patch); left out: one team per senior "
+        "probation officer post (DOMAIN.md: one SPO per 7-8 practitioners).",
+    )
+    team_tolerance: float = Field(
+        0.2,
+        ge=0,
+        le=5,
+        description="How far above the office's least-loaded practitioner (in WMT capacity, "
+        "0.2 = 20 points) a team's least-loaded may be before a case of its patch goes to "
+        "another team (assumption: 0.2, range 0.1-0.4).",
+    )
+
+    def team_count(self) -> int:
+        """The number of practitioner teams (at least one)."""
+        return self.teams or max(self.staffing.senior_probation_officer.count, 1)
 
 
 class Flags(Frozen):
@@ -165,6 +185,14 @@ class Caseload(Frozen):
         "information (a system, a login session or a rota slot) before the contact goes ahead "
         "without it or, under triage, is deferred (assumption: 30 min, range 15-60).",
     )
+    appointment_max_wait_minutes: float = Field(
+        120.0,
+        ge=15,
+        le=480,
+        description="Longest a person waits, from arriving, for their contact to start (a "
+        "practitioner busy, reception slow, no login); then they leave and the appointment is "
+        "rebooked for a later day (assumption: 2 hours, range 1-3 hours).",
+    )
     recalls_per_licence_case_per_week: float = Field(ge=0, le=1)
     risk_escalations_per_case_per_week: float = Field(ge=0, le=5)
     transfers_out_per_case_per_week: float = Field(ge=0, le=1)
@@ -192,6 +220,13 @@ class Caseload(Frozen):
                 )
         for level, shares in self.tier_mix.items():
             _check_shares(shares, f"tier_mix.{level}")
+        if self.appointment_max_wait_minutes < self.risk_check_max_wait_minutes:
+            raise ValueError(
+                f"appointment_max_wait_minutes ({self.appointment_max_wait_minutes:g}) is shorter "
+                f"than risk_check_max_wait_minutes ({self.risk_check_max_wait_minutes:g}): people "
+                "would leave before the risk-check rule ends their wait; make it at least "
+                f"{self.risk_check_max_wait_minutes:g}"
+            )
         return self
 
 
