@@ -22,7 +22,9 @@ docs/model.md ("Contingency rules", "Contingency plans", "Login caps"):
   is there, so they are judged on every outage begun by the end of their stretch, and never in
   normal operation.
 
-What each outage takes away and makes late is :mod:`sim.scenario.outage_reach`.
+Levers in force while no outage is (after every outage has ended, or before the first) are named
+in one sentence, all but overtime and mutual aid; with no outage in the run at all, one sentence
+per plan. What each outage takes away and makes late is :mod:`sim.scenario.outage_reach`.
 """
 
 from __future__ import annotations
@@ -201,7 +203,7 @@ RULES: dict[str, Callable[[Reach, Any], Verdict]] = {
 
 def lever_words(name: str, lever: Any) -> str:
     if name == "overtime":
-        return "overtime for " + " and ".join(pretty(r) for r in lever.roles)
+        return "overtime for " + (listing([pretty(r) for r in lever.roles]) or "no role")
     return pretty(name)
 
 
