@@ -6,7 +6,14 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.results_view import paired_table, render_experiment
-from app_pages.widgets import BROWSER_MAX_INT, code, plain, scenario_line, scenario_or_problems
+from app_pages.widgets import (
+    BROWSER_MAX_INT,
+    code,
+    plain,
+    scenario_line,
+    scenario_or_problems,
+    show_warnings,
+)
 from sim.experiments.cost import APP_LIMIT_CPU_S, comparison_estimate
 from sim.outputs.readable import partial_words
 from sim.results.measures import label
@@ -97,8 +104,7 @@ def render() -> None:
             {"sources": current.sources()},
         )
         st.session_state[JOB] = job.key
-    for warning in st.session_state.get("compare_warnings", []):
-        st.warning(plain(warning[:1].upper() + warning[1:]))
+    show_warnings(st.session_state.get("compare_warnings", []))
     key = st.session_state.get(JOB)
     if key is not None:
         progress(key)

@@ -13,10 +13,10 @@ import streamlit as st
 from app_pages import exercise_forms as forms
 from app_pages import exercise_views as views
 from app_pages import state
-from app_pages.widgets import code, plain, show_problems
+from app_pages.widgets import code, plain, show_problems, show_warnings
 from sim.exercise import log as play
 from sim.exercise.store import ExerciseStoreError
-from sim.scenario.exercise import Exercise
+from sim.scenario.exercise import Exercise, exercise_without_effect
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.problems import validate
 
@@ -111,6 +111,7 @@ def choose() -> None:
         st.error(plain(str(exc)))
         return
     st.caption(plain(exercise.description))
+    show_warnings(exercise_without_effect(exercise))
     with st.form("exercise_start"):
         cols = st.columns(2)
         replications = cols[0].number_input(

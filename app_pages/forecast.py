@@ -19,7 +19,7 @@ from sim.outputs.forecast import (
     recovery_dates,
 )
 from sim.outputs.readable import CONVENTIONS
-from sim.outputs.recovery_words import rule_sentence, too_short_sentence
+from sim.outputs.recovery_words import NOTHING_TO_RECOVER, rule_sentence, too_short_sentence
 
 LATER = "after the run"
 
@@ -41,7 +41,7 @@ def render() -> None:
     st.subheader("Recovery date")
     dates = recovery_dates(experiment["recovery"], manifest, began)
     if dates.empty:
-        st.info("This scenario has no outage, so there is nothing to recover from.")
+        st.info(NOTHING_TO_RECOVER)
     else:
         cols = st.columns(min(len(dates), 4))
         for i, row in enumerate(dates.itertuples()):

@@ -11,10 +11,11 @@ import streamlit as st
 from app_pages import state
 from app_pages.drafts import Draft, settle
 from app_pages.forms import TEMPLATES, Ui, edit_model
-from app_pages.widgets import code, plain, show_problems, yaml_download
+from app_pages.widgets import code, plain, show_problems, show_warnings, yaml_download
 from sim.scenario.changes import changes, edited_name
 from sim.scenario.library import LibraryError, file_name, save_plan
 from sim.scenario.loader import ScenarioError
+from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import MutualAid, Overtime, Plan, Switch
 from sim.scenario.problems import validate
 from sim.scenario.schema import digest
@@ -78,6 +79,7 @@ def result(name: str, plan: Plan, draft: Draft, plans: dict[str, Plan]) -> None:
         f"Valid: {code(built.name)} (digest {code(digest(built))}); "
         + (f"{len(found)} change(s) from {plain(name)}." if found else f"as {plain(name)}.")
     )
+    against_scenario_in_use(built)
     columns = st.columns([1, 1, 1])
     if columns[0].button("Keep this plan", type="primary", key="plan_keep"):
         keep(built, plan, found, plans)
@@ -90,6 +92,15 @@ def result(name: str, plan: Plan, draft: Draft, plans: dict[str, Plan]) -> None:
         else:
             state.keep_plan(built)
             st.success(f"Saved as {code(path.name)} in my plans; choose it on the Compare page.")
+
+
+def against_scenario_in_use(built: Plan) -> None:
+    """What in the plan the scenario in use would not feel (levers with nothing to act on)."""
+    try:
+        scenario = state.in_use().scenario
+    except ScenarioError:
+        return  # the scenario's own problems are shown at the top of the page
+    show_warnings(without_effect(scenario, [built], scenario.run.weeks))
 
 
 def keep(built: Plan, plan: Plan, found: tuple, plans: dict[str, Plan]) -> None:

@@ -11,8 +11,11 @@ from app_pages.widgets import chart, csv_download, experiment_banner, plain, ste
 from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
-from sim.outputs.readable import CONVENTIONS
+from sim.outputs.readable import CONVENTIONS, probability_text
 from sim.outputs.recovery_words import (
+    censored_sentence,
+    nothing_to_recover,
+    ranked_on_recovery,
     recovery_note,
     recovery_range_rows,
     rule_sentence,
@@ -23,7 +26,6 @@ from sim.outputs.report_html import render_html
 from sim.outputs.report_pdf import render_pdf
 from sim.outputs.verdict import verdict
 from sim.results.measures import headlined, label
-from sim.results.recovery import too_short_to_recover
 
 
 def report_downloads(experiment: Experiment, key: str) -> None:
@@ -93,7 +95,10 @@ def render_experiment(experiment: Experiment, key: str) -> None:
         measure_table(experiment, headlined("recalls")),
         f"{CONVENTIONS['recall_delay']} {CONVENTIONS['interval']}",
     )
-    if m.get("disruption_days"):
+    if nothing_to_recover(m):
+        st.subheader("Time to recover")
+        st.info(nothing_to_recover(m))
+    elif m.get("disruption_days"):
         st.subheader("Time to recover")
         st.caption(rule_sentence(m))
         short = too_short_sentence(m)
@@ -126,9 +131,11 @@ def render_experiment(experiment: Experiment, key: str) -> None:
             for c in ("lower_is_better", "interval", "paired", "probability_better", "rank")
         )
     )
-    unranked = too_short_sentence(m)
+    short = too_short_sentence(m)
+    unranked = f"Time to recover is not ranked. {short}" if short else None
+    unranked = unranked or censored_sentence(experiment["recovery"], m)
     if unranked and (experiment["comparison"]["measure"] == "time_to_recover_days").any():
-        st.caption(f"Time to recover is not ranked. {unranked}")
+        st.caption(unranked)
     st.dataframe(paired_table(experiment), hide_index=True)
     cols = st.columns(3)
     downloads = (
@@ -161,8 +168,8 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
     rows = experiment["comparison"]
     rows = rows[rows["plan"] != NO_OUTAGE]
     rank = rows["rank"]
-    if too_short_to_recover(experiment.manifest):  # too soon to read: not ranked on it
-        rank = rank.where(rows["measure"] != "time_to_recover_days")
+    if not ranked_on_recovery(experiment["recovery"], experiment.manifest):
+        rank = rank.where(rows["measure"] != "time_to_recover_days")  # too soon or too censored
     return pd.DataFrame(
         {
             "measure": rows["measure"].map(label),
@@ -176,7 +183,7 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
                 )
                 for r in rows.itertuples()
             ],
-            "P(better)": rows["probability_better"].round(2),
+            "P(better)": [probability_text(p) for p in rows["probability_better"]],
             "rank": rank,
         }
     )

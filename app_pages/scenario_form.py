@@ -15,13 +15,14 @@ import streamlit as st
 from app_pages import state
 from app_pages.drafts import Draft, Reshape, add, settle
 from app_pages.forms import TEMPLATES, Ui, edit_model, entry_buttons
-from app_pages.widgets import chart, code, plain, show_problems
+from app_pages.widgets import chart, code, plain, show_problems, show_warnings
 from sim.domain.vocabulary import ROLES, pretty
 from sim.experiments.cost import Estimate, run_cpu_seconds
 from sim.outputs.describe import KIND_WORDS
 from sim.outputs.timeline import timeline_figure
 from sim.scenario.changes import changes
 from sim.scenario.loader import ScenarioError, scenario_from_mapping
+from sim.scenario.no_effect import without_effect
 from sim.scenario.objectives import Objective
 from sim.scenario.outages import Outages
 from sim.scenario.schema import Scenario, digest
@@ -198,6 +199,7 @@ def result(current: state.InUse, draft: Draft) -> None:
         f"timeline-{built.digest()[:12]}-{digest_of(plans)}",
         "builder_timeline",
     )
+    show_warnings(without_effect(built, plans, built.run.weeks))  # the plans it lists
     weeks = built.run.weeks
     cost = Estimate(1, run_cpu_seconds(built, weeks))
     found = changes(current.scenario, built)

@@ -35,6 +35,12 @@ def code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
+def show_warnings(warnings: list[str]) -> None:
+    """One st.warning per setting that would change nothing (the loader's words, capitalised)."""
+    for warning in warnings:
+        st.warning(plain(warning[:1].upper() + warning[1:]))
+
+
 def show_problems(exc: ScenarioError) -> None:
     """One st.error per problem: where, field = value, what is wrong and how to fix it."""
     count = len(exc.problems) + exc.more

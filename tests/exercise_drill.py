@@ -47,6 +47,13 @@ capabilities:
   - name: Continuity of supervision
 """
 
+# The drill with a third option at its first decision that has nothing to act on (no email outage)
+PHONE = SMALL.replace(
+    "      - name: Paper\n        levers: {paper_fallback: {}}\n",
+    "      - name: Paper\n        levers: {paper_fallback: {}}\n"
+    "      - name: Phone\n        levers: {alternative_channel: {}}\n",
+)
+
 DECISIONS = """\
 decisions:
   - {point: fallback, option: Paper, by: Team manager, why: keep going}

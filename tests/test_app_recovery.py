@@ -1,6 +1,7 @@
 """The app's results view (AppTest): the recovery rule beside time to recover, time to recover
 at both ends of the tolerance's range, no ranking on time to recover when the run ends too soon
-after the outage (and why), and the share of recalls delivered beside recall delay."""
+after the outage or too many runs had not recovered by its end (and why), and the share of
+recalls delivered beside recall delay."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from sim.scenario.loader import load_plan, load_scenario
 
 RULE_WORDS = "back within max(10 items, 25%) of the same replication's no-outage backlog"
 NOT_RANKED = "Time to recover is not ranked"
+
+
+@pytest.fixture(scope="module")
+def long_experiment() -> Experiment:
+    """S2 over 12 weeks: every replication of both plans has recovered by the end."""
+    return compare(load_scenario(S02), [load_plan(PAPER)], 3, weeks=12)
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +49,29 @@ def recovery_ranks(at):
     return paired.loc[paired["measure"] == label("time_to_recover_days"), "rank"]
 
 
-def test_time_to_recover_is_ranked_with_its_rule_when_the_run_is_long_enough(folders, experiment):
-    at = reopened(folders, experiment)  # S2 over 6 weeks: 17 days after the outage
+def test_time_to_recover_is_ranked_with_its_rule_when_the_runs_recover(folders, long_experiment):
+    recovery = long_experiment["recovery"]
+    assert (recovery["recovered"] == recovery["replications"]).all()
+    at = reopened(folders, long_experiment)
     shown = texts(at)
     assert RULE_WORDS in shown and "max(5 items, 10%)" in shown
     assert NOT_RANKED not in shown and "too soon to read time to recover" not in shown
+    assert "Not ranked on time to recover" not in shown
     ranks = recovery_ranks(at)
-    assert len(ranks) == len(experiment.manifest["plans"]) and ranks.notna().all()
+    assert len(ranks) == len(long_experiment.manifest["plans"]) and ranks.notna().all()
     ends = frame_with(at, "tolerance", "time to recover, P50 (days)")
     assert set(ends["tolerance"]) == {"low end", "as used", "high end"}
+
+
+def test_time_to_recover_is_not_ranked_when_most_runs_have_not_recovered(folders, experiment):
+    at = reopened(folders, experiment)  # S2 over 6 weeks: 17 days after the outage, too soon
+    shown = texts(at)  # for most runs to have recovered
+    assert "too soon to read time to recover" not in shown and RULE_WORDS in shown
+    assert "Not ranked on time to recover: " in shown
+    assert "did not recover by the end of the run; run longer." in shown
+    assert recovery_ranks(at).isna().all()
+    paired = frame_with(at, "measure", "rank")
+    assert paired.loc[paired["measure"] == label("backlog_mean"), "rank"].notna().all()
 
 
 def test_time_to_recover_is_not_ranked_when_the_run_ends_too_soon(folders, short_experiment):

@@ -86,7 +86,8 @@ def test_a_clear_best_is_named_with_its_numbers():
     assert f"{ci.mean:,.1f} items on average (95% interval {ci.low:,.1f} to {ci.high:,.1f}" in text
     assert (
         f"{-diff.mean:,.1f} items below doing nothing (95% interval {-diff.high:,.1f} to "
-        f"{-diff.low:,.1f}), lower in 100% of replications (a tie counting half)" in text
+        f"{-diff.low:,.1f}); P(better) >0.99 (the share of replications in which it was lower, "
+        "a tie counting half)" in text
     )
     assert "cannot tell it from" not in text  # Overtime is clearly below Paper fallback too
 

@@ -18,12 +18,19 @@ def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
     nothing [95% CI], probability better, rank (recall delay with the share of recalls
     delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
-    from sim.outputs.readable import partial_words
+    from sim.outputs.readable import partial_words, probability_text
+    from sim.outputs.recovery_words import (
+        censored_sentence,
+        nothing_to_recover,
+        ranked_on_recovery,
+    )
     from sim.results.measures import headlined, label
     from sim.results.recovery import rule_of
 
     c = experiment["comparison"]
     rule = rule_of(experiment.manifest)
+    recovery = experiment["recovery"]
+    ranked = ranked_on_recovery(recovery, experiment.manifest)
     partial = partial_words(experiment.manifest)
     lines = [] if partial is None else [f"PARTIAL: {partial}"]
     for measure in headlined("command_line"):
@@ -39,9 +46,10 @@ def comparison_text(experiment: Experiment) -> str:
                 if row.vs_do_nothing_mean != row.vs_do_nothing_mean
                 else f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
                 f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
-                f"  P(better) {row.probability_better:.2f}"
+                f"  P(better) {probability_text(row.probability_better)}"
             )
-            rank = "" if row.rank != row.rank else f"  rank {row.rank:.0f}"
+            unranked = measure == "time_to_recover_days" and not ranked
+            rank = "" if row.rank != row.rank or unranked else f"  rank {row.rank:.0f}"
             missing = getattr(row, "without_value", 0)  # runs saved before the column existed
             left_out = (
                 ""
@@ -55,10 +63,12 @@ def comparison_text(experiment: Experiment) -> str:
                 f"  {row.plan:<28} {row.mean:>10,.1f} [{row.ci_low:,.1f}, "
                 f"{row.ci_high:,.1f}]{diff}{rank}{left_out}"
             )
-    recovery = experiment["recovery"]
-    if len(recovery):
+    nothing = nothing_to_recover(experiment.manifest)
+    if nothing:
+        lines.append(f"time to recover: {nothing}")
+    elif len(recovery):
         lines.append(f"time to recover, P50 and P90 over replications ({rule.short()}):")
-    for row in recovery.itertuples():
+    for row in [] if nothing else recovery.itertuples():
         p50 = (
             "not within the run"
             if row.time_to_recover_p50 != row.time_to_recover_p50
@@ -73,6 +83,9 @@ def comparison_text(experiment: Experiment) -> str:
             f"  recovery, {row.plan}: P50 {p50}, P90 {p90} "
             f"({row.recovered_share:.0%} of replications recovered)"
         )
+    censored = None if nothing else censored_sentence(recovery, experiment.manifest)
+    if censored:
+        lines.append(f"  {censored}")
     objectives = experiment.tables.get("objectives")
     if objectives is not None and len(objectives):
         lines += objective_lines(objectives)

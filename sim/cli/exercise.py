@@ -56,6 +56,7 @@ def run(
         step_inputs,
     )
     from sim.exercise.store import ExerciseStoreError
+    from sim.scenario.exercise import exercise_without_effect
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
 
     try:
@@ -63,6 +64,8 @@ def run(
         rehearsal = load_rehearsal(decisions)
     except ScenarioError as err:
         fail(str(err))
+    for warning in exercise_without_effect(exercise):
+        typer.echo(f"warning: {warning}", err=True)
     if reps is not None:
         exercise = exercise.model_copy(update={"replications": reps})
     choices = {c.point: c for c in rehearsal.decisions}

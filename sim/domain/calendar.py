@@ -18,6 +18,12 @@ WEEK = 7 * DAY
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def day_words(minute: float) -> str:
+    """A moment of the run in words: ``day 30``, or ``day 30 at 09:00`` when not at midnight."""
+    day, rest = divmod(round(minute), round(DAY))
+    return f"day {day}" + (f" at {rest // 60:02d}:{rest % 60:02d}" if rest else "")
+
+
 @dataclass(frozen=True)
 class Calendar:
     """Which days are working days and when the working day starts.

@@ -59,6 +59,26 @@ RecordTask = Literal[
 ]
 RECORD_TASK_NAMES: tuple[RecordTask, ...] = get_args(RecordTask)
 
+# Each task in the office's words, as a plural (a warning names the work: "transfer forms")
+TASK_WORDS: dict[str, str] = {
+    "reception_check_in": "reception check-ins",
+    "risk_check": "risk checks",
+    "supervision_contact": "supervision contacts",
+    "contact_recording": "contact records",
+    "enforcement_action": "enforcement actions",
+    "breach_action": "breach actions",
+    "court_results_entry": "court results",
+    "case_allocation": "case allocations",
+    "appointment_letter": "appointment letters",
+    "recall_request": "recall requests",
+    "risk_escalation": "risk escalations",
+    "assessment_review": "assessment reviews",
+    "case_transfer": "transfer forms",
+    "paper_rekeying": "paper records to re-key",
+    "record_reconstruction": "lost records to rebuild",
+}
+assert tuple(TASK_WORDS) == TASK_NAMES, "every task has its words"
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 

@@ -1,8 +1,10 @@
 """The comparison table of an experiment: per plan and headline measure, the mean with its
 interval, the paired differences from "do nothing" and from the no-outage baseline, the
 probability of being better than doing nothing and the rank; and time to recover per plan
-(P50, P90). Built from the experiment's ``runs`` table by :func:`sim.experiments.compare.compare`
-and by every view that reopens a saved one."""
+(P50, P90). Plans are ranked on time to recover only while no plan has more replications not
+recovered by the end of the run than the recovery rule allows (:func:`unrecovered`). Built from
+the experiment's ``runs`` table by :func:`sim.experiments.compare.compare` and by every view
+that reopens a saved one."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sim.experiments.statistics import (
     probability_better,
 )
 from sim.results.measures import MEASURES, headlined
+from sim.results.recovery import RULE, RecoveryRule
 from sim.scenario.plans import DO_NOTHING
 
 # Headline measures compared (sim.results.measures says which way is better for each), with time to
@@ -96,7 +99,23 @@ def comparison_table(
         sign = plans_only["measure"].map(lambda m: -1.0 if MEASURES[m].better == "higher" else 1.0)
         scored = sign * plans_only["mean"]
         table["rank"] = scored.groupby(plans_only["measure"]).rank(method="min")
+        if unrecovered(recovery_table(runs, plan_names)):  # ranks would compare ends of runs
+            table.loc[table["measure"] == "time_to_recover_days", "rank"] = math.nan
     return table
+
+
+def unrecovered(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> list[tuple[str, int, int]]:
+    """The plans with more replications not recovered by the end of the run (censored) than
+    ``rule`` allows for ranking on time to recover, as (plan, censored, replications); none:
+    plans may be ranked on it. ``recovery``: an experiment's recovery table."""
+    found = []
+    for row in recovery.itertuples():
+        if row.plan == NO_OUTAGE or "recovered" not in recovery.columns:
+            continue
+        n, censored = int(row.replications), int(row.replications - row.recovered)
+        if rule.too_censored(censored, n):
+            found.append((str(row.plan), censored, n))
+    return found
 
 
 def _filled(values: pd.Series, censored_at: float | None) -> pd.Series:

@@ -32,7 +32,9 @@ CONVENTIONS = {
     "replications cannot tell the two apart.",
     "probability_better": "P(better): the share of replications in which the plan did better "
     "than doing nothing (less of the measure, or more where higher is better); a replication "
-    "in which the two are equal counts as half.",
+    "in which the two are equal counts as half. It is an estimate from a finite number of "
+    "replications, so it is never shown as 1.00 or 0.00 but as >0.99 or <0.01, however small "
+    "the difference: whether a difference is clear is read from its paired interval.",
     "rank": "Rank: 1 for the best plan (the lowest mean, or the highest where higher is "
     "better), among the plans (not the no-outage run); plans with equal means share the "
     "better rank.",
@@ -171,6 +173,11 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         out["role"] = out["role"].map(pretty)
     if digits is not None:
         out = out.round(digits)
+    if "probability_better" in out.columns:  # from the unrounded table
+        missing = MISSING["probability_better"]
+        out["probability_better"] = [
+            probability_text(p, missing) for p in table["probability_better"]
+        ]
     if "assessed" in out.columns:  # an objectives table: no replication assessed
         none = (out["assessed"] == 0).to_numpy()
         for name in ASSESSED_COLUMNS.intersection(out.columns):
@@ -180,6 +187,18 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         if missing.any():
             out[name] = out[name].astype(object).where(~missing, MISSING.get(name, "-"))
     return out.rename(columns=column)
+
+
+def probability_text(value: float | None, missing: str = "-") -> str:
+    """A probability estimated from replications, as every view shows it: two decimals, but
+    never 1.00 or 0.00, which a finite number of replications cannot show (">0.99", "<0.01")."""
+    if value is None or value != value:
+        return missing
+    if value > 0.99:
+        return ">0.99"
+    if value < 0.01:
+        return "<0.01"
+    return f"{value:.2f}"
 
 
 def partial_words(manifest: dict) -> str | None:

@@ -1,5 +1,6 @@
 """The recovery rule in words, beside every time to recover a view shows: the rule itself, time
-to recover at both ends of its tolerance's range, and why a run too short is not ranked on it.
+to recover at both ends of its tolerance's range, why a run too short or with too many runs not
+recovered by its end is not ranked on it, and that there was nothing to recover from.
 
 Every view (verdict, report, app) takes these sentences from here, and the numbers from the
 experiment's tables and manifest (:func:`sim.results.recovery.rule_of` gives the rule an
@@ -9,9 +10,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.experiments.comparison import unrecovered
 from sim.experiments.recovery_range import recovery_range
 from sim.outputs.readable import CONVENTIONS
 from sim.results.recovery import rule_of, too_short_to_recover
+
+NOTHING_TO_RECOVER = "There was no outage to recover from, so no time to recover is measured."
+
+
+def nothing_to_recover(manifest: dict | None) -> str | None:
+    """That the experiment had no outage to recover from (None: it had one, or its manifest
+    does not say)."""
+    found = manifest or {}
+    if "disruption_days" not in found or found["disruption_days"]:
+        return None
+    return NOTHING_TO_RECOVER
 
 
 def rule_sentence(manifest: dict | None) -> str:
@@ -29,6 +42,26 @@ def too_short_sentence(manifest: dict | None) -> str | None:
         "too soon to read time to recover: most runs are cut off by the end of the run, so no "
         "plan is ranked on it. Run more weeks to see it."
     )
+
+
+def censored_sentence(recovery: pd.DataFrame, manifest: dict | None) -> str | None:
+    """Why plans are not ranked on time to recover when some plan has more replications not
+    recovered by the end of the run than the rule allows (None: they may be ranked)."""
+    found = unrecovered(recovery, rule_of(manifest))
+    if not found:
+        return None
+    first, *rest = [f"{c} of {n} replications of {plan}" for plan, c, n in found]
+    listed = " and ".join(filter(None, [", ".join([first, *rest[:-1]]), *rest[-1:]]))
+    return (
+        f"Not ranked on time to recover: {listed} did not recover by the end of the run; run "
+        "longer."
+    )
+
+
+def ranked_on_recovery(recovery: pd.DataFrame, manifest: dict | None) -> bool:
+    """Whether plans may be ranked on time to recover: the run is long enough after the
+    outage and no plan has too many replications not recovered by its end."""
+    return not too_short_to_recover(manifest) and not unrecovered(recovery, rule_of(manifest))
 
 
 def recovery_note(manifest: dict) -> str:

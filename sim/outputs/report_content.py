@@ -28,7 +28,7 @@ from sim.outputs import charts
 from sim.outputs.claims import role_summary
 from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
-from sim.outputs.readable import CONVENTIONS, column, partial_words
+from sim.outputs.readable import CONVENTIONS, column, partial_words, probability_text
 from sim.outputs.recovery_words import recovery_note, recovery_range_rows
 from sim.outputs.timeline import timeline_figure
 from sim.outputs.verdict import verdict
@@ -110,7 +110,7 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                     else f"{r['vs_do_nothing_mean']:+,.{d}f} "
                     f"({number(r['vs_do_nothing_low'], d)} to "
                     f"{number(r['vs_do_nothing_high'], d)})",
-                    number(r["probability_better"], 2),
+                    probability_text(r["probability_better"]),
                     str(int(r["replications"])),
                 )
             )

@@ -4,7 +4,9 @@ Sentences are built from the experiment's tables only (``comparison``, ``runs``,
 ``objectives``), so a verdict read from a saved experiment is the verdict made when it ran, and
 every number in a sentence is read from those tables.
 
-A difference counts as **clear** when its paired 95% interval excludes zero. The verdict never
+A difference counts as **clear** when its paired 95% interval excludes zero, never on the
+probability of being better alone (which is 1 for a small gain in every replication, and shown
+as ">0.99": :func:`sim.outputs.readable.probability_text`). The verdict never
 headlines a difference that is not clear: a plan is named best on a measure only if it is
 clearly better than doing nothing, and if the replications cannot tell it from the next best
 plan, the sentence says so. When a plan named best on one measure is clearly worse on another
@@ -21,7 +23,8 @@ import pandas as pd
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.statistics import Interval, paired_difference
 from sim.outputs.charts import recovery_horizon
-from sim.outputs.recovery_words import too_short_sentence
+from sim.outputs.readable import probability_text
+from sim.outputs.recovery_words import censored_sentence, nothing_to_recover, too_short_sentence
 from sim.results.measures import headlined, measure
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
 from sim.results.recovery import RULE, RecoveryRule, rule_of
@@ -121,8 +124,9 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
         f"({_interval(best['ci_low'], best['ci_high'])}, "
         f"{_plural(int(best['replications']), 'replication')}); "
         f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
-        f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}), lower in "
-        f"{best['probability_better']:.0%} of replications (a tie counting half)."
+        f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}); P(better) "
+        f"{probability_text(best['probability_better'])} (the share of replications in which "
+        "it was lower, a tie counting half)."
     )
     others = rows[rows["plan"] != best["plan"]].sort_values(["mean", "plan"])
     runner = others[others["plan"] != DO_NOTHING.name]
@@ -252,13 +256,16 @@ def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> li
     findings = [f for f in (measure_finding(comparison, runs, m) for m in HEADLINE) if f]
     sentences: list[str | None] = [f.sentence for f in findings]
     sentences += trade_offs(comparison, runs, findings)
-    if manifest and manifest.get("disruption_days") and recovery_horizon(manifest) is None:
+    if nothing_to_recover(manifest):
+        sentences.append(nothing_to_recover(manifest))
+    elif manifest and manifest.get("disruption_days") and recovery_horizon(manifest) is None:
         sentences.append(
             "The run ended before the outage did, so no time to recover can be measured; run "
             "more weeks to see it."
         )
     else:
-        sentences.append(recovery_sentence(_recovery_with_counts(tables), rule_of(manifest)))
-        sentences.append(too_short_sentence(manifest))
+        recovery = _recovery_with_counts(tables)
+        sentences.append(recovery_sentence(recovery, rule_of(manifest)))
+        sentences.append(too_short_sentence(manifest) or censored_sentence(recovery, manifest))
     sentences.append(objectives_sentence(tables.get("objectives")))
     return [s for s in sentences if s]

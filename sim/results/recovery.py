@@ -53,6 +53,10 @@ HOLD_RANGE = (5, 14)  # days (assumption)
 # recovery takes a few weeks, and the rule needs the backlog to hold for HOLD_DAYS before the
 # end (assumption, range 7-28 days). Shorter: compare warns and the app does not rank on it.
 MARGIN_DAYS = 14.0
+# Plans are ranked on time to recover only when each has at most this share of its replications
+# censored (not recovered by the end of the run): beyond it a rank compares ends of the run, not
+# recoveries (assumption: one in five; range 0-0.4). Censored runs are still reported as such.
+MAX_CENSORED_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class RecoveryRule:
     tolerance_range: tuple[Tolerance, Tolerance] = TOLERANCE_RANGE
     hold_range: tuple[int, int] = HOLD_RANGE
     margin_days: float = MARGIN_DAYS
+    max_censored_share: float = MAX_CENSORED_SHARE
 
     def short(self) -> str:
         """The rule in a phrase: ``back within max(10 items, 25%) of ... for 7 days in a row``."""
@@ -78,8 +83,15 @@ class RecoveryRule:
         low, high = self.tolerance_range
         return (
             f"recovered once {self.short()} (assumptions: tolerance from {low.words()} to "
-            f"{high.words()}, hold {self.hold_range[0]}-{self.hold_range[1]} days)"
+            f"{high.words()}, hold {self.hold_range[0]}-{self.hold_range[1]} days); plans are "
+            f"ranked on it only when at most {self.max_censored_share:.0%} of each plan's "
+            "replications had not recovered by the end of the run (assumption, range 0-40%)"
         )
+
+    def too_censored(self, censored: int, replications: int) -> bool:
+        """Whether a plan with ``censored`` of its ``replications`` not recovered by the end of
+        the run has too many for plans to be ranked on time to recover."""
+        return replications > 0 and censored > self.max_censored_share * replications + 1e-9
 
     def as_dict(self) -> dict:
         """The rule as plain data, for an experiment's manifest."""
@@ -94,6 +106,7 @@ class RecoveryRule:
             (low, high),
             (int(data["hold_range"][0]), int(data["hold_range"][1])),
             float(data["margin_days"]),
+            float(data.get("max_censored_share", MAX_CENSORED_SHARE)),  # absent: saved before
         )
 
 

@@ -21,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.domain.calendar import DAY
 from sim.scenario.frozen import Frozen
+from sim.scenario.lever_reach import disruptions, levers_without_effect, without_outages
 from sim.scenario.outages import Moment, Outages
 from sim.scenario.plans import Levers
 from sim.scenario.schema import Scenario
@@ -256,6 +257,28 @@ def with_outages(scenario: Scenario, extra: list[Outages]) -> Scenario:
             entry.model_dump() for o in extra for entry in getattr(o, kind)
         ]
     return Scenario.model_validate(data)
+
+
+def exercise_without_effect(exercise: Exercise) -> list[str]:
+    """Warnings (not errors) for the levers of ``exercise`` that its scenario, with every
+    inject's effect, gives nothing to act on: its starting levers from the start, and each
+    decision point's options from the decision's moment (:mod:`sim.scenario.lever_reach`)."""
+    scenario = with_outages(exercise.scenario_settings, [i.effect for i in exercise.injects])
+    run_end = exercise.run_weeks * 7 * DAY
+    named = f"exercise '{exercise.name}'"
+    sets = [(f"{named}, starting levers", "levers.", exercise.levers, 0.0)]
+    for k, point in enumerate(exercise.decision_points):
+        for j, option in enumerate(point.options):
+            who = f"{named}, decision point '{point.id}', option '{option.name}'"
+            path = f"decision_points[{k}].options[{j}].levers."
+            sets.append((who, path, option.levers, point.at.minute))
+    if not disruptions(scenario, run_end):
+        return [w for who, _, levers, _ in sets for w in without_outages(who, [levers])]
+    return [
+        warning
+        for who, path, levers, start in sets
+        for warning in levers_without_effect(scenario, levers, (start, run_end), run_end, who, path)
+    ]
 
 
 class Rating(Frozen):
