@@ -25,7 +25,9 @@ MAX_REPLICATIONS = 200
 JOB = "compare_job"
 FIRST_ANSWER = "compare_first_answer"  # (the partial comparison, its table) last shown
 # shown while a comparison runs, from its first replications
-FIRST_MEASURES = tuple(label(m) for m in ("backlog_mean", "missed_risk_checks", "extra_hours"))
+FIRST_MEASURES = tuple(
+    label(m) for m in ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
+)
 
 
 def render() -> None:

@@ -37,7 +37,14 @@ from sim.results.measures import MEASURES, label
 from sim.scenario.loader import ScenarioError, load_exercise
 
 EXERCISES = state.SCENARIOS / "exercises"
-HEADLINE = ("backlog_mean", "missed_risk_checks", "late_recalls", "extra_hours", "overtime_hours")
+HEADLINE = (
+    "backlog_mean",
+    "rekeying_debt_max",  # beside the backlog, never in it
+    "missed_risk_checks",
+    "late_recalls",
+    "extra_hours",
+    "overtime_hours",
+)
 
 
 def exercises_dir() -> Path:
@@ -139,7 +146,8 @@ def progress_words(job: Job) -> str:
 
 
 def office_now(job: Job, step: Step, big: bool = False) -> None:
-    """The office now: each measure's median over replications, with its P10-P90 range."""
+    """The office now: each measure's median over replications, with its P10-P90 range (the
+    backlog and the re-keying debt side by side, in the first row)."""
     found = answer(job)
     if found is None or "as_at" not in found.tables:
         st.info(f"Simulating the office to now. {progress_words(job)}")
@@ -180,7 +188,8 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
     def draw():
         labels = [n for n in names if n in set(found["backlog"]["plan"])]
         fig = charts.backlog_fan(found["backlog"], labels, found.manifest.get("disruption_days"))
-        fig.axes[0].axvline(day, color="#1f2933", linestyle="--", linewidth=1)
+        for ax in fig.axes:  # the backlog, and the re-keying debt's panel if drawn
+            ax.axvline(day, color="#1f2933", linestyle="--", linewidth=1)
         return fig
 
     digest = "-".join(str(part)[:8] for part in job.key[:2])
@@ -190,8 +199,10 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
     else:
         chart(draw, name, f"{key}-fan")
     st.caption(
-        "Backlog at the end of each day: median and P10-P90 band over replications; the dashed "
-        "line is now. Every option runs on the same replications, so before now they coincide."
+        "Backlog (work not done) at the end of each day: median and P10-P90 band over "
+        "replications; below it, where an option leaves paper records to re-key, the re-keying "
+        "debt, never added to the backlog. The dashed line is now. Every option runs on the same "
+        "replications, so before now they coincide."
     )
     st.dataframe(options_frame(found, names), hide_index=True)
     for sentence in verdict(found.tables, found.manifest):

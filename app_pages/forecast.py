@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.results_view import heading, labels_of
+from app_pages.results_view import BACKLOG_CAPTION, heading, labels_of
 from app_pages.widgets import chart, csv_download, experiment_or_hint, stem, table
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
@@ -89,6 +89,7 @@ def render() -> None:
             "forecast-csv-objectives",
         )
     st.subheader("Backlog forecast")
+    st.caption(BACKLOG_CAPTION)
     chart(
         lambda: charts.stamped(
             charts.backlog_fan(

@@ -30,8 +30,9 @@ nothing replication by replication (paired differences with 95% t-intervals), an
 office without the outage, which sets the backlog it must return to (time to recover: back within
 10 items or 25% of that backlog for 7 days in a row).
 
-**What is measured.** Backlog (work past its due time, including paper records awaiting
-re-keying); missed risk checks by RoSH level; late recalls and their delay; late first
+**What is measured.** Backlog: work not done (items past their due time and not done); beside
+it, never in it, the re-keying debt (paper records awaiting re-keying, with the hours they need);
+missed risk checks by RoSH level; late recalls and their delay; late first
 appointments; time to recover; continuity objectives (RTO, MTPD, MBCO) as probabilities of
 breach, each run judged against the same replication's no-outage run (a supervision contact held
 without a risk check counts as not delivered safely; an activity too rare to judge in the run is

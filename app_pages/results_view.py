@@ -27,6 +27,12 @@ from sim.outputs.report_pdf import render_pdf
 from sim.outputs.verdict import verdict
 from sim.results.measures import headlined, label
 
+BACKLOG_CAPTION = (
+    "Backlog: work not done (items past due and not done) at the end of each day. Paper records "
+    "awaiting re-keying are not backlog: where a plan left any, the re-keying debt (records, "
+    "with the hours they need) is drawn beside it in the panel below, never added to it."
+)
+
 
 def report_downloads(experiment: Experiment, key: str) -> None:
     """Buttons that make the after-action report (HTML, PDF) when pressed, not before."""
@@ -76,7 +82,8 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     labels, m, name = labels_of(experiment), experiment.manifest, stem(experiment.manifest)
     heading(experiment, key)
     show_verdict(experiment)
-    st.subheader("Backlog over time")
+    st.subheader("Backlog and re-keying debt over time")
+    st.caption(BACKLOG_CAPTION)
     chart(
         lambda: charts.stamped(
             charts.backlog_fan(experiment["backlog"], labels, m.get("disruption_days")), m
@@ -128,7 +135,14 @@ def render_experiment(experiment: Experiment, key: str) -> None:
     st.caption(
         " ".join(
             CONVENTIONS[c]
-            for c in ("lower_is_better", "interval", "paired", "probability_better", "rank")
+            for c in (
+                "lower_is_better",
+                "interval",
+                "paired",
+                "probability_better",
+                "rank",
+                "rekeying_debt",
+            )
         )
     )
     short = too_short_sentence(m)

@@ -94,7 +94,9 @@ def render() -> None:
         CONVENTIONS["interval"] + " Differences are from the same replication's run without "
         "the outage (the same people, cases and random numbers), so they show what the outage "
         "and the plan add: WMT counts cases, so it moves little; hours move with login waits, "
-        "re-keying, slow manual work and unpaid time clearing backlog.",
+        "re-keying, slow manual work and unpaid time clearing backlog. The peak re-keying debt "
+        "in hours is the re-keying still owed at its highest: work the office has yet to do, "
+        "beside the hours already worked.",
     )
     st.subheader(f"Per person under {plain(plan)}")
     replication = st.selectbox(

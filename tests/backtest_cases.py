@@ -25,7 +25,14 @@ CASES = {
     "s02-paper-fallback": ("s02-ndelius-upgrade.yaml", "paper-fallback.yaml", 4),
     "s01-login-rota": ("s01-login-cap.yaml", "login-rota.yaml", 4),
 }
-TABLES = ("summary", "backlog_daily", "completed_daily", "staff_weekly", "risk_checks")
+TABLES = (
+    "summary",
+    "backlog_daily",
+    "rekeying_debt_daily",
+    "completed_daily",
+    "staff_weekly",
+    "risk_checks",
+)
 
 
 def run_case(name: str) -> dict[str, pd.DataFrame]:

@@ -132,7 +132,7 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
     wait_for_results(at)
     assert {
         "Verdict",
-        "Backlog over time",
+        "Backlog and re-keying debt over time",
         "Missed risk checks by RoSH level",
         "Paired differences from doing nothing",
     } <= {s.value for s in at.subheader}
@@ -184,6 +184,38 @@ def test_history_reopens_a_saved_experiment_without_running(folders, experiment)
     no_crash(at)
     assert at.session_state["experiment"].manifest["run_id"] == run_id
     assert "Verdict" in {s.value for s in at.subheader}
+    _backlog_and_rekeying_debt_side_by_side(at)
+
+
+def _backlog_and_rekeying_debt_side_by_side(at) -> None:
+    """The small S2 experiment (do nothing, paper fallback): the verdict ranks on work not done
+    and states paper's re-keying debt; the paired table has the debt's rows beside the
+    backlog's; the chart's caption says the two are never added together."""
+    shown = texts(at)
+    assert "Lowest mean backlog: Paper fallback" in shown
+    assert "Paper fallback leaves " in shown and "to re-key at its peak" in shown
+    assert "never added to it" in shown
+    paired = next(d.value for d in at.dataframe if "P(better)" in d.value.columns)
+    measures = list(dict.fromkeys(paired["measure"]))
+    assert measures[:2] == ["mean backlog (items)", "peak backlog (items)"]
+    assert {"peak re-keying debt (records)", "peak re-keying debt in hours"} <= set(measures)
+
+
+def test_forecast_workload_and_method_show_the_rekeying_debt_beside_the_backlog(
+    folders, experiment
+):
+    forecast = page("forecast", experiment=experiment)
+    no_crash(forecast)
+    assert "Backlog: work not done" in texts(forecast)
+    assert "re-keying debt (records, with the hours they need)" in texts(forecast)
+    workload = page("workload", experiment=experiment)
+    no_crash(workload)
+    office = next(d.value for d in workload.dataframe if "measure" in d.value.columns)
+    assert "peak re-keying debt in hours" in set(office["measure"])
+    debt = office[(office["measure"] == "peak re-keying debt in hours")].set_index("plan")
+    assert debt.loc["Paper fallback", "mean"] > 0 == debt.loc["Do nothing", "mean"]
+    method = page("method")
+    assert "never in it, the re-keying debt" in texts(method)
 
 
 def test_method_lists_assumptions_with_their_sources(folders):

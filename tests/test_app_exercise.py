@@ -81,12 +81,16 @@ def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     assert "missed risk checks so far (contacts)" in metrics, metrics
     options = next(d.value for d in at.dataframe if "option" in d.value.columns)
     assert list(options["option"]) == ["Do nothing", "Wait", "Paper"]
+    _backlog_and_rekeying_debt_side_by_side(at, options)
 
     # the room's view of the same exercise: large type, no buttons, no inputs
     room = page("exercise_room", exercise_id=exercise_id)
     no_crash(room)
     assert "Decision: Paper or wait?" in texts(room) and "Day 9" in texts(room)
     assert not room.button and not room.text_input and not room.selectbox
+    _backlog_and_rekeying_debt_side_by_side(
+        room, next(d.value for d in room.dataframe if "option" in d.value.columns)
+    )
 
     by_label(at.radio, "Option taken").set_value("Paper")
     by_label(at.text_area, "Why").input("Keep seeing people")
@@ -104,6 +108,28 @@ def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     assert "Press call" in texts(again)
     room = page("exercise_room", exercise_id=exercise_id)
     assert "Press call" in texts(room) and "Last decision: Paper" in texts(room)
+
+
+def _backlog_and_rekeying_debt_side_by_side(at, options) -> None:
+    """The office now shows the backlog (work not done) and the re-keying debt beside it, in
+    records and hours; each option's projection shows both, and the verdict states the debt
+    the Paper option leaves (the Wait option leaves none)."""
+    labels = [m.label for m in at.metric]
+    backlog = "backlog now: work not done (at the end of the last day ended) (items)"
+    records = "re-keying debt now: paper records awaiting re-keying (records)"
+    hours = "re-keying debt now: hours of re-keying owed (hours)"
+    assert labels[:3] == [backlog, records, hours], labels
+    assert next(m for m in at.metric if m.label == records).value == "0"  # no paper yet
+    backlog_column = next(c for c in options.columns if c.startswith("mean backlog"))
+    debt_column = next(c for c in options.columns if c.startswith("peak re-keying debt"))
+    assert (
+        list(options.columns).index(debt_column) == list(options.columns).index(backlog_column) + 1
+    )
+    debt = dict(zip(options["option"], options[debt_column], strict=True))
+    assert debt["Wait"].startswith("0.0") and not debt["Paper"].startswith("0.0")
+    shown = texts(at)
+    assert "Paper leaves " in shown and "to re-key at its peak" in shown
+    assert "re-keying debt, never added to the backlog" in shown
 
 
 def test_an_inject_added_now_is_delivered_and_saved(exercises):

@@ -53,7 +53,7 @@ def _before(items, cut: float):
 def test_the_past_up_to_the_decision_is_identical_and_the_future_differs(branches):
     wait, act = branches["wait"], branches["paper and overtime"]
     cut = DECISION_DAY * DAY + 9 * HOUR
-    for name in ("backlog_daily", "completed_daily"):
+    for name in ("backlog_daily", "rekeying_debt_daily", "completed_daily"):
         a, b = wait[name], act[name]
         before = a["day"] < DECISION_DAY
         assert a[before].equals(b[before]), name

@@ -149,6 +149,31 @@ def test_an_outage_run_reports_time_to_recover_against_the_baseline(tmp_path):
     assert recovery.loc[0, "backlog_peak"] > 3 * recovery.loc[0, "baseline_backlog_mean"]
 
 
+def test_a_paper_run_and_a_comparison_print_the_rekeying_debt_beside_the_backlog(tmp_path):
+    s02 = str(ROOT / "scenarios" / "s02-ndelius-upgrade.yaml")
+    out = tmp_path / "paper"
+    ran = invoke("run", s02, "--plan", "paper-fallback", "--weeks", "5", "--quiet", "--out", out)
+    assert ran.exit_code == 0, ran.output
+    recovery = pd.read_csv(out / "recovery.csv").iloc[0]
+    summary = pd.read_csv(out / "summary.csv").set_index("measure")["value"]
+    assert recovery["rekeying_debt_peak"] == summary["rekeying_debt_max"] > 0
+    assert (
+        "re-keying debt beside it (paper records awaiting re-keying, not in the backlog): peak "
+        f"{recovery['rekeying_debt_peak']:,.0f} records" in ran.output
+    )
+    debt = pd.read_csv(out / "rekeying_debt_daily.csv")
+    assert debt["rekeying_debt"].max() == summary["rekeying_debt_max"]
+    compared = invoke(
+        "compare", s02, "--plans", "paper-fallback", "--reps", "2", "--weeks", "5",
+        "--engine", "serial", "--store", tmp_path / "store",
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    text = compared.output
+    backlog, debt_at = text.index("mean backlog (items):"), text.index("peak re-keying debt")
+    assert backlog < debt_at < text.index("missed risk checks (contacts):")
+    assert "work not done; paper records awaiting re-keying are the re-keying debt" in text
+
+
 def test_a_run_without_outage_has_no_recovery_line(tmp_path):
     result = CliRunner().invoke(
         app, ["run", str(ROOT / "scenarios" / "reference-office.yaml"), "--weeks", "1", "--quiet"]

@@ -22,6 +22,7 @@ WEEKS = 3
 TABLES = (
     "work_items",
     "backlog_daily",
+    "rekeying_debt_daily",
     "completed_daily",
     "staff_weekly",
     "risk_checks",

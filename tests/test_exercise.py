@@ -207,6 +207,10 @@ def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
         assert any(a[k] != b[k] for k in a if k[1] > day)  # after: the decision's doing
         now = {(r, m): v for r, m, v in projection.now}
         assert now, "the office now was kept"
+        assert {"backlog_end", "rekeying_debt_end", "rekeying_debt_hours_end"} <= {
+            m for _, m in now
+        }
+    _kept_rekeying_debt_beside_the_backlog(log)
     _replays(played)
     _reports(played, tmp_path)
 
@@ -228,10 +232,34 @@ def test_the_office_now_is_the_same_under_every_option(small):
     assert set(changed["instead_of"]) == {"Wait"} and changed["replications"].min() == 2
 
 
+def _kept_rekeying_debt_beside_the_backlog(log) -> None:
+    """Each projection keeps every option's re-keying debt by day beside its backlog: at the
+    paper-or-wait decision, only Paper leaves records to re-key, none before the decision; the
+    office as play ended keeps it too."""
+    first = log.projection("fallback")
+    day = int(log.point("fallback").at.minute // DAY)
+    days = {(p, r, d) for p, r, d, _ in first.backlog}
+    assert {(p, r, d) for p, r, d, _, _ in first.rekeying_debt} == days
+    owed = {"Wait": 0.0, "Paper": 0.0}
+    for plan, _, d, records, hours in first.rekeying_debt:
+        if d < day:
+            assert records == 0 and hours == 0  # no paper before the decision
+        elif plan in owed:
+            owed[plan] = max(owed[plan], records)
+            assert hours == 0 or records > 0
+    assert owed["Wait"] == 0 and owed["Paper"] > 0
+    runs = {(p, r, m): v for p, r, m, v in first.runs}
+    assert runs[("Paper", 0, "rekeying_debt_max")] > 0 == runs[("Wait", 0, "rekeying_debt_max")]
+    last = log.standings[-1]
+    assert {(r, d) for r, d, _, _ in last.rekeying_debt} == {(r, d) for r, d, _ in last.backlog}
+    assert {"rekeying_debt_end", "rekeying_debt_hours_end"} <= {m for _, m, _ in last.now}
+
+
 def _replays(played) -> None:
     log = ExerciseStore(played["store"]).load(played["id"])
     assert [same for _, same in replay(log)] == [True, True]
     assert "against Wait" in played["output"] and "saved as exercise" in played["output"]
+    assert "against Wait: peak re-keying debt +" in played["output"]
 
 
 def _reports(played, tmp_path) -> None:
@@ -251,6 +279,10 @@ def _reports(played, tmp_path) -> None:
         "The office as play ended",
         "At day 20, 23:00, under the plan as decided (2 decision(s))",
         "taken minus Wait: mean (95% interval)",
+        "backlog now: work not done",
+        "re-keying debt now: paper records awaiting re-keying",
+        "peak re-keying debt (records)",
+        "the re-keying debt is drawn beside it",
         "slow start",
         "Improvement plan",
         "Print day lists",

@@ -19,7 +19,7 @@ from sim.experiments.national import pdu_specs, run_national
 from sim.results.measures import MEASURES
 from sim.results.pooled import pooled_measures
 from sim.results.summary import SUMMARY, RunTables
-from sim.scenario.loader import ScenarioError, load_national, load_scenario
+from sim.scenario.loader import ScenarioError, load_national, load_plan, load_scenario
 from sim.scenario.national import National, VacancyRange, caseloads, make_pdus
 from sim.scenario.plans import DO_NOTHING
 
@@ -91,11 +91,13 @@ def test_a_pdu_is_the_office_resized_to_its_caseload_with_its_vacancies():
 
 
 def _offices():
-    """Two small offices' runs of the same outage: their tables, and their outcomes."""
+    """Two small offices' runs of the same outage under paper fallback (so each has a backlog
+    and a re-keying debt): their tables, and their outcomes."""
     office = load_scenario(SCENARIOS / "s02-ndelius-upgrade.yaml")
+    paper = load_plan(SCENARIOS / "plans" / "paper-fallback.yaml")
     pdus = make_pdus(two_pdus(1200, 0.4, 0.0, 0.3), office)
-    results = [simulate(p.scenario, seed=p.seed, weeks=4) for p in pdus]
-    outcomes = [run_spec(RunSpec("p", p.scenario, DO_NOTHING, p.seed, 0, 4)) for p in pdus]
+    results = [simulate(p.scenario, plan=paper, seed=p.seed, weeks=4) for p in pdus]
+    outcomes = [run_spec(RunSpec("p", p.scenario, paper, p.seed, 0, 4)) for p in pdus]
     return results, outcomes
 
 
@@ -121,6 +123,7 @@ def test_two_offices_pooled_read_as_their_tables_taken_as_one_office():
         joined("staff_weekly"),
         joined("risk_checks").groupby("rosh", as_index=False, sort=False).sum(),
         end,
+        joined("rekeying_debt_daily").groupby("day", as_index=False).sum(),
     )
     pooled = pooled_measures(outcomes)
     checked = 0
@@ -130,11 +133,13 @@ def test_two_offices_pooled_read_as_their_tables_taken_as_one_office():
     assert checked == len(SUMMARY)
     assert {MEASURES[n].pooled for n in SUMMARY} == {
         "sum",
-        "summed_daily_backlog",
+        "summed_daily",
         "mean_over_observations",
     }
-    peaks = sum(o.measures["backlog_max"] for o in outcomes)
-    assert pooled["backlog_max"] <= peaks  # the peak of the sum, not the sum of the peaks
+    for peak in ("backlog_max", "rekeying_debt_max", "rekeying_debt_hours_max"):
+        peaks = sum(o.measures[peak] for o in outcomes)
+        assert pooled[peak] <= peaks  # the peak of the sum, not the sum of the peaks
+    assert pooled["rekeying_debt_max"] > 0
 
 
 def test_every_engine_gives_the_same_national_tables(tmp_path):

@@ -105,3 +105,50 @@ def test_the_fan_chart_shades_the_outage_on_the_days_the_tables_give():
     shaded = [p for p in ax.patches if p.get_label() == "outage"][0]
     start = shaded.get_x()
     assert (start, start + shaded.get_width()) == (21.0, 25.0)  # day 21 to the end of day 24
+
+
+def test_the_fan_chart_draws_the_rekeying_debt_beside_the_backlog_with_its_title_whole():
+    """Where a plan left paper records to re-key, a second panel shows the re-keying debt (its
+    peak in records and hours in the legend), never added to the backlog's panel; the title
+    fits the figure. A table without the debt (saved before it was kept) draws one panel."""
+    days = range(40)
+    debt = (
+        [0.0] * 21
+        + [300.0, 600.0, 900.0, 1200.0]
+        + [1200.0 - 100 * k for k in range(12)]
+        + [0.0] * 3
+    )
+    backlog = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "plan": plan,
+                    "replication": 0,
+                    "day": days,
+                    "backlog": [10.0] * 40 if plan == "Paper fallback" else [50.0] * 40,
+                    "rekeying_debt": debt if plan == "Paper fallback" else [0.0] * 40,
+                    "rekeying_debt_hours": [d / 6 for d in debt]
+                    if plan == "Paper fallback"
+                    else [0.0] * 40,
+                }
+            )
+            for plan in ("Do nothing", "Paper fallback")
+        ]
+    )
+    fig = backlog_fan(backlog, ["Do nothing", "Paper fallback"], [21.0, 25.0])
+    top, bottom = fig.axes
+    assert "backlog" in top.get_ylabel() and "re-keying debt" in bottom.get_ylabel()
+    assert max(line.get_ydata().max() for line in top.lines) == 50.0  # the debt not added in
+    assert max(line.get_ydata().max() for line in bottom.lines) == 1200.0
+    legend = [t.get_text() for t in bottom.get_legend().get_texts()]
+    assert "Paper fallback (median; peak 1,200 records, 200 h)" in legend
+    fig.canvas.draw()
+    title = fig.get_suptitle()
+    assert "median and P10-P90" in title
+    box = fig._suptitle.get_window_extent()
+    whole = fig.bbox
+    assert whole.x0 <= box.x0 and box.x1 <= whole.x1 and box.y1 <= whole.y1
+    one = backlog_fan(
+        backlog.drop(columns=["rekeying_debt", "rekeying_debt_hours"]), ["Do nothing"]
+    )
+    assert len(one.axes) == 1

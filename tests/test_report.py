@@ -114,6 +114,31 @@ def test_its_numbers_are_the_stored_results(saved):
                 assert [str(x) for x in a] == [str(x) for x in b], (name, column)
 
 
+def test_the_report_shows_backlog_and_rekeying_debt_side_by_side(saved):
+    """Paper fallback's backlog is work not done; the records it leaves to re-key are stated
+    beside it (verdict, comparison, chart, the daily table), in both formats."""
+    comparison = stored(saved, "comparison").set_index(["measure", "plan"])
+    page = html.unescape(saved["html"])
+    pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(saved["pdf"]).pages).split())
+    peak = comparison.loc[("rekeying_debt_max", "Paper fallback")]
+    hours = comparison.loc[("rekeying_debt_hours_max", "Paper fallback")]
+    assert peak["mean"] > 100 and comparison.loc[("rekeying_debt_max", "Do nothing"), "mean"] == 0
+    stated = (
+        f"Paper fallback leaves {peak['mean']:,.0f} records ({hours['mean']:,.0f} hours) to "
+        "re-key at its peak"
+    )
+    assert stated in page and stated in pdf
+    for measure in ("backlog_mean", "rekeying_debt_max", "rekeying_debt_hours_max"):
+        row = comparison.loc[(measure, "Paper fallback")]
+        cells = f"<td>{label(measure)}</td><td>Paper fallback</td><td>{number(row['mean'])}</td>"
+        assert cells in page, cells
+    assert "re-keying debt is drawn beside it" in page
+    daily = pd.read_csv(saved["folder"] / "backlog.csv")
+    assert {"backlog", "rekeying_debt", "rekeying_debt_hours"} <= set(daily.columns)
+    paper = daily[daily["plan"] == "Paper fallback"]
+    assert paper.groupby("replication")["rekeying_debt"].max().mean() == pytest.approx(peak["mean"])
+
+
 def test_the_pdf_opens_with_text_and_its_pages_render(saved):
     import pypdfium2 as pdfium
 

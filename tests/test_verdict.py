@@ -148,3 +148,54 @@ def test_a_run_of_doing_nothing_alone_and_an_outage_longer_than_the_run_are_said
     assert said[0].startswith("Only Do nothing was run: 50.0 items of mean backlog")
     assert "The run ended before the outage did" in said[1]
     assert not any("recovered" in s for s in said)
+
+
+def test_plans_are_ranked_on_work_not_done_and_the_rekeying_debt_is_stated_beside_it():
+    """Paper fallback leaves less work not done but a large re-keying debt: it is named best on
+    the backlog (not ranked last for its debt), the debt is stated plan by plan beside the
+    backlog, with its hours, and no sentence ranks or trades plans off on it."""
+    backlog = {
+        "Do nothing": [90, 75, 80, 85, 70],
+        "Overtime": [88, 74, 79, 84, 69],
+        "Paper fallback": [32, 30, 31, 33, 29],
+    }
+    debt = {
+        "Do nothing": [0, 0, 0, 0, 0],
+        "Overtime": [0, 0, 0, 0, 0],
+        "Paper fallback": [1545, 1522, 1533, 1540, 1510],
+    }
+    hours = {
+        "Do nothing": [0, 0, 0, 0, 0],
+        "Overtime": [0, 0, 0, 0, 0],
+        "Paper fallback": [257.5, 253.7, 255.5, 256.0, 251.7],
+    }
+    tables = experiment(
+        {"backlog_mean": backlog, "rekeying_debt_max": debt, "rekeying_debt_hours_max": hours}
+    )
+    said = verdict(tables)
+    assert said[0].startswith("Lowest mean backlog: Paper fallback")
+    stated = said[1]  # beside the backlog's sentence
+    records = mean_ci(debt["Paper fallback"], least=0.0)
+    assert stated.startswith("Re-keying debt (paper records awaiting re-keying")
+    assert "not ranked on" in stated
+    assert (
+        f"Paper fallback leaves {records.mean:,.0f} records "
+        f"({sum(hours['Paper fallback']) / 5:,.0f} hours) to re-key at its peak "
+        f"(95% interval {records.low:,.0f} to {records.high:,.0f} records)"
+    ) in stated
+    assert "Do nothing, Overtime: none" in stated
+    assert not any("re-keying debt" in s for s in said if s.startswith(("Lowest", "Trade-off")))
+    assert not any(
+        s.startswith(("No clear difference in peak re-keying", "Lowest peak re")) for s in said
+    )
+
+
+def test_no_rekeying_debt_sentence_when_no_plan_left_any():
+    zero = {"Do nothing": [0, 0, 0], "Overtime": [0, 0, 0]}
+    tables = experiment(
+        {
+            "backlog_mean": {"Do nothing": [5, 6, 7], "Overtime": [4, 6, 6]},
+            "rekeying_debt_max": zero,
+        }
+    )
+    assert not any(s.startswith("Re-keying debt") for s in verdict(tables))

@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from sim.experiments.compare import Experiment
 
 
+# What the backlog and the re-keying debt beside it count, under their headings
+NOTES = {
+    "backlog_mean": "work not done; paper records awaiting re-keying are the re-keying debt, "
+    "not backlog",
+    "rekeying_debt_max": "paper records written and not yet re-keyed, beside the backlog; "
+    "plans are not ranked on it in the verdict",
+}
+
+
 def comparison_text(experiment: Experiment) -> str:
     """The headline measures, plan by plan: mean [95% CI], paired difference from doing
     nothing [95% CI], probability better, rank (recall delay with the share of recalls
@@ -40,6 +49,8 @@ def comparison_text(experiment: Experiment) -> str:
         lines.append(f"{label(measure)}:")
         if measure == "time_to_recover_days":
             lines.append(f"  ({rule.words()})")
+        if measure in NOTES:
+            lines.append(f"  ({NOTES[measure]})")
         for row in rows.itertuples():
             diff = (
                 ""

@@ -56,6 +56,7 @@ def run(
         step_inputs,
     )
     from sim.exercise.store import ExerciseStoreError
+    from sim.results.measures import MEASURES
     from sim.scenario.exercise import exercise_without_effect
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
 
@@ -110,12 +111,12 @@ def run(
             saver.save(log, exercise_id)
             typer.echo(f"  {log.steps[-1]}")
             changed = changed_table(log.projection(point.id), option.name)  # type: ignore[arg-type]
+            shown = [
+                MEASURES[m].label
+                for m in ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
+            ]
             for row in changed.itertuples(index=False):
-                if row.measure in (
-                    "mean backlog",
-                    "missed risk checks",
-                    "hours beyond the contracted day",
-                ):
+                if row.measure in shown:
                     typer.echo(
                         f"    against {row.instead_of}: {row.measure} {row.difference:+.1f} "
                         f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"

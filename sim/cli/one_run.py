@@ -110,7 +110,9 @@ def recovery_text(row: Any) -> str:
 
     return (
         f"  restored on day {row.restored_day:.1f}; time to recover: {recover} "
-        f"(backlog peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
+        f"(backlog, work not done: peak {row.backlog_peak:,.0f} on day {row.backlog_peak_day}; "
         f"no-outage baseline mean {row.baseline_backlog_mean:,.1f})\n"
+        f"  re-keying debt beside it (paper records awaiting re-keying, not in the backlog): "
+        f"peak {row.rekeying_debt_peak:,.0f} records, {row.rekeying_debt_hours_peak:,.1f} hours\n"
         f"  ({RULE.words()})"
     )

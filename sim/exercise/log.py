@@ -59,7 +59,9 @@ class Note(Frozen):
 class Projection(Frozen):
     """What the room was shown at a decision point: each option run on the same replications.
     ``runs``: (plan, replication, measure, value) of every run's headline measures (the options,
-    do nothing and the no-outage baseline); ``backlog``: (plan, replication, day, backlog);
+    do nothing and the no-outage baseline); ``backlog``: (plan, replication, day, backlog),
+    the backlog being work not done; ``rekeying_debt``: (plan, replication, day, records, hours)
+    of paper records awaiting re-keying, beside it (empty in logs saved before it was kept);
     ``now``: (replication, measure, value) as the office stood at the decision. A censored
     value (time to recover, not recovered by the end) is NaN, kept as NaN when saved."""
 
@@ -75,6 +77,7 @@ class Projection(Frozen):
     runs: tuple[tuple[str, int, str, float], ...]
     backlog: tuple[tuple[str, int, int, float], ...]
     now: tuple[tuple[int, str, float], ...] = ()
+    rekeying_debt: tuple[tuple[str, int, int, float, float], ...] = ()
     run_id: str = ""  # the saved experiment it came from, if any
     # measure -> the value a run without one is counted at (time to recover: the days from the
     # restoration to the end of the run), as in every comparison: a censored run is never dropped
@@ -84,7 +87,7 @@ class Projection(Frozen):
 class Standing(Frozen):
     """The office as it stood at a moment of play, under the plan as decided and the injects
     delivered: ``now``: (replication, measure, value); ``backlog``: (replication, day, backlog)
-    for the days ended by then."""
+    and ``rekeying_debt``: (replication, day, records, hours) for the days ended by then."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, ser_json_inf_nan="constants")
 
@@ -96,6 +99,7 @@ class Standing(Frozen):
     seed: int
     now: tuple[tuple[int, str, float], ...]
     backlog: tuple[tuple[int, int, float], ...]
+    rekeying_debt: tuple[tuple[int, int, float, float], ...] = ()
 
 
 class ExerciseLog(Frozen):

@@ -36,6 +36,8 @@ from sim.scenario.schema import Scenario
 # The office now, in the room's words (PRODUCT.md's measures, as they stood at the clock)
 NOW_MEASURES = (
     "backlog_end",
+    "rekeying_debt_end",
+    "rekeying_debt_hours_end",
     "missed_risk_checks",
     "late_recalls",
     "late_court_results",
@@ -45,13 +47,27 @@ NOW_MEASURES = (
 # Each measure's words when the run is cut at the clock (the same computation; "the end of the
 # run" is then the last day, or week, that has ended)
 NOW_WORDS = {
-    "backlog_end": "backlog now (at the end of the last day ended)",
+    "backlog_end": "backlog now: work not done (at the end of the last day ended)",
+    "rekeying_debt_end": "re-keying debt now: paper records awaiting re-keying",
+    "rekeying_debt_hours_end": "re-keying debt now: hours of re-keying owed",
     "missed_risk_checks": "missed risk checks so far",
     "late_recalls": "late recalls so far",
     "late_court_results": "late court results so far",
     "extra_hours": "hours beyond the contracted day so far (weeks ended)",
     "overtime_hours": "overtime hours so far (weeks ended)",
 }
+
+
+# An experiment's daily series as a projection keeps them: the backlog, and beside it the
+# re-keying debt (records, hours)
+BACKLOG = ("plan", "replication", "day", "backlog")
+DEBT = ("plan", "replication", "day", "rekeying_debt", "rekeying_debt_hours")
+
+
+def _with_debt(backlog: pd.DataFrame) -> pd.DataFrame:
+    """An experiment's ``backlog`` table with its re-keying debt columns (zero if not kept)."""
+    missing = {c: 0.0 for c in DEBT[3:] if c not in backlog.columns}
+    return backlog.assign(**missing) if missing else backlog
 
 
 @dataclass(frozen=True)
@@ -131,11 +147,17 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
         ),
         backlog=tuple(
             (str(p), int(r), int(d), float(b))
-            for p, r, d, b in experiment["backlog"].itertuples(index=False)
+            for p, r, d, b in experiment["backlog"][list(BACKLOG)].itertuples(index=False)
         ),
         now=tuple(
             (int(r), str(m), float(v))
             for r, m, v in as_at[["replication", "measure", "value"]].itertuples(index=False)
+        ),
+        rekeying_debt=tuple(
+            (str(p), int(r), int(d), float(n), float(h))
+            for p, r, d, n, h in _with_debt(experiment["backlog"])[list(DEBT)].itertuples(
+                index=False
+            )
         ),
         run_id=str(experiment.manifest.get("run_id", "")),
         censored=censoring(experiment),
@@ -174,6 +196,10 @@ def standing_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Standin
             (int(r), int(d), float(b))
             for r, d, b in backlog[["replication", "day", "backlog"]].itertuples(index=False)
         ),
+        rekeying_debt=tuple(
+            (int(r), int(d), float(n), float(h))
+            for _, r, d, n, h in _with_debt(backlog)[list(DEBT)].itertuples(index=False)
+        ),
     )
 
 
@@ -189,10 +215,12 @@ def spread(values: pd.Series) -> dict[str, float]:
 def now_table(as_at: pd.DataFrame) -> pd.DataFrame:
     """The office now: each of :data:`NOW_MEASURES` with its spread over replications (``as_at``:
     one plan's rows of an experiment's ``as_at`` table; before a decision every option's are
-    the same)."""
+    the same), the backlog and the re-keying debt beside it."""
     rows = []
     for measure in NOW_MEASURES:
         values = as_at.loc[as_at["measure"] == measure, "value"]
+        if values.empty:  # not kept (the re-keying debt, in a log saved before it was)
+            continue
         rows.append(
             {
                 "measure": NOW_WORDS[measure],
@@ -216,7 +244,23 @@ def runs_frame(projection: Projection) -> pd.DataFrame:
 
 
 def backlog_frame(projection: Projection) -> pd.DataFrame:
-    return pd.DataFrame(list(projection.backlog), columns=["plan", "replication", "day", "backlog"])
+    """A projection's backlog by day, with the re-keying debt beside it where it was kept."""
+    backlog = pd.DataFrame(list(projection.backlog), columns=list(BACKLOG))
+    if not projection.rekeying_debt:
+        return backlog
+    debt = pd.DataFrame(list(projection.rekeying_debt), columns=list(DEBT))
+    return backlog.merge(debt, on=list(BACKLOG[:3]), how="left")
+
+
+def standing_backlog(standing: Standing, plan: str) -> pd.DataFrame:
+    """A standing's backlog by day under ``plan``'s name, with the re-keying debt beside it
+    where it was kept."""
+    backlog = pd.DataFrame(list(standing.backlog), columns=list(BACKLOG[1:]))
+    if standing.rekeying_debt:
+        debt = pd.DataFrame(list(standing.rekeying_debt), columns=list(DEBT[1:]))
+        backlog = backlog.merge(debt, on=list(BACKLOG[1:3]), how="left")
+    backlog.insert(0, "plan", plan)
+    return backlog
 
 
 def changed_table(projection: Projection, taken: str) -> pd.DataFrame:
@@ -289,9 +333,11 @@ def options_table(projection: Projection) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _numbers(projection: Projection) -> str:
-    """A projection's numbers as text (NaN, a censored value, equal to itself)."""
-    return json.dumps([projection.runs, projection.backlog, projection.now])
+def _numbers(projection: Projection, debt: bool = True) -> str:
+    """A projection's numbers as text (NaN, a censored value, equal to itself); ``debt``: with
+    the re-keying debt (a log saved before it was kept has none to compare)."""
+    kept = [projection.runs, projection.backlog, projection.now]
+    return json.dumps(kept + ([projection.rekeying_debt] if debt else []))
 
 
 def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
@@ -307,6 +353,7 @@ def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
         )
         step = step_inputs(at_point, kept.options)
         again = projection_of(at_point, step, run_step(step, engine=engine))
-        same = _numbers(again) == _numbers(kept)
+        debt = bool(kept.rekeying_debt)
+        same = _numbers(again, debt) == _numbers(kept, debt)
         results.append((kept.point, same))
     return results

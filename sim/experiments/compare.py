@@ -7,7 +7,9 @@ same: differences between plans are the plans' doing (common random numbers, doc
 :func:`compare` returns an :class:`Experiment` of tidy tables:
 
 * ``runs``: plan, replication, measure, value (every headline measure of every run);
-* ``backlog``: plan, replication, day, backlog (total backlog at each day's end: fan charts);
+* ``backlog``: plan, replication, day, backlog (total backlog, work not done, at each day's
+  end: fan charts), and beside it ``rekeying_debt`` (paper records awaiting re-keying) and
+  ``rekeying_debt_hours`` (the hours they need), never folded into the backlog;
 * ``comparison``: per plan and measure, the mean with its 95% t-interval, the paired difference
   from "do nothing" and from the no-outage baseline with their intervals, the probability the
   plan is better than doing nothing, and its rank among the plans (1 = best); the mean is over
@@ -290,6 +292,17 @@ def add_recovery(outcomes: list[RunOutcome], restored: float | None, horizon: fl
         o.units["time_to_recover_days"] = "days"
 
 
+DEBT_COLUMNS = ("rekeying_debt", "rekeying_debt_hours")  # beside the backlog in ``backlog``
+
+
+def _daily_rows(o: RunOutcome):
+    """A run's backlog, re-keying debt and its hours by day (no debt kept: zero)."""
+    days = len(o.backlog)
+    debt = o.rekeying_debt or (0.0,) * days
+    hours = o.rekeying_debt_hours or (0.0,) * days
+    return zip(o.backlog, debt, hours, strict=True)
+
+
 def tables_from(
     outcomes: list[RunOutcome],
     plan_names: list[str],
@@ -304,8 +317,12 @@ def tables_from(
         columns=["plan", "replication", "measure", "value", "unit"],
     )
     backlog = pd.DataFrame(
-        [(o.label, o.replication, day, v) for o in outcomes for day, v in enumerate(o.backlog)],
-        columns=["plan", "replication", "day", "backlog"],
+        [
+            (o.label, o.replication, day, v, debt, hours)
+            for o in outcomes
+            for day, (v, debt, hours) in enumerate(_daily_rows(o))
+        ],
+        columns=["plan", "replication", "day", "backlog", *DEBT_COLUMNS],
     )
     return {
         "runs": runs,

@@ -1,9 +1,10 @@
 """Execution engines: run many independent simulations, serially or in parallel.
 
 Each run is described by a :class:`RunSpec` (scenario, plan, seed, replication, weeks) and
-returns a compact :class:`RunOutcome` (headline measures and daily backlog), small enough to
-send between processes. A run's numbers depend only on its spec, never on the engine or on the
-order runs finish in, so every engine gives identical results (tested bit for bit).
+returns a compact :class:`RunOutcome` (headline measures, daily backlog and re-keying debt),
+small enough to send between processes. A run's numbers depend only on its spec, never on the
+engine or on the order runs finish in, so every engine gives identical results (tested bit for
+bit).
 
 * ``serial``: one after another in this process.
 * ``pool``: a local process pool. Workers are forked from a ``forkserver`` that has imported the
@@ -78,8 +79,9 @@ class RunStopped(Exception):
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What an experiment keeps of a run: headline measures, units, backlog by day, and each
-    prioritised activity's service by day (to judge its continuity objectives).
+    """What an experiment keeps of a run: headline measures, units, backlog (work not done) and
+    re-keying debt (records and hours) by day, and each prioritised activity's service by day
+    (to judge its continuity objectives).
 
     ``measures`` holds the run's summary measures plus missed risk checks by RoSH level
     (``missed_risk_checks_<level>``) and ``missed_high_risk_checks`` (high + very high);
@@ -95,6 +97,8 @@ class RunOutcome:
     workload: tuple[tuple, ...] = ()  # rows of WORKLOAD_COLUMNS, one per person and week
     observations: dict[str, float] = field(default_factory=dict)
     as_at: dict[str, float] = field(default_factory=dict)  # measures at the spec's as_at_minute
+    rekeying_debt: tuple[float, ...] = ()  # paper records awaiting re-keying at each day's end
+    rekeying_debt_hours: tuple[float, ...] = ()  # ... and the hours of re-keying they need
 
 
 def run_spec(spec: RunSpec) -> RunOutcome:
@@ -154,13 +158,19 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         spec.replication,
         measures,
         units,
-        tuple(float(v) for v in backlog.to_numpy()),
+        _daily(backlog),
         result.manifest["events"],
         service,
         workload,
         observations,
         as_at,
+        _daily(result["rekeying_debt_daily"]["rekeying_debt"]),
+        _daily(result["rekeying_debt_daily"]["rekeying_debt_hours"]),
     )
+
+
+def _daily(values) -> tuple[float, ...]:
+    return tuple(float(v) for v in values.to_numpy())
 
 
 def default_workers() -> int:

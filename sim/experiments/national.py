@@ -13,8 +13,9 @@ Tables:
 * ``national``: per measure, its words, unit and pooling rule, the mean over replications and the
   lowest and highest replication (time to recover: a replication not recovered by the end of the
   run counts the days to the end, so with any (``not_recovered``) the mean is a lower bound);
-* ``national_backlog``: the summed backlog at the end of each day, with the summed no-outage
-  backlog, per replication;
+* ``national_backlog``: the summed backlog (work not done) at the end of each day, with the
+  summed no-outage backlog, and beside them the summed re-keying debt (records and hours), per
+  replication;
 * ``pdus``: one row per PDU: its caseload, posts, staff in post, vacancy rate and seed, and each
   measure's mean over replications (time to recover: its P50 by nearest rank, NaN when that falls
   on a replication not recovered by the end, with the count not recovered);
@@ -36,7 +37,7 @@ from sim.experiments.compare import add_recovery
 from sim.experiments.engines import NO_OUTAGE, Progress, RunOutcome, RunSpec, run_all
 from sim.experiments.statistics import nearest_rank
 from sim.results.measures import measure
-from sim.results.pooled import pooled_measures, summed_backlog
+from sim.results.pooled import pooled_measures, summed_backlog, summed_daily
 from sim.results.recovery import baseline_of, restoration_minute
 from sim.scenario.national import NationalService
 from sim.scenario.plans import DO_NOTHING, Plan
@@ -162,9 +163,13 @@ def _tables(
         pooled = pooled_measures(runs, bases, restored)
         national_rows += [(r, m, v) for m, v in pooled.items()]
         base = summed_backlog(bases) if bases else np.full(len(runs[0].backlog), np.nan)
+        records, hours = (summed_daily(runs, s) for s in ("rekeying_debt", "rekeying_debt_hours"))
+        debt = zip(records, hours, strict=True)
         backlog_rows += [
-            (r, day, v, b)
-            for day, (v, b) in enumerate(zip(summed_backlog(runs), base, strict=True))
+            (r, day, v, b, records, hours)
+            for day, (v, b, (records, hours)) in enumerate(
+                zip(summed_backlog(runs), base, debt, strict=True)
+            )
         ]
     national_runs = pd.DataFrame(national_rows, columns=["replication", "measure", "value"])
     days = len(per_pdu[0][0].backlog)
@@ -172,7 +177,15 @@ def _tables(
     return {
         "national": _national_table(national_runs, horizon),
         "national_backlog": pd.DataFrame(
-            backlog_rows, columns=["replication", "day", "backlog", "no_outage_backlog"]
+            backlog_rows,
+            columns=[
+                "replication",
+                "day",
+                "backlog",
+                "no_outage_backlog",
+                "rekeying_debt",
+                "rekeying_debt_hours",
+            ],
         ),
         "pdus": _pdu_table(service, pdu_runs),
         "pdu_runs": pdu_runs,

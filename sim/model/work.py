@@ -100,6 +100,7 @@ class WorkItem:
         "delivered",
         "follows",
         "worked",
+        "left",
     )
 
     def __init__(
@@ -135,6 +136,7 @@ class WorkItem:
         self.delivered: float | None = None  # messages: when the recipient has it
         self.follows = follows  # the item this one follows up: a paper record, a lost message
         self.worked = 0.0  # minutes worked on it so far (a broken-off item resumes later)
+        self.left = 1.0  # the share of its work still to do (less once broken off)
 
     def status(self) -> str:
         if self.cancelled is not None:

@@ -85,6 +85,7 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                     continue
             else:
                 duration = item.duration
+            duration *= item.left  # (what is left of work broken off before)
             if item.started is None:  # (work broken off and resumed keeps its first start)
                 item.started = env.now
             item.staff = staff.id
@@ -129,7 +130,7 @@ def _stopped(office: Office, staff: Staff, item: WorkItem, duration: float, caus
     staff.breaking_off = False
     if cause == APPOINTMENT:
         _worked(office, staff, item, began, spent)
-        item.duration *= max(1.0 - spent / duration, 0.0) if duration > 0 else 0.0
+        item.left *= max(1.0 - spent / duration, 0.0) if duration > 0 else 0.0
         office.counts["work_broken_off_for_appointments"] += 1
     else:
         staff.record(staff.double_handling_minutes, began, spent)

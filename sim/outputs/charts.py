@@ -60,40 +60,22 @@ def shade_disruption(ax, disruption_days, to_x=lambda t: t) -> None:
         )
 
 
-def backlog_fan(
-    backlog: pd.DataFrame,
-    labels: list[str],
-    disruption_days=None,
-    title: str = "Backlog at the end of each day",
-    outage_began: date | None = None,
-) -> Figure:
-    """Per plan: the median backlog over replications, with the P10-P90 band. The x axis is time
-    in days from the start of the run, as the scenario counts it (day 0 is the first Monday, so
-    an outage from day 21 is shaded from 21); each point is a day's end (day d's backlog at
-    d + 1). With ``outage_began``, the axis is dated, the day the first disruption starts being
-    that date."""
-    colours = plan_colours(labels)
-    fig = Figure(figsize=(9, 4.2), layout="constrained")
-    ax = fig.subplots()
-    if outage_began is not None and disruption_days:
-        first = int(disruption_days[0])
+def has_rekeying_debt(backlog: pd.DataFrame, labels: Sequence[str] = ()) -> bool:
+    """Whether a ``backlog`` table keeps the re-keying debt and any of ``labels`` (all plans
+    when none are given) left some (experiments saved before it was kept have none)."""
+    if "rekeying_debt" not in backlog.columns:
+        return False
+    rows = backlog if not labels else backlog[backlog["plan"].isin(list(labels))]
+    return bool((rows["rekeying_debt"] > 0).any())
 
-        def to_x(t: float):
-            return mdates.date2num(outage_began) + (t - first)
 
-        xlabel = f"date (the outage began on {outage_began:%d %b %Y}; backlog at each day's end)"
-    else:
-
-        def to_x(t: float):
-            return t
-
-        xlabel = "day of the run (day 0 is the first Monday; backlog at each day's end)"
-    shade_disruption(ax, disruption_days, to_x)
-    if len(backlog):  # an outage beyond the run is cut off
-        ax.set_xlim(to_x(0), to_x(int(backlog["day"].max()) + 1))
+def _fan(ax, backlog: pd.DataFrame, labels: list[str], column: str, to_x, colours) -> dict:
+    """Per plan, the median of ``column`` over replications with the P10-P90 band; returns
+    each plan's peak median."""
+    peaks = {}
     for label in labels:
         wide = backlog[backlog["plan"] == label].pivot(
-            index="day", columns="replication", values="backlog"
+            index="day", columns="replication", values=column
         )
         if wide.empty:
             continue
@@ -108,19 +90,81 @@ def backlog_fan(
             ls="--" if label == "no outage" else "-",
             label=f"{label} (median)",
         )
-    ax.set(
-        title=f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications",
-        xlabel=xlabel,
-        ylabel="backlog (items past due, not done)",
+        peaks[label] = float(mid.max())
+    return peaks
+
+
+def _debt_hours_peak(backlog: pd.DataFrame, label: str) -> float:
+    """The peak of a plan's median (over replications) hours of re-keying owed."""
+    wide = backlog[backlog["plan"] == label].pivot(
+        index="day", columns="replication", values="rekeying_debt_hours"
     )
-    ax.set_ylim(bottom=0)
-    ax.set_autoscalex_on(False)
-    if outage_began is not None and disruption_days:
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    return float(np.percentile(wide.to_numpy(), 50, axis=1).max()) if len(wide) else 0.0
+
+
+def backlog_fan(
+    backlog: pd.DataFrame,
+    labels: list[str],
+    disruption_days=None,
+    title: str = "Backlog at the end of each day",
+    outage_began: date | None = None,
+) -> Figure:
+    """Per plan: the median backlog (work not done) over replications, with the P10-P90 band.
+    Where a plan left paper records awaiting re-keying, a second panel below shows the
+    re-keying debt the same way (records; each plan's peak median in records and hours in its
+    legend), beside the backlog and never added to it. The x axis is time in days from the
+    start of the run, as the scenario counts it (day 0 is the first Monday, so an outage from
+    day 21 is shaded from 21); each point is a day's end (day d's backlog at d + 1). With
+    ``outage_began``, the axis is dated, the day the first disruption starts being that date."""
+    colours = plan_colours(labels)
+    debt = has_rekeying_debt(backlog, labels)
+    fig = Figure(figsize=(9, 6.6 if debt else 4.4), layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2)) if debt else [fig.subplots()]
+    dated = outage_began is not None and bool(disruption_days)
+    if dated:
+        first = int(disruption_days[0])
+
+        def to_x(t: float):
+            return mdates.date2num(outage_began) + (t - first)
+
+        xlabel = f"date (the outage began on {outage_began:%d %b %Y}; each day's end)"
     else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+        def to_x(t: float):
+            return t
+
+        xlabel = "day of the run (day 0 is the first Monday; each day's end)"
+    panels = [("backlog", "backlog (items past due, not done)")]
+    if debt:
+        panels.append(("rekeying_debt", "re-keying debt (paper records)"))
+    for ax, (column, ylabel) in zip(axes, panels, strict=True):
+        shade_disruption(ax, disruption_days, to_x)
+        if len(backlog):  # an outage beyond the run is cut off
+            ax.set_xlim(to_x(0), to_x(int(backlog["day"].max()) + 1))
+        peaks = _fan(ax, backlog, labels, column, to_x, colours)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        ax.set_autoscalex_on(False)
+        if column == "rekeying_debt":
+            ax.set_title("Re-keying debt: paper records awaiting re-keying, beside the backlog")
+            legend = [
+                f"{label} (median; peak {peak:,.0f} records, "
+                f"{_debt_hours_peak(backlog, label):,.0f} h)"
+                for label, peak in peaks.items()
+            ]
+            handles = [h for h in ax.get_legend_handles_labels()[0] if h.get_label() != "outage"]
+            ax.legend(handles, legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+        else:
+            if debt:
+                ax.set_title("Backlog: work not done")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    axes[-1].set_xlabel(xlabel)
+    if dated:
+        axes[-1].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
+        axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    else:
+        axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.suptitle(f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications", wrap=True)
     return fig
 
 

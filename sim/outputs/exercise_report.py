@@ -20,7 +20,13 @@ from matplotlib.figure import Figure
 
 from sim.exercise.improvement import to_csv
 from sim.exercise.log import ExerciseLog, Projection, levers_words, when
-from sim.exercise.projection import backlog_frame, changed_table, now_table, options_table
+from sim.exercise.projection import (
+    backlog_frame,
+    changed_table,
+    now_table,
+    options_table,
+    standing_backlog,
+)
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
@@ -147,8 +153,7 @@ def standing_section(log: ExerciseLog) -> tuple[str, Table, Callable[[], Figure]
         (f"{r.measure} ({r.unit})", number(r.median), f"{number(r.p10)} to {number(r.p90)}")
         for r in table.itertuples(index=False)
     )
-    backlog = pd.DataFrame(list(last.backlog), columns=["replication", "day", "backlog"])
-    backlog.insert(0, "plan", "As decided")
+    backlog = standing_backlog(last, "As decided")
 
     def draw() -> Figure:
         return charts.backlog_fan(backlog, ["As decided"], None, "Backlog as played")
@@ -253,6 +258,16 @@ DECISIONS_NOTE = (
     "end counts at the end (its mean is then a lower bound), never dropped."
 )
 
+OPTIONS_CAPTION = (
+    "Backlog (work not done) at the end of each day under each option: median and P10-P90 over "
+    "replications; the decision's day marked. Where an option left paper records awaiting "
+    "re-keying, the re-keying debt is drawn beside it, below, never added to it."
+)
+PLAYED_CAPTION = (
+    "Backlog (work not done) at the end of each day as played: median and P10-P90 band over "
+    "replications; the re-keying debt beside it, below, where paper records awaited re-keying."
+)
+
 STYLE = (
     "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1f2933;max-width:1100px;"
     "margin:2rem auto;padding:0 1.5rem;line-height:1.45}"
@@ -291,8 +306,7 @@ def render_exercise_html(report: ExerciseReport) -> str:
             image = base64.b64encode(charts.png(d.figure())).decode("ascii")
             parts.append(
                 f"<figure><img alt='backlog by option' src='data:image/png;base64,{image}'>"
-                "<figcaption class='note'>Backlog at the end of each day under each option: "
-                "median and P10-P90 over replications; the decision's day marked."
+                f"<figcaption class='note'>{e(OPTIONS_CAPTION)}"
                 "</figcaption></figure>"
             )
     parts += [
@@ -303,9 +317,10 @@ def render_exercise_html(report: ExerciseReport) -> str:
         parts.append(_html_table(report.ending))
     if report.ending_figure is not None:
         image = base64.b64encode(charts.png(report.ending_figure())).decode("ascii")
-        parts.append(f"<figure><img alt='backlog as played' src='data:image/png;base64,{image}'>"
-                     "<figcaption class='note'>Backlog at the end of each day as played: median "
-                     "and P10-P90 band over replications.</figcaption></figure>")  # fmt: skip
+        parts.append(
+            f"<figure><img alt='backlog as played' src='data:image/png;base64,{image}'>"
+            f"<figcaption class='note'>{e(PLAYED_CAPTION)}</figcaption></figure>"
+        )
     parts += [
         "<h2 id='capabilities'>5. Capabilities (HSEEP ratings)</h2>",
         "<p class='note'>P: performed without challenges; S: with some challenges; M: with major "
@@ -347,13 +362,13 @@ def render_exercise_pdf(report: ExerciseReport) -> bytes:
             pages.text("Every option's course, as projected then", 9, "bold")
             pages.table(d.options, size=7)
             if d.figure is not None:
-                pages.chart(d.figure(), "Backlog at the end of each day under each option.")
+                pages.chart(d.figure(), OPTIONS_CAPTION)
         pages.heading("4. The office as play ended")
         pages.text(report.ending_words)
         if report.ending.rows:
             pages.table(report.ending, widths=(5, 2, 3))
         if report.ending_figure is not None:
-            pages.chart(report.ending_figure(), "Backlog at the end of each day as played.")
+            pages.chart(report.ending_figure(), PLAYED_CAPTION)
         pages.heading("5. Capabilities (HSEEP ratings)")
         pages.table(report.ratings, widths=(2.4, 0.9, 2.2, 4, 1.5))
         pages.heading("6. Improvement plan")

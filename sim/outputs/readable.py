@@ -60,6 +60,10 @@ CONVENTIONS = {
     "95% Wilson score interval.",
     "lower_is_better": "Lower is better for every measure compared"
     + (f" except the {' and the '.join(_HIGHER)}, where higher is better." if _HIGHER else "."),
+    "rekeying_debt": "Backlog is work not done (items past due and not done); paper records "
+    "awaiting re-keying are the re-keying debt, shown beside it in records and in the hours "
+    "their re-keying needs, never added to it. The verdict ranks plans on the backlog and "
+    "states each plan's re-keying debt.",
     "recall_delay": "Recall delay: a recall not delivered by the end of the run counts the "
     "hours from its decision to the end, so when some were not delivered the mean is a lower "
     "bound; read it with the share delivered. A lost request resent is one recall, delivered "
@@ -108,7 +112,11 @@ COLUMNS = {
     "staff_id": "person",
     "week": "week",
     "day": "day",
-    "backlog": "backlog (items)",
+    "backlog": "backlog: work not done (items)",
+    "rekeying_debt": "re-keying debt (paper records)",
+    "rekeying_debt_hours": "re-keying debt (hours)",
+    "rekeying_debt_peak": "peak re-keying debt (records)",
+    "rekeying_debt_hours_peak": "peak re-keying debt (hours)",
     "contracted_hours": "contracted h/week",
     "mean_contracted_hours": "contracted h/week",
     "hours_worked": "hours worked",

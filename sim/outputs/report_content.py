@@ -272,8 +272,9 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         )
     figures |= {
         "backlog": (
-            "Backlog at the end of each day per plan: median and P10-P90 band over "
-            "replications; the outage shaded.",
+            "Backlog (work not done) at the end of each day per plan: median and P10-P90 band "
+            "over replications; the outage shaded. Where a plan left paper records awaiting "
+            "re-keying, the re-keying debt is drawn beside it, below, never added to it.",
             lambda: stamp(charts.backlog_fan(tables["backlog"], labels, disruption)),
         ),
         "risk_checks": (
@@ -323,7 +324,7 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
                 "recall_delay",
             )
         )
-        + f" Time to recover: {rule_of(manifest).words()}.",
+        + f" Time to recover: {rule_of(manifest).words()}. {CONVENTIONS['rekeying_debt']}",
         recovery=_recovery_range_table(tables, manifest),
         recovery_note=recovery_note(manifest),
         objectives=objectives_table(tables.get("objectives")),

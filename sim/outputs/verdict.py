@@ -11,6 +11,11 @@ headlines a difference that is not clear: a plan is named best on a measure only
 clearly better than doing nothing, and if the replications cannot tell it from the next best
 plan, the sentence says so. When a plan named best on one measure is clearly worse on another
 (than doing nothing, or than the plan named best there), a trade-off sentence says so.
+
+Plans are ranked on work not done (the backlog), never on the re-keying debt: paper records
+awaiting re-keying are stated plan by plan beside the backlog (the measures the registry marks
+``verdict_states``), so a plan that does the work on paper is neither hidden nor ranked last
+for the records it leaves to key in.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from sim.results.recovery import RULE, RecoveryRule, rule_of
 from sim.scenario.plans import DO_NOTHING
 
 HEADLINE = headlined("verdict")
+# Stated beside the ranking, never ranked on: the re-keying debt in records, then in hours
+RECORDS, HOURS = headlined("verdict_states")
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,45 @@ def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame, findings: list[Find
     return sentences
 
 
+def _mean_of(comparison: pd.DataFrame, name: str, plan: str) -> pd.Series | None:
+    row = comparison[(comparison["measure"] == name) & (comparison["plan"] == plan)]
+    return None if row.empty else row.iloc[0]
+
+
+def rekeying_debt_sentence(comparison: pd.DataFrame) -> str | None:
+    """What each plan leaves to re-key at its peak (records, with the hours they need), stated
+    beside the backlog and never ranked on (None: the experiment does not have it, or no plan
+    left any)."""
+    plans = [p for p in dict.fromkeys(comparison["plan"]) if p != NO_OUTAGE]
+    records, hours = measure(RECORDS), measure(HOURS)
+    owing, none = [], []
+    for plan in plans:
+        peak = _mean_of(comparison, RECORDS, plan)
+        if peak is None or peak["mean"] != peak["mean"]:
+            continue
+        if peak["mean"] <= 0:
+            none.append(plan)
+            continue
+        time = _mean_of(comparison, HOURS, plan)
+        spent = "" if time is None else f" ({time['mean']:,.0f} {hours.unit})"
+        interval = (
+            ""
+            if math.isnan(peak["ci_low"])  # no interval from a single replication
+            else f" (95% interval {peak['ci_low']:,.0f} to {peak['ci_high']:,.0f} {records.unit})"
+        )
+        owing.append(
+            f"{plan} leaves {peak['mean']:,.0f} {records.unit}{spent} to re-key at its peak"
+            + interval
+        )
+    if not owing:
+        return None
+    tail = f"; {', '.join(none)}: none" if none else ""
+    return (
+        "Re-keying debt (paper records awaiting re-keying, shown beside the backlog, not in "
+        f"it, and not ranked on): {'; '.join(owing)}{tail}."
+    )
+
+
 def recovery_sentence(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> str | None:
     rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
     if rows.empty:
@@ -255,6 +301,8 @@ def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> li
     comparison, runs = tables["comparison"], tables["runs"]
     findings = [f for f in (measure_finding(comparison, runs, m) for m in HEADLINE) if f]
     sentences: list[str | None] = [f.sentence for f in findings]
+    backlog_first = 1 if findings and findings[0].measure == "backlog_mean" else len(findings)
+    sentences.insert(backlog_first, rekeying_debt_sentence(comparison))  # beside the backlog
     sentences += trade_offs(comparison, runs, findings)
     if nothing_to_recover(manifest):
         sentences.append(nothing_to_recover(manifest))

@@ -3,7 +3,8 @@ tabletop exercise could know then.
 
 The run is cut at ``minute``: work items created before it, each time that had happened by then
 (later ones blank), an appointment's outcome only once its contact had closed, and each item's
-status as it was then; the days and weeks that had ended by then. Every measure is then computed
+status as it was then; the days and weeks that had ended by then (the backlog and the
+re-keying debt at the end of each day ended). Every measure is then computed
 by the same function as the run's ``summary`` table (:data:`sim.results.summary.SUMMARY`), so a
 measure "as at" a moment means what it means at the end of a run. Cut at the run's end, this
 gives the run's own summary (tested).
@@ -53,13 +54,15 @@ def items_as_at(items: pd.DataFrame, minute: float) -> pd.DataFrame:
 def summary_as_at(tables: dict[str, pd.DataFrame], minute: float) -> dict[str, float]:
     """Every headline measure of a run (its ``tables``) as it stood at ``minute``."""
     items = items_as_at(tables["work_items"], minute)
-    backlog = tables["backlog_daily"]
+    backlog, debt = tables["backlog_daily"], tables["rekeying_debt_daily"]
     staff = tables["staff_weekly"]
+    days_ended = int(minute // DAY)
     cut = RunTables(
         items,
-        backlog[backlog["day"] < int(minute // DAY)],
+        backlog[backlog["day"] < days_ended],
         staff[staff["week"] < int(minute // WEEK)],
         risk_checks_table(items),
         minute,
+        debt[debt["day"] < days_ended],
     )
     return {name: float(compute(cut)) for name, compute in SUMMARY.items()}

@@ -4,8 +4,8 @@ views that headline it.
 Every view (the comparison table, the verdict, the claim tester, the command line, the report
 and the app) reads a measure's words and unit from :data:`MEASURES`, so a measure means the same
 thing, under the same label, wherever it is shown. Names are those of PRODUCT.md (backlog,
-missed risk checks, recall delay, late first appointments, late court results, late enforcement,
-time to recover, workload).
+re-keying debt, missed risk checks, recall delay, late first appointments, late court results,
+late enforcement, time to recover, workload).
 
 A view asks for its measures with :func:`headlined`: ``headlined("verdict")`` is the measures the
 verdict speaks about, in the registry's order.
@@ -20,16 +20,18 @@ from sim.domain.vocabulary import ROSH_LEVELS, pretty
 
 Better = Literal["lower", "higher", "neither"]
 # How the offices' values of a measure make the value of several offices together (a national
-# run, :mod:`sim.results.national`): counts and hours add up; the backlog measures are read from
-# the daily backlog summed over the offices (the peak of a sum is not the sum of the peaks); a
-# mean or share is the mean over every office's observations (each office weighted by how many
-# it has); time to recover is the recovery rule applied to the summed backlogs.
-Pooling = Literal["sum", "summed_daily_backlog", "mean_over_observations", "summed_recovery"]
+# run, :mod:`sim.results.national`): counts and hours add up; the backlog and re-keying debt
+# measures are read from the daily series summed over the offices (the peak of a sum is not the
+# sum of the peaks); a mean or share is the mean over every office's observations (each office
+# weighted by how many it has); time to recover is the recovery rule applied to the summed
+# backlogs.
+Pooling = Literal["sum", "summed_daily", "mean_over_observations", "summed_recovery"]
 
 # The views that headline measures (see :func:`headlined`)
 VIEWS = (
     "compared",  # the comparison table of an experiment (paired statistics per plan)
-    "verdict",  # the plain-language verdict
+    "verdict",  # the plain-language verdict ranks plans on these
+    "verdict_states",  # the verdict states these for each plan, never ranking plans on them
     "command_line",  # python -m sim compare / runs show
     "report",  # the after-action report's comparison table
     "recalls",  # the Compare page's recall table
@@ -77,24 +79,59 @@ _REGISTRY = (
         "mean backlog",
         "items",
         "compared verdict command_line report claims",
-        pooled="summed_daily_backlog",
-        about="Items past due and not done, plus paper records awaiting re-keying, at the end "
-        "of each day, averaged over the days of the run.",
+        pooled="summed_daily",
+        about="Work not done: items past due and not done at the end of each day, averaged "
+        "over the days of the run. Paper records awaiting re-keying are not backlog: they are "
+        "the re-keying debt, shown beside it.",
     ),
     _m(
         "backlog_max",
         "peak backlog",
         "items",
         "compared report claims",
-        pooled="summed_daily_backlog",
-        about="The largest end-of-day backlog of the run.",
+        pooled="summed_daily",
+        about="The largest end-of-day backlog (work not done) of the run.",
     ),
     _m(
         "backlog_end",
         "backlog at the end of the run",
         "items",
-        pooled="summed_daily_backlog",
-        about="The backlog at the end of the last day.",
+        pooled="summed_daily",
+        about="The backlog (work not done) at the end of the last day.",
+    ),
+    _m(
+        "rekeying_debt_max",
+        "peak re-keying debt",
+        "records",
+        "compared verdict_states command_line report claims",
+        pooled="summed_daily",
+        about="The most paper records written and not yet re-keyed at the end of a day: work "
+        "done on paper that still has to be keyed into the case system (from the moment the "
+        "record is written until its re-keying is done). Beside the backlog, never in it.",
+    ),
+    _m(
+        "rekeying_debt_hours_max",
+        "peak re-keying debt in hours",
+        "hours",
+        "compared verdict_states command_line report office_workload",
+        pooled="summed_daily",
+        about="The most hours of re-keying owed at the end of a day: each paper record awaiting "
+        "re-keying counts the time its re-keying takes.",
+    ),
+    _m(
+        "rekeying_debt_end",
+        "re-keying debt at the end of the run",
+        "records",
+        "compared",
+        pooled="summed_daily",
+        about="Paper records still awaiting re-keying at the end of the last day.",
+    ),
+    _m(
+        "rekeying_debt_hours_end",
+        "re-keying debt at the end of the run in hours",
+        "hours",
+        pooled="summed_daily",
+        about="The hours of re-keying still owed at the end of the last day.",
     ),
     _m(
         "missed_risk_checks",

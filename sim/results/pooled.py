@@ -2,12 +2,12 @@
 from each office's run of the same replication.
 
 Each measure is pooled by the rule the registry gives it (:data:`sim.results.measures.Pooling`),
-so it keeps its meaning at every size: counts and hours add up; the backlog measures are read
-from the offices' daily backlogs summed day by day (the national peak is the peak of the sum,
-not the sum of each office's peak); a mean or a share is the mean over every office's
-observations (an office's value weighted by the number of observations it is a mean over); and
-time to recover applies the recovery rule (:mod:`sim.results.recovery`) to the summed backlog
-against the summed no-outage backlog of the same replication.
+so it keeps its meaning at every size: counts and hours add up; the backlog and re-keying debt
+measures are read from the offices' daily series summed day by day (the national peak is the
+peak of the sum, not the sum of each office's peak); a mean or a share is the mean over every
+office's observations (an office's value weighted by the number of observations it is a mean
+over); and time to recover applies the recovery rule (:mod:`sim.results.recovery`) to the
+summed backlog against the summed no-outage backlog of the same replication.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ import numpy as np
 
 from sim.results.measures import measure
 from sim.results.recovery import RULE, recovery_days
-from sim.results.summary import FROM_DAILY_BACKLOG
+from sim.results.summary import FROM_DAILY, from_daily
 
 
 class OfficeRun(Protocol):
-    """What pooling reads of an office's run (a :class:`sim.experiments.engines.RunOutcome`)."""
+    """What pooling reads of an office's run (a :class:`sim.experiments.engines.RunOutcome`):
+    its measures, and each of :data:`sim.results.summary.DAILY_SERIES` by day."""
 
     @property
     def measures(self) -> Mapping[str, float]: ...
@@ -35,12 +36,27 @@ class OfficeRun(Protocol):
     @property
     def backlog(self) -> Sequence[float]: ...
 
+    @property
+    def rekeying_debt(self) -> Sequence[float]: ...
+
+    @property
+    def rekeying_debt_hours(self) -> Sequence[float]: ...
+
+
+def summed_daily(runs: Sequence[OfficeRun], series: str = "backlog") -> np.ndarray:
+    """The offices' ``series`` (one of :data:`sim.results.summary.DAILY_SERIES`) at the end of
+    each day, added up day by day (an office that kept none counting zero)."""
+    days = max((len(r.backlog) for r in runs), default=0)
+    total = np.zeros(days)
+    for r in runs:
+        values = np.asarray(getattr(r, series), dtype=float)
+        total[: len(values)] += values
+    return total
+
 
 def summed_backlog(runs: Sequence[OfficeRun]) -> np.ndarray:
     """The offices' total backlogs at the end of each day, added up day by day."""
-    if not runs:
-        return np.zeros(0)
-    return np.sum([np.asarray(r.backlog, dtype=float) for r in runs], axis=0)
+    return summed_daily(runs, "backlog")
 
 
 def _mean_over_observations(name: str, runs: Sequence[OfficeRun]) -> float:
@@ -66,8 +82,10 @@ def pooled_measures(
     pooled: dict[str, float] = {}
     for name in runs[0].measures:
         rule = measure(name).pooled
-        if rule == "summed_daily_backlog":
-            pooled[name] = FROM_DAILY_BACKLOG[name](backlog)
+        if rule == "summed_daily":
+            series = FROM_DAILY[name][0]
+            summed = backlog if series == "backlog" else summed_daily(runs, series)
+            pooled[name] = from_daily(name, summed)
         elif rule == "mean_over_observations":
             pooled[name] = _mean_over_observations(name, runs)
         elif rule == "summed_recovery":

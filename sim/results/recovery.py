@@ -4,7 +4,8 @@ The **baseline** is the same scenario with its ``outages`` emptied, run with the
 replication (and plan), so the two runs share their demand (common random numbers) and differ
 only by the outage. **Restoration** is the end of the scenario's last effective disruption.
 
-The backlog is compared once a day, at the day's end (the ``backlog_daily`` table, summed over
+The backlog (work not done: paper records awaiting re-keying are the re-keying debt, not
+backlog) is compared once a day, at the day's end (the ``backlog_daily`` table, summed over
 tasks). The office has recovered on the first day from which the backlog stays within the
 tolerance of the baseline's for ``HOLD_DAYS`` days in a row; **time to recover** counts the days
 from the day of restoration to that day (0: back by the end of the day it was restored). A
@@ -229,10 +230,14 @@ def recovery_table(
     hold_days: int | None = HOLD_DAYS,
 ) -> pd.DataFrame:
     """One row: the day of restoration, time to recover (days, NaN if not within the run), the
-    backlog's peak and its day, and the baseline's mean backlog."""
+    backlog's peak and its day, the baseline's mean backlog, and beside them the re-keying
+    debt's peak (records and hours)."""
     restored = restoration_minute(scenario)
     recover = time_to_recover(result, baseline, restored, tolerance, hold_days)
     backlog = total_backlog(result)
+    debt = result.tables.get("rekeying_debt_daily")
+    if debt is None or debt.empty:
+        debt = pd.DataFrame({"rekeying_debt": [0.0], "rekeying_debt_hours": [0.0]})
     return pd.DataFrame(
         [
             {
@@ -241,6 +246,8 @@ def recovery_table(
                 "backlog_peak": float(backlog.max()) if len(backlog) else 0.0,
                 "backlog_peak_day": int(backlog.idxmax()) if len(backlog) else 0,
                 "baseline_backlog_mean": float(total_backlog(baseline).mean()),
+                "rekeying_debt_peak": float(debt["rekeying_debt"].max()),
+                "rekeying_debt_hours_peak": float(debt["rekeying_debt_hours"].max()),
             }
         ]
     )

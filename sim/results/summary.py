@@ -62,17 +62,26 @@ def censored_delays(messages: pd.DataFrame, end: float) -> np.ndarray:
 @dataclass(frozen=True)
 class RunTables:
     """What the measures are computed from: a run's work items, daily backlog, people's weeks
-    and risk checks, and the minute it ended."""
+    and risk checks, the minute it ended, and its daily re-keying debt (None: none)."""
 
     items: pd.DataFrame
     backlog: pd.DataFrame
     staff: pd.DataFrame
     risk: pd.DataFrame
     end: float
+    rekeying_debt: pd.DataFrame | None = None
 
     @cached_property
     def by_day(self) -> pd.Series:
         return self.backlog.groupby("day")["backlog"].sum()
+
+    def daily(self, series: str) -> np.ndarray:
+        """One of :data:`DAILY_SERIES` at the end of each day."""
+        if series == "backlog":
+            return self.by_day.to_numpy()
+        if self.rekeying_debt is None:
+            return np.zeros(0)
+        return self.rekeying_debt[series].to_numpy(dtype=float)
 
     @cached_property
     def recalls(self) -> pd.DataFrame:
@@ -123,22 +132,49 @@ def _status(name: str) -> Callable[[RunTables], float]:
     return lambda t: float(t.status.get(name, 0))
 
 
-# The backlog measures from the total backlog at the end of each day (one office's, or the sum
-# of several offices': :mod:`sim.results.national`)
-FROM_DAILY_BACKLOG: dict[str, Callable[[np.ndarray], float]] = {
-    "backlog_end": lambda by_day: float(by_day[-1]) if len(by_day) else 0.0,
-    "backlog_mean": lambda by_day: float(by_day.mean()) if len(by_day) else 0.0,
-    "backlog_max": lambda by_day: float(by_day.max()) if len(by_day) else 0.0,
+# The series kept for each day of a run (its value at the day's end): the total backlog (work
+# not done), the re-keying debt in records and the hours it needs. An experiment keeps them per
+# run; several offices' add up day by day (:mod:`sim.results.pooled`).
+DAILY_SERIES = ("backlog", "rekeying_debt", "rekeying_debt_hours")
+
+
+def _end(by_day: np.ndarray) -> float:
+    return float(by_day[-1]) if len(by_day) else 0.0
+
+
+def _mean(by_day: np.ndarray) -> float:
+    return float(by_day.mean()) if len(by_day) else 0.0
+
+
+def _peak(by_day: np.ndarray) -> float:
+    return float(by_day.max()) if len(by_day) else 0.0
+
+
+# The measures read from a daily series (one office's, or the sum of several offices'):
+# name -> (series, how the days make one value)
+FROM_DAILY: dict[str, tuple[str, Callable[[np.ndarray], float]]] = {
+    "backlog_end": ("backlog", _end),
+    "backlog_mean": ("backlog", _mean),
+    "backlog_max": ("backlog", _peak),
+    "rekeying_debt_max": ("rekeying_debt", _peak),
+    "rekeying_debt_hours_max": ("rekeying_debt_hours", _peak),
+    "rekeying_debt_end": ("rekeying_debt", _end),
+    "rekeying_debt_hours_end": ("rekeying_debt_hours", _end),
 }
 
 
+def from_daily(name: str, by_day: np.ndarray) -> float:
+    """The measure ``name`` of :data:`FROM_DAILY` from its series' values by day."""
+    return FROM_DAILY[name][1](np.asarray(by_day, dtype=float))
+
+
 def _from_daily(name: str) -> Callable[[RunTables], float]:
-    return lambda t: FROM_DAILY_BACKLOG[name](t.by_day.to_numpy())
+    return lambda t: from_daily(name, t.daily(FROM_DAILY[name][0]))
 
 
 # name -> computation, in the order of the summary table
 SUMMARY: dict[str, Callable[[RunTables], float]] = {
-    **{name: _from_daily(name) for name in FROM_DAILY_BACKLOG},
+    **{name: _from_daily(name) for name in FROM_DAILY},
     "missed_risk_checks": lambda t: float(t.risk["missed_risk_checks"].sum()),
     "deferred_contacts": lambda t: float(t.risk["deferred_contacts"].sum()),
     "appointments_rebooked": lambda t: float(t.risk["appointments_rebooked"].sum()),

@@ -7,10 +7,17 @@ staff's time records after the run, so the model's hot loop records nothing but 
   the id of the item it follows up (a lost message's resend, a paper record's re-keying, a
   redone form; -1: none), so a measure can tell an original from its follow-ups;
   ``work_minutes`` the time worked on it (desk work broken off for an appointment resumes
-  later, so its started and finished times may span a break); ``contact_item`` the contact an
+  later, so its started and finished times may span a break); ``minutes_needed`` the minutes of
+  work it needs in all (its drawn duration, before any slowdown: a re-keying item's is the time
+  to re-key its record); ``contact_item`` the contact an
   appointment's step belongs to (its check-in, risk check or the contact itself; -1: none).
-* ``backlog_daily``: per day and task, **backlog** = items past due and not done at the day's
-  end, plus paper records awaiting re-keying.
+* ``backlog_daily``: per day and task, **backlog** = work not done: items past due and not done
+  at the day's end. Paper records awaiting re-keying are not backlog, overdue or not: they are
+  the re-keying debt, counted beside it (the task ``paper_rekeying`` has no rows here).
+* ``rekeying_debt_daily``: per day, **re-keying debt** = paper records written and not yet
+  re-keyed at the day's end (``rekeying_debt``, records: from the moment the paper record is
+  written until its re-keying is done or cancelled; a wrong re-keying to redo counts again until
+  it is redone), and the hours of work they need (``rekeying_debt_hours``).
 * ``completed_daily``: per day and task, items completed and completed late.
 * ``staff_weekly``: per person and week, contracted hours, hours worked, task hours, extra hours
   past the contracted day (unpaid), overtime hours (paid) and of them those the person would
@@ -69,6 +76,7 @@ class RunResult(Tables):
 TASK_CODE = {name: code for code, name in enumerate(TASK_NAMES)}
 OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
 NAN = float("nan")
+COLUMNS = 20  # the numbers of one item (:func:`_item_row`)
 
 
 def _item_row(it) -> tuple:
@@ -100,6 +108,7 @@ def _item_row(it) -> tuple:
         -1 if it.follows is None else it.follows.id,
         it.worked,
         -1 if step_of is None else step_of.contact_id,
+        it.duration,
     )
 
 
@@ -107,7 +116,7 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
     """One row per work item ever created (one pass over the ledger, straight into one array:
     about a third faster than a list of row tuples at London size)."""
     fields = chain.from_iterable(map(_item_row, office.items))
-    rows = np.fromiter(fields, dtype=float, count=19 * len(office.items)).reshape(-1, 19)
+    rows = np.fromiter(fields, dtype=float, count=COLUMNS * len(office.items)).reshape(-1, COLUMNS)
     ints = np.zeros(rows.shape, dtype=np.int64)
     whole = [0, 1, 2, 3, 10, 11, 14, 16, 18]  # ids or category codes (never NaN)
     ints[:, whole] = rows[:, whole]
@@ -136,6 +145,7 @@ def work_items_table(office: OfficeModel) -> pd.DataFrame:
             "follows_item": ints[:, 16],
             "work_minutes": rows[:, 17],
             "contact_item": ints[:, 18],
+            "minutes_needed": rows[:, 19],
         }
     )
 
@@ -148,25 +158,46 @@ def _closed_at(items: pd.DataFrame) -> np.ndarray:
     )
 
 
-# Paper records awaiting re-keying are backlog from the moment they are written (PRODUCT.md).
-OWED_FROM_CREATION = ("paper_rekeying",)
+# Paper records awaiting re-keying: the re-keying debt, never backlog (PRODUCT.md)
+REKEYING = "paper_rekeying"
+BACKLOG_TASKS = tuple(name for name in TASK_NAMES if name != REKEYING)
+
+
+def day_ends(n_days: int) -> np.ndarray:
+    """The minute each day of the run ends."""
+    return (np.arange(n_days) + 1.0) * DAY
 
 
 def backlog_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
+    """Per day and task (re-keying aside): items past due and not done at the day's end."""
     closed = _closed_at(items)
-    owed_from_creation = items["task"].isin(OWED_FROM_CREATION).to_numpy()
-    due = np.where(
-        owed_from_creation, items["created_minute"].to_numpy(), items["due_minute"].to_numpy()
-    )
+    due = items["due_minute"].to_numpy()
     task = items["task"].cat.codes.to_numpy()
+    ends = day_ends(n_days)
     rows = []
-    for t_index, name in enumerate(TASK_NAMES):
-        mask = task == t_index
+    for name in BACKLOG_TASKS:
+        mask = task == TASK_CODE[name]
         d, c = due[mask], closed[mask]
-        for day in range(n_days):
-            end = (day + 1) * DAY
+        for day, end in enumerate(ends):
             rows.append((day, name, int(np.count_nonzero((d < end) & (c > end)))))
     return pd.DataFrame(rows, columns=["day", "task", "backlog"])
+
+
+def rekeying_debt_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
+    """Per day: paper records written and not yet re-keyed at the day's end, and the hours of
+    re-keying they need (each record's ``minutes_needed``)."""
+    rekeying = (items["task"] == REKEYING).to_numpy()
+    written = items["created_minute"].to_numpy()[rekeying]
+    closed = _closed_at(items)[rekeying]
+    minutes = items["minutes_needed"].to_numpy()[rekeying]
+    records, hours = [], []
+    for end in day_ends(n_days):
+        owed = (written < end) & (closed > end)
+        records.append(int(np.count_nonzero(owed)))
+        hours.append(float(minutes[owed].sum()) / HOUR)
+    return pd.DataFrame(
+        {"day": range(n_days), "rekeying_debt": records, "rekeying_debt_hours": hours}
+    )
 
 
 def completed_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
@@ -261,15 +292,17 @@ def risk_checks_table(items: pd.DataFrame) -> pd.DataFrame:
 def build_tables(office: OfficeModel, n_days: int) -> dict[str, pd.DataFrame]:
     items = work_items_table(office)
     backlog = backlog_daily_table(items, n_days)
+    debt = rekeying_debt_daily_table(items, n_days)
     staff = with_wmt(staff_weekly_table(office), weekly_case_points(office, items))
     risk = risk_checks_table(items)
     counts = pd.DataFrame(sorted(office.counts.items()), columns=["event", "count"])
     return {
         "work_items": items,
         "backlog_daily": backlog,
+        "rekeying_debt_daily": debt,
         "completed_daily": completed_daily_table(items, n_days),
         "staff_weekly": staff,
         "risk_checks": risk,
         "event_counts": counts,
-        "summary": summary_table(RunTables(items, backlog, staff, risk, n_days * DAY)),
+        "summary": summary_table(RunTables(items, backlog, staff, risk, n_days * DAY, debt)),
     }
