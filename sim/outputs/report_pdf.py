@@ -164,6 +164,11 @@ def render_pdf(content: ReportContent) -> bytes:
         pages.heading("3. Verdict")
         for sentence in content.verdict:
             pages.text("- " + sentence)
+        if content.robustness:
+            pages.text("How robust the verdict is", 10, "bold")
+            pages.text(content.robustness.sentence)
+            pages.text(content.robustness.note, 8, color="#52606d")
+            pages.table(content.robustness.table, widths=(2, 2.2, 2.2, 2.4, 2.4, 1.2))
         pages.heading("4. Charts", keep=4.0)
         for caption, draw in content.charts.values():
             pages.chart(draw(), caption)
