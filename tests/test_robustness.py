@@ -242,6 +242,18 @@ def test_the_command_exits_2_on_bad_input(args, says):
     assert says in result.output and "Traceback" not in result.output
 
 
+def test_the_command_exits_2_on_a_bad_path_with_the_loaders_message(tmp_path):
+    bad = tmp_path / "bad-path.yaml"
+    bad.write_text(
+        f"extends: {S02}\nassumptions:\n  - label: wait\n    path: caseload.wait\n"
+        "    ends: [15, 60]\n",
+        encoding="utf-8",
+    )
+    result = invoke(str(bad))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "line 4, assumptions[0].path" in result.output and "Fix: use one of" in result.output
+
+
 def test_the_command_prints_the_cost_the_table_and_the_sentence(tmp_path):
     small = tmp_path / "small-s02.yaml"
     small.write_text(

@@ -14,7 +14,8 @@ At each end the ranking **holds** (the leader is still clearly ahead of every pl
 clearly ahead of, and no plan is clearly better than it), **flips** (another plan is clearly
 better: its paired 95% interval against the leader excludes zero), or **becomes unclear** (the
 leader was clearly ahead of a plan and no longer is). An assumption no leading plan can feel
-(a lever none of them pulls) is **not tested**. :func:`sentence` states the result in one rule.
+(a lever none of them pulls, or a field the scenario no longer has) is **not tested**.
+:mod:`sim.experiments.robustness_words` holds the rule and states the result in one sentence.
 
 A run at an end that equals a run of the comparison (a plan that does not pull the lever
 varied, or an end that is the plan's own setting) is not run again: the comparison's values are
@@ -223,6 +224,7 @@ def robustness(
     scenario without assumptions, fewer than 2 replications, an unknown plan or measure, or an
     end that makes a plan invalid."""
     check_measure(measure)
+    done_before = 0  # runs already counted by ``progress`` (the comparison's, if run here)
     by_name = {p.name: p for p in [DO_NOTHING, *plans]}
     unknown = [name for name in rerun or () if name not in by_name]
     if unknown:
@@ -242,6 +244,7 @@ def robustness(
             scenario, plans, replications, seed=seed, weeks=weeks, engine=engine,
             workers=workers, address=address, executor=executor, progress=comparing,
         )  # fmt: skip
+        done_before = compared.manifest["runs"]
     m = compared.manifest
     if m["scenario_hash"] != scenario.digest():
         raise ValueError(
@@ -270,7 +273,6 @@ def robustness(
         for run in plans_at.values()
         if run.label is not None
     ]
-    done_before = m.get("runs", 0)
 
     def rerunning(done: int, total: int) -> None:
         if progress is not None:
