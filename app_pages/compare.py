@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.results_view import paired_table, render_experiment
+from app_pages.robustness_view import robustness_section
 from app_pages.widgets import (
     BROWSER_MAX_INT,
     code,
@@ -125,6 +126,7 @@ def render() -> None:
             st.info("Choose plans and press **Run**.")
         return
     render_experiment(experiment, "compare")
+    robustness_section(experiment, scenario)
 
 
 @st.fragment(run_every=1.0)

@@ -14,6 +14,10 @@ started are cancelled, runs in progress stop at their next simulated day (a stop
 :mod:`sim.experiments.shared_pool`), and the comparison so far stays, labelled partial and not
 saved. The pool's workers take runs from each running job in turn, so one user's big job holds
 another's small one for a run at most.
+
+How robust an experiment's verdict is (:func:`JobBoard.start_robustness`) runs the same way: a
+job on the same pool, keyed by the experiment's numbers, its answer kept on the board (not in
+the results store).
 """
 
 from __future__ import annotations
@@ -22,14 +26,17 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from sim.experiments.compare import Experiment, compare
 from sim.experiments.engines import RunStopped, default_workers, new_pool
+from sim.experiments.robustness import Robustness, robustness
 from sim.experiments.shared_pool import SharedPool
 from sim.experiments.store import ResultsStore, StoreError
 from sim.run import ModelError
@@ -37,6 +44,7 @@ from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario, digest
 
 KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
+T = TypeVar("T")
 
 
 class Cancelled(Exception):
@@ -96,6 +104,17 @@ def job_key(
         as_at_minute,
         baselines,
     )
+
+
+@dataclass
+class RobustnessJob(Job):
+    """How robust an experiment's verdict is, running or finished (in ``answer``)."""
+
+    answer: Robustness | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.answer is None and self.error is None and not self.cancelled
 
 
 class JobBoard:
@@ -178,37 +197,24 @@ class JobBoard:
         baselines,
     ) -> None:
         pool = self._executor()
-        try:
-            with pool.experiment(job.stop_file):
-                experiment = compare(
-                    scenario,
-                    plans,
-                    replications,
-                    seed=seed,
-                    weeks=weeks,
-                    engine="pool",
-                    executor=pool,
-                    progress=job.report,
-                    partial=job.refine,
-                    as_at_minute=as_at_minute,
-                    baselines=baselines,
-                )
-        except (Cancelled, RunStopped):
-            job.cancelled = True
-            return
-        except BrokenProcessPool:
-            with self._lock:
-                self._pool = None  # a worker died: the next job starts a new pool
-            job.error = "a simulation worker process stopped unexpectedly; run again"
-            return
-        except ModelError as exc:  # a bug: its message says so and names the run
-            job.error = str(exc)
-            return
-        except Exception as exc:  # shown to the user: the page must not crash
-            job.error = (
-                f"internal error ({type(exc).__name__}: {exc}). This is a bug in the simulator, "
-                "not a mistake in the input: please report it with the scenario and plans."
+
+        def work() -> Experiment:
+            return compare(
+                scenario,
+                plans,
+                replications,
+                seed=seed,
+                weeks=weeks,
+                engine="pool",
+                executor=pool,
+                progress=job.report,
+                partial=job.refine,
+                as_at_minute=as_at_minute,
+                baselines=baselines,
             )
+
+        experiment = self._guarded(job, pool, work)
+        if experiment is None:
             return
         experiment = Experiment(
             {**experiment.manifest, **notes, "saved_by": "app"}, {**experiment.tables, **tables}
@@ -219,6 +225,57 @@ class JobBoard:
         except StoreError as exc:  # the result is still shown; only the saving failed
             job.error = f"the results could not be saved: {self._for_users(str(exc))}"
         job.result = experiment
+
+    def _guarded(self, job: Job, pool: SharedPool, work: Callable[[], T]) -> T | None:
+        """``work()``'s result, its runs stopping once the job's stop file exists; None, with
+        the job cancelled or its error said in words, if it did not finish."""
+        try:
+            with pool.experiment(job.stop_file):
+                return work()
+        except (Cancelled, RunStopped):
+            job.cancelled = True
+        except BrokenProcessPool:
+            with self._lock:
+                self._pool = None  # a worker died: the next job starts a new pool
+            job.error = "a simulation worker process stopped unexpectedly; run again"
+        except (ModelError, ValueError) as exc:  # a bug naming its run; or what to change
+            job.error = str(exc)
+        except Exception as exc:  # shown to the user: the page must not crash
+            job.error = (
+                f"internal error ({type(exc).__name__}: {exc}). This is a bug in the simulator, "
+                "not a mistake in the input: please report it with the scenario and plans."
+            )
+        return None
+
+    def start_robustness(
+        self, experiment: Experiment, scenario: Scenario, plans: list[Plan]
+    ) -> RobustnessJob:
+        """The job saying how robust ``experiment``'s verdict is (its leading plans rerun at
+        both ends of each of ``scenario``'s assumptions, on its replications): running or
+        finished if there is one, else a new one. ``plans``: every plan it compared."""
+        m = experiment.manifest
+        hashes = tuple(m.get("plan_hashes", ()))
+        key = ("robustness", m["scenario_hash"], hashes, m["replications"], m["seed"], m["weeks"])
+        with self._lock:
+            job = self._jobs.get(key)
+            if isinstance(job, RobustnessJob) and (job.running or job.answer is not None):
+                return job
+            job = RobustnessJob(key, stop_file=str(self._stops / f"{uuid.uuid4().hex}.stop"))
+            self._jobs[key] = job
+            self._forget_old()
+        pool = self._executor()
+
+        def work() -> Robustness:
+            return robustness(
+                scenario, plans, compared=experiment, engine="pool", executor=pool,
+                progress=job.report,
+            )  # fmt: skip
+
+        def run() -> None:
+            job.answer = self._guarded(job, pool, work)
+
+        threading.Thread(target=run, daemon=True, name=f"robustness-{key[1][:8]}").start()
+        return job
 
     def _for_users(self, text: str) -> str:
         """A message without the server's own folders: the store named by its folder's name."""

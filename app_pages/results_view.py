@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from app_pages.login_served_view import show_login_served
+from app_pages.robustness_view import answer_of
 from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
 from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
 from sim.outputs import charts
@@ -37,13 +39,13 @@ BACKLOG_CAPTION = (
 def report_downloads(experiment: Experiment, key: str) -> None:
     """Buttons that make the after-action report (HTML, PDF) when pressed, not before."""
     manifest, tables = experiment.manifest, experiment.tables
-    name = stem(manifest)
+    name, robust = stem(manifest), answer_of(experiment)  # with the robustness, once it is in
 
     def html() -> str:
-        return render_html(report_content(tables, manifest))
+        return render_html(report_content(tables, manifest, robust))
 
     def pdf() -> bytes:
-        return render_pdf(report_content(tables, manifest))
+        return render_pdf(report_content(tables, manifest, robust))
 
     formats: tuple[tuple[str, Callable[[], str | bytes], str, str], ...] = (
         ("HTML", html, "html", "text/html"),
@@ -102,6 +104,7 @@ def render_experiment(experiment: Experiment, key: str) -> None:
         measure_table(experiment, headlined("recalls")),
         f"{CONVENTIONS['recall_delay']} {CONVENTIONS['interval']}",
     )
+    show_login_served(experiment, labels)
     if nothing_to_recover(m):
         st.subheader("Time to recover")
         st.info(nothing_to_recover(m))

@@ -191,7 +191,7 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
             "--plans",
             "do-nothing,printed-risk-register",
             "--reps",
-            "2",
+            "3",  # (with 2, the t-interval is 12.7 standard errors wide)
             "--weeks",
             "4",
             "--engine",
@@ -203,7 +203,7 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "2 plans x 2 replications" in result.output
+    assert "2 plans x 3 replications" in result.output
     run_id = result.output.split("saved as run ")[1].split()[0]
     listed = CliRunner().invoke(app, ["runs", "list", "--store", str(tmp_path / "store")])
     assert listed.exit_code == 0 and run_id in listed.output

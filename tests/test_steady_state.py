@@ -1,22 +1,17 @@
 """Steady state of the reference office in normal operation (no outage), 16 weeks, 4 seeds.
-
-What the runs show (seeds 1-8 were looked at; the numbers are daily totals over all tasks):
-
-* The office starts empty (no backlog, empty diaries), and the backlog takes 6-8 weeks to
-  build up: weekly means climb from ~20-40 in week 1 to ~250-350 by week 8. So weeks 9-16
-  are 1.3-2.0x weeks 1-8 (seed 1: 1.48, 2: 1.28, 3: 1.51, 4: 1.51, 6: 1.96): a bound of 1.5x
-  on that ratio would flag the warm-up, not growth. After the first month the level is flat:
-  weeks 9-16 over weeks 5-8 is 0.97-1.39, and weeks 13-16 over weeks 9-12 is 0.63-1.62 per
-  seed. The bounds below are on means over the 4 seeds: weeks 9-16 <= 1.5x weeks 5-8 and
-  weeks 13-16 <= 1.5x weeks 9-12, plus weeks 9-16 <= 2x weeks 1-8 (the warm-up allowed for).
-* Almost all of the backlog is supervision contacts past their date (~150-300: appointments
-  rearranged because the holder was away or their diary full), then assessment reviews
-  (~20-60) and contact recording (~10-60). Team queues (check-in, court results, allocation,
-  letters) are at or near 0.
-* Contact recording still creeps up in the second half (slope ~0.6 items/day on average,
-  ~0.4 % of the ~155 recordings made a day); in 32-week runs it levels off at ~50-150. The
-  slope bound is 1 % of the task's daily flow + 0.1 items/day, which an office short of
-  capacity (growth of several % of the flow) fails.
+What the runs show (seeds 1-4, 16 and 26 weeks; daily totals over all tasks):
+* The backlog (work not done) is small and noisy: weekly means wander between about 5 and 90
+  with no trend (26 weeks: seed 1 from 6 to 45, seed 2 from 4 to 88 and back to 17, seed 3 from
+  4 to 70 and back to 43, seed 4 from 1 to 71), as an office working near its capacity does.
+  At these levels the ratio of one month's mean to the next is dominated by that noise (4-seed
+  means of weeks 13-16 over weeks 9-12 of 1.2 to 1.7), so the test is on the trend: the
+  least-squares slope of the total over weeks 5-16, mean over the seeds, within the
+  calibration's drift rule (2 items a week per 1,000 cases either way, docs/calibration.md).
+* Almost all of the backlog is assessment reviews (~10-20), contact recording (~10-15) and
+  enforcement (~4-5); team queues (check-in, court results, allocation, letters) are at or
+  near 0.
+* The slope bound per task is 1 % of the task's daily flow + 0.1 items/day, which an office
+  short of capacity (growth of several % of the flow) fails.
 """
 
 from __future__ import annotations
@@ -54,11 +49,6 @@ def daily_total(result) -> pd.Series:
     return result["backlog_daily"].groupby("day")["backlog"].sum()
 
 
-def weeks_mean(series: pd.Series, first: int, last: int) -> float:
-    """Mean over weeks first..last (1-based, inclusive)."""
-    return float(series.loc[(first - 1) * 7 : last * 7 - 1].mean())
-
-
 def test_no_missed_risk_checks(runs):
     for seed, r in runs.items():
         assert r.measure("missed_risk_checks") == 0, seed
@@ -68,18 +58,16 @@ def test_no_missed_risk_checks(runs):
         assert held["risk_checked"].all()
 
 
-def test_total_backlog_does_not_keep_growing(runs):
-    totals = {seed: daily_total(r) for seed, r in runs.items()}
-    block = {
-        k: np.mean([weeks_mean(t, *k) for t in totals.values()])
-        for k in ((1, 8), (5, 8), (9, 16), (9, 12), (13, 16))
-    }
-    assert block[(9, 16)] <= 1.5 * block[(5, 8)], block
-    assert block[(13, 16)] <= 1.5 * block[(9, 12)], block
-    assert block[(9, 16)] <= 2.0 * block[(1, 8)], block
+def test_total_backlog_does_not_keep_growing(runs, scenario):
+    slopes = []
+    for r in runs.values():
+        total = daily_total(r).loc[28:]
+        slopes.append(np.polyfit(total.index.to_numpy(float), total.to_numpy(float), 1)[0] * 7)
+    per_thousand = float(np.mean(slopes)) / (scenario.caseload.cases / 1000.0)
+    assert abs(per_thousand) <= 2.0, (slopes, per_thousand)
     # and it is a backlog, not a pile: at most a few days of contacts
-    for seed, t in totals.items():
-        assert t.max() < 1000, (seed, t.max())
+    for seed, r in runs.items():
+        assert daily_total(r).max() < 1000, seed
 
 
 def test_no_task_backlog_grows_linearly(runs):

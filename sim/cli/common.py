@@ -10,6 +10,9 @@ write files. Nothing here imports pandas, matplotlib or pyarrow when the module 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -148,6 +151,33 @@ def load_plan_option(name: str, scenario: Path) -> Plan:
             str(err).replace(" in the scenario", " in the plan", 1)
             + f"\nPlans available in {folder}/: {plan_names(folder)}."
         )
+
+
+def chosen_plans(loaded: Scenario, scenario: Path, plans: str | None) -> list[Plan]:
+    """``--plans``: the plans named (files, or names in ``plans/`` beside the scenario), else
+    the plans the scenario lists; a plan file that cannot be read ends the command (exit 2)."""
+    from sim.scenario.loader import ScenarioError, plans_of
+
+    try:
+        if plans is None:
+            return plans_of(loaded, plans_folder(scenario))
+        return [load_plan_option(name.strip(), scenario) for name in plans.split(",")]
+    except ScenarioError as err:
+        fail(str(err))
+
+
+@contextmanager
+def runs_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar of runs on standard error (when it is a terminal), and the callback that
+    moves it: ``progress(done, total)``."""
+    show = sys.stderr.isatty()
+    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        yield progress
 
 
 class Silent:

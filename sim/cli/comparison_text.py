@@ -100,7 +100,26 @@ def comparison_text(experiment: Experiment) -> str:
     objectives = experiment.tables.get("objectives")
     if objectives is not None and len(objectives):
         lines += objective_lines(objectives)
+    lines += login_served_lines(experiment)
     return "\n".join(lines)
+
+
+def login_served_lines(experiment: Experiment) -> list[str]:
+    """Whom the login cap served, per plan and role (nothing without a cap)."""
+    from sim.outputs.login_served import CAPTION, served_by_role, unserved_sentences
+
+    roles = experiment.tables.get("login_roles")
+    if roles is None or roles.empty:
+        return []
+    served = served_by_role(roles, list(experiment.manifest["plans"]))
+    lines = ["whom the login cap served:", f"  ({CAPTION})"]
+    for row in served.itertuples(index=False):
+        lines.append(
+            f"  {row[0]:<28} {row[1]:<28} {row[3]:>7,.0f} sessions {row[4]:>8,.1f} h held "
+            f"{row[5]:>8,.1f} h worked {row[6]:>7,.1f} h waiting"
+        )
+    lines += [f"  {sentence}" for sentence in unserved_sentences(served)]
+    return lines
 
 
 def objective_lines(objectives: Any) -> list[str]:

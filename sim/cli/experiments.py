@@ -17,11 +17,11 @@ from sim.cli.common import (
     DEFAULT_STORE,
     Engine,
     Silent,
+    chosen_plans,
     fail,
     load_for_run,
     load_plan_option,
     load_run,
-    plans_folder,
     refuse_overwrite,
     warn_without_effect,
     write_result,
@@ -103,17 +103,9 @@ def run_and_save(
     from sim.experiments.compare import Experiment
     from sim.experiments.compare import compare as run_comparison
     from sim.experiments.store import ResultsStore, StoreError
-    from sim.scenario.loader import ScenarioError, plans_of
 
     loaded, sources = load_for_run(scenario)
-    try:
-        chosen = (
-            plans_of(loaded, plans_folder(scenario))
-            if plans is None
-            else [load_plan_option(name.strip(), scenario) for name in plans.split(",")]
-        )
-    except ScenarioError as err:
-        fail(str(err))
+    chosen = chosen_plans(loaded, scenario, plans)
     warn_without_effect(loaded, chosen, weeks)
     say_cost(loaded, chosen, reps, weeks, workers if engine is not Engine.serial else 1)
     show = sys.stderr.isatty()

@@ -18,6 +18,7 @@ from sim.cli.library import list_files
 from sim.cli.national import national
 from sim.cli.one_run import run
 from sim.cli.report import report, rerun
+from sim.cli.robustness import robustness
 from sim.cli.validate import validate_app
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.command()(compare)
 app.command()(claim)
 app.command()(calibrate)
 app.command()(sweep)
+app.command()(robustness)
 app.command()(national)
 app.command()(report)
 app.command()(rerun)

@@ -6,13 +6,19 @@ Part of the command-line view; imports the model and Dask only when the command 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sim.cli.common import Engine, Silent, fail, load_plan_option, refuse_overwrite, write_result
+from sim.cli.common import (
+    Engine,
+    fail,
+    load_plan_option,
+    refuse_overwrite,
+    runs_progress,
+    write_result,
+)
 
 if TYPE_CHECKING:
     from sim.experiments.national import NationalResult
@@ -62,13 +68,7 @@ def national(
     on = 1 if engine is Engine.serial else workers or default_workers()
     cost = specs_estimate(specs).words(on)
     typer.echo(f"estimated cost: {cost}", err=True)
-    show = sys.stderr.isatty()
-    with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(1)
-
+    with runs_progress() as progress:
         try:
             result = run_national(
                 service,

@@ -20,6 +20,8 @@ from sim.cli.experiments import run_and_save
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sim.experiments.robustness import Robustness
+
 
 class Format(StrEnum):
     """A report's format."""
@@ -62,6 +64,13 @@ def report(
     force: Annotated[
         bool, typer.Option(help="Replace a report already written for this run.")
     ] = False,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            help="Add how robust the verdict is: rerun the leading plans at both ends of each "
+            "assumption the scenario marks (python -m sim robustness)."
+        ),
+    ] = False,
 ) -> None:
     """Write the after-action report of an experiment (HTML and PDF, tables as CSV)."""
     from sim.outputs.report_content import report_content
@@ -87,7 +96,10 @@ def report(
                 f"{folder}: already holds a report. Fix: add --force to replace it, or choose "
                 f"another --out folder."
             )
-    content = report_content(tables, manifest)
+    robust = _robustness_of(tables, manifest) if robustness else None
+    content = report_content(tables, manifest, robust)
+    if robust is not None:
+        tables = {**tables, "robustness": robust["robustness"]}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -107,6 +119,36 @@ def report(
     for path in written:
         typer.echo(f"wrote {path}")
     typer.echo(f"tables as CSV in {folder}/")
+
+
+def _robustness_of(tables: dict[str, pd.DataFrame], manifest: dict) -> Robustness:
+    """How robust the saved experiment's verdict is: its leading plans rerun at both ends of
+    each assumption its stored scenario marks (exit code 2 if it marks none)."""
+    from sim.experiments.compare import Experiment
+    from sim.experiments.engines import default_workers
+    from sim.experiments.robustness import robustness, robustness_estimate
+    from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text
+
+    run = manifest["run_id"]
+    try:
+        scenario = scenario_from_text(manifest.get("scenario_yaml", ""), "stored scenario")
+        plans = [plan_from_text(text, "stored plan") for text in manifest.get("plans_yaml", [])]
+    except ScenarioError as err:
+        fail(f"run {run}: its stored scenario does not load ({err}), so --robustness cannot run")
+    if not scenario.assumptions:
+        fail(
+            f"run {run}: its scenario marks no assumptions as mattering, so there is nothing to "
+            "rerun. Fix: add an assumptions: section to the scenario file, compare again and "
+            "report that run, or leave out --robustness."
+        )
+    cost = robustness_estimate(
+        scenario, plans, manifest["replications"], manifest["weeks"], None, True
+    )
+    typer.echo(f"robustness: estimated cost at most {cost.words(default_workers())}", err=True)
+    try:
+        return robustness(scenario, plans, compared=Experiment(manifest, tables))
+    except (ValueError, OSError) as err:
+        fail(f"--robustness: {err}")
 
 
 def rerun(

@@ -19,7 +19,10 @@ same: differences between plans are the plans' doing (common random numbers, doc
 * ``objectives``: per plan and prioritised activity, the probability of breaching RTO, MTPD, MBCO,
   each run against the no-outage run of its replication (:mod:`sim.experiments.objectives`);
 * ``workload``: plan, replication and each person's week (hours worked against contract, WMT
-  capacity %, overtime and double handling): the evidence behind the workload measures.
+  capacity %, overtime and double handling): the evidence behind the workload measures;
+* ``login_roles`` (only with a login cap): plan, replication, each capped window and role: the
+  people, the sessions given, session hours, login wait hours and hours worked in the window,
+  so a plan's result under a cap is read beside whom the cap served.
 
 The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
 as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, the disruption's first and
@@ -57,6 +60,7 @@ from sim.experiments.progressive import Refiner
 from sim.experiments.statistics import (
     mean_ci,
 )
+from sim.results.login_tables import LOGIN_ROLE_COLUMNS
 from sim.results.measures import MEASURES
 from sim.results.recovery import (
     RULE,
@@ -227,6 +231,11 @@ def _experiment(
     tables = tables_from(outcomes, names, censored)
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     tables["workload"] = workload_table(outcomes)
+    if any(o.login_roles for o in outcomes):
+        tables["login_roles"] = pd.DataFrame(
+            [(o.label, o.replication, *row) for o in outcomes for row in o.login_roles],
+            columns=["plan", "replication", *LOGIN_ROLE_COLUMNS],
+        )
     manifest = {
         "scenario": scenario.name,
         "scenario_hash": scenario.digest(),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sim.experiments.compare import specs_for
 from sim.experiments.engines import RunSpec
+from sim.scenario.assumptions import missing_field, scenario_at
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
@@ -72,3 +73,20 @@ def comparison_estimate(
 def specs_estimate(specs: Sequence[RunSpec]) -> Estimate:
     """The cost of the runs ``specs``, each at its own office's size and weeks."""
     return Estimate(len(specs), sum(run_cpu_seconds(s.scenario, s.weeks) for s in specs))
+
+
+def ends_estimate(scenario: Scenario, plans: int, replications: int, weeks: int) -> Estimate:
+    """The cost, at most, of rerunning ``plans`` plans at both ends of each of the scenario's
+    assumptions (:mod:`sim.experiments.robustness`; runs that are the comparison's own are not
+    run again, so it may cost less)."""
+    runs, cpu = 0, 0.0
+    for assumption in scenario.assumptions:
+        if missing_field(scenario, assumption) is None:
+            for end in (0, 1):
+                runs += plans * replications
+                cpu += (
+                    plans
+                    * replications
+                    * run_cpu_seconds(scenario_at(scenario, assumption, end), weeks)
+                )
+    return Estimate(runs, cpu)

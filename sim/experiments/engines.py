@@ -99,6 +99,7 @@ class RunOutcome:
     as_at: dict[str, float] = field(default_factory=dict)  # measures at the spec's as_at_minute
     rekeying_debt: tuple[float, ...] = ()  # paper records awaiting re-keying at each day's end
     rekeying_debt_hours: tuple[float, ...] = ()  # ... and the hours of re-keying they need
+    login_roles: tuple[tuple, ...] = ()  # rows of LOGIN_ROLE_COLUMNS: whom each login cap served
 
 
 def run_spec(spec: RunSpec) -> RunOutcome:
@@ -143,8 +144,9 @@ def _outcome(spec: RunSpec) -> RunOutcome:
     extra = by_risk(result["risk_checks"])
     measures.update(extra)
     units.update(dict.fromkeys(extra, "contacts"))
-    service, workload = {}, ()
+    service, workload, login_roles = {}, (), ()
     if spec.detail:
+        login_roles = tuple(result["login_roles"].itertuples(index=False, name=None))
         n_days = result.manifest["weeks"] * 7
         service = {
             o.activity: service_of(result["work_items"], o, n_days)
@@ -166,6 +168,7 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         as_at,
         _daily(result["rekeying_debt_daily"]["rekeying_debt"]),
         _daily(result["rekeying_debt_daily"]["rekeying_debt_hours"]),
+        login_roles,
     )
 
 

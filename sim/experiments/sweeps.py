@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.experiments.engines import Progress, RunOutcome, RunSpec, run_all
 from sim.experiments.statistics import mean_ci, paired_difference
+from sim.scenario.paths import set_in, thawed, value_in
 from sim.scenario.plans import Plan
 from sim.scenario.problems import ScenarioError, validate
 from sim.scenario.schema import Scenario, run_settings
@@ -31,58 +32,9 @@ from sim.scenario.schema import Scenario, run_settings
 BASE = "base"
 
 
-def _keys(path: str) -> list[str]:
-    if not isinstance(path, str) or not path or any(not k for k in path.split(".")):
-        raise ValueError(
-            f"parameter path {path!r} is not a dotted path; "
-            f"give one like 'office.staffing.probation_officer.count'"
-        )
-    return path.split(".")
-
-
-def _step(node, key: str, path: str, walked: list[str]):
-    """The child ``key`` of ``node`` (a field name or a list index), or a ValueError naming
-    ``path`` and what ``node`` offers instead."""
-    where = ".".join(walked) or "the scenario"
-    if isinstance(node, dict):
-        if key not in node:
-            raise ValueError(
-                f"no field {path!r} in the scenario: {where} has no {key!r}; "
-                f"use one of: {', '.join(map(str, node))}"
-            )
-        return node[key]
-    if isinstance(node, (list, tuple)):
-        if not key.isdigit() or int(key) >= len(node):
-            raise ValueError(
-                f"no field {path!r} in the scenario: {where} is a list of "
-                f"{len(node)}; index it with 0 to {len(node) - 1}"
-                if node
-                else f"no field {path!r} in the scenario: {where} is empty; "
-                f"add an entry to the scenario first"
-            )
-        return node[int(key)]
-    raise ValueError(
-        f"no field {path!r} in the scenario: {where} is a value, not a section; "
-        f"stop the path at {where!r}"
-    )
-
-
 def value_at(scenario: Scenario, path: str):
     """The scenario's value at a dotted path (integers index lists)."""
-    node = scenario.model_dump(mode="python")
-    keys = _keys(path)
-    for i, key in enumerate(keys):
-        node = _step(node, key, path, keys[:i])
-    return node
-
-
-def _thawed(node):
-    """A copy of dumped scenario data with every tuple made a list, so any entry can be set."""
-    if isinstance(node, dict):
-        return {k: _thawed(v) for k, v in node.items()}
-    if isinstance(node, (list, tuple)):
-        return [_thawed(v) for v in node]
-    return node
+    return value_in(scenario.model_dump(mode="python"), path)
 
 
 def with_values(scenario: Scenario, changes: Mapping[str, object]) -> Scenario:
@@ -90,14 +42,9 @@ def with_values(scenario: Scenario, changes: Mapping[str, object]) -> Scenario:
 
     Raises ValueError naming the path if a path does not exist, or naming the paths and the
     scenario's complaint if the values make an invalid scenario."""
-    data = _thawed(scenario.model_dump(mode="python"))
+    data = thawed(scenario.model_dump(mode="python"))
     for path, value in changes.items():
-        *parents, leaf = keys = _keys(path)
-        node = data
-        for i, key in enumerate(parents):
-            node = _step(node, key, path, keys[:i])
-        _step(node, leaf, path, parents)  # the leaf must exist too
-        node[int(leaf) if isinstance(node, list) else leaf] = value
+        set_in(data, path, value)
     try:
         return validate(data, {}, "the swept scenario")
     except ScenarioError as exc:

@@ -2,7 +2,8 @@
 
 At the start of each slot (every ``slot_hours`` from the start of each working day, so slots fit
 the working day; a rota pulled mid-slot deals a first, shorter slot at once) the N sessions of a
-capped window go to people at work:
+capped window go to people at work whose modelled work (not the duties before it) falls in the
+slot:
 
 1. **A fair turn first.** Everyone at work who has not had a slot today must get one before
    their day ends, while the sessions can go round: of the deals left before their shift ends,
@@ -53,9 +54,13 @@ def deal_order(
     rank: dict[str, int] = {role: i for i, role in enumerate(rota.priority)}
     later = len(rank)
     first_deal = bisect.bisect_left(deals, now)
+    slot = rota.slot_hours * 60.0
 
     def deals_left(person: Staff) -> int:
-        return bisect.bisect_left(deals, person.shift_on[day].end) - first_deal
+        """Deals from now to the end of their day whose slot meets their modelled work."""
+        shift = person.shift_on[day]
+        first = max(first_deal, bisect.bisect_right(deals, shift.work_start - slot))
+        return max(bisect.bisect_left(deals, shift.end) - first, 1)
 
     unserved = [s for s in at_work if slots_today.get(s.id, 0) == 0]
     left = {s.id: deals_left(s) for s in unserved}

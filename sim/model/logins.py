@@ -355,8 +355,11 @@ class LoginCaps:
         now = self._now(hooks)
         slot_end = min(now + rota.slot_hours * 60.0, window.end)
         day = self.calendar.day_of(now)
+        # at work, with their modelled work (not the duties before it) within the slot
         at_work = [
-            s for s in self.staff if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end
+            s
+            for s in self.staff
+            if (sh := s.shift_on.get(day)) and sh.start <= now < sh.end and sh.work_start < slot_end
         ]
         slots_today = {s.id: window.slots_on.get((s.id, day), 0) for s in at_work}
         chosen = deal_order(

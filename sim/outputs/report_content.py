@@ -24,25 +24,22 @@ from matplotlib.figure import Figure
 
 from sim.domain.vocabulary import pretty
 from sim.experiments.compare import plan_labels
+from sim.experiments.robustness import Robustness
 from sim.outputs import charts
 from sim.outputs.claims import role_summary
 from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
+from sim.outputs.login_served import CAPTION as SERVED_CAPTION
+from sim.outputs.login_served import served_by_role, unserved_sentences
 from sim.outputs.readable import CONVENTIONS, column, partial_words, probability_text
 from sim.outputs.recovery_words import recovery_note, recovery_range_rows
+from sim.outputs.report_table import Table  # noqa: F401  (re-exported: the report's tables)
+from sim.outputs.robustness_section import RobustnessSection, robustness_section
 from sim.outputs.timeline import timeline_figure
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, headlined, label
 from sim.results.recovery import rule_of
 from sim.scenario.loader import plan_from_text, scenario_from_text
-
-
-@dataclass(frozen=True)
-class Table:
-    """A small table of formatted cells, ready to lay out."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +63,9 @@ class ReportContent:
     workload_note: str
     method: tuple[tuple[str, str], ...]  # (heading, text)
     reproducibility: tuple[tuple[str, str], ...]  # (what, value)
+    robustness: RobustnessSection | None = None  # how robust the verdict is, when asked for
+    login_served: Table | None = None  # whom a login cap served, per plan and role
+    login_served_notes: tuple[str, ...] = ()  # the caption, and any role left unserved
 
 
 def number(value, digits: int = 1) -> str:
@@ -247,8 +247,11 @@ def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
     )
 
 
-def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportContent:
-    """The report of a saved experiment, from its tables and manifest alone."""
+def report_content(
+    tables: dict[str, pd.DataFrame], manifest: dict, robustness: Robustness | None = None
+) -> ReportContent:
+    """The report of a saved experiment, from its tables and manifest alone (and, if given,
+    how robust its verdict is: :func:`sim.experiments.robustness.robustness` of it)."""
     plans = list(manifest["plans"])
     labels = plan_labels(plans, tables["runs"])
     scenario_yaml = manifest.get("scenario_yaml", "")
@@ -341,7 +344,21 @@ def report_content(tables: dict[str, pd.DataFrame], manifest: dict) -> ReportCon
         ),
         method=method_sections(manifest),
         reproducibility=reproducibility(manifest),
+        robustness=None if robustness is None else robustness_section(robustness),
+        **_login_served(tables.get("login_roles"), plans),
     )
+
+
+def _login_served(login_roles: pd.DataFrame | None, plans: list[str]) -> dict:
+    """The report's table of whom a login cap served (none without a cap)."""
+    if login_roles is None or login_roles.empty:
+        return {}
+    served = served_by_role(login_roles, plans)
+    rounded = served.round({c: 1 for c in served.columns[3:]})
+    return {
+        "login_served": frame_table(rounded),
+        "login_served_notes": (SERVED_CAPTION, *unserved_sentences(served)),
+    }
 
 
 def _stamped_spread(workload: pd.DataFrame, plan: str, manifest: dict) -> Figure:

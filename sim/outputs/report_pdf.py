@@ -164,6 +164,11 @@ def render_pdf(content: ReportContent) -> bytes:
         pages.heading("3. Verdict")
         for sentence in content.verdict:
             pages.text("- " + sentence)
+        if content.robustness:
+            pages.text("How robust the verdict is", 10, "bold")
+            pages.text(content.robustness.sentence)
+            pages.text(content.robustness.note, 8, color="#52606d")
+            pages.table(content.robustness.table, widths=(2, 2.2, 2.2, 2.4, 2.4, 1.2))
         pages.heading("4. Charts", keep=4.0)
         for caption, draw in content.charts.values():
             pages.chart(draw(), caption)
@@ -185,6 +190,11 @@ def render_pdf(content: ReportContent) -> bytes:
         for plan, table in content.workload.items():
             pages.text(plan, 10, "bold")
             pages.table(table, widths=(2.2, 0.9, 1.3, 1.2, 1.3, 1.4, 1.4, 1.3, 1.3))
+        if content.login_served:
+            pages.text("Whom the login cap served", 10, "bold")
+            for note in content.login_served_notes:
+                pages.text(note, 8, color="#52606d")
+            pages.table(content.login_served, widths=(2.4, 2.2, 0.9, 1.3, 1.3, 1.6, 1.8))
         pages.heading("8. Method")
         for heading, text in content.method:
             pages.text(heading, 10, "bold", space=0.02)

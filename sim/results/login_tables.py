@@ -49,6 +49,18 @@ def login_sessions_table(caps: LoginCaps) -> pd.DataFrame:
     )
 
 
+LOGIN_ROLE_COLUMNS = (
+    "window",
+    "system",
+    "role",
+    "people",
+    "sessions_given",
+    "session_hours",
+    "login_wait_hours",
+    "task_hours",
+)
+
+
 def login_roles_table(caps: LoginCaps) -> pd.DataFrame:
     """One row per capped window and role: the people of the role in the office, the
     sessions they were given (first-come logins or rota slots), their session hours, the
@@ -70,16 +82,4 @@ def login_roles_table(caps: LoginCaps) -> pd.DataFrame:
                     got.get("task_minutes", 0.0) / 60.0,
                 )
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "window",
-            "system",
-            "role",
-            "people",
-            "sessions_given",
-            "session_hours",
-            "login_wait_hours",
-            "task_hours",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(LOGIN_ROLE_COLUMNS))

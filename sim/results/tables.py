@@ -169,9 +169,12 @@ def day_ends(n_days: int) -> np.ndarray:
 
 
 def backlog_daily_table(items: pd.DataFrame, n_days: int) -> pd.DataFrame:
-    """Per day and task (re-keying aside): items past due and not done at the day's end."""
+    """Per day and task (re-keying aside): items past due and not done at the day's end. An item
+    counts from its due time only once it exists: a contact rebooked later keeps its earlier
+    deadline, and the one it replaces is owed until then, never both at once."""
     closed = _closed_at(items)
-    due = items["due_minute"].to_numpy()
+    # owed from the later of its deadline and its creation
+    due = np.maximum(items["due_minute"].to_numpy(), items["created_minute"].to_numpy())
     task = items["task"].cat.codes.to_numpy()
     ends = day_ends(n_days)
     rows = []

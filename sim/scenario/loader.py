@@ -23,6 +23,7 @@ from sim.scenario.problems import (  # Problem and ScenarioError are part of thi
     Index,
     Problem,
     ScenarioError,
+    assumption_problems,
     dotted,
     fail,
     short,
@@ -204,7 +205,10 @@ def _load(path: str | os.PathLike, model: type) -> Any:
         data, index = _compose(data, index, file, p.parent, (os.path.realpath(p),))
         if model is Plan:
             _no_empty_levers(data, index, file, _plan_lever_sets(data))
-    return validate(data, index, file, model)
+    found = validate(data, index, file, model)
+    if model is Scenario:
+        assumption_problems(found, index, file)
+    return found
 
 
 def _count(node: Any) -> int:
@@ -353,7 +357,9 @@ def scenario_from_text(
         data, index = parse(_decode(raw, name), name)
         jail = os.path.realpath(base_dir) if base_dir is not None else None
         data, index = _compose(data, index, name, Path(jail) if jail else None, (), jail)
-    return validate(data, index, name)
+    found = validate(data, index, name)
+    assumption_problems(found, index, name)
+    return found
 
 
 def plan_from_text(text: str, name: str = "<plan>") -> Plan:

@@ -8,6 +8,7 @@ models' validation errors into problems, locating each at the line that defined 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -17,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.assumptions import missing_field
 from sim.scenario.schema import Scenario
 
 MAX_PROBLEMS = 100  # listed in one error; the rest are counted
@@ -204,7 +206,7 @@ def _problem(err: Any, data: dict, index: Index, file: str, model: type[BaseMode
             value = ""
             hints = [t.format(*m.groups()) for r, t in _HINTS if (m := r.match(msg))]
             for cand in [*hints, msg.split(" ")[0]] if not loc else [msg.split(" ")[0]]:
-                sub = loc + tuple(cand.split("."))
+                sub = loc + tuple(int(k) if k.isdigit() else k for k in cand.split("."))
                 if sub in index or _type_at(sub, model) is not None:
                     got = _get(data, sub)
                     field_loc = line_loc = sub
@@ -247,3 +249,24 @@ def validate(data: dict, index: Index, file: str, model: type[BaseModel] = Scena
             [_problem(e, data, index, file, model) for e in errors[:MAX_PROBLEMS]],
             max(0, len(errors) - MAX_PROBLEMS),
         ) from None
+
+
+def assumption_problems(scenario: Scenario, index: Index, file: str) -> None:
+    """Refuse a scenario read from a file whose assumptions name a field it does not have (a
+    scenario derived from it keeps such an assumption, untested)."""
+    problems = []
+    for i, assumption in enumerate(scenario.assumptions):
+        why = missing_field(scenario, assumption)
+        if why is not None:
+            message, _, fix = why.rpartition(";")
+            where, line = index.get(("assumptions", i, "path"), (file, None))
+            if where != file:  # inherited through extends
+                fix += (
+                    f"; or, as it is inherited from {os.path.basename(where)}, "
+                    "give this file its own assumptions: list (assumptions: [] for none)"
+                )
+            field = f"assumptions[{i}].path"
+            value = short(assumption.path)
+            problems.append(Problem(where, line, field, value, message.strip(), fix.strip()))
+    if problems:
+        raise ScenarioError(file, problems)

@@ -30,6 +30,7 @@ from sim.domain.vocabulary import (  # noqa: F401  (re-exported: the scenario's 
     Weekday,
 )
 from sim.domain.wmt import Tier, default_tier_mix
+from sim.scenario.assumptions import MAX_ASSUMPTIONS, Assumption, check_scenario_paths
 from sim.scenario.frozen import Frozen, Share, exactly_one  # noqa: F401  (re-exported)
 from sim.scenario.objectives import Objective
 from sim.scenario.outages import Outages
@@ -332,6 +333,13 @@ class Scenario(Frozen):
     plans: tuple[str, ...] = Field(
         (), description="Plan files (in scenarios/plans/) this scenario compares."
     )
+    assumptions: tuple[Assumption, ...] = Field(
+        (),
+        max_length=MAX_ASSUMPTIONS,
+        description="The assumptions its verdict may hang on, each with the two ends of its "
+        "range: python -m sim robustness reruns the leading plans at both ends (at most "
+        f"{MAX_ASSUMPTIONS}: each costs two reruns).",
+    )
 
     @model_validator(mode="after")
     def _holders_in_post(self) -> Scenario:
@@ -350,6 +358,12 @@ class Scenario(Frozen):
                     f"tasks.{name} is done by {' or '.join(team)}, with no filled posts; "
                     f"add staff to one of those roles or name another role in tasks.{name}.roles"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _assumptions_can_be_run(self) -> Scenario:
+        if self.assumptions:
+            check_scenario_paths(self)
         return self
 
     def digest(self) -> str:
