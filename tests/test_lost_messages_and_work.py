@@ -141,3 +141,30 @@ def test_only_records_can_be_lost(task):
                 }
             }
         )
+
+
+def test_held_recalls_are_chased_by_phone_when_confirmation_finds_them_missing():
+    """Emails held (not lost) until the failure ends are late too; confirming by phone finds
+    them missing and sends them again by phone, so they arrive sooner (62 hours after the
+    decision on average in this run, against 40 when chased)."""
+    confirm = Plan(
+        name="Confirm",
+        levers=Levers(alternative_channel=AlternativeChannel(confirm_within_hours=4)),
+    )
+    held = email_loss(0.0)  # nothing lost: every email sent in the window is held to its end
+    window = (LOSS_DAY * DAY, (LOSS_DAY + 5) * DAY)
+
+    def delays(run):
+        items = run["work_items"]
+        sent = items[
+            (items["task"] == "recall_request")
+            & (items["follows_item"] < 0)
+            & items["finished_minute"].between(*window)
+        ]
+        return sent["delivered_minute"] - sent["created_minute"], items
+
+    waited, _ = delays(simulate(held, seed=1, weeks=6))
+    chased, items = delays(simulate(held, plan=confirm, seed=1, weeks=6))
+    resends = items[(items["task"] == "recall_request") & (items["follows_item"] >= 0)]
+    assert len(resends) > 0
+    assert chased.mean() < waited.mean() - 12 * HOUR, (chased.mean(), waited.mean())

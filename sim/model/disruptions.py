@@ -29,6 +29,7 @@ Draws come from their own streams (``email``, ``record_loss``, ``surge:<task>``,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
@@ -40,6 +41,8 @@ from sim.model.work import WorkItem, case_of
 from sim.scenario.outages import RecordLoss, Surge, WorkLost
 
 RESEND_SHARE = 0.25  # assumption (range 0.1-0.5): resending takes a quarter of the original work
+# The messages the plan's alternative channel covers (by phone instead of email)
+MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
 def message_sent(office: Office, item: WorkItem, then: Callable[[], object] | None = None) -> None:
@@ -62,31 +65,47 @@ def message_sent(office: Office, item: WorkItem, then: Callable[[], object] | No
 
 def _delivery(office: Office, item: WorkItem, then: Callable[[], object] | None) -> float | None:
     """When ``item``, sent now, reaches its recipient: now, the end of an email-loss window it
-    is held in, or None if it is lost (then its resend is scheduled for when it is noticed)."""
+    is held in, or None if it is lost, or chased by phone (then its resend is scheduled for when
+    that is noticed)."""
     now = office.env.now
     if item.how == "phone":
         return now
     for window in office.scenario.outages.email_loss:
         if window.start_minute <= now < window.end_minute:
+            confirmed = _confirmed_within(office, item)
             if office.email_draw() < window.lost_share:
                 item.how = "lost"
                 office.counts["emails_lost"] += 1
-                resend = office.new_item(
-                    item.task,
-                    item.case,
-                    on_done=partial(_resent, then=then),
-                    follows=item,
-                )
-                resend.duration = item.duration * RESEND_SHARE
-                noticed = window.detection_days * DAY
-                channel = office.levers().alternative_channel
-                if channel is not None and channel.confirm_within_hours is not None:
-                    noticed = min(noticed, channel.confirm_within_hours * HOUR)
-                office.at(now + noticed, partial(office.release, resend))
+                _resend(office, item, now + min(window.detection_days * DAY, confirmed), then)
                 return None
             office.counts["emails_delayed"] += 1
+            if now + confirmed < window.end_minute:  # not arrived when confirmed: chased
+                item.how = "held"
+                _resend(office, item, now + confirmed, then)
+                return None
             return window.end_minute
     return now
+
+
+def _confirmed_within(office: Office, item: WorkItem) -> float:
+    """Minutes after sending that a recall request or escalation is confirmed by phone under
+    the plan's alternative channel (inf: not confirmed)."""
+    channel = office.levers().alternative_channel
+    if channel is None or channel.confirm_within_hours is None or item.task not in MESSAGE_TASKS:
+        return math.inf
+    return channel.confirm_within_hours * HOUR
+
+
+def _resend(
+    office: Office, item: WorkItem, noticed: float, then: Callable[[], object] | None
+) -> None:
+    """A follow-up of ``item`` (lost, or not arrived when confirmed), released when that is
+    noticed, at ``RESEND_SHARE`` of its work (by phone under the alternative channel)."""
+    resend = office.new_item(
+        item.task, item.case, on_done=partial(_resent, then=then), follows=item
+    )
+    resend.duration = item.duration * RESEND_SHARE
+    office.at(noticed, partial(office.release, resend))
 
 
 def _resent(office: Office, resend: WorkItem, then: Callable[[], object] | None) -> None:

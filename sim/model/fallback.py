@@ -21,6 +21,7 @@ just picked up (by the rules above).
 
 from __future__ import annotations
 
+from sim.model.disruptions import MESSAGE_TASKS
 from sim.model.logins import SetAside
 from sim.model.protocol import Office
 from sim.model.staff import Staff
@@ -29,7 +30,6 @@ from sim.model.systems import Access
 from sim.model.work import WorkItem, appointment_of
 
 MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find the practitioner
-MESSAGE_TASKS = frozenset({"recall_request", "risk_escalation"})
 
 
 def work_without_systems(
@@ -75,11 +75,12 @@ def work_without_systems(
 
 
 def resend_by_phone(office: Office, item: WorkItem) -> float | None:
-    """A lost recall request or risk escalation, noticed and resent under the plan's
-    ``alternative_channel``: resent by phone (delivered at once, needing no system), taking
-    the channel's ``extra_minutes`` more. None: not such a resend, or no channel in force."""
+    """A recall request or risk escalation lost in an email failure (or, confirmed by phone, not
+    arrived), noticed and resent under the plan's ``alternative_channel``: resent by phone
+    (delivered at once, needing no system), taking the channel's ``extra_minutes`` more. None:
+    not such a resend, or no channel in force."""
     lost = item.follows
-    if lost is None or lost.how != "lost" or item.task not in MESSAGE_TASKS:
+    if lost is None or lost.how not in ("lost", "held") or item.task not in MESSAGE_TASKS:
         return None
     channel = office.levers().alternative_channel
     if channel is None:

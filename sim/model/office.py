@@ -9,7 +9,8 @@ and hand it to a queue with :meth:`OfficeModel.release`; staff take it with
 Routing: team tasks (reception check-in, court results entry, case allocation, appointment
 letters) go to one queue per task, served by every role the task names; all other work goes to
 the practitioner holding the case, except urgent work (recall requests and risk escalations)
-whose holder is not at work that day, which goes to the duty queue of the holder's role.
+whose holder is not at work that day or has left for it, which goes to the duty queue of the
+holder's role.
 """
 
 from __future__ import annotations
@@ -340,8 +341,10 @@ class OfficeModel(Dispatcher):
         holder = case.holder
         if holder is None:  # not yet allocated: the duty officer of the role that would hold it
             return self.duty_queues[self.scenario.caseload.holder_roles[case.rosh_level][0]]
-        if item.task in URGENT_TASKS and not holder.present_on(self.calendar.day_of(self.env.now)):
-            return self.duty_queues[holder.role]
+        if item.task in URGENT_TASKS:  # the duty officer if the holder's day is over or off
+            shift = holder.shift_on.get(self.calendar.day_of(self.env.now))
+            if shift is None or self.env.now >= shift.end:
+                return self.duty_queues[holder.role]
         return holder.own_queue
 
     def release(self, item: WorkItem, queue: WorkQueue | None = None) -> None:

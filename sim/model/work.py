@@ -32,8 +32,12 @@ OUTCOMES = ("booked", "held", "failed_to_attend", "deferred", "rebooked")
 #   colleague      a risk check done through a colleague who holds a login session
 #   no_information a risk check that could not be done: nothing to check against
 #   lost           a message lost in an email failure (resent once noticed)
+#   held           a message held in an email failure, not arrived when confirmed by phone
+#                  (chased by phone)
 #   redo           a re-keyed paper record that had to be re-keyed again
-How = Literal["paper", "manual", "phone", "print", "colleague", "no_information", "lost", "redo"]
+How = Literal[
+    "paper", "manual", "phone", "print", "colleague", "no_information", "lost", "held", "redo"
+]
 Outcome = Literal["booked", "held", "failed_to_attend", "deferred", "rebooked"]
 
 

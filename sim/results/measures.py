@@ -168,7 +168,7 @@ _REGISTRY = (
         "appointments_rebooked",
         "appointments rebooked",
         "appointments",
-        "compared report",
+        "compared verdict command_line report",
         about="People who left unseen after waiting the longest wait for their contact "
         "(caseload.appointment_max_wait_minutes, from arriving) and were booked again for a "
         "later day.",

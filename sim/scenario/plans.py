@@ -123,9 +123,10 @@ class AlternativeChannel(Frozen):
         None,
         gt=0,
         le=24 * 14,
-        description="Messages sent by email are confirmed by phone within this many hours, so "
-        "one lost in an email failure is noticed then, if sooner than the failure's "
-        "detection_days (the call itself is not counted); left out: no confirmation.",
+        description="Recall requests and risk escalations sent by email are confirmed by phone "
+        "within this many hours, so one lost or held in an email failure is noticed then (if "
+        "sooner than the failure's detection_days, or its end) and sent again by phone (the "
+        "confirming call itself is not counted); left out: no confirmation.",
     )
 
 
