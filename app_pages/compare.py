@@ -11,6 +11,7 @@ from app_pages.widgets import (
     BROWSER_MAX_INT,
     code,
     plain,
+    running_job,
     scenario_line,
     scenario_or_problems,
     show_warnings,
@@ -138,11 +139,7 @@ def progress(key: tuple) -> None:
         st.session_state.pop(JOB, None)
         st.session_state.pop(FIRST_ANSWER, None)
         return
-    if job.running:
-        share = job.done / job.total if job.total else 0.0
-        st.progress(share, text=f"Simulating: {job.done} of {job.total or '?'} runs done")
-        if st.button("Cancel", key="compare_cancel"):
-            job.cancel()
+    if running_job(job, "Simulating", "compare_cancel"):
         if job.partial is not None:
             first_answer(job.partial)
         return

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.jobs import RobustnessJob
-from app_pages.widgets import code, csv_download, plain, stem
+from app_pages.widgets import code, csv_download, plain, running_job, stem
 from sim.experiments.compare import Experiment
 from sim.experiments.cost import APP_LIMIT_CPU_S
 from sim.experiments.robustness import Robustness, robustness_estimate
@@ -92,11 +92,7 @@ def progress(key: tuple) -> None:
     if not isinstance(job, RobustnessJob):
         st.session_state.pop(JOB, None)
         return
-    if job.running:
-        share = job.done / job.total if job.total else 0.0
-        st.progress(share, text=f"Rerunning at the ends: {job.done} of {job.total or '?'} runs")
-        if st.button("Cancel", key="robustness_cancel"):
-            job.cancel()
+    if running_job(job, "Rerunning at the ends", "robustness_cancel"):
         return
     if job.cancelled or job.error:
         st.session_state.pop(JOB, None)

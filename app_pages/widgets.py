@@ -41,6 +41,18 @@ def show_warnings(warnings: list[str]) -> None:
         st.warning(plain(warning[:1].upper() + warning[1:]))
 
 
+def running_job(job, doing: str, cancel_key: str) -> bool:
+    """A running job's progress bar (``doing``: what its runs are doing) and its Cancel button;
+    False when the job is no longer running."""
+    if not job.running:
+        return False
+    share = job.done / job.total if job.total else 0.0
+    st.progress(share, text=f"{doing}: {job.done} of {job.total or '?'} runs done")
+    if st.button("Cancel", key=cancel_key):
+        job.cancel()
+    return True
+
+
 def show_problems(exc: ScenarioError) -> None:
     """One st.error per problem: where, field = value, what is wrong and how to fix it."""
     count = len(exc.problems) + exc.more
