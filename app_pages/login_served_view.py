@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.widgets import table
 from sim.experiments.compare import Experiment
 from sim.outputs.login_served import CAPTION, served_by_role, unserved_sentences
+from sim.outputs.readable import readable
 
 
 def show_login_served(experiment: Experiment, labels: list[str]) -> None:
@@ -18,4 +18,5 @@ def show_login_served(experiment: Experiment, labels: list[str]) -> None:
     st.subheader("Whom the login cap served")
     for sentence in unserved_sentences(served):
         st.warning(sentence)
-    table(served, CAPTION, digits=1)
+    st.dataframe(readable(served, 1), hide_index=True, height=36 * (len(served) + 1) + 4)
+    st.caption(CAPTION)

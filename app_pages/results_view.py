@@ -200,7 +200,10 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
                 )
                 for r in rows.itertuples()
             ],
-            "P(better)": [probability_text(p) for p in rows["probability_better"]],
+            "P(better)": [
+                probability_text(p, replications=int(n))
+                for p, n in zip(rows["probability_better"], rows["replications"], strict=True)
+            ],
             "rank": rank,
         }
     )
@@ -214,6 +217,13 @@ def measure_table(
     runs (when the experiment has them)."""
     found = experiment["comparison"]
     found = found[found["measure"].isin(measures)]
+    plans = {plan: i for i, plan in enumerate(dict.fromkeys(found["plan"]))}
+    place = {name: i for i, name in enumerate(measures)}
+    found = found.sort_values(  # a plan's measures together, in the registry's order
+        ["plan", "measure"],
+        key=lambda column: column.map(plans if column.name == "plan" else place),
+        kind="stable",
+    )
     columns = ["plan", "measure", "mean", "ci_low", "ci_high", "replications"]
     if against_baseline and "vs_no_outage_mean" in found:
         columns += ["vs_no_outage_mean", "vs_no_outage_low", "vs_no_outage_high"]

@@ -175,7 +175,9 @@ def chart(build: Callable[[], Figure], file_name: str, key: str) -> None:
 
 def table(frame: pd.DataFrame, caption: str | None = None, digits: int | None = 2) -> None:
     """A table as a person reads it (headings in words with units), with its caption."""
-    st.dataframe(readable(frame, digits), hide_index=True)
+    shown = readable(frame, digits)
+    # every row in view up to 30 (a scroll box of 10 hid what a reader looks for)
+    st.dataframe(shown, hide_index=True, height=36 * (min(len(shown), 30) + 1) + 4)
     if caption:
         st.caption(caption)
 

@@ -41,7 +41,7 @@ COLUMNS = (
     ("late_first_appointments", "late first appointments", 1),
     ("time_to_recover_days", "time to recover (days, P50)", 0),
     ("overtime_hours", "overtime hours", 0),
-    ("extra_hours", "hours beyond the contracted day", 0),
+    ("extra_hours", "unpaid hours beyond the contracted day", 0),
 )
 
 

@@ -80,9 +80,13 @@ def test_a_probability_from_replications_is_never_shown_as_certain():
         "<0.01",
     ]
     assert probability_text(math.nan, "- (the reference)") == "- (the reference)"
+    # from few replications, the count it is: three runs agreeing are not a certainty
+    assert probability_text(1.0, replications=3) == "3 of 3"
+    assert probability_text(0.5, replications=3) == "1.5 of 3"
+    assert probability_text(1.0, replications=20) == ">0.99"
 
 
-def test_a_two_percent_gain_in_every_replication_shows_above_099_in_every_view():
+def test_a_two_percent_gain_in_every_replication_shows_as_a_count_in_every_view():
     nothing = [100.0, 102.0, 98.0, 101.0, 99.0]
     tables = tables_of(
         {"backlog_mean": {"Do nothing": nothing, "Overtime": [v * 0.98 for v in nothing]}}
@@ -91,14 +95,14 @@ def test_a_two_percent_gain_in_every_replication_shows_above_099_in_every_view()
     assert row["probability_better"] == 1.0  # every replication: the estimate, stored as it is
     experiment = Experiment(RULE_MANIFEST, tables)
     text = comparison_text(experiment)
-    assert "P(better) >0.99" in text and "1.00" not in text
-    assert ">0.99" in list(paired_table(experiment)["P(better)"])
-    assert ">0.99" in readable(tables["comparison"])["P(better than doing nothing)"].tolist()
+    assert "P(better) 5 of 5" in text and "1.00" not in text
+    assert "5 of 5" in list(paired_table(experiment)["P(better)"])
+    assert "5 of 5" in readable(tables["comparison"])["P(better than doing nothing)"].tolist()
     assert [r for r in report_table(tables["comparison"], PLANS).rows if r[1] == "Overtime"][0][
         5
-    ] == ">0.99"
+    ] == "5 of 5"
     best = next(s for s in verdict(tables) if s.startswith("Lowest mean backlog"))
-    assert "P(better) >0.99" in best and "100%" not in best
+    assert "P(better) 5 of 5" in best and "100%" not in best
 
 
 def test_the_verdict_never_calls_a_difference_clear_on_p_better_alone():

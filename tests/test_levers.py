@@ -111,11 +111,13 @@ def test_lever_changes_outcomes(lever):
 
 def test_a_decision_during_the_run_takes_effect_from_then():
     """Paper fallback decided on the outage's second day: between doing nothing and having it
-    from the start."""
+    from the start, on the backlog (work not done). (On late court results it now matches the
+    plan from the start: the work parked on the first day goes on paper as soon as the decision
+    is taken, in time for the results' next-day deadline.)"""
     paper = Levers(paper_fallback=PaperFallback())
     late = Plan(name="decide", switches=(Switch(at=Moment(day=DAY + 1, hour=9), levers=paper),))
     early = Plan(name="from the start", levers=paper)
-    measure = "late_court_results"
+    measure = "backlog_mean"
     nothing = simulate(CASE_SYSTEM_DOWN, seed=1, weeks=6).measure(measure)
     decided = simulate(CASE_SYSTEM_DOWN, plan=late, seed=1, weeks=6).measure(measure)
     planned = simulate(CASE_SYSTEM_DOWN, plan=early, seed=1, weeks=6).measure(measure)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from office_runs import reference_scenario, run_capturing_office
@@ -166,3 +167,31 @@ def test_s1_at_reference_size_bounded_waits_and_every_role_served():
                 in_cap = week[(week["week"] >= first_week) & (week["week"] <= last_week)]
                 hours = in_cap.groupby(["week", "role"])["task_hours"].sum()
                 assert (hours > 0).all(), (plan.name, replication, hours[hours <= 0])
+
+
+def test_a_role_left_out_of_the_cap_is_named_with_what_it_still_did():
+    from sim.outputs.login_served import unserved_sentences
+
+    served = pd.DataFrame(
+        [
+            ("Do nothing", "court admin", 3, 0.0, 0.0, 0.0, 40.0),
+            ("Paper fallback", "court admin", 3, 0.0, 0.0, 88.9, 0.0),
+            ("Rota", "case admin", 28, 410.0, 735.0, 0.0, 0.0),
+            ("Rota", "reception", 5, 156.0, 288.0, 135.0, 0.0),
+        ],
+        columns=[
+            "plan",
+            "role",
+            "people",
+            "sessions given",
+            "session hours",
+            "hours worked in the cap",
+            "hours lost waiting for a login",
+        ],
+    )
+    assert unserved_sentences(served) == [
+        "Under Do nothing, court admins had no session in the cap and did no work in it.",
+        "Under Paper fallback, court admins had no session in the cap; they worked 88.9 hours "
+        "in it without the system (on paper, by phone, or on work that needs none).",
+        "Under Rota, case admins were given sessions but did no work in the cap.",
+    ]

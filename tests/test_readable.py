@@ -141,7 +141,7 @@ def test_the_fan_chart_draws_the_rekeying_debt_beside_the_backlog_with_its_title
     assert max(line.get_ydata().max() for line in top.lines) == 50.0  # the debt not added in
     assert max(line.get_ydata().max() for line in bottom.lines) == 1200.0
     legend = [t.get_text() for t in bottom.get_legend().get_texts()]
-    assert "Paper fallback (median; peak 1,200 records, 200 h)" in legend
+    assert "Paper fallback (median; the median's peak 1,200 records, 200 h)" in legend
     fig.canvas.draw()
     title = fig.get_suptitle()
     assert "median and P10-P90" in title

@@ -169,3 +169,24 @@ def test_offices_rekeying_debt_pools_as_the_peak_of_the_summed_days():
     assert pooled["rekeying_debt_hours_max"] == 25.0
     assert pooled["rekeying_debt_end"] == 20.0
     assert pooled["rekeying_debt_hours_end"] == 4.0
+
+
+def test_plans_are_never_ranked_on_the_rekeying_debt():
+    from office_runs import reference_scenario
+    from sim.experiments.compare import compare
+    from sim.scenario.plans import Levers, PaperFallback, Plan
+
+    paper = Plan(name="Paper", levers=Levers(paper_fallback=PaperFallback()))
+    scenario = reference_scenario().with_changes(
+        **{
+            "outages": {
+                "down": [
+                    {"system": "case_system", "start": {"day": 7, "hour": 9}, "duration_days": 2}
+                ]
+            }
+        }
+    )
+    c = compare(scenario, [paper], 2, weeks=3, engine="serial")["comparison"]
+    debt = c[c["measure"].str.startswith("rekeying_debt")]
+    assert len(debt) and debt["rank"].isna().all()
+    assert c[c["measure"] == "backlog_mean"]["rank"].notna().any()

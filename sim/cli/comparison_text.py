@@ -57,7 +57,8 @@ def comparison_text(experiment: Experiment) -> str:
                 if row.vs_do_nothing_mean != row.vs_do_nothing_mean
                 else f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
                 f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
-                f"  P(better) {probability_text(row.probability_better)}"
+                f"  P(better) "
+                f"{probability_text(row.probability_better, replications=int(row.replications))}"
             )
             unranked = measure == "time_to_recover_days" and not ranked
             rank = "" if row.rank != row.rank or unranked else f"  rank {row.rank:.0f}"

@@ -53,7 +53,7 @@ NOW_WORDS = {
     "missed_risk_checks": "missed risk checks so far",
     "late_recalls": "late recalls so far",
     "late_court_results": "late court results so far",
-    "extra_hours": "hours beyond the contracted day so far (weeks ended)",
+    "extra_hours": "unpaid hours beyond the contracted day so far (weeks ended)",
     "overtime_hours": "overtime hours so far (weeks ended)",
 }
 

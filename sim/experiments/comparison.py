@@ -99,6 +99,8 @@ def comparison_table(
         sign = plans_only["measure"].map(lambda m: -1.0 if MEASURES[m].better == "higher" else 1.0)
         scored = sign * plans_only["mean"]
         table["rank"] = scored.groupby(plans_only["measure"]).rank(method="min")
+        unranked = ~table["measure"].map(lambda m: MEASURES[m].ranked)
+        table.loc[unranked, "rank"] = math.nan  # stated, never ranked on (re-keying debt)
         if unrecovered(recovery_table(runs, plan_names)):  # ranks would compare ends of runs
             table.loc[table["measure"] == "time_to_recover_days", "rank"] = math.nan
     return table

@@ -148,7 +148,7 @@ def backlog_fan(
         if column == "rekeying_debt":
             ax.set_title("Re-keying debt: paper records awaiting re-keying, beside the backlog")
             legend = [
-                f"{label} (median; peak {peak:,.0f} records, "
+                f"{label} (median; the median's peak {peak:,.0f} records, "
                 f"{_debt_hours_peak(backlog, label):,.0f} h)"
                 for label, peak in peaks.items()
             ]

@@ -52,13 +52,21 @@ def served_by_role(login_roles: pd.DataFrame, plans: list[str] | None = None) ->
 
 def unserved_sentences(served: pd.DataFrame) -> list[str]:
     """A sentence for each plan and role with people but, on average, no session or no work in
-    the cap."""
+    the cap, saying both: no session and no work (the role stood idle), no session but some work
+    (done without the system: on paper, by phone, or work that needs none), or sessions but no
+    work."""
     found = []
     for _, row in served.iterrows():
         if row["people"] <= 0:
             continue
-        if row["sessions given"] < 0.5:
-            found.append(f"Under {row['plan']}, {row['role']}s were given no session in the cap.")
-        elif row["hours worked in the cap"] < 0.05:
-            found.append(f"Under {row['plan']}, {row['role']}s did no work in the cap.")
+        plan, role, worked = row["plan"], row["role"], row["hours worked in the cap"]
+        if row["sessions given"] < 0.5 and worked < 0.05:
+            found.append(f"Under {plan}, {role}s had no session in the cap and did no work in it.")
+        elif row["sessions given"] < 0.5:
+            found.append(
+                f"Under {plan}, {role}s had no session in the cap; they worked {worked:,.1f} "
+                "hours in it without the system (on paper, by phone, or on work that needs none)."
+            )
+        elif worked < 0.05:
+            found.append(f"Under {plan}, {role}s were given sessions but did no work in the cap.")
     return found

@@ -33,8 +33,9 @@ CONVENTIONS = {
     "probability_better": "P(better): the share of replications in which the plan did better "
     "than doing nothing (less of the measure, or more where higher is better); a replication "
     "in which the two are equal counts as half. It is an estimate from a finite number of "
-    "replications, so it is never shown as 1.00 or 0.00 but as >0.99 or <0.01, however small "
-    "the difference: whether a difference is clear is read from its paired interval.",
+    'replications: from fewer than 20 it is shown as the count ("3 of 3"), otherwise never '
+    "as 1.00 or 0.00 but as >0.99 or <0.01, however small the difference: whether a "
+    "difference is clear is read from its paired interval.",
     "rank": "Rank: 1 for the best plan (the lowest mean, or the highest where higher is "
     "better), among the plans (not the no-outage run); plans with equal means share the "
     "better rank.",
@@ -183,8 +184,10 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
         out = out.round(digits)
     if "probability_better" in out.columns:  # from the unrounded table
         missing = MISSING["probability_better"]
+        counts = table["replications"] if "replications" in table else [None] * len(table)
         out["probability_better"] = [
-            probability_text(p, missing) for p in table["probability_better"]
+            probability_text(p, missing, None if n is None or n != n else int(n))
+            for p, n in zip(table["probability_better"], counts, strict=True)
         ]
     if "assessed" in out.columns:  # an objectives table: no replication assessed
         none = (out["assessed"] == 0).to_numpy()
@@ -192,16 +195,36 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
             out[name] = out[name].astype(object).where(~none, NOT_ASSESSABLE)
     for name in out.columns:
         missing = out[name].isna()
-        if missing.any():
-            out[name] = out[name].astype(object).where(~missing, MISSING.get(name, "-"))
+        if missing.any():  # the whole column as text: numbers and words do not mix in a column
+            word = MISSING.get(name, "-")
+            out[name] = [
+                word if gone else _text(value, digits)
+                for value, gone in zip(out[name], missing, strict=True)
+            ]
     return out.rename(columns=column)
 
 
-def probability_text(value: float | None, missing: str = "-") -> str:
-    """A probability estimated from replications, as every view shows it: two decimals, but
-    never 1.00 or 0.00, which a finite number of replications cannot show (">0.99", "<0.01")."""
+FEW_REPLICATIONS = 20  # below this, a share of replications is shown as the count it is
+
+
+def _text(value, digits: int | None) -> str:
+    """A cell as text: a number with ``digits`` decimals (thousands separated), else as it is."""
+    if isinstance(value, float) and digits is not None:
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def probability_text(
+    value: float | None, missing: str = "-", replications: int | None = None
+) -> str:
+    """A probability estimated from ``replications``, as every view shows it: from fewer than
+    ``FEW_REPLICATIONS`` as the count of replications it is (\"3 of 3\", a tie counting half:
+    three runs agreeing are not a certainty); otherwise two decimals, but never 1.00 or 0.00,
+    which a finite number of replications cannot show (">0.99", "<0.01")."""
     if value is None or value != value:
         return missing
+    if replications is not None and 0 < replications < FEW_REPLICATIONS:
+        return f"{value * replications:g} of {replications:g}"
     if value > 0.99:
         return ">0.99"
     if value < 0.01:

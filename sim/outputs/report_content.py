@@ -110,7 +110,7 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                     else f"{r['vs_do_nothing_mean']:+,.{d}f} "
                     f"({number(r['vs_do_nothing_low'], d)} to "
                     f"{number(r['vs_do_nothing_high'], d)})",
-                    probability_text(r["probability_better"]),
+                    probability_text(r["probability_better"], replications=int(r["replications"])),
                     str(int(r["replications"])),
                 )
             )

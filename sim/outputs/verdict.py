@@ -23,10 +23,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sim.experiments.compare import NO_OUTAGE
-from sim.experiments.statistics import Interval, paired_difference
+from sim.experiments.statistics import Interval, nearest_rank, paired_difference
 from sim.outputs.charts import recovery_horizon
 from sim.outputs.readable import probability_text
 from sim.outputs.recovery_words import censored_sentence, nothing_to_recover, too_short_sentence
@@ -110,7 +111,7 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
     better = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_high"] < 0)]
     worse = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_low"] > 0)]
     worse_text = "".join(
-        f" {r.plan} gave more ({r.vs_do_nothing_mean:+,.1f} {unit}, "
+        f" {r.plan} gave more than doing nothing ({r.vs_do_nothing_mean:+,.1f} {unit}, "
         f"{_interval(r.vs_do_nothing_low, r.vs_do_nothing_high, True)})."
         for r in worse.itertuples()
     )
@@ -132,8 +133,8 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
         f"{_plural(int(best['replications']), 'replication')}); "
         f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
         f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}); P(better) "
-        f"{probability_text(best['probability_better'])} (the share of replications in which "
-        "it was lower, a tie counting half)."
+        f"{probability_text(best['probability_better'], replications=int(best['replications']))}"
+        " (the share of replications in which it was lower, a tie counting half)."
     )
     others = rows[rows["plan"] != best["plan"]].sort_values(["mean", "plan"])
     runner = others[others["plan"] != DO_NOTHING.name]
@@ -241,11 +242,11 @@ def rekeying_debt_sentence(comparison: pd.DataFrame) -> str | None:
         interval = (
             ""
             if math.isnan(peak["ci_low"])  # no interval from a single replication
-            else f" (95% interval {peak['ci_low']:,.0f} to {peak['ci_high']:,.0f} {records.unit})"
+            else f", 95% interval {peak['ci_low']:,.0f} to {peak['ci_high']:,.0f} {records.unit}"
         )
         owing.append(
-            f"{plan} leaves {peak['mean']:,.0f} {records.unit}{spent} to re-key at its peak"
-            + interval
+            f"{plan} leaves {peak['mean']:,.0f} {records.unit}{spent} to re-key at its peak "
+            f"(the mean of each replication's peak{interval})"
         )
     if not owing:
         return None
@@ -256,7 +257,12 @@ def rekeying_debt_sentence(comparison: pd.DataFrame) -> str | None:
     )
 
 
-def recovery_sentence(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> str | None:
+def recovery_sentence(
+    recovery: pd.DataFrame, rule: RecoveryRule = RULE, rekeyed: dict[str, str] | None = None
+) -> str | None:
+    """Time to recover plan by plan (the backlog, work not done, back to the no-outage run's);
+    ``rekeyed``: for plans that left paper records, when they were all keyed in."""
+    rekeyed = rekeyed or {}
     rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
     if rows.empty:
         return None
@@ -273,15 +279,51 @@ def recovery_sentence(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> str 
             parts.append(f"{row.plan}: P50 after the end of the run ({counted})")
         elif math.isnan(row.time_to_recover_p90):
             parts.append(
-                f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days; P90 after the "
-                f"end of the run ({counted})"
+                f"{row.plan}: P50 {_plural(round(row.time_to_recover_p50), 'day')}; P90 after "
+                f"the end of the run ({counted})"
             )
         else:
             parts.append(
-                f"{row.plan}: P50 {row.time_to_recover_p50:.0f} days, P90 "
-                f"{row.time_to_recover_p90:.0f} days ({counted})"
+                f"{row.plan}: P50 {_plural(round(row.time_to_recover_p50), 'day')}, P90 "
+                f"{_plural(round(row.time_to_recover_p90), 'day')} ({counted})"
             )
+        parts[-1] += rekeyed.get(row.plan, "")
     return f"Time to recover after the outage ended ({rule.short()}) - " + "; ".join(parts) + "."
+
+
+def rekeyed_words(backlog: pd.DataFrame | None, manifest: dict | None) -> dict[str, str]:
+    """For each plan that left paper records to re-key: when, after the outage ended, they
+    were all keyed in (P50 over replications), or how many replications still had records
+    waiting at the end of the run. Time to recover reads the backlog (work not done) alone, so
+    this is said beside it: back to normal is not the same as every record keyed in."""
+    days = (manifest or {}).get("disruption_days")
+    if backlog is None or "rekeying_debt" not in backlog or not days:
+        return {}
+    restored = int(days[1])
+    words = {}
+    for plan, rows in backlog.groupby("plan", sort=False):
+        if rows["rekeying_debt"].max() <= 0:
+            continue
+        cleared = []
+        for _, run in rows.sort_values("day").groupby("replication"):
+            owed = run.loc[run["day"] >= restored, "rekeying_debt"].to_numpy()
+            last = np.flatnonzero(owed > 0)
+            cleared.append(
+                math.nan
+                if len(last) and last[-1] == len(owed) - 1
+                else (last[-1] + 1 if len(last) else 0)
+            )
+        waiting = sum(math.isnan(c) for c in cleared)
+        p50 = nearest_rank(np.array(cleared, dtype=float), 50)
+        words[str(plan)] = (
+            f"; its paper records still awaiting re-keying at the end of the run in {waiting} "
+            f"of {_plural(len(cleared), 'replication')}"
+            if math.isnan(p50)
+            else f"; its paper records all re-keyed P50 {_plural(int(p50), 'day')} after the "
+            "outage ended"
+            + (f" (not by the end of the run in {waiting} of {len(cleared)})" if waiting else "")
+        )
+    return words
 
 
 def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
@@ -345,7 +387,8 @@ def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> li
         )
     else:
         recovery = _recovery_with_counts(tables)
-        sentences.append(recovery_sentence(recovery, rule_of(manifest)))
+        rekeyed = rekeyed_words(tables.get("backlog"), manifest)
+        sentences.append(recovery_sentence(recovery, rule_of(manifest), rekeyed))
         sentences.append(too_short_sentence(manifest) or censored_sentence(recovery, manifest))
     sentences.append(objectives_sentence(tables.get("objectives")))
     return [s for s in sentences if s]

@@ -56,6 +56,7 @@ class Measure:
     views: frozenset[str] = frozenset()
     about: str = ""
     pooled: Pooling = "sum"
+    ranked: bool = True  # False: stated for each plan, never a ranking of plans
 
     @property
     def heading(self) -> str:
@@ -105,6 +106,7 @@ _REGISTRY = (
         "records",
         "compared verdict_states command_line report claims",
         pooled="summed_daily",
+        ranked=False,
         about="The most paper records written and not yet re-keyed at the end of a day: work "
         "done on paper that still has to be keyed into the case system (from the moment the "
         "record is written until its re-keying is done). Beside the backlog, never in it.",
@@ -115,6 +117,7 @@ _REGISTRY = (
         "hours",
         "compared verdict_states command_line report office_workload",
         pooled="summed_daily",
+        ranked=False,
         about="The most hours of re-keying owed at the end of a day: each paper record awaiting "
         "re-keying counts the time its re-keying takes.",
     ),
@@ -124,6 +127,7 @@ _REGISTRY = (
         "records",
         "compared",
         pooled="summed_daily",
+        ranked=False,
         about="Paper records still awaiting re-keying at the end of the last day.",
     ),
     _m(
@@ -131,13 +135,14 @@ _REGISTRY = (
         "re-keying debt at the end of the run in hours",
         "hours",
         pooled="summed_daily",
+        ranked=False,
         about="The hours of re-keying still owed at the end of the last day.",
     ),
     _m(
         "missed_risk_checks",
         "missed risk checks",
         "contacts",
-        "compared command_line report claims",
+        "compared verdict command_line report claims",
         about="Contacts held without the pre-contact risk information.",
     ),
     _m(
@@ -291,7 +296,7 @@ _REGISTRY = (
     ),
     _m(
         "extra_hours",
-        "hours beyond the contracted day",
+        "unpaid hours beyond the contracted day",
         "hours",
         "compared office_workload",
         about="Unpaid hours worked past the end of the contracted day: finishing work in hand, "
