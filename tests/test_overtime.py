@@ -98,3 +98,21 @@ def test_overtime_for_a_team_role_acts_on_its_team_queues():
         admin = week[week["role"] == "case_admin"]
         assert admin["overtime_hours"].sum() > 0
         assert admin["overtime_for_unpaid_hours"].sum() == 0  # they gave no unpaid hours
+
+
+def test_late_time_across_midnight_on_sunday_counts_in_the_week_it_was_worked():
+    """The paid part comes first, the unpaid part after it: when late work runs past the
+    midnight that starts a week, each part counts in the week its minutes fell in (the unpaid
+    part used to be counted from the end of the day too, so the weeks' hours did not add up
+    to the work done in them)."""
+    from sim.domain.calendar import WEEK
+
+    person = _staff(paid=60.0, unpaid=0.0)
+    person.weeks = 2
+    person.overtime_minutes = [0.0] * 3
+    person.extra_minutes = [0.0] * 3
+    person.overtime_for_unpaid_minutes = [0.0] * 3
+    day_end = WEEK - 90.0  # Sunday 22:30
+    record_late(person, day_end, day_end + 180.0)  # to Monday 01:30
+    assert person.overtime_minutes[:2] == pytest.approx([60.0, 0.0])  # 22:30-23:30
+    assert person.extra_minutes[:2] == pytest.approx([30.0, 90.0])  # 23:30-01:30

@@ -182,7 +182,7 @@ def record_late(staff: Staff, day_end: float, now: float) -> None:
         late = now - day_end
         paid = min(late, staff.paid_stay or 0.0)
         staff.record(staff.overtime_minutes, day_end, paid)
-        staff.record(staff.extra_minutes, day_end, late - paid)
+        staff.record(staff.extra_minutes, day_end + paid, late - paid)  # after the paid part
         in_place_of_unpaid = paid - max(late - (staff.unpaid_stay or 0.0), 0.0)
         if in_place_of_unpaid > 0:
             staff.record(staff.overtime_for_unpaid_minutes, day_end, in_place_of_unpaid)
