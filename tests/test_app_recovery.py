@@ -49,6 +49,7 @@ def recovery_ranks(at):
     return paired.loc[paired["measure"] == label("time_to_recover_days"), "rank"]
 
 
+@pytest.mark.slow
 def test_time_to_recover_is_ranked_with_its_rule_when_the_runs_recover(folders, long_experiment):
     recovery = long_experiment["recovery"]
     assert (recovery["recovered"] == recovery["replications"]).all()

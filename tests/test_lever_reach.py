@@ -219,6 +219,7 @@ def test_the_exercise_loader_judges_each_option_from_its_decision_with_every_inj
     ]
 
 
+@pytest.mark.slow
 def test_exercise_run_prints_the_warnings_on_stderr_and_plays_on(tmp_path):
     (tmp_path / "phone.yaml").write_text(PHONE)
     (tmp_path / "d.yaml").write_text(

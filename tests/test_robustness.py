@@ -190,6 +190,7 @@ def test_an_assumption_no_leading_plan_can_feel_is_said_not_tested(flipping):
     assert "overtime hours" not in set(flipping["robustness"]["assumption"])
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_table_serially_on_two_workers_and_from_a_comparison():
     """Serial, on two workers, and from a comparison already made (as the app and the report
     do): the same numbers, the same sentence."""

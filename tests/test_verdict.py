@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from sim.experiments.compare import NO_OUTAGE, comparison_table, recovery_table
 from sim.experiments.statistics import mean_ci, paired_difference
@@ -202,6 +203,7 @@ def test_no_rekeying_debt_sentence_when_no_plan_left_any():
     assert not any(s.startswith("Re-keying debt") for s in verdict(tables))
 
 
+@pytest.mark.slow
 def test_a_plan_that_beats_the_office_without_the_outage_is_said_to_add_capacity():
     """Mutual aid under a 36-second outage lowered the backlog by about 9 items and the verdict
     crowned it as if it had handled the outage; now it says the plan ends below the no-outage

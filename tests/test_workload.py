@@ -273,6 +273,7 @@ def test_overtime_from_the_plan_shows_in_hours_worked(reference):
     assert with_overtime["overtime_hours"].max() <= 5.0 + 1e-9
 
 
+@pytest.mark.slow
 def test_caseloads_are_spread_across_practitioners_so_the_110_rule_can_move(reference):
     """Allocation within teams whose vacancies differ leaves caseloads spread as in real
     offices: some practitioners over 110% WMT capacity for 4 weeks, not all (every one of 78
