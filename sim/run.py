@@ -12,6 +12,7 @@ import numpy as np
 import simpy
 
 from sim.domain.calendar import DAY
+from sim.domain.errors import ModelError
 from sim.model import disruptions, office_cap
 from sim.model.daily_round import Progress, daily_round
 from sim.model.intake import initial_caseload
@@ -43,11 +44,6 @@ def manifest(
         "python": platform.python_version(),
         "events": events,
     }
-
-
-class ModelError(RuntimeError):
-    """The model failed on an input the schema accepts: a bug in the simulator, not a mistake
-    in the input. Its message says so and gives what is needed to reproduce it."""
 
 
 class _FromProgress(Exception):

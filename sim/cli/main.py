@@ -44,7 +44,7 @@ app.add_typer(exercise_app, name="exercise")
 
 def main() -> None:
     from sim.cli.common import INTERNAL_ERROR
-    from sim.run import ModelError
+    from sim.domain.errors import ModelError
 
     try:
         app()
