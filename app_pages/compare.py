@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.results_view import paired_table, render_experiment
 from app_pages.robustness_view import robustness_section
+from app_pages.run_cost import long_run_confirmed
 from app_pages.widgets import (
     BROWSER_MAX_INT,
     code,
@@ -16,7 +17,11 @@ from app_pages.widgets import (
     scenario_or_problems,
     show_warnings,
 )
-from sim.experiments.cost import APP_LIMIT_CPU_S, comparison_estimate
+from sim.experiments.cost import (
+    APP_LIMIT_CPU_S,
+    APP_RUN_LIMIT_CPU_S,
+    comparison_estimate,
+)
 from sim.outputs.readable import partial_words
 from sim.results.measures import label
 from sim.results.recovery import RULE
@@ -86,13 +91,17 @@ def render() -> None:
         st.session_state["compare_warnings"] = without_effect(scenario, plans, int(weeks))
         cost = comparison_estimate(scenario, plans, int(replications), int(weeks))
         workers = state.board().workers
-        if cost.cpu_seconds > APP_LIMIT_CPU_S:
+        if cost.cpu_seconds > APP_LIMIT_CPU_S or cost.longest_run_s > APP_RUN_LIMIT_CPU_S:
             st.error(
                 f"This comparison would take {plain(cost.words(workers))}, more than the app "
-                f"runs for anyone ({APP_LIMIT_CPU_S / 60:.0f} CPU-minutes), so it was not "
-                "started. Fix: fewer replications, weeks or plans, or run it from the command "
-                f"line: {code('python -m sim compare SCENARIO --reps ' + str(replications))}."
+                f"runs for anyone ({APP_LIMIT_CPU_S / 60:.0f} CPU-minutes in all, "
+                f"{APP_RUN_LIMIT_CPU_S / 60:.0f} for one run), so it was not started. Fix: "
+                "fewer replications, weeks or plans, a smaller office, or run it from the "
+                "command line: "
+                f"{code('python -m sim compare SCENARIO --reps ' + str(replications))}."
             )
+            return
+        if not long_run_confirmed(scenario, plans, cost, workers, replications, weeks):
             return
         st.caption(f"Estimated cost: {plain(cost.words(workers))}.")
         notes = {"scenario_source": current.source}

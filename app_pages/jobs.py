@@ -34,7 +34,9 @@ from typing import TypeVar
 
 import pandas as pd
 
+from sim import RunLimitError, RunLimits
 from sim.experiments.compare import Experiment, compare
+from sim.experiments.cost import APP_RUN_LIMIT_CPU_S
 from sim.experiments.engines import RunStopped, default_workers, new_pool
 from sim.experiments.robustness import Robustness, robustness
 from sim.experiments.shared_pool import SharedPool
@@ -117,12 +119,22 @@ class RobustnessJob(Job):
         return self.answer is None and self.error is None and not self.cancelled
 
 
+APP_RUN_LIMITS = RunLimits(max_cpu_seconds=APP_RUN_LIMIT_CPU_S)  # each run of the app's pool
+
+
 class JobBoard:
     """The jobs of every user of one server process, and the pool they share."""
 
-    def __init__(self, store: Path, workers: int | None = None):
+    def __init__(
+        self,
+        store: Path,
+        workers: int | None = None,
+        run_limits: RunLimits | None = None,
+    ):
         self.store = ResultsStore(store)
         self._workers = workers or default_workers()
+        # what one run may spend (default APP_RUN_LIMITS): a long one frees its worker
+        self._run_limits = run_limits or APP_RUN_LIMITS
         self._pool: SharedPool | None = None
         self._stops = Path(tempfile.mkdtemp(prefix="sim-stops-"))  # jobs' stop files
         self._jobs: OrderedDict[tuple, Job] = OrderedDict()
@@ -238,7 +250,7 @@ class JobBoard:
             with self._lock:
                 self._pool = None  # a worker died: the next job starts a new pool
             job.error = "a simulation worker process stopped unexpectedly; run again"
-        except (ModelError, ValueError) as exc:  # a bug naming its run; or what to change
+        except (ModelError, RunLimitError, ValueError) as exc:  # a bug; a run stopped; a fix
             job.error = str(exc)
         except Exception as exc:  # shown to the user: the page must not crash
             job.error = (
@@ -287,7 +299,7 @@ class JobBoard:
     def _executor(self) -> SharedPool:
         with self._lock:
             if self._pool is None:
-                self._pool = SharedPool(new_pool(self._workers), self._workers)
+                self._pool = SharedPool(new_pool(self._workers), self._workers, self._run_limits)
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:

@@ -201,7 +201,8 @@ def result(current: state.InUse, draft: Draft) -> None:
     )
     show_warnings(without_effect(built, plans, built.run.weeks))  # the plans it lists
     weeks = built.run.weeks
-    cost = Estimate(1, run_cpu_seconds(built, weeks))
+    one = run_cpu_seconds(built, weeks)
+    cost = Estimate(1, one, one)
     found = changes(current.scenario, built)
     st.caption(
         f"Valid (digest {code(built.digest()[:12])}); one run of {weeks} weeks costs "

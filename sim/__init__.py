@@ -33,13 +33,17 @@ _PUBLIC = {
     "RunResult": "sim.results.tables",
     "compare": "sim.experiments.compare",
     "Experiment": "sim.experiments.compare",
+    "RunLimits": "sim.model.watchdog",
+    "RunLimitError": "sim.domain.errors",
 }
 
 __all__ = [*_PUBLIC, "__version__"]
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from sim.domain.errors import RunLimitError as RunLimitError
     from sim.experiments.compare import Experiment as Experiment
     from sim.experiments.compare import compare as compare
+    from sim.model.watchdog import RunLimits as RunLimits
     from sim.results.tables import RunResult as RunResult
     from sim.run import simulate as simulate
     from sim.scenario.loader import ScenarioError as ScenarioError

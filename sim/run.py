@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import platform
 import traceback
+from collections import Counter
 from collections.abc import Generator
 from contextlib import contextmanager
+from functools import partial
 
 import numpy as np
 import simpy
 
 from sim.domain.calendar import DAY
-from sim.domain.errors import ModelError
+from sim.domain.errors import ModelError, RunLimitError
 from sim.model import disruptions, office_cap
 from sim.model.daily_round import Progress, daily_round
 from sim.model.intake import initial_caseload
 from sim.model.office import OfficeModel
 from sim.model.random_streams import Streams
 from sim.model.systems import SystemsLayer
+from sim.model.watchdog import NO_LIMITS, RunLimits, run_until
 from sim.model.working_day import hours_under_way, working_days
 from sim.results.login_tables import login_roles_table, login_sessions_table
 from sim.results.tables import RunResult, build_tables
@@ -109,6 +113,17 @@ def _let_go(office: OfficeModel, processes: list[Generator]) -> None:
     office.env._queue.clear()
 
 
+def _busiest(office: OfficeModel) -> tuple[str, int] | None:
+    """The task of which the current instant made most work items, and how many (the scan
+    stops at the first item made earlier, or after 100,000)."""
+    now, made = office.env.now, Counter[str]()
+    for item in itertools.islice(reversed(office.items), 100_000):
+        if item.created != now:
+            break
+        made[item.task] += 1
+    return made.most_common(1)[0] if made else None
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -117,22 +132,31 @@ def simulate(
     replication: int = 0,
     weeks: int | None = None,
     progress: Progress | None = None,
+    limits: RunLimits = NO_LIMITS,
 ) -> RunResult:
     """Run the scenario once and return its tables.
 
     ``plan`` is the contingency plan in force (default: do nothing). ``seed`` and ``weeks``
     default to the scenario's run settings; ``replication`` selects an
     independent set of random streams under the same seed. ``progress`` is called with the
-    fraction of simulated time done, once a simulated day. Any exception from the model is a
-    bug and is raised as a :class:`ModelError` (one from ``progress`` is passed on as it is).
+    fraction of simulated time done, once a simulated day. ``limits``: the events or CPU-seconds
+    the run may spend (:class:`~sim.model.watchdog.RunLimits`; a run making no progress in
+    simulated time is always stopped), past which :class:`RunLimitError` says why. Any other
+    exception from the model is a bug and is raised as a :class:`ModelError` (one from
+    ``progress`` is passed on as it is).
     """
     if weeks is not None and weeks < 1:
         raise ValueError(f"weeks must be at least 1, not {weeks}")
     with _cyclic_gc_paused():
         try:
-            return _simulate(scenario, plan, seed, replication, weeks, _reporting(progress))
+            return _simulate(scenario, plan, seed, replication, weeks, _reporting(progress), limits)
         except _FromProgress as stop:
             raise stop.args[0] from None
+        except RunLimitError as stop:
+            raise RunLimitError(
+                f"{stop} (scenario '{scenario.name}', plan '{plan.name}', replication "
+                f"{replication})"
+            ) from None
         except Exception as exc:
             raise model_error(exc, scenario, plan, seed, replication, weeks) from exc
 
@@ -144,6 +168,7 @@ def _simulate(
     replication: int,
     weeks: int | None,
     progress: Progress | None,
+    limits: RunLimits,
 ) -> RunResult:
     seed, weeks = run_settings(scenario, seed, weeks)
     horizon_days = weeks * 7
@@ -163,7 +188,7 @@ def _simulate(
     office_cap.schedule(office, office.headcount)
     rounds = daily_round(office, streams, progress)
     office.env.process(rounds)
-    office.env.run(until=horizon_days * DAY)
+    run_until(office.env, horizon_days * DAY, limits, partial(_busiest, office))
     for person in office.staff:
         hours_under_way(office, person)
     events = next(office.env._eid) - len(office.env._queue)  # events processed

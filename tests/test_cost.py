@@ -73,3 +73,47 @@ def test_a_comparison_over_the_apps_limit_is_not_started(folders):
     [refused] = [e.value for e in at.error]
     assert "was not started" in refused and "python -m sim compare" in refused
     assert "compare_job" not in at.session_state or at.session_state["compare_job"] is None
+
+
+def test_an_office_making_more_work_a_case_is_estimated_to_cost_more():
+    """Cost follows the work items a caseload makes, not only its cases: an office whose cases
+    each send five risk escalations a week (once estimated at the reference office's cost, then
+    ran 20 times longer) costs about as many times more as it makes work items."""
+    from sim import simulate
+    from sim.experiments.cost import work_items_per_week
+
+    office = scaled(reference_scenario(), 0.2)
+    heavy = office.with_changes(**{"caseload.risk_escalations_per_case_per_week": 5.0})
+    for scenario in (office, heavy):  # the estimate of work items is that of a run
+        made = len(simulate(scenario, seed=1, weeks=2)["work_items"]) / 2
+        assert work_items_per_week(scenario) == pytest.approx(made, rel=0.2)
+    ratio = run_cpu_seconds(heavy, 4) / run_cpu_seconds(office, 4)
+    assert ratio == pytest.approx(work_items_per_week(heavy) / work_items_per_week(office))
+    assert ratio > 2
+
+
+def test_contacts_asked_for_beyond_the_diaries_are_an_upper_bound():
+    from sim import simulate
+    from sim.experiments.cost import work_items_per_week
+
+    office = scaled(reference_scenario(), 0.2)
+    daily = office.with_changes(
+        **{
+            "caseload.contact_interval_days": dict.fromkeys(
+                office.caseload.contact_interval_days, 1
+            )
+        }
+    )
+    made = len(simulate(daily, seed=1, weeks=2)["work_items"]) / 2
+    assert work_items_per_week(daily) >= made
+    assert run_cpu_seconds(daily, 4) > 2 * run_cpu_seconds(office, 4)
+
+
+def test_a_run_over_a_minute_is_said_before_it_starts(capsys):
+    from sim.cli.common import say_long_run
+
+    office = reference_scenario()
+    say_long_run(office, 4)
+    assert capsys.readouterr().err == ""  # under a minute: nothing said
+    say_long_run(scaled(office, 40), 52)
+    assert "estimated cost: about" in capsys.readouterr().err

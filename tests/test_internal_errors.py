@@ -4,13 +4,12 @@ command line says so with exit code 3 (a mistake in the input is exit code 2).""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import sim.run
+from cli_kit import cli_patched
 from office_runs import reference_scenario
 from sim import simulate
 from sim.experiments.engines import RunSpec, run_all
@@ -79,15 +78,12 @@ def test_bad_arguments_are_the_callers_mistake():
 )
 def test_the_command_line_says_it_is_a_bug_with_exit_code_3(tmp_path, command):
     args = [a.replace("{store}", str(tmp_path / "store")) for a in command]
-    script = (
-        "import sys, sim.run\n"
+    patch = (
+        "import sim.run\n"
         "def broken(*a, **k): raise ValueError('Negative delay -1.0')\n"
-        "sim.run.build_tables = broken\n"
-        f"sys.argv = ['sim', *{args!r}]\n"
-        "from sim.cli.main import main\n"
-        "main()\n"
+        "sim.run.build_tables = broken"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    done = cli_patched(patch, args)
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr
     assert "internal error" in done.stderr and "please report it" in done.stderr

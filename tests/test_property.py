@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ from sim.domain.vocabulary import RECORD_TASK_NAMES, ROLES, ROSH_LEVELS, SYSTEMS
 from sim.model.work import STATUSES
 from sim.scenario.plans import Plan
 from sim.scenario.scaling import scaled
+from sim.scenario.schema import Scenario
 
 pytestmark = pytest.mark.slow  # about a minute: not in make test-quick
 
@@ -200,6 +201,16 @@ def plans(draw) -> dict:
     return {"name": "Random plan", "levers": draw(levers()), "switches": switches}
 
 
+def valid_inputs(scenario: dict, plan: dict) -> tuple[Scenario, Plan]:
+    """The scenario and plan as the schema reads them; an example the schema refuses is not a
+    valid input, and hypothesis is told to draw another."""
+    try:
+        return Scenario.model_validate(scenario), Plan.model_validate(plan)
+    except ValidationError:
+        reject()
+        raise  # (reject raises)
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -208,16 +219,7 @@ def plans(draw) -> dict:
 )
 @given(scenarios(), plans(), st.integers(0, 2**31), st.integers(1, 2))
 def test_random_valid_scenarios_and_plans_never_crash(scenario, plan, seed, weeks):
-    from hypothesis import assume
-
-    from sim.scenario.schema import Scenario
-
-    try:
-        valid = Scenario.model_validate(scenario)
-        chosen = Plan.model_validate(plan)
-    except ValidationError:
-        assume(False)  # the schema refuses it: not a valid input
-        return
+    valid, chosen = valid_inputs(scenario, plan)
     result = simulate(valid, plan=chosen, seed=seed, weeks=weeks)
     items = result["work_items"]
     counts = items["status"].value_counts()

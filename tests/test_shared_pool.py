@@ -13,9 +13,11 @@ import pytest
 
 from app_pages.jobs import JobBoard
 from office_runs import reference_scenario
+from sim import RunLimitError, RunLimits
 from sim.experiments.engines import RunSpec, RunStopped, new_pool, run_all
 from sim.experiments.shared_pool import SharedPool
 from sim.scenario.plans import DO_NOTHING
+from sim.scenario.scaling import scaled
 
 pytestmark = pytest.mark.slow
 
@@ -102,3 +104,30 @@ def test_a_failed_save_is_said_without_the_servers_folders(tmp_path: Path):
     assert job.result is not None  # shown, though not saved
     assert job.error is not None and "could not be saved" in job.error
     assert str(tmp_path) not in job.error and "the store's folder (results)" in job.error
+
+
+def test_a_run_past_the_pools_limit_stops_and_the_other_experiments_runs_carry_on():
+    # the limit, in events, lets a week of the small office run and stops a long run of the
+    # reference office part way, as the app's limit in CPU-seconds stops one far past its
+    # estimate (sim.model.watchdog)
+    shared = SharedPool(new_pool(2), 2, RunLimits(max_events=20_000))
+    failed: list[BaseException] = []
+
+    def long_one() -> None:
+        try:
+            run_all(specs("long", 1, 8), executor=shared)
+        except RunLimitError as stopped:
+            failed.append(stopped)
+
+    try:
+        long = threading.Thread(target=long_one)
+        long.start()
+        small = scaled(reference_scenario(), 0.1)
+        outcomes = run_all(
+            [RunSpec("small", small, DO_NOTHING, 1, r, 1) for r in range(3)], executor=shared
+        )
+        long.join()
+    finally:
+        shared.shutdown()
+    assert [o.label for o in outcomes] == ["small"] * 3
+    assert len(failed) == 1 and "20,000 events" in str(failed[0]) and "Fix:" in str(failed[0])

@@ -195,6 +195,15 @@ class Silent:
         return None
 
 
+def say_long_run(scenario: Scenario, weeks: int | None) -> None:
+    """Say before a run that will take over a minute what it will cost."""
+    from sim.experiments.cost import SAY_COST_OVER_S, Estimate, run_cpu_seconds
+
+    one = run_cpu_seconds(scenario, weeks or scenario.run.weeks)
+    if one > SAY_COST_OVER_S:
+        typer.echo(f"estimated cost: {Estimate(1, one, one).words(1)}", err=True)
+
+
 def warn_without_effect(scenario: Scenario, plans: list[Plan], weeks: int | None) -> None:
     """Say, before running, what in the scenario and plans a run of ``weeks`` would not feel."""
     from sim.scenario.no_effect import without_effect

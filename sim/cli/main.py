@@ -43,11 +43,14 @@ app.add_typer(exercise_app, name="exercise")
 
 
 def main() -> None:
-    from sim.cli.common import INTERNAL_ERROR
-    from sim.domain.errors import ModelError
+    from sim.cli.common import INTERNAL_ERROR, USAGE_ERROR
+    from sim.domain.errors import ModelError, RunLimitError
 
     try:
         app()
     except ModelError as err:  # a bug, never reported as the user's mistake
         typer.echo(str(err), err=True)
         raise SystemExit(INTERNAL_ERROR) from None
+    except RunLimitError as err:  # the input asks more of a run than it may take
+        typer.echo(f"error: {err}", err=True)
+        raise SystemExit(USAGE_ERROR) from None

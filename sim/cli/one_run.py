@@ -13,6 +13,7 @@ from sim.cli.common import (
     load_for_run,
     load_plan_option,
     refuse_overwrite,
+    say_long_run,
     warn_without_effect,
     write_result,
 )
@@ -72,6 +73,7 @@ def run(
     if out is not None and not force:
         refuse_overwrite(out)
     warn_without_effect(loaded, [chosen], weeks)
+    say_long_run(loaded, weeks)
     show = not quiet and sys.stderr.isatty()
     bar: Any
     with (

@@ -194,7 +194,11 @@ def robustness_estimate(
     if compared:
         return ends
     base = comparison_estimate(scenario, plans, replications, weeks)
-    return Estimate(base.runs + ends.runs, base.cpu_seconds + ends.cpu_seconds)
+    return Estimate(
+        base.runs + ends.runs,
+        base.cpu_seconds + ends.cpu_seconds,
+        max(base.longest_run_s, ends.longest_run_s),
+    )
 
 
 def robustness(

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sim.domain.errors import RunLimitError
+from sim.model.watchdog import NO_LIMITS, RunLimits
 from sim.results.as_at import summary_as_at
 from sim.results.objectives import Service, service_of
 from sim.results.summary import by_risk
@@ -48,6 +50,7 @@ class RunSpec:
     detail: bool = True  # keep people's weeks and the objectives' service (False: measures only)
     stop_file: str | None = None  # the run stops at the next simulated day once this file exists
     as_at_minute: float | None = None  # also keep the measures as they stood at this minute
+    limits: RunLimits = NO_LIMITS  # what the run may spend before it is stopped (the app's pool)
 
 
 class RunStopped(Exception):
@@ -84,7 +87,7 @@ def run_spec(spec: RunSpec) -> RunOutcome:
     :class:`sim.run.ModelError` naming the run."""
     try:
         return _outcome(spec)
-    except (ModelError, RunStopped):
+    except (ModelError, RunStopped, RunLimitError):
         raise
     except Exception as exc:
         raise model_error(
@@ -111,6 +114,7 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         replication=spec.replication,
         weeks=spec.weeks,
         progress=_stop_when(spec.stop_file),
+        limits=spec.limits,
     )
     summary = result["summary"]
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()

@@ -23,13 +23,17 @@ from dataclasses import replace
 from functools import partial
 
 from sim.experiments.engines import RunSpec
+from sim.model.watchdog import NO_LIMITS, RunLimits
 
 
 class SharedPool(Executor):
-    """A process pool whose workers take runs from each experiment in turn."""
+    """A process pool whose workers take runs from each experiment in turn; ``limits``: what
+    each run may spend (:class:`~sim.model.watchdog.RunLimits`), so one very long run stops
+    with its reason and frees its worker for the other experiments' runs."""
 
-    def __init__(self, pool: ProcessPoolExecutor, workers: int):
+    def __init__(self, pool: ProcessPoolExecutor, workers: int, limits: RunLimits = NO_LIMITS):
         self._pool = pool
+        self._limits = limits
         self._slots = max(1, workers)
         self._lock = threading.Lock()
         self._waiting: OrderedDict[int, deque] = OrderedDict()  # experiment -> runs waiting
@@ -54,8 +58,11 @@ class SharedPool(Executor):
         outer: Future = Future()
         with self._lock:
             stop_file = self._stop_files.get(key)
-            if stop_file is not None and args and isinstance(args[0], RunSpec):
-                args = (replace(args[0], stop_file=stop_file), *args[1:])
+            if args and isinstance(args[0], RunSpec):
+                spec = replace(args[0], limits=self._limits)
+                if stop_file is not None:
+                    spec = replace(spec, stop_file=stop_file)
+                args = (spec, *args[1:])
             self._waiting.setdefault(key, deque()).append((fn, args, kwargs, outer))
         self._dispatch()
         return outer

@@ -37,6 +37,7 @@ from sim.domain.calendar import DAY, HOUR
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
+from sim.model.watchdog import MIN_FOLLOW_UP_MINUTES
 from sim.model.work import WorkItem, case_of
 from sim.scenario.outages import RecordLoss, Surge, WorkLost
 
@@ -105,7 +106,9 @@ def _resend(
         item.task, item.case, on_done=partial(_resent, then=then), follows=item
     )
     resend.duration = item.duration * RESEND_SHARE
-    office.at(noticed, partial(office.release, resend))
+    # noticed no sooner than a reply could be expected: a loss detected "at once" or a zero
+    # confirmation time cannot resend at the instant of the loss, again and again
+    office.at(max(noticed, office.env.now + MIN_FOLLOW_UP_MINUTES), partial(office.release, resend))
 
 
 def _resent(office: Office, resend: WorkItem, then: Callable[[], object] | None) -> None:

@@ -27,6 +27,7 @@ from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.supervision import check_without_systems
 from sim.model.systems import Access
+from sim.model.watchdog import MIN_WORK_MINUTES
 from sim.model.work import WorkItem, appointment_of
 
 MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find the practitioner
@@ -116,7 +117,8 @@ def hold_risk_check(
     limit = risk_check_limit(office, check)
     if limit is None or now >= limit or appointment_of(check).gave_up:
         return False
-    retry = min(office.information_back_at(missing, now), limit)
+    # never at the same instant: a system back "now" cannot hold the check again and again
+    retry = max(min(office.information_back_at(missing, now), limit), now + MIN_WORK_MINUTES)
     office.counts["risk_checks_held_for_information"] += 1
     token = office.hold(check, appointment_of(check).seen_by.own_queue)
     office.at(retry, lambda: office.resume(check, token))

@@ -29,6 +29,7 @@ import simpy
 from sim.domain.calendar import HOUR
 from sim.model.protocol import Office
 from sim.model.staff import Staff
+from sim.model.watchdog import MIN_WORK_MINUTES
 from sim.model.work import WorkItem
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.
@@ -52,7 +53,8 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
         staff.day_end = day_end
         leave_by = day_end + AFTER_HOURS_LIMIT
         stay_until = None  # set when the day ends: unpaid stay, then any overtime granted
-        env.timeout(day_end - env.now).callbacks.append(lambda _e: office.wake_up(staff))
+        # (a shift of almost no length can end a rounding error before its work starts)
+        env.timeout(max(day_end - env.now, 0.0)).callbacks.append(lambda _e: office.wake_up(staff))
         waiting_late = False
         while True:
             if env.now < day_end:
@@ -85,7 +87,9 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                     continue
             else:
                 duration = item.duration
-            duration *= item.left  # (what is left of work broken off before)
+            # what is left of work broken off before; never less than a second of work, so the
+            # clock moves on (sim.model.watchdog)
+            duration = max(duration * item.left, MIN_WORK_MINUTES)
             if item.started is None:  # (work broken off and resumed keeps its first start)
                 item.started = env.now
             item.staff = staff.id
