@@ -44,6 +44,7 @@ __all__ = [
     "load_rehearsal",
     "load_plan",
     "load_scenario",
+    "plan_file",
     "plans_of",
     "scenario_from_mapping",
     "scenario_from_text",
@@ -334,11 +335,34 @@ def load_rehearsal(path: str | os.PathLike) -> Rehearsal:
         return validate(data, index, file, Rehearsal)
 
 
-def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:
-    """The plans a scenario compares, "do nothing" first, read from ``plans_dir``."""
+def plan_file(plans_dir: str | os.PathLike, name: str, i: int, file: str) -> Path:
+    """The file of entry ``i`` of a scenario's ``plans:`` (``name``, with or without .yaml) in
+    ``plans_dir``, or a ScenarioError about ``file`` (the scenario) if it resolves outside that
+    folder (a link leading elsewhere; a path out of it is refused when the scenario loads)."""
+    path = Path(plans_dir) / (name if name.endswith(".yaml") else f"{name}.yaml")
+    inside = os.path.join(os.path.realpath(plans_dir), "")
+    if not os.path.realpath(path).startswith(inside):
+        raise fail(
+            file,
+            f"the plan file {os.path.normpath(path)} resolves to {os.path.realpath(path)}, "
+            f"outside the plans folder {os.path.normpath(plans_dir)}",
+            "put the plan file itself in the plans folder (not a link to a file elsewhere) and "
+            "name it there",
+            None,
+            f"plans[{i}]",
+            short(name),
+        )
+    return path
+
+
+def plans_of(
+    scenario: Scenario, plans_dir: str | os.PathLike, file: str | None = None
+) -> list[Plan]:
+    """The plans a scenario compares, "do nothing" first, read from ``plans_dir`` (a plan file
+    resolving outside it is refused with a ScenarioError about ``file``, the scenario's)."""
     plans = [DO_NOTHING]
-    for name in scenario.plans:
-        plan = load_plan(Path(plans_dir) / (name if name.endswith(".yaml") else f"{name}.yaml"))
+    for i, name in enumerate(scenario.plans):
+        plan = load_plan(plan_file(plans_dir, name, i, file or os.fspath(plans_dir)))
         if plan.pulls_any():
             plans.append(plan)
     return plans
