@@ -146,9 +146,12 @@ def _list_faults(scenario: Scenario, field: str, roles: Sequence[str], does: str
     found = [f"{field} lists {r} twice; list each role once" for r in repeated(roles)]
     for role in _unstaffed(scenario, roles):
         posts = scenario.office.staffing.role(role)
+        why = f"count {posts.count}" + (
+            f", vacancy_rate {posts.vacancy_rate:g}" if posts.count else ""
+        )
         found.append(
-            f"{field} names {role}, who has no filled posts (office.staffing.{role}: count "
-            f"{posts.count}, vacancy_rate {posts.vacancy_rate:g}), so no {pretty(role)} {does}; "
+            f"{field} names {role}, who has no filled posts (office.staffing.{role}: {why}), so "
+            f"no {pretty(role)} {does}; "
             f"add staff to office.staffing.{role} or take {role} out of {field}"
         )
     return found
