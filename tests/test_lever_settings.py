@@ -6,9 +6,12 @@ switches say what the model does."""
 from __future__ import annotations
 
 from office_runs import reference_scenario
+from sim.model.roster import mutual_aid_people
 from sim.scenario.exercise import Exercise, exercise_without_effect
+from sim.scenario.lever_settings import switch_faults
 from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import Plan
+from sim.scenario.schema import office_calendar
 
 AT = {"day": 7}
 CASE_DOWN = {"down": [{"system": "case_system", "start": AT, "duration_days": 2}]}
@@ -231,3 +234,19 @@ def test_an_exercise_says_its_levers_its_scenario_and_its_injects_as_every_view_
         "is for nobody, so it changes nothing; name the roles that work it, e.g. roles: "
         "[probation_officer, probation_services_officer]"
     )
+
+
+def test_a_switch_that_hides_mutual_aid_says_the_lent_staff_still_come():
+    lent = {"mutual_aid": {"staff": 2, "from_day": 3}}
+    hidden = plan(
+        {"day_lists": {}},
+        ({"at": {"day": 4}, "levers": lent}, {"at": {"day": 4}, "levers": {}}),
+    )
+    calendar = office_calendar(reference_scenario(), 28)
+    assert len(mutual_aid_people(reference_scenario(), hidden, calendar, 28, 0)) == 2
+    assert switch_faults(hidden) == [
+        "plan 'P': switches[0] and switches[1] both come on day 4 at 09:00; the one later in "
+        "the file (switches[1]) wins and the other is never in force (except for mutual aid: "
+        "lent staff come from its from_day whatever is in force); give them different moments, "
+        "or keep one"
+    ]

@@ -114,6 +114,10 @@ def lever_settings(scenario: Scenario, levers: Levers, who: str, path: str) -> l
     return [f"{who}: {sentence}" for sentence in found]
 
 
+# mutual aid is lent for its own days whichever levers are in force (sim.model.roster)
+_LENT = " (except for mutual aid: lent staff come from its from_day whatever is in force)"
+
+
 def pulls(levers: Levers) -> set[str]:
     """The names of the levers ``levers`` pulls."""
     return {n for n in type(levers).model_fields if getattr(levers, n) is not None}
@@ -132,17 +136,20 @@ def switch_faults(plan: Plan) -> list[str]:
         if len(group) > 1:
             names = ", ".join(f"switches[{i}]" for i in group[:-1]) + f" and switches[{last}]"
             every = "both" if len(group) == 2 else "all"
+            lent = any(plan.switches[i].levers.mutual_aid for i in group[:-1])
             found.append(
                 f"{who}: {names} {every} come on {day_words(at)}; the one later in the file "
                 f"(switches[{last}]) wins and the other"
                 + ("s are" if len(group) > 2 else " is")
-                + " never in force; give them different moments, or keep one"
+                + f" never in force{_LENT if lent else ''}; give them different moments, or "
+                "keep one"
             )
         levers = plan.switches[last].levers
         if at == 0 and pulls(plan.levers) and levers != plan.levers:
             found.append(
                 f"{who}: switches[{last}] comes at the very start of the run (day 0 at 00:00), "
-                "so the plan's own levers are never in force; move them into "
+                "so the plan's own levers are never in force"
+                f"{_LENT if plan.levers.mutual_aid else ''}; move them into "
                 f"switches[{last}].levers, or switch later"
             )
         elif levers == current:
