@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sim.scenario.plan_paths import plan_file
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.problems import (  # Problem and ScenarioError are part of this module's API
     Index,
@@ -333,26 +334,6 @@ def load_rehearsal(path: str | os.PathLike) -> Rehearsal:
     with _file_kind(file, "decisions file"):
         data, index = _parsed(p, file)
         return validate(data, index, file, Rehearsal)
-
-
-def plan_file(plans_dir: str | os.PathLike, name: str, i: int, file: str) -> Path:
-    """The file of entry ``i`` of a scenario's ``plans:`` (``name``, with or without .yaml) in
-    ``plans_dir``, or a ScenarioError about ``file`` (the scenario) if it resolves outside that
-    folder (a link leading elsewhere; a path out of it is refused when the scenario loads)."""
-    path = Path(plans_dir) / (name if name.endswith(".yaml") else f"{name}.yaml")
-    inside = os.path.join(os.path.realpath(plans_dir), "")
-    if not os.path.realpath(path).startswith(inside):
-        raise fail(
-            file,
-            f"the plan file {os.path.normpath(path)} resolves to {os.path.realpath(path)}, "
-            f"outside the plans folder {os.path.normpath(plans_dir)}",
-            "put the plan file itself in the plans folder (not a link to a file elsewhere) and "
-            "name it there",
-            None,
-            f"plans[{i}]",
-            short(name),
-        )
-    return path
 
 
 def plans_of(
