@@ -35,10 +35,15 @@ def code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
+_FIELD_PATH = re.compile(r"[a-z_]+[.\[]")  # a warning that starts with the field it is about
+
+
 def show_warnings(warnings: list[str]) -> None:
-    """One st.warning per setting that would change nothing (the loader's words, capitalised)."""
+    """One st.warning per setting that would change nothing or cannot mean what it says (the
+    loader's words, capitalised unless they start with a field's path, kept as written)."""
     for warning in warnings:
-        st.warning(plain(warning[:1].upper() + warning[1:]))
+        shown = warning if _FIELD_PATH.match(warning) else warning[:1].upper() + warning[1:]
+        st.warning(plain(shown))
 
 
 def running_job(job, doing: str, cancel_key: str) -> bool:

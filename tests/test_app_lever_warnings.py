@@ -5,6 +5,7 @@ options of the exercise chosen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -68,3 +69,48 @@ def test_the_exercise_page_says_it_for_the_options_of_the_exercise_chosen(phone_
         w.startswith("Exercise 'Small drill', decision point 'fallback', option 'Phone': ")
         for w in warnings_of(at)
     ), warnings_of(at)
+
+
+def said_in(at) -> list[str]:
+    """The warnings as the user reads them (markdown escapes taken out)."""
+    return [re.sub(r"\\(.)", r"\1", w) for w in warnings_of(at)]
+
+
+def widget(elements, ending: str):
+    """The widget whose key ends with ``ending`` (a field's path in the form)."""
+    found = [e for e in elements if e.key and e.key.endswith(ending)]
+    assert len(found) == 1, (ending, [e.key for e in elements])
+    return found[0]
+
+
+def test_the_scenario_builder_says_an_implausible_setting_as_it_is_typed(folders):
+    at = open_library_scenario(page("scenarios"), "reference-office")
+    assert not said_in(at)
+    widget(at.multiselect, "~calendar.working_days").set_value(["mon"]).run()
+    no_crash(at)
+    assert any(
+        w.startswith(
+            "office.staffing.probation_officer.contracted_hours 37 hours a week in 1 working "
+            "day (37.0 hours a day)"
+        )
+        and "daily rest" in w
+        for w in said_in(at)
+    ), said_in(at)
+    widget(at.multiselect, "~calendar.working_days").set_value(["mon", "tue", "wed", "thu", "fri"])
+    widget(at.multiselect, "~tasks.risk_check.roles").set_value(["case_admin"]).run()
+    assert any(
+        w.startswith("tasks.risk_check.roles is ['case_admin'], but risk checks are done by")
+        for w in said_in(at)
+    ), said_in(at)
+
+
+def test_the_plan_builder_says_overtime_for_nobody(folders):
+    at = page("scenarios")
+    at.selectbox(key="plan_choice").set_value("Overtime").run()
+    widget(at.multiselect, "levers.overtime.roles").set_value([]).run()
+    no_crash(at)
+    assert any(
+        w.startswith("Plan 'Overtime (edited: ")
+        and "': levers.overtime.roles is empty ([]): the overtime is for nobody" in w
+        for w in said_in(at)
+    ), said_in(at)

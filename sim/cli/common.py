@@ -160,7 +160,7 @@ def chosen_plans(loaded: Scenario, scenario: Path, plans: str | None) -> list[Pl
 
     try:
         if plans is None:
-            return plans_of(loaded, plans_folder(scenario))
+            return plans_of(loaded, plans_folder(scenario), str(scenario))
         return [load_plan_option(name.strip(), scenario) for name in plans.split(",")]
     except ScenarioError as err:
         fail(str(err))

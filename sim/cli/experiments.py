@@ -286,6 +286,7 @@ def sweep(
     except ScenarioError as err:
         fail(str(err))
     chosen = DO_NOTHING if plan is None else load_plan_option(plan, scenario)
+    warn_without_effect(loaded, [chosen], weeks)
     method = one_at_a_time if vary else grid
     settings: Any = _parse_ranges(vary) if vary else _parse_axes(grid_axis or [])
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -45,17 +46,18 @@ def describe(
 ) -> list[str]:
     """One line for a scenario file, plus the plans it compares. ``read``: the plan files of
     ``plans`` already read (file name -> its problem, None if valid), so each is read once."""
-    from sim.scenario.loader import ScenarioError, load_scenario
+    from sim.scenario.loader import ScenarioError, load_scenario, plan_file
 
     try:
         scenario = load_scenario(path)
+        files = [plan_file(plans, name, i, str(path)) for i, name in enumerate(scenario.plans)]
     except ScenarioError as err:
         return [f"  {path.name:<{width}}  (invalid: {first_problem(err)})"]
     lines = [f"  {path.name:<{width}}  {scenario.name}: {first_sentence(scenario.description)}"]
-    for name in scenario.plans:
-        file = name if name.endswith(".yaml") else f"{name}.yaml"
+    for found in files:
+        file = os.path.relpath(found, plans)
         if file not in read:  # not a file of the folder: read it as the comparison would
-            read[file] = describe_plan(plans / file, width)[1]
+            read[file] = describe_plan(found, width)[1]
         problem = read[file]
         if problem is not None:
             bad = Path(problem.file).name

@@ -17,6 +17,7 @@ from sim.cli.common import (
     load_plan_option,
     refuse_overwrite,
     runs_progress,
+    warn_without_effect,
     write_result,
 )
 
@@ -64,6 +65,7 @@ def national(
         fail(str(err))
     office_file = national_file.parent / service.config.office
     chosen = load_plan_option(plan, office_file)
+    warn_without_effect(service.office, [chosen], weeks)
     specs = national_specs(service, chosen, reps, weeks or service.office.run.weeks)
     on = 1 if engine is Engine.serial else workers or default_workers()
     cost = specs_estimate(specs).words(on)

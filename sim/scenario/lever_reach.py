@@ -35,6 +35,7 @@ from typing import Any
 
 from sim.domain.calendar import DAY, day_words
 from sim.domain.vocabulary import TASK_NAMES, TASK_WORDS, pretty
+from sim.scenario.lever_settings import acts_on_nothing
 from sim.scenario.outage_reach import (
     FOLLOW_UPS,
     Disruption,
@@ -44,7 +45,7 @@ from sim.scenario.outage_reach import (
     made_late,
 )
 from sim.scenario.plans import Levers, Plan
-from sim.scenario.schema import Scenario, headcount
+from sim.scenario.schema import TEAM_TASKS, Scenario, headcount
 
 BACKLOG_LEVERS = ("overtime", "mutual_aid")  # clear backlog whenever pulled
 
@@ -97,11 +98,6 @@ def login_rota(reach: Reach, lever: Any) -> Verdict:
 
 
 def paper_fallback(reach: Reach, lever: Any) -> Verdict:
-    if not lever.tasks:
-        return (
-            "it names no tasks",
-            f"list the tasks done on paper in {reach.path}paper_fallback.tasks",
-        )
     if any(reach.lacks(t) for t in lever.tasks):
         return None
     own_rules = ("risk_check", "reception_check_in", *FOLLOW_UPS)
@@ -172,7 +168,7 @@ def home_working(reach: Reach, lever: Any) -> Verdict:
 
 def _doer_words(scenario: Scenario, task: str) -> str:
     roles = ", ".join(pretty(r) for r in doers(scenario, task))
-    return roles if scenario.tasks.get(task).roles else f"the case holder ({roles})"
+    return roles if task in TEAM_TASKS else f"the case holder ({roles})"
 
 
 def overtime(reach: Reach, lever: Any) -> Verdict:
@@ -208,7 +204,13 @@ def lever_words(name: str, lever: Any) -> str:
 
 
 def _pulled(levers: Levers) -> list[str]:
-    return [n for n in type(levers).model_fields if getattr(levers, n) is not None]
+    """The levers pulled, less those set to act on nothing whatever the outages (said by
+    :mod:`sim.scenario.lever_settings`)."""
+    return [
+        n
+        for n in type(levers).model_fields
+        if getattr(levers, n) is not None and acts_on_nothing(n, getattr(levers, n)) is None
+    ]
 
 
 def _span(start: float, stop: float, run_end: float) -> str:

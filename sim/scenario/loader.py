@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sim.scenario.plan_paths import plan_file
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.problems import (  # Problem and ScenarioError are part of this module's API
     Index,
@@ -44,6 +45,7 @@ __all__ = [
     "load_rehearsal",
     "load_plan",
     "load_scenario",
+    "plan_file",
     "plans_of",
     "scenario_from_mapping",
     "scenario_from_text",
@@ -334,11 +336,14 @@ def load_rehearsal(path: str | os.PathLike) -> Rehearsal:
         return validate(data, index, file, Rehearsal)
 
 
-def plans_of(scenario: Scenario, plans_dir: str | os.PathLike) -> list[Plan]:
-    """The plans a scenario compares, "do nothing" first, read from ``plans_dir``."""
+def plans_of(
+    scenario: Scenario, plans_dir: str | os.PathLike, file: str | None = None
+) -> list[Plan]:
+    """The plans a scenario compares, "do nothing" first, read from ``plans_dir`` (a plan file
+    resolving outside it is refused with a ScenarioError about ``file``, the scenario's)."""
     plans = [DO_NOTHING]
-    for name in scenario.plans:
-        plan = load_plan(Path(plans_dir) / (name if name.endswith(".yaml") else f"{name}.yaml"))
+    for i, name in enumerate(scenario.plans):
+        plan = load_plan(plan_file(plans_dir, name, i, file or os.fspath(plans_dir)))
         if plan.pulls_any():
             plans.append(plan)
     return plans

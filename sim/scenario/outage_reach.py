@@ -18,7 +18,7 @@ from typing import Any
 
 from sim.domain.calendar import DAY
 from sim.domain.vocabulary import ROLES, TASK_NAMES, Role, TaskName
-from sim.scenario.schema import Scenario, filled_posts, headcount
+from sim.scenario.schema import TEAM_TASKS, Scenario, filled_posts, headcount
 
 LOST_MESSAGES: tuple[TaskName, ...] = ("recall_request", "risk_escalation", "case_transfer")
 # a lost email also holds up the allocation its notice asks for (seed 001, S5)
@@ -66,8 +66,8 @@ def holders(scenario: Scenario) -> tuple[Role, ...]:
 
 
 def doers(scenario: Scenario, task: str) -> tuple[Role, ...]:
-    """Who does ``task``: its team roles, or (none named) the case holder's roles."""
-    return scenario.tasks.get(task).roles or holders(scenario)
+    """Who does ``task``: its team's roles, or (not a team task) the case holder's roles."""
+    return scenario.tasks.get(task).roles if task in TEAM_TASKS else holders(scenario)
 
 
 def across_organisations(scenario: Scenario, task: str) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from sim.domain.calendar import WEEKDAYS, Calendar
 from sim.domain.vocabulary import (  # noqa: F401  (re-exported: the scenario's words)
@@ -43,6 +44,23 @@ from sim.scenario.staffing import (  # noqa: F401  (re-exported: part of the sce
 )
 
 IntervalDays = Annotated[int, Field(ge=1, le=365)]
+
+
+def _plan_name(name: str) -> str:
+    """A ``plans:`` entry names a file in the plans folder beside the scenario: refuse one that
+    is absolute or climbs out of that folder (``../``), which would make a comparison read a
+    file anywhere."""
+    parts = re.split(r"[\\/]", name)
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
+        raise ValueError(
+            "a plan is named by its file in the plans folder beside the scenario (plans/), and "
+            "this path leads out of that folder; give the plan file's name in plans/, such as "
+            "paper-fallback, copying the file there if it is elsewhere"
+        )
+    return name
+
+
+PlanName = Annotated[str, AfterValidator(_plan_name)]
 
 
 class RunSettings(Frozen):
@@ -266,8 +284,10 @@ class Scenario(Frozen):
     objectives: tuple[Objective, ...] = Field(
         (), description="Continuity objectives (RTO, MTPD, MBCO) per prioritised activity."
     )
-    plans: tuple[str, ...] = Field(
-        (), description="Plan files (in scenarios/plans/) this scenario compares."
+    plans: tuple[PlanName, ...] = Field(
+        (),
+        description="Plan files (in the plans/ folder beside the scenario) this scenario "
+        "compares, by name; a path out of that folder is refused.",
     )
     assumptions: tuple[Assumption, ...] = Field(
         (),
