@@ -54,11 +54,13 @@ class StepId(NamedTuple):
 
 class StaleStepError(ExerciseStoreError):
     """A step built on an older step than the exercise's newest: another page or command saved
-    in between. ``latest``: the newest good step (reload it, then make the change again)."""
+    in between. ``latest``: the newest good step (reload it, then make the change again);
+    ``since``: what was saved in between, in words."""
 
-    def __init__(self, message: str, latest: StepId | None):
+    def __init__(self, message: str, latest: StepId | None, since: str):
         super().__init__(message)
         self.latest = latest
+        self.since = since
 
 
 def _checksum(log_json: object) -> str:
@@ -171,6 +173,7 @@ class ExerciseStore:
             f"loaded: {what}. Fix: reload to see it, then make the change again if it still "
             "stands.",
             latest,
+            what,
         )
 
     def load(self, exercise_id: str) -> ExerciseLog:
@@ -207,13 +210,13 @@ class ExerciseStore:
             return 0
         return steps[-1][0] if steps else 0
 
-    def changes_since(self, exercise_id: str, step: StepId) -> StaleStepError | None:
-        """What was saved after ``step``, as the refusal a change built on it would get (None:
-        ``step`` is still the newest good step)."""
+    def changes_since(self, exercise_id: str, step: StepId) -> str:
+        """What was saved after ``step``, in words, by whom and when ("": ``step`` is still the
+        newest good step)."""
         steps = self._steps(self._folder(exercise_id))
         if steps and _newest_good(steps)[0] == step:
-            return None
-        return self._stale(exercise_id, step)
+            return ""
+        return self._stale(exercise_id, step).since
 
     def problems(self, exercise_id: str) -> builtins.list[str]:
         """What is wrong with each step of an exercise that cannot be read."""
