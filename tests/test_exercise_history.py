@@ -216,3 +216,51 @@ def test_of_two_processes_racing_for_the_same_step_exactly_one_wins(store, at_de
     assert len(winners) == 1, outcomes
     assert len(_steps(store, at_decision)) == 3
     assert [d.option.name for d in store.load(at_decision).decisions] == winners
+
+
+def test_the_command_line_stops_with_exit_2_when_another_writer_saves_in_between(
+    tmp_path, monkeypatch
+):
+    """``python -m sim exercise run`` saves each step after its last: a note added elsewhere
+    once play has started stops it with what was saved (exit code 2), and the note is kept."""
+    from typer.testing import CliRunner
+
+    from exercise_drill import DECISIONS
+    from sim.cli.main import app
+
+    (tmp_path / "small.yaml").write_text(SMALL)
+    (tmp_path / "decisions.yaml").write_text(DECISIONS)
+    store = ExerciseStore(tmp_path / "exercises")
+    advance_to_next = play.advance_to_next
+
+    def a_note_added_elsewhere_first(log):
+        (exercise_id,) = [row["id"] for row in store.list()]
+        other, step = store.load_step(exercise_id)
+        if not other.notes:
+            store.save(
+                play.add_note(other, "Reception is on paper", "Evaluator"), exercise_id, step
+            )
+        return advance_to_next(log)
+
+    monkeypatch.setattr(play, "advance_to_next", a_note_added_elsewhere_first)
+    result = CliRunner().invoke(
+        app,
+        [
+            "exercise",
+            "run",
+            str(tmp_path / "small.yaml"),
+            "--decisions",
+            str(tmp_path / "decisions.yaml"),
+            "--store",
+            str(store.root),
+            "--engine",
+            "serial",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "play stopped" in result.stderr and "a note was added by Evaluator at " in result.stderr
+    assert "reload to see it" in result.stderr
+    (exercise_id,) = [row["id"] for row in store.list()]
+    log = store.load(exercise_id)
+    assert [n.text for n in log.notes] == ["Reception is on paper"] and not log.decisions
+    assert len(_steps(store, exercise_id)) == 2
