@@ -249,6 +249,10 @@ def test_a_note_added_on_a_page_left_open_is_refused_kept_and_saved_after_a_relo
     no_crash(first)
     assert by_label(first.text_area, "Note").value == ""  # saved: a new, empty form
 
+    left_open = left_open.run()  # drawn again: it says it shows an older step, and what changed
+    moved_on = " ".join(w.value for w in left_open.warning)
+    assert "This page shows step 1 of the exercise, and it has moved on since: " in moved_on
+    assert "a note was added by Evaluator at " in moved_on and "Reception is on" in moved_on
     by_label(left_open.text_area, "Note").input("Call the duty manager")
     button(left_open, "Add note").click()
     left_open = left_open.run()

@@ -151,8 +151,11 @@ class ExerciseStore:
         if base is not None and follows is not None:
             newer = [(n, path) for n, path in steps if n > follows.number]
             earlier = max(0, len(newer) - SHOWN_STEPS)
-            if earlier:  # the newest shown, against the step before them
-                base = _read_step(newer[earlier - 1][1])[1]
+            for _, path in reversed(newer[:earlier]):  # the newest shown, against the step
+                before = _read_step(path)[1]  # before them
+                if before is not None:
+                    base = before
+                    break
             found = [_saved(path) for _, path in newer[earlier:]]
         else:  # built on a step that cannot be found: the newest step against the one before
             earlier, found = 0, []
@@ -213,10 +216,13 @@ class ExerciseStore:
     def changes_since(self, exercise_id: str, step: StepId) -> str:
         """What was saved after ``step``, in words, by whom and when ("": ``step`` is still the
         newest good step)."""
-        steps = self._steps(self._folder(exercise_id))
-        if steps and _newest_good(steps)[0] == step:
+        try:
+            steps = self._steps(self._folder(exercise_id))
+            if not steps or _newest_good(steps)[0] == step:
+                return ""
+            return self._stale(exercise_id, step).since
+        except OSError:  # the folder has gone: loading it says so
             return ""
-        return self._stale(exercise_id, step).since
 
     def problems(self, exercise_id: str) -> builtins.list[str]:
         """What is wrong with each step of an exercise that cannot be read."""
