@@ -4,13 +4,17 @@ Start an exercise from the library (or resume a saved one), move the clock to th
 decision point (or by a day), show the room the office now, and at a decision point project
 each option side by side, record the decision and play on. Every step is saved at once in the
 exercise store, so a restart or a closed browser loses nothing: the exercise's id is in the
-page's address (``?exercise=ID``), and the room's view (the Room page) follows the same id."""
+page's address (``?exercise=ID``), and the room's view (the Room page) follows the same id.
+Each page plays on the step it loaded and saves the step after it: a change made on a page
+that another facilitator has moved on from is refused with what they did, and the page offers
+a reload (:mod:`app_pages.exercise_steps`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages import exercise_forms as forms
+from app_pages import exercise_steps as steps
 from app_pages import exercise_views as views
 from app_pages import state
 from app_pages.widgets import code, plain, show_problems, show_warnings
@@ -33,12 +37,14 @@ def current_id() -> str | None:
 
 
 def open_exercise(exercise_id: str) -> None:
+    steps.forget()  # loaded afresh, from its newest step
     st.session_state[CURRENT] = exercise_id
     st.query_params["exercise"] = exercise_id
     st.rerun()
 
 
 def leave() -> None:
+    steps.forget()
     st.session_state.pop(CURRENT, None)
     st.query_params.clear()
     st.rerun()
@@ -51,13 +57,14 @@ def render() -> None:
         choose()
         return
     try:
-        log = views.store().load(exercise_id)
+        log = steps.opened(exercise_id)
     except ExerciseStoreError as exc:
         st.error(plain(str(exc)))
         if st.button("Choose another exercise", key="exercise_leave_missing"):
             leave()
         return
     header(log, exercise_id)
+    steps.moved_on(exercise_id)
     for message in st.session_state.pop(forms.DONE, []):
         st.toast(plain(message), icon=":material/check:")
     controls(log, exercise_id)
@@ -168,8 +175,10 @@ def choose() -> None:
 def header(log: play.ExerciseLog, exercise_id: str) -> None:
     st.subheader(log.exercise.name)
     views.clock_line(log)
+    step = steps.step_of(exercise_id)
+    shown = f" (this page shows step {step.number})" if step is not None else ""
     st.caption(
-        f"Exercise {code(exercise_id)}, saved at every step. "
+        f"Exercise {code(exercise_id)}, saved at every step{shown}. "
         f"[Open the room's view]({ROOM}?exercise={exercise_id}) on the projector: it follows "
         "each step, with no controls."
     )

@@ -1,13 +1,14 @@
 """The facilitator's forms: record a decision, compose an option from the plan levers, add an
 inject now, notes, capability ratings, the improvement plan and the after-action report. Each
-change is saved as a new step of the exercise before the page is drawn again."""
+change is saved as a new step of the exercise, following the step the page shows, before the
+page is drawn again (:mod:`app_pages.exercise_steps`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import exercise_views as views
+from app_pages import exercise_steps as steps
 from app_pages.drafts import Draft, settle
 from app_pages.forms import Ui, edit_model
 from app_pages.scenario_form import new_outage, outage_model
@@ -24,19 +25,8 @@ from sim.scenario.plans import Levers
 from sim.scenario.problems import validate
 
 NEWS = "news only (no change in the model)"
-DONE = "exercise_done"  # what the last change did, said once the page is drawn again
-
-
-def save(log: play.ExerciseLog, exercise_id: str, done: str | None = None) -> None:
-    """Save the exercise as its next step and draw the page again (saying ``done``)."""
-    try:
-        views.store().save(log, exercise_id)
-    except ExerciseStoreError as exc:
-        st.error(plain(str(exc)))
-        return
-    if done:
-        st.session_state.setdefault(DONE, []).append(f"{done} (saved).")
-    st.rerun()
+DONE = steps.DONE
+save = steps.save
 
 
 def decision(
@@ -97,7 +87,7 @@ def propose_option(log: play.ExerciseLog, exercise_id: str, point: DecisionPoint
 
 def inject(log: play.ExerciseLog, exercise_id: str) -> None:
     """An inject delivered now: what the room is told and, if anything, what changes."""
-    step = len(log.steps)  # a new form once an inject is delivered
+    step = steps.fresh("inject")  # a new form once an inject is delivered
     title = st.text_input("Title", key=f"inject-title-{step}", max_chars=120)
     told = st.text_area("What the room is told", key=f"inject-told-{step}", max_chars=4000)
     kind = st.selectbox(
@@ -108,15 +98,13 @@ def inject(log: play.ExerciseLog, exercise_id: str) -> None:
     )
     effect: dict = {}
     if kind != NEWS:
-        key = f"inject-draft-{exercise_id}-{kind}-{len(log.steps)}"
+        key = f"inject-draft-{exercise_id}-{kind}-{step}"
         start = {"day": log.clock.day, "hour": log.clock.hour}
         template = new_outage(kind)
         template["start" if "start" in template else "at"] = start
         draft: Draft = st.session_state.setdefault(key, Draft(template))
         draft.reshapes.clear()
-        entry = edit_model(
-            Ui(draft, f"inject-{kind}-{len(log.steps)}"), (), draft.data, outage_model(kind)
-        )
+        entry = edit_model(Ui(draft, f"inject-{kind}-{step}"), (), draft.data, outage_model(kind))
         if settle(draft, entry):
             st.rerun()
         effect = {kind: [draft.data]}
@@ -130,7 +118,7 @@ def inject(log: play.ExerciseLog, exercise_id: str) -> None:
         }
         try:
             new = validate(data, {}, "the inject in the form", model=Inject)
-            save(play.add_inject(log, new), exercise_id, f"Inject delivered: {new.title}")
+            save(play.add_inject(log, new), exercise_id, f"Inject delivered: {new.title}", "inject")
         except ScenarioError as exc:
             show_problems(exc)
         except play.ExerciseError as exc:
@@ -142,12 +130,13 @@ def notes(log: play.ExerciseLog, exercise_id: str) -> None:
         st.markdown(
             f"- {plain(play.when(note.at))}, {plain(note.by or 'the room')}: {plain(note.text)}"
         )
-    with st.form(f"note-{len(log.notes)}", clear_on_submit=True):
-        text = st.text_area("Note", max_chars=4000)
-        by = st.text_input("By", max_chars=200)
+    form = steps.fresh("note")  # what is typed stays until the note is saved
+    with st.form(f"note-{form}"):
+        text = st.text_area("Note", max_chars=4000, key=f"note-text-{form}")
+        by = st.text_input("By", max_chars=200, key=f"note-by-{form}")
         added = st.form_submit_button("Add note")
     if added and text.strip():
-        save(play.add_note(log, text.strip(), by.strip()), exercise_id, "Note added")
+        save(play.add_note(log, text.strip(), by.strip()), exercise_id, "Note added", "note")
 
 
 def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
@@ -253,7 +242,8 @@ def report(log: play.ExerciseLog, exercise_id: str, step: Step, job) -> None:
         if step.point is None and job.result is not None and log.clock not in recorded:
             log = play.add_standing(log, standing_of(log, step, job.result))
             try:  # the office as it stands now goes into the report, and is saved with it
-                views.store().save(log, exercise_id)
+                if not steps.record(log, exercise_id):
+                    st.rerun()  # another step came first: the page says which
             except ExerciseStoreError as exc:
                 st.error(plain(str(exc)))
             key = f"report-{exercise_id}-{len(log.steps)}"

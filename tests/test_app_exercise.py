@@ -196,3 +196,83 @@ def test_runs_too_short_for_the_exercise_are_refused_with_the_fix(exercises):
     no_crash(at)
     assert "comes after the exercise's runs end (day 7)" in texts(at)
     assert "exercise_id" not in at.session_state and not list(exercises.glob("*"))
+
+
+def _ready_to_decide(at) -> bool:
+    return any(b.label == "Record decision" and not b.disabled for b in at.button)
+
+
+def test_two_facilitators_deciding_at_once_the_second_is_refused_with_who_decided_what(exercises):
+    """Two browsers on one exercise at its first decision point: one records Wait, the other
+    (its page drawn before) records Paper and is told Wait was recorded, by whom and when; the
+    log holds Wait alone; what the second typed stays until it reloads."""
+    first = next_stop(next_stop(start_drill(page("exercise"))))
+    exercise_id = first.session_state["exercise_id"]
+    first = until(first, _ready_to_decide)
+    second = until(page("exercise", exercise_id=exercise_id), _ready_to_decide)
+    assert "Paper or wait?" in texts(second)
+
+    by_label(first.radio, "Option taken").set_value("Wait")
+    by_label(first.selectbox, "Decided by").set_value("Team manager")
+    button(first, "Record decision").click()
+    first = first.run()
+    no_crash(first)
+
+    by_label(second.radio, "Option taken").set_value("Paper")
+    by_label(second.selectbox, "Decided by").set_value("Facilitator")
+    by_label(second.text_area, "Why").input("Keep seeing people")
+    button(second, "Record decision").click()
+    second = second.run()
+    no_crash(second)
+    refusal = " ".join(e.value for e in second.error)
+    assert "a decision was recorded at decision point 'fallback' by Team manager at " in refusal
+    assert "('Wait')" in refusal and "reload to see it" in refusal, refusal
+    log = ExerciseStore(exercises).load(exercise_id)
+    assert [(d.option.name, d.by) for d in log.decisions] == [("Wait", "Team manager")]
+    assert by_label(second.text_area, "Why").value == "Keep seeing people"  # nothing typed lost
+
+    button(second, "Reload").click()
+    second = second.run()
+    no_crash(second)
+    assert "Decision point" not in texts(second) and "**Wait** (Team manager)" in texts(second)
+    assert not second.error
+
+
+def test_a_note_added_on_a_page_left_open_is_refused_kept_and_saved_after_a_reload(exercises):
+    first = start_drill(page("exercise"))
+    exercise_id = first.session_state["exercise_id"]
+    left_open = page("exercise", exercise_id=exercise_id)
+    by_label(first.text_area, "Note").input("Reception is on paper")
+    by_label(first.text_input, "By").input("Evaluator")
+    button(first, "Add note").click()
+    first = first.run()
+    no_crash(first)
+    assert by_label(first.text_area, "Note").value == ""  # saved: a new, empty form
+
+    left_open = left_open.run()  # drawn again: it says it shows an older step, and what changed
+    moved_on = " ".join(w.value for w in left_open.warning)
+    assert "This page shows step 1 of the exercise, and it has moved on since: " in moved_on
+    assert "a note was added by Evaluator at " in moved_on and "Reception is on" in moved_on
+    by_label(left_open.text_area, "Note").input("Call the duty manager")
+    button(left_open, "Add note").click()
+    left_open = left_open.run()
+    no_crash(left_open)
+    refusal = " ".join(e.value for e in left_open.error)
+    assert "a note was added by Evaluator at " in refusal and "reload to see it" in refusal
+    assert [n.text for n in ExerciseStore(exercises).load(exercise_id).notes] == [
+        "Reception is on paper"
+    ]
+    assert by_label(left_open.text_area, "Note").value == "Call the duty manager"
+
+    button(left_open, "Reload").click()
+    left_open = left_open.run()
+    assert "Reception is on paper" in texts(left_open)
+    assert by_label(left_open.text_area, "Note").value == "Call the duty manager"  # still there
+    button(left_open, "Add note").click()
+    left_open = left_open.run()
+    no_crash(left_open)
+    assert not left_open.error
+    assert [n.text for n in ExerciseStore(exercises).load(exercise_id).notes] == [
+        "Reception is on paper",
+        "Call the duty manager",
+    ]

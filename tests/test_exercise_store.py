@@ -25,9 +25,9 @@ def small(tmp_path) -> Path:
 def test_every_step_is_kept_and_a_damaged_step_falls_back_to_the_last_good_one(tmp_path, small):
     store = ExerciseStore(tmp_path)
     log = play.start(load_exercise(small))
-    exercise_id = store.save(log)
+    exercise_id, first = store.save_step(log)
     moved = play.advance_to_next(log)
-    store.save(moved, exercise_id)
+    store.save(moved, exercise_id, follows=first)
     other = store.save(log)  # a second exercise at once: its own folder
     assert other != exercise_id and store.load(other).clock == log.clock
     assert store.load(exercise_id).clock == moved.clock

@@ -2,7 +2,9 @@
 
 * ``run FILE --decisions DECISIONS.yaml``: plays the exercise from its start to its end: at each
   decision point the options are projected (each run on the same replications) and the decision
-  the file gives is taken; every step is saved in the exercise store, and the id printed.
+  the file gives is taken; every step is saved in the exercise store, and the id printed. Each
+  step follows the one before it: if another page or command saves a step of the same exercise
+  meanwhile, play stops with what was saved (exit code 2) rather than write over it.
 * ``report ID``: the after-action report (HTML and PDF) and the improvement plan (CSV) of a saved
   exercise; ``--replay`` first runs every projection again from the log and checks the numbers.
 * ``list``: the saved exercises.
@@ -55,7 +57,7 @@ def run(
         standing_of,
         step_inputs,
     )
-    from sim.exercise.store import ExerciseStoreError
+    from sim.exercise.store import ExerciseStoreError, StaleStepError
     from sim.results.measures import MEASURES
     from sim.scenario.exercise import exercise_without_effect
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
@@ -91,15 +93,20 @@ def run(
         log = play.start(exercise)
         for inject in rehearsal.injects:
             log = play.add_inject(log, inject)
-        exercise_id = saver.save(log)
+        exercise_id, last = saver.save_step(log)
         typer.echo(f"exercise {exercise_id}: {exercise.name}")
+
+        def save(log: play.ExerciseLog) -> None:  # the step after the last one saved here
+            nonlocal last
+            last = saver.save_step(log, exercise_id, follows=last)[1]
+
         while True:
             point = log.pending()
             if point is None:
                 if log.next_stop() is None:
                     break
                 log = play.advance_to_next(log)
-                saver.save(log, exercise_id)
+                save(log)
                 typer.echo(f"  {log.steps[-1]}")
                 continue
             step = step_inputs(log)
@@ -108,7 +115,7 @@ def run(
             choice = choices[point.id]
             option = next(o for o in point.options if o.name == choice.option)
             log = play.decide(log, point.id, option, choice.by, choice.why)
-            saver.save(log, exercise_id)
+            save(log)
             typer.echo(f"  {log.steps[-1]}")
             changed = changed_table(log.projection(point.id), option.name)  # type: ignore[arg-type]
             shown = [
@@ -122,7 +129,7 @@ def run(
                         f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"
                     )
         log = play.advance(log, log.end())  # play on to the end of the exercise's runs
-        saver.save(log, exercise_id)
+        save(log)
         step = step_inputs(log)  # the office as play ended, for the report
         log = play.add_standing(
             log, standing_of(log, step, run_step(step, engine=engine.value, workers=workers))
@@ -133,7 +140,9 @@ def run(
             log = play.rate(log, rating)
         if rehearsal.actions:
             log = play.set_actions(log, rehearsal.actions)
-        saver.save(log, exercise_id)
+        save(log)
+    except StaleStepError as err:
+        fail(f"{file}: play stopped: {err}")
     except (play.ExerciseError, ExerciseStoreError) as err:
         fail(f"{file}: {err}")
     typer.echo(f"saved as exercise {exercise_id} in {store}/")

@@ -7,8 +7,10 @@
 * :mod:`sim.exercise.projection`: what the room is shown at a step, from an experiment run on the
   log's inputs: the office now, with its spread over replications, and each option projected to
   the end of the exercise, paired on the same replications.
-* :mod:`sim.exercise.store`: every step saved with its checksum, so an exercise survives a
-  restart and replays from its log.
+* :mod:`sim.exercise.store`: every step saved with its checksum and the step it follows, so an
+  exercise survives a restart and replays from its log, and a step built on an older one than
+  the newest is refused rather than written over it.
+* :mod:`sim.exercise.history`: what a step changed from the one before it, and who, in words.
 * :mod:`sim.exercise.improvement`: the improvement plan as CSV, written and read back.
 
 Every run of an exercise starts at day 0 and lasts the exercise's weeks, on the same random
