@@ -209,3 +209,51 @@ def test_the_command_line_says_them_on_stderr_and_runs(tmp_path):
         "working day (37.0 hours a day)" in done.stderr
     )
     assert "warning" not in done.stdout
+
+
+def test_durations_and_detection_below_the_models_floors_are_said():
+    """A task of no length is worked for a second and a loss noticed at once is resent after an
+    hour (sim.domain.floors): the scenario is told so, not left to believe its own numbers."""
+    found = said(
+        **{
+            "tasks.recall_request.duration": {"distribution": "fixed", "mean_minutes": 1e-300},
+            "outages.email_loss": [
+                {"start": AT, "duration_days": 5, "lost_share": 1.0, "detection_days": 0}
+            ],
+        }
+    )
+    assert any(
+        w.startswith("tasks.recall_request.duration.mean_minutes is 1e-300, under a second")
+        for w in found
+    ), found
+    assert any(
+        w.startswith("outages.email_loss[0].detection_days is 0, under an hour") for w in found
+    ), found
+    nothing_lost = said(
+        **{
+            "outages.email_loss": [
+                {"start": AT, "duration_days": 5, "lost_share": 0.0, "detection_days": 0}
+            ]
+        }
+    )
+    assert not any("under an hour" in w for w in nothing_lost)
+
+
+def test_a_phone_confirmation_sooner_than_an_hour_is_said():
+    from sim.scenario.plans import Plan
+
+    plan = Plan.model_validate(
+        {
+            "name": "Phone at once",
+            "levers": {"alternative_channel": {"extra_minutes": 10, "confirm_within_hours": 0.1}},
+        }
+    )
+    scenario = reference_scenario().with_changes(
+        **{
+            "outages.email_loss": [
+                {"start": AT, "duration_days": 5, "lost_share": 0.1, "detection_days": 5}
+            ]
+        }
+    )
+    found = without_effect(scenario, [plan], 4)
+    assert any("confirm_within_hours is 0.1, under an hour" in w for w in found), found

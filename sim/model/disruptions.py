@@ -34,10 +34,10 @@ from collections.abc import Callable
 from functools import partial
 
 from sim.domain.calendar import DAY, HOUR
+from sim.domain.floors import MIN_FOLLOW_UP_MINUTES
 from sim.model.caseload import Case
 from sim.model.protocol import Office
 from sim.model.random_streams import UniformSampler
-from sim.model.watchdog import MIN_FOLLOW_UP_MINUTES
 from sim.model.work import WorkItem, case_of
 from sim.scenario.outages import RecordLoss, Surge, WorkLost
 

@@ -21,13 +21,13 @@ just picked up (by the rules above).
 
 from __future__ import annotations
 
+from sim.domain.floors import MIN_WORK_MINUTES
 from sim.model.disruptions import MESSAGE_TASKS
 from sim.model.logins import SetAside
 from sim.model.protocol import Office
 from sim.model.staff import Staff
 from sim.model.supervision import check_without_systems
 from sim.model.systems import Access
-from sim.model.watchdog import MIN_WORK_MINUTES
 from sim.model.work import WorkItem, appointment_of
 
 MANUAL_CHECK_IN_FACTOR = 3.0  # assumption (range 2-5): phoning round to find the practitioner

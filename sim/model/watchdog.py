@@ -1,17 +1,8 @@
 """A run that cannot hold a worker: floors on what the model schedules, and a watchdog on the
 SimPy loop.
 
-Floors (each the shortest time a thing can take in an office, so every piece of work and every
-follow-up moves the clock on and no chain of rules can repeat at one simulated instant):
-
-* ``MIN_WORK_MINUTES``: one second (1/60 minute). A task whose drawn duration, or what is left of
-  it after a break, is shorter is worked for one second. Nothing done at a desk takes less;
-  without a floor a duration of 1e-300 minutes leaves the clock where it was.
-* ``MIN_FOLLOW_UP_MINUTES``: one hour. A lost message is resent, or a held risk check tried
-  again, no sooner than this after the moment that calls for it, however short the scenario's
-  detection time (``detection_days: 0``, ``confirm_within_hours: 0``). Nobody can notice that a
-  message went missing before a reply could be expected (assumption, range 15 minutes to one
-  working day).
+The floors on work and follow-ups (:mod:`sim.domain.floors`) keep every piece of work and
+every resend moving the clock on; this module stops a run that makes no progress all the same.
 
 The watchdog (:func:`run_until`) steps SimPy's event loop as ``Environment.run`` does, and every
 ``CHECK_EVERY`` events looks at what the run has done:
@@ -40,9 +31,9 @@ from simpy.core import URGENT, EmptySchedule, StopSimulation
 from simpy.events import Event
 
 from sim.domain.errors import RunLimitError
+from sim.domain.floors import MIN_FOLLOW_UP_MINUTES as MIN_FOLLOW_UP_MINUTES
+from sim.domain.floors import MIN_WORK_MINUTES as MIN_WORK_MINUTES
 
-MIN_WORK_MINUTES = 1.0 / 60.0
-MIN_FOLLOW_UP_MINUTES = 60.0
 CHECK_EVERY = 4_096
 MAX_EVENTS_AT_ONE_MOMENT = 2_000_000
 

@@ -27,9 +27,9 @@ from typing import Any
 import simpy
 
 from sim.domain.calendar import HOUR
+from sim.domain.floors import MIN_WORK_MINUTES
 from sim.model.protocol import Office
 from sim.model.staff import Staff
-from sim.model.watchdog import MIN_WORK_MINUTES
 from sim.model.work import WorkItem
 
 # Assumption (range 0.5-3 h): the longest anyone stays after their day to see people waiting.

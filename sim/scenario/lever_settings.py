@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sim.domain.calendar import day_words
+from sim.domain.calendar import HOUR, day_words
+from sim.domain.floors import MIN_FOLLOW_UP_MINUTES
 from sim.domain.vocabulary import TASK_WORDS, pretty
 from sim.scenario.plans import Levers, Plan
 from sim.scenario.plausibility import repeated
@@ -102,6 +103,13 @@ def lever_settings(scenario: Scenario, levers: Levers, who: str, path: str) -> l
         elif name == "triage":
             found += _repeats(f"{field}.defer_levels", lever.defer_levels, "RoSH level")
             found += _repeats(f"{field}.protect_levels", lever.protect_levels, "RoSH level")
+        elif name == "alternative_channel" and lever.confirm_within_hours is not None:
+            if lever.confirm_within_hours * HOUR < MIN_FOLLOW_UP_MINUTES:
+                found.append(
+                    f"{field}.confirm_within_hours is {lever.confirm_within_hours:g}, under an "
+                    "hour: a lost message is resent no sooner than an hour after it is lost, so "
+                    "the loss is noticed later than this says; give at least 1"
+                )
         elif name == "paper_fallback":
             found += _repeats(f"{field}.tasks", lever.tasks, "task")
             for task in dict.fromkeys(lever.tasks):

@@ -12,6 +12,9 @@ ignored or contradicted by another. The classes covered:
   holding the case does (only the team tasks use the list); a role in a task's roles or in
   ``caseload.holder_roles`` with no filled posts.
 * **Lists with a repeat**: a role, a system or a plan listed twice.
+* **Below the model's floors** (:mod:`sim.domain.floors`): a task whose mean duration is under
+  a second (worked for a second); a loss of emails noticed, or a plan's phone confirmation,
+  sooner than an hour (resent after an hour).
 * **Contradictions**: a task due (``deadline.hours``) before its mean duration is over; two
   outages of one kind in force at once on one system or office, where the model keeps only one
   of them (the tighter login cap, the greater slowdown, the later office cap's choice).
@@ -25,7 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.domain.calendar import HOUR, day_words
+from sim.domain.calendar import DAY, HOUR, day_words
+from sim.domain.floors import MIN_FOLLOW_UP_MINUTES, MIN_WORK_MINUTES
 from sim.domain.vocabulary import ROLES, TASK_NAMES, TASK_WORDS, pretty
 from sim.scenario.outages import LoginCap, OfficeCap, Slow, Window
 from sim.scenario.schema import TEAM_TASKS, Scenario, filled_posts, headcount
@@ -235,9 +239,32 @@ def overlapping_outages(scenario: Scenario) -> list[str]:
     return found
 
 
+def below_floors(scenario: Scenario) -> list[str]:
+    """Durations and detection times shorter than the model lets a thing take."""
+    found = []
+    for task in TASK_NAMES:
+        mean = scenario.tasks.get(task).duration.mean_minutes
+        if mean < MIN_WORK_MINUTES:
+            found.append(
+                f"tasks.{task}.duration.mean_minutes is {mean:g}, under a second: each piece of "
+                f"work takes at least a second in the model, so {TASK_WORDS[task]} take longer "
+                "than this says; give the time in minutes (1 second is 0.0167)"
+            )
+    for i, loss in enumerate(scenario.outages.email_loss):
+        if loss.lost_share > 0 and loss.detection_days * DAY < MIN_FOLLOW_UP_MINUTES:
+            found.append(
+                f"outages.email_loss[{i}].detection_days is {loss.detection_days:g}, under an "
+                "hour: a lost message is resent no sooner than an hour after it is lost (nobody "
+                "can notice a loss before a reply could be expected), so it is noticed later "
+                "than this says; give at least 0.042 days (an hour)"
+            )
+    return found
+
+
 def implausible(scenario: Scenario) -> list[str]:
     """Everything in ``scenario`` that loads but cannot mean what it says (see the module)."""
     return [
+        *below_floors(scenario),
         *long_days(scenario),
         *roles_that_do_nothing(scenario),
         *due_before_done(scenario),
