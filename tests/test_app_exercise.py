@@ -57,6 +57,7 @@ def next_stop(at):
     return at.run()
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_the_facilitator_plays_to_a_decision_and_the_room_follows(exercises):
     at = page("exercise")
     no_crash(at)

@@ -40,6 +40,7 @@ def in_use(at):
 
 
 # 1. A form opens on the scenario (and plan) in use and changes only what the user changed
+@pytest.mark.slow  # every file: in make test, not the quick tier
 @pytest.mark.parametrize("path", LIBRARY, ids=[p.stem for p in LIBRARY])
 def test_every_library_scenario_applied_unchanged_keeps_its_digest(folders, path):
     at = open_library_scenario(page("scenarios"), path.stem)
@@ -72,6 +73,7 @@ def test_the_forms_follow_the_scenario_in_use_and_an_edit_changes_only_its_field
     assert by_label(at.text_input, "Save to my scenarios as").value == file_name(after.name)
 
 
+@pytest.mark.slow  # every file: in make test, not the quick tier
 @pytest.mark.parametrize("path", PLANS, ids=[p.stem for p in PLANS])
 def test_every_plan_applied_unchanged_is_kept_as_it_is(folders, path):
     plan = load_plan(path)

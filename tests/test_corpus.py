@@ -52,11 +52,13 @@ def test_the_corpus_covers_every_class_of_input():
     assert {"yaml", "field", "limit", "extends", "valid"} <= kinds
 
 
+@pytest.mark.slow  # every file: in make test, not the quick tier
 @pytest.mark.parametrize("file", SCENARIOS, ids=[f.stem for f in SCENARIOS])
 def test_each_scenario_runs_or_is_refused_cleanly(file):
     check(run_cli(str(file)), file, file.stem.startswith("valid-"))
 
 
+@pytest.mark.slow  # every file: in make test, not the quick tier
 @pytest.mark.parametrize("file", PLANS, ids=[f.stem for f in PLANS])
 def test_each_plan_runs_or_is_refused_cleanly(file):
     done = run_cli("scenarios/reference-office.yaml", "--plan", str(file))

@@ -190,6 +190,7 @@ def played(tmp_path_factory):
     return {"folder": folder, "store": store, "id": exercise_id, "output": result.output}
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
     """One play of the drill (it costs a few seconds of runs) checked three ways: the options
     share their past exactly; the saved log replays to the same numbers; the report has every

@@ -76,6 +76,7 @@ def _known_before(items, cut: float):
     offset=st.floats(0, (OUTAGE_DAYS - 1) * DAY - 1, allow_nan=False),
     seed=st.integers(1, 50),
 )
+@pytest.mark.slow  # in make test, not the quick tier
 def test_a_lever_pulled_inside_an_outage_changes_what_follows_and_nothing_before(
     lever, offset, seed
 ):

@@ -142,6 +142,7 @@ def test_two_offices_pooled_read_as_their_tables_taken_as_one_office():
     assert pooled["rekeying_debt_max"] > 0
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_every_engine_gives_the_same_national_tables(tmp_path):
     service = load_national(national_file(tmp_path))
     serial = run_national(service, weeks=4, engine="serial")

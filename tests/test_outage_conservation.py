@@ -84,6 +84,7 @@ def check_conservation(result) -> None:
     assert (~held["risk_checked"]).sum() == risk["missed_risk_checks"].sum()
 
 
+@pytest.mark.slow  # every file: in make test, not the quick tier
 @pytest.mark.parametrize("outage", sorted(OUTAGES))
 @pytest.mark.parametrize("plan_file", PLAN_FILES, ids=[p.stem for p in PLAN_FILES])
 def test_conservation_under_outages_and_plans(outage, plan_file):

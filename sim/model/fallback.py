@@ -21,7 +21,6 @@ just picked up (by the rules above).
 
 from __future__ import annotations
 
-from sim.domain.floors import MIN_WORK_MINUTES
 from sim.model.disruptions import MESSAGE_TASKS
 from sim.model.logins import SetAside
 from sim.model.protocol import Office
@@ -117,8 +116,7 @@ def hold_risk_check(
     limit = risk_check_limit(office, check)
     if limit is None or now >= limit or appointment_of(check).gave_up:
         return False
-    # never at the same instant: a system back "now" cannot hold the check again and again
-    retry = max(min(office.information_back_at(missing, now), limit), now + MIN_WORK_MINUTES)
+    retry = min(office.information_back_at(missing, now), limit)
     office.counts["risk_checks_held_for_information"] += 1
     token = office.hold(check, appointment_of(check).seen_by.own_queue)
     office.at(retry, lambda: office.resume(check, token))

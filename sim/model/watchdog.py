@@ -8,7 +8,8 @@ The watchdog (:func:`run_until`) steps SimPy's event loop as ``Environment.run``
 ``CHECK_EVERY`` events looks at what the run has done:
 
 * no progress in simulated time: more than ``MAX_EVENTS_AT_ONE_MOMENT`` events at one simulated
-  instant (a reference office processes a few thousand at its busiest instant) stops the run
+  instant (the reference office processes about 200 at its busiest instant, S1's London-size
+  office about 4,000) stops the run
   with :class:`~sim.domain.errors.RunLimitError`, naming the rule whose events repeat and the
   scenario's field to change;
 * the run's limits (:class:`RunLimits`): at most so many events, or so many CPU-seconds, for

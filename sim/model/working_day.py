@@ -87,9 +87,12 @@ def working_days(office: Office, staff: Staff) -> Generator[Any, Any, None]:
                     continue
             else:
                 duration = item.duration
-            # what is left of work broken off before; never less than a second of work, so the
-            # clock moves on (sim.model.watchdog)
-            duration = max(duration * item.left, MIN_WORK_MINUTES)
+            # what is left of work broken off before; any work takes at least a second, so the
+            # clock moves on (sim.domain.floors); a step with no work in it (a risk check gone
+            # ahead without its information) takes none
+            duration *= item.left
+            if 0.0 < duration < MIN_WORK_MINUTES:
+                duration = MIN_WORK_MINUTES
             if item.started is None:  # (work broken off and resumed keeps its first start)
                 item.started = env.now
             item.staff = staff.id
