@@ -54,6 +54,7 @@ def test_every_library_plan_round_trips_through_the_form(folders, path):
     assert digest(validate(plan_draft(at), {}, "form", model=Plan)) == digest(held)
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_an_outage_is_added_changed_to_another_kind_moved_and_removed(folders):
     at = open_library_scenario(page("scenarios"), "reference-office")
     assert not any(draft(at)["outages"].values())
@@ -101,6 +102,7 @@ def test_a_bad_value_shows_the_loaders_message_and_keeps_what_was_typed(folders)
     assert not at.error and by_label(at.number_input, "weeks").value == 5
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_a_plan_composed_from_nothing_with_timed_decisions(folders):
     """Paper fallback from day 1, then paper and overtime from day 3: composed in the form,
     kept, and saved to my plans, where a new session finds it (the YAML download is checked in

@@ -36,6 +36,7 @@ def test_calibration_is_of_normal_operation():
     assert normal.caseload == s2.caseload
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_the_command_prints_the_table_and_json():
     result = runner.invoke(app, ["calibrate", str(REFERENCE), "--weeks", "6", "--reps", "2"])
     assert result.exit_code in (0, 1), result.output

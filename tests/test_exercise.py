@@ -215,6 +215,7 @@ def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
     _reports(played, tmp_path)
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_the_office_now_is_the_same_under_every_option(small):
     log = play.advance_days(play.start(load_exercise(small)), 2)
     step = step_inputs(log)

@@ -255,6 +255,7 @@ def test_the_command_exits_2_on_a_bad_path_with_the_loaders_message(tmp_path):
     assert "line 4, assumptions[0].path" in result.output and "Fix: use one of" in result.output
 
 
+@pytest.mark.slow  # in make test, not the quick tier
 def test_the_command_prints_the_cost_the_table_and_the_sentence(tmp_path):
     small = tmp_path / "small-s02.yaml"
     small.write_text(
