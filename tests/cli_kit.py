@@ -17,3 +17,17 @@ def cli_patched(patch: str, args: list[str]) -> subprocess.CompletedProcess:
         + ["main()"]
     )
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+
+
+def run_a_week_of(tmp_path: Path, name: str, body: str) -> subprocess.CompletedProcess:
+    """``python -m sim run`` for a week of the reference office with ``body`` (YAML) over it."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'reference-office.yaml'}\nname: {name}\n{body}"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "sim", "run", str(path), "--weeks", "1", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )

@@ -4,12 +4,11 @@ before it starts is refused."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_kit import run_a_week_of
 from office_runs import reference_scenario
 from sim.scenario.loader import ScenarioError, plan_from_text
 from sim.scenario.no_effect import without_effect
@@ -61,16 +60,10 @@ def test_mutual_aid_that_ends_before_it_starts_is_refused():
 
 
 def test_the_command_line_warns_before_running(tmp_path):
-    path = tmp_path / "late.yaml"
-    path.write_text(
-        f"extends: {ROOT / 'scenarios' / 'reference-office.yaml'}\nname: Late outage\n"
-        "outages:\n  down:\n    - {system: case_system, start: {day: 30}, duration_days: 2}\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "sim", "run", str(path), "--weeks", "1", "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    done = run_a_week_of(
+        tmp_path,
+        "Late outage",
+        "outages:\n  down:\n    - {system: case_system, start: {day: 30}, duration_days: 2}\n",
     )
     assert done.returncode == 0, done.stderr
     assert "warning: outages.down[0] starts on day 30 at 09:00, after the run's 7 days" in (

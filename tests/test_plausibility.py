@@ -5,10 +5,9 @@ the command line says them on standard error and runs (exit 0)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_kit import run_a_week_of
 from office_runs import reference_scenario
 from sim.scenario.no_effect import without_effect
 
@@ -192,16 +191,8 @@ def test_the_reference_office_is_plausible():
 
 
 def test_the_command_line_says_them_on_stderr_and_runs(tmp_path):
-    path = tmp_path / "late.yaml"
-    path.write_text(
-        f"extends: {ROOT / 'scenarios' / 'reference-office.yaml'}\nname: Late and long\n"
-        "calendar: {working_days: [mon], day_start_hour: 9}\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "sim", "run", str(path), "--weeks", "1", "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    done = run_a_week_of(
+        tmp_path, "Late and long", "calendar: {working_days: [mon], day_start_hour: 9}\n"
     )
     assert done.returncode == 0, done.stderr
     assert (
