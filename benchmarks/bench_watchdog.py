@@ -21,9 +21,8 @@ from sim.scenario.loader import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def simpys_own(env, at, limits=None, busiest=None) -> int:
+def simpys_own(env, at, limits=None, busiest=None) -> None:
     env.run(until=at)
-    return 0
 
 
 def timed(loop, scenario, weeks: int) -> tuple[float, float]:

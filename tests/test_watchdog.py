@@ -12,6 +12,7 @@ import sim.model.working_day as working_day
 from cli_kit import ROOT, cli_patched
 from office_runs import reference_scenario
 from sim import RunLimitError, RunLimits, simulate
+from sim.domain.floors import MIN_FOLLOW_UP_MINUTES, MIN_WORK_MINUTES
 from sim.scenario.scaling import scaled
 
 SMALL = scaled(reference_scenario(), 0.1)
@@ -46,13 +47,11 @@ def test_work_of_no_length_takes_a_second_and_resends_wait_an_hour():
     result = simulate(LOSS_LOOP, seed=1, weeks=1)
     items = result["work_items"]
     done = items[items["finished_minute"].notna() & (items["task"] == "recall_request")]
-    assert (
-        done["finished_minute"] - done["started_minute"] >= watchdog.MIN_WORK_MINUTES - 1e-9
-    ).all()
+    assert (done["finished_minute"] - done["started_minute"] >= MIN_WORK_MINUTES - 1e-9).all()
     resends = done[done["follows_item"] >= 0]
     assert len(resends) > 0  # each made when its message was lost, released an hour later
     waited = resends["started_minute"] - resends["created_minute"]
-    assert (waited >= watchdog.MIN_FOLLOW_UP_MINUTES - 1e-6).all()
+    assert (waited >= MIN_FOLLOW_UP_MINUTES - 1e-6).all()
 
 
 def test_a_loop_at_one_instant_is_stopped_naming_the_task_and_the_field(monkeypatch):
@@ -101,7 +100,6 @@ def test_the_watchdog_gives_the_same_tables_as_simpys_own_loop(monkeypatch):
 
     def plain(env, at, limits=watchdog.NO_LIMITS, busiest=None):
         env.run(until=at)
-        return 0
 
     monkeypatch.setattr("sim.run.run_until", plain)
     unwatched = simulate(SMALL, seed=3, weeks=2)

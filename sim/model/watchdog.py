@@ -32,8 +32,6 @@ from simpy.core import URGENT, EmptySchedule, StopSimulation
 from simpy.events import Event
 
 from sim.domain.errors import RunLimitError
-from sim.domain.floors import MIN_FOLLOW_UP_MINUTES as MIN_FOLLOW_UP_MINUTES
-from sim.domain.floors import MIN_WORK_MINUTES as MIN_WORK_MINUTES
 
 CHECK_EVERY = 4_096
 MAX_EVENTS_AT_ONE_MOMENT = 2_000_000
@@ -76,9 +74,9 @@ Busiest = Callable[[], "tuple[str, int] | None"]  # the task most made at this i
 
 def run_until(
     env: simpy.Environment, at: float, limits: RunLimits = NO_LIMITS, busiest: Busiest | None = None
-) -> int:
+) -> None:
     """Run ``env`` until simulated time ``at``, as ``env.run(until=at)`` does, under the
-    watchdog; the number of events processed. ``busiest`` says which task's work items the
+    watchdog. ``busiest`` says which task's work items the
     current instant made most of, to name a loop in the scenario's words."""
     until = Event(env)
     until._ok = True
@@ -102,7 +100,7 @@ def run_until(
                 moment, at_moment = env.now, 0
             _check_limits(env, limits, events, time.process_time() - started_cpu)
     except StopSimulation:
-        return events
+        return
     except EmptySchedule:
         raise RuntimeError(f"no events left before minute {at}: the run's clock stopped") from None
 
