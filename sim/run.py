@@ -20,6 +20,7 @@ from sim.model import disruptions, office_cap
 from sim.model.daily_round import Progress, daily_round
 from sim.model.intake import initial_caseload
 from sim.model.office import OfficeModel
+from sim.model.plan_branches import PlanBranches, PlanInForce
 from sim.model.random_streams import Streams
 from sim.model.systems import SystemsLayer
 from sim.model.watchdog import NO_LIMITS, RunLimits, run_until
@@ -127,7 +128,7 @@ def _busiest(office: OfficeModel) -> tuple[str, int] | None:
 def simulate(
     scenario: Scenario,
     *,
-    plan: Plan = DO_NOTHING,
+    plan: Plan | PlanBranches = DO_NOTHING,
     seed: int | None = None,
     replication: int = 0,
     weeks: int | None = None,
@@ -144,33 +145,54 @@ def simulate(
     simulated time is always stopped), past which :class:`RunLimitError` says why. Any other
     exception from the model is a bug and is raised as a :class:`ModelError` (one from
     ``progress`` is passed on as it is).
+
+    ``plan`` may also be several plans sharing a past (:mod:`sim.model.plan_branches`): the run
+    then returns the tables of the branch it ends under (``plan.current``), the very tables of
+    that plan's own run; where the branches part, ``plan`` calls its ``part`` (the caller forks
+    there, or runs the other branches again).
     """
-    if weeks is not None and weeks < 1:
-        raise ValueError(f"weeks must be at least 1, not {weeks}")
-    with _cyclic_gc_paused():
-        try:
-            return _simulate(scenario, plan, seed, replication, weeks, _reporting(progress), limits)
-        except _FromProgress as stop:
-            raise stop.args[0] from None
-        except RunLimitError as stop:
-            raise RunLimitError(
-                f"{stop} (scenario '{scenario.name}', plan '{plan.name}', replication "
-                f"{replication})"
-            ) from None
-        except Exception as exc:
-            raise model_error(exc, scenario, plan, seed, replication, weeks) from exc
+    return _guarded(scenario, plan, seed, replication, weeks, progress, limits)
 
 
-def _simulate(
+def _plan_of(plan: PlanInForce) -> Plan:
+    return plan.current if isinstance(plan, PlanBranches) else plan  # type: ignore[return-value]
+
+
+def _guarded(
     scenario: Scenario,
-    plan: Plan,
+    plan: PlanInForce,
     seed: int | None,
     replication: int,
     weeks: int | None,
     progress: Progress | None,
     limits: RunLimits,
 ) -> RunResult:
-    seed, weeks = run_settings(scenario, seed, weeks)
+    if weeks is not None and weeks < 1:
+        raise ValueError(f"weeks must be at least 1, not {weeks}")
+    with _cyclic_gc_paused():
+        try:
+            settings = run_settings(scenario, seed, weeks)
+            return _simulate(scenario, plan, settings, replication, _reporting(progress), limits)
+        except _FromProgress as stop:
+            raise stop.args[0] from None
+        except RunLimitError as stop:
+            raise RunLimitError(
+                f"{stop} (scenario '{scenario.name}', plan '{_plan_of(plan).name}', replication "
+                f"{replication})"
+            ) from None
+        except Exception as exc:
+            raise model_error(exc, scenario, _plan_of(plan), seed, replication, weeks) from exc
+
+
+def _simulate(
+    scenario: Scenario,
+    plan: PlanInForce,
+    settings: tuple[int, int],  # the seed and weeks
+    replication: int,
+    progress: Progress | None,
+    limits: RunLimits,
+) -> RunResult:
+    seed, weeks = settings
     horizon_days = weeks * 7
     streams = Streams(seed, replication)
     calendar = office_calendar(scenario, horizon_days)
@@ -191,11 +213,12 @@ def _simulate(
     run_until(office.env, horizon_days * DAY, limits, partial(_busiest, office))
     for person in office.staff:
         hours_under_way(office, person)
-    events = next(office.env._eid) - len(office.env._queue)  # events processed
+    # events processed (as an unshared run of the plan counts them)
+    events = next(office.env._eid) - len(office.env._queue) - office.idle_switches
     tables = build_tables(office, horizon_days)
     tables["login_sessions"] = login_sessions_table(office.logins)
     tables["login_roles"] = login_roles_table(office.logins)
     _let_go(office, [*work, rounds])
     if progress is not None:
         progress(1.0)
-    return RunResult(manifest(scenario, plan, seed, replication, weeks, events), tables)
+    return RunResult(manifest(scenario, _plan_of(plan), seed, replication, weeks, events), tables)

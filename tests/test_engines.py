@@ -16,6 +16,7 @@ import pytest
 from app_server import free_port
 from office_runs import reference_scenario
 from sim.experiments.engines import ENGINES, RunSpec, run_all
+from sim.experiments.shared_past import groups_of
 from sim.scenario.plans import DO_NOTHING, Levers, Overtime, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,7 +134,8 @@ class _Recording(ThreadPoolExecutor):
 def test_a_caller_owned_pool_gives_the_same_numbers_and_stays_open(specs, serial):
     with _Recording() as pool:
         assert exact(run_all(specs, engine="pool", executor=pool)) == exact(serial)
-        assert len(pool.futures) == len(specs)
+        # one task per replication: its two plans share a past
+        assert len(pool.futures) == len(groups_of(specs)) == 3
         assert pool.submit(sum, [1, 2]).result() == 3  # the caller's pool is not shut down
 
 
@@ -147,8 +149,9 @@ def test_progress_raising_cancels_the_runs_not_started(specs):
     with _Recording() as pool:
         with pytest.raises(Cancelled):
             run_all(specs, engine="pool", executor=pool, progress=cancel_after_first)
-        # one run finished, at most one more had started; every other one was cancelled
-        assert sum(f.cancelled() for f in pool.futures) >= len(specs) - 2
+        # one task (a replication's runs) finished, at most one more had started; every other
+        # one was cancelled
+        assert sum(f.cancelled() for f in pool.futures) >= len(groups_of(specs)) - 2 == 1
 
 
 def test_an_executor_is_only_for_the_pool_engine(specs):

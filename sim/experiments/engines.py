@@ -2,7 +2,9 @@
 
 Each run is described by a :class:`RunSpec` (scenario, plan, seed, replication, weeks) and
 returns a compact :class:`RunOutcome` (headline measures, daily backlog and re-keying debt),
-small enough to send between processes. A run's numbers depend only on its spec, never on the
+small enough to send between processes. Runs that share a past (the plans of one replication)
+go to an engine as one task, which simulates that past once and forks where they part
+(:mod:`sim.experiments.shared_past`). A run's numbers depend only on its spec, never on the
 engine or on the order runs finish in, so every engine gives identical results (tested bit for
 bit).
 
@@ -37,6 +39,7 @@ from sim.experiments.runs import (  # noqa: F401  (re-exported: the unit of work
     RunStopped,
     run_spec,
 )
+from sim.experiments.shared_past import groups_of, run_group
 
 ENGINES = ("serial", "pool", "dask")
 NO_OUTAGE = "no outage"  # the label of the same-seed run without the outage in an experiment
@@ -123,8 +126,14 @@ def run_all(
     timeout: float = CONNECT_TIMEOUT_S,
     executor: Executor | None = None,
     arrived: Arrived | None = None,
+    share_past: bool = True,
 ) -> list[RunOutcome]:
     """Run every spec with ``engine``; outcomes come back in the order of ``specs``.
+
+    With ``share_past`` (the default), runs that share a past (the plans of one replication)
+    go to the engine together as one task and simulate that past once
+    (:mod:`sim.experiments.shared_past`); their outcomes are those of their own runs. False:
+    one task per run, each simulated from the start.
 
     ``workers``: processes for ``pool`` or a local Dask cluster (default :func:`default_workers`).
     ``address``: a running Dask scheduler to use (``dask`` only; its own workers run the specs
@@ -153,29 +162,46 @@ def run_all(
         raise ValueError(f"timeout must be more than 0 seconds (got {timeout})")
     total = len(specs)
     report = _reporter(total, progress, arrived)
+    tasks = groups_of(specs) if share_past else [[i] for i in range(total)]
+    groups = [tuple(specs[i] for i in task) for task in tasks]
     if engine == "dask" and total:
-        return _run_dask(specs, workers, report, address, timeout)
-    if engine == "serial" or (total <= 1 and executor is None):
-        outcomes = []
-        for spec in specs:
-            outcomes.append(run_spec(spec))
-            report(len(outcomes), outcomes[-1])
-        return outcomes
+        return _in_order(tasks, _run_dask(groups, workers, report, address, timeout), total)
+    if engine == "serial" or (len(groups) <= 1 and executor is None):
+        by_group: list[list[RunOutcome]] = []
+        done = 0
+        for group in groups:
+            by_group.append(run_group(group))
+            for outcome in by_group[-1]:
+                done += 1
+                report(done, outcome)
+        return _in_order(tasks, by_group, total)
     if executor is not None:
-        return _run_on(executor, specs, report)
+        return _in_order(tasks, _run_on(executor, groups, report), total)
     pool = new_pool(workers)
     try:
-        outcomes = _run_on(pool, specs, report)
+        in_pool = _run_on(pool, groups, report)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     # every outcome is in: the workers' exit (a few tenths of a second of interpreter teardown)
     # need not hold up the caller; the pool's own thread joins them
     pool.shutdown(wait=False)
-    return outcomes
+    return _in_order(tasks, in_pool, total)
+
+
+def _in_order(
+    tasks: list[list[int]], by_group: list[list[RunOutcome]], total: int
+) -> list[RunOutcome]:
+    """The outcomes of the groups' runs in the order of the specs they were grouped from."""
+    outcomes: list[RunOutcome | None] = [None] * total
+    for task, group in zip(tasks, by_group, strict=True):
+        for i, outcome in zip(task, group, strict=True):
+            outcomes[i] = outcome
+    return outcomes  # type: ignore[return-value]
 
 
 Report = Callable[[int, RunOutcome], None]  # (runs done, the outcome just in)
+Group = tuple[RunSpec, ...]  # runs sharing a past: one task (sim.experiments.shared_past)
 
 
 def _reporter(total: int, progress: Progress | None, arrived: Arrived | None) -> Report:
@@ -190,32 +216,35 @@ def _reporter(total: int, progress: Progress | None, arrived: Arrived | None) ->
     return report
 
 
-def _run_on(executor: Executor, specs: Sequence[RunSpec], report: Report) -> list[RunOutcome]:
-    """Every spec on ``executor``, one task each; on any error (a run's, or a report raising)
+def _run_on(executor: Executor, groups: Sequence[Group], report: Report) -> list[list[RunOutcome]]:
+    """Every group on ``executor``, one task each; on any error (a run's, or a report raising)
     the tasks not yet started are cancelled before the error propagates."""
-    futures = [executor.submit(run_spec, spec) for spec in specs]
+    futures = [executor.submit(run_group, group) for group in groups]
     index = {future: i for i, future in enumerate(futures)}
-    outcomes: list[RunOutcome | None] = [None] * len(futures)
+    by_group: list[list[RunOutcome]] = [[] for _ in futures]
+    done = 0
     try:
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = outcomes[index[future]] = future.result()
-            report(done, outcome)
+        for future in as_completed(futures):
+            by_group[index[future]] = future.result()
+            for outcome in by_group[index[future]]:
+                done += 1
+                report(done, outcome)
     except BaseException:
         for future in futures:
             future.cancel()
         raise
-    return outcomes  # type: ignore[return-value]
+    return by_group
 
 
 def _run_dask(
-    specs: Sequence[RunSpec],
+    groups: Sequence[Group],
     workers: int | None,
     report: Report,
     address: str | None,
     timeout: float,
-) -> list[RunOutcome]:
-    """Every spec on a Dask cluster: a local one started for the call, or the one at
-    ``address``."""
+) -> list[list[RunOutcome]]:
+    """Every group on a Dask cluster, one task each: a local cluster started for the call, or
+    the one at ``address``."""
     # workers copy the config when they start: no statistical profiler sampling the runs'
     # deep SimPy stacks every 10 ms (about 4% of their time, and nobody reads it here)
     settings: dict[str, object] = {"distributed.worker.profile.enabled": False}
@@ -230,7 +259,7 @@ def _run_dask(
 
     if address is not None:
         with _connect(Client, address, timeout) as client:
-            return _map_in_order(client, specs, report)
+            return _map_in_order(client, groups, report)
     with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=workers or default_workers(),
@@ -241,7 +270,7 @@ def _run_dask(
         )
     with cluster, Client(cluster, set_as_default=False) as client:
         client.run(watch_parent, os.getpid())  # its workers end with this process
-        return _map_in_order(client, specs, report)
+        return _map_in_order(client, groups, report)
 
 
 def _connect(client_class, address: str, timeout: float):
@@ -270,17 +299,30 @@ def _connect(client_class, address: str, timeout: float):
     )
 
 
-def _map_in_order(client, specs: Sequence[RunSpec], report: Report) -> list[RunOutcome]:
-    """Submit one task per spec (never deduplicated), report progress as tasks finish and
-    return the outcomes in spec order."""
+TASKS_PER_WORKER = 4  # a Dask cluster gets its groups in about this many tasks per worker
+
+
+def run_batch(groups: Sequence[Group]) -> list[list[RunOutcome]]:
+    """Several groups' runs, one group after another: one task on a Dask cluster."""
+    return [run_group(group) for group in groups]
+
+
+def _map_in_order(client, groups: Sequence[Group], report: Report) -> list[list[RunOutcome]]:
+    """Submit the groups in batches, about :data:`TASKS_PER_WORKER` tasks per worker (fewer,
+    larger tasks: less of the scheduler's and workers' time per run; never deduplicated), report
+    progress as tasks finish and return the groups' outcomes in order."""
     from distributed import as_completed
 
-    futures = client.map(run_spec, list(specs), pure=False)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    size = max(1, len(groups) // (workers * TASKS_PER_WORKER))
+    batches = [list(groups[i : i + size]) for i in range(0, len(groups), size)]
+    futures = client.map(run_batch, batches, pure=False)
     index = {future.key: i for i, future in enumerate(futures)}
-    outcomes: list[RunOutcome | None] = [None] * len(futures)
-    for done, (future, outcome) in enumerate(
-        as_completed(futures, loop=client.loop, with_results=True), start=1
-    ):
-        outcomes[index[future.key]] = outcome
-        report(done, outcome)
-    return outcomes  # type: ignore[return-value]
+    by_batch: list[list[list[RunOutcome]]] = [[] for _ in futures]
+    done = 0
+    for future, outcomes in as_completed(futures, loop=client.loop, with_results=True):
+        by_batch[index[future.key]] = outcomes
+        for outcome in (o for group in outcomes for o in group):
+            done += 1
+            report(done, outcome)
+    return [group for batch in by_batch for group in batch]

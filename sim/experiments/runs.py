@@ -18,6 +18,7 @@ from sim.model.watchdog import NO_LIMITS, RunLimits
 from sim.results.as_at import summary_as_at
 from sim.results.objectives import Service, service_of
 from sim.results.summary import by_risk
+from sim.results.tables import RunResult
 from sim.run import ModelError, model_error, simulate
 from sim.scenario.plans import Plan
 from sim.scenario.schema import Scenario
@@ -95,7 +96,8 @@ def run_spec(spec: RunSpec) -> RunOutcome:
         ) from exc
 
 
-def _stop_when(stop_file: str | None) -> Callable[[float], None] | None:
+def stop_when(stop_file: str | None) -> Callable[[float], None] | None:
+    """A run's progress hook: stop (:class:`RunStopped`) once ``stop_file`` exists."""
     if stop_file is None:
         return None
 
@@ -113,9 +115,14 @@ def _outcome(spec: RunSpec) -> RunOutcome:
         seed=spec.seed,
         replication=spec.replication,
         weeks=spec.weeks,
-        progress=_stop_when(spec.stop_file),
+        progress=stop_when(spec.stop_file),
         limits=spec.limits,
     )
+    return outcome_of(spec, result)
+
+
+def outcome_of(spec: RunSpec, result: RunResult) -> RunOutcome:
+    """What the experiment keeps of ``spec``'s run, from its tables."""
     summary = result["summary"]
     backlog = result["backlog_daily"].groupby("day")["backlog"].sum()
     measures = dict(zip(summary["measure"], map(float, summary["value"]), strict=True))

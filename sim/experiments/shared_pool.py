@@ -59,13 +59,20 @@ class SharedPool(Executor):
         with self._lock:
             stop_file = self._stop_files.get(key)
             if args and isinstance(args[0], RunSpec):
-                spec = replace(args[0], limits=self._limits)
-                if stop_file is not None:
-                    spec = replace(spec, stop_file=stop_file)
-                args = (spec, *args[1:])
+                args = (self._set(args[0], stop_file), *args[1:])
+            elif (
+                args
+                and isinstance(args[0], tuple)
+                and all(isinstance(spec, RunSpec) for spec in args[0])
+            ):  # runs sharing a past
+                args = (tuple(self._set(spec, stop_file) for spec in args[0]), *args[1:])
             self._waiting.setdefault(key, deque()).append((fn, args, kwargs, outer))
         self._dispatch()
         return outer
+
+    def _set(self, spec: RunSpec, stop_file: str | None) -> RunSpec:
+        spec = replace(spec, limits=self._limits)
+        return spec if stop_file is None else replace(spec, stop_file=stop_file)
 
     def _dispatch(self) -> None:
         """Start waiting runs, one experiment after another, while workers are free."""

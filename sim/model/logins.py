@@ -34,9 +34,10 @@ from typing import Any, Protocol
 
 from sim.domain.calendar import DAY, Calendar
 from sim.model.login_rota import deal_order
+from sim.model.plan_branches import PlanInForce
 from sim.model.staff import Staff
 from sim.model.work import WorkItem
-from sim.scenario.plans import LoginRota, Plan
+from sim.scenario.plans import LoginRota
 from sim.scenario.schema import Scenario
 
 CHECK_VIA_COLLEAGUE_MINUTES = 10.0  # assumption (range 5-20): asking a colleague with a session
@@ -140,7 +141,7 @@ class LoginCaps:
     def __init__(
         self,
         scenario: Scenario,
-        plan: Plan,
+        plan: PlanInForce,
         headcount: int,
         calendar: Calendar,
         staff: list[Staff],

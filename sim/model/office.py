@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -28,17 +29,33 @@ from sim.model.caseload import Allocator, Case
 from sim.model.dispatch import Dispatcher
 from sim.model.fallback import resend_by_phone, work_without_systems
 from sim.model.logins import LoginCaps
+from sim.model.plan_branches import PlanInForce
 from sim.model.protocol import Office
 from sim.model.random_streams import DurationSampler, Streams, UniformSampler
 from sim.model.roster import build_people, mutual_aid_people, team_posts
 from sim.model.staff import Staff
 from sim.model.systems import Access, SystemsLayer, systems_needed
 from sim.model.work import Appointment, WorkItem, WorkQueue, case_of
-from sim.scenario.plans import DO_NOTHING, Levers, Plan
+from sim.scenario.plans import DO_NOTHING, Levers
 from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario, headcount
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
 HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
+
+
+def disrupted_anyway(scenario: Scenario, systems: SystemsLayer | None = None) -> bool:
+    """Whether the scenario disrupts the office whatever the plan: an outage, lost records or
+    work, a login cap or an office cap with effect (then each task is checked before it is
+    done; else only if the plan pulls a lever)."""
+    count = headcount(scenario)
+    outages = scenario.outages
+    return (
+        (systems or SystemsLayer(outages)).disrupted
+        or bool(outages.record_loss)
+        or bool(outages.work_lost)
+        or any(cap.has_effect(count) for cap in outages.login_cap)
+        or bool(office_cap.effective_caps(scenario, count))
+    )
 
 
 class OfficeModel(Dispatcher):
@@ -51,12 +68,13 @@ class OfficeModel(Dispatcher):
         calendar: Calendar,
         systems: SystemsLayer,
         horizon_days: int,
-        plan: Plan = DO_NOTHING,
+        plan: PlanInForce = DO_NOTHING,
     ):
         super().__init__(simpy.Environment(), systems)
         self.scenario = scenario
         self.plan = plan
         self.plan_pulls_levers = plan.pulls_any()
+        self.idle_switches = 0  # moments another plan's levers changed (a shared past)
         self.email_draw: Callable[[], float] = UniformSampler(streams.generator("email"))
         self.rekey_error_draw: Callable[[], float] = UniformSampler(
             streams.generator("rekey_errors")
@@ -125,14 +143,7 @@ class OfficeModel(Dispatcher):
         self.on_hold: dict[int, tuple[WorkItem, WorkQueue | None, int]] = {}
         self._holds = 0
         # Anything to check before each task: an outage, or a plan that changes how work is done.
-        self.disrupted = (
-            systems.disrupted
-            or bool(scenario.outages.record_loss)
-            or bool(scenario.outages.work_lost)
-            or self.plan_pulls_levers
-            or bool(self.logins)
-            or bool(office_cap.effective_caps(scenario, self.headcount))
-        )
+        self.disrupted = self.plan_pulls_levers or disrupted_anyway(scenario, systems)
 
     # ----- plan ---------------------------------------------------------------------------
     def levers(self) -> Levers:
@@ -141,10 +152,17 @@ class OfficeModel(Dispatcher):
 
     def schedule_switches(self) -> None:
         """Put each moment the plan's levers change on the clock, so they act from then."""
-        for switch in self.plan.switches:
-            t = switch.at.minute
-            if t > 0 and self.plan.levers_at(t) != self.plan.levers_at(t - 1e-6):
-                self.at(t, self.levers_changed)
+        for t in self.plan.change_minutes():
+            self.at(t, partial(self._switch, t))
+
+    def _switch(self, t: float) -> None:
+        """A moment the levers may change: they do under this plan, or under another plan
+        sharing this run's past, which then does nothing here (counted in ``idle_switches``,
+        so the run counts the events an unshared run of its plan processes)."""
+        if self.plan.changes_at(t):
+            self.levers_changed()
+        else:
+            self.idle_switches += 1
 
     def levers_changed(self) -> None:
         """The plan's levers have just changed: a lever acts from the moment it is pulled, so

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.domain.calendar import HOUR, Calendar
+from sim.model.plan_branches import PlanInForce
 from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, Absence, Scenario, filled_posts
 
 WORKING_DAYS_PER_YEAR = 260.0
@@ -194,14 +195,13 @@ def team_of_posts(
 
 
 def mutual_aid_people(
-    scenario: Scenario, plan, calendar: Calendar, n_days: int, first_id: int
+    scenario: Scenario, plan: PlanInForce, calendar: Calendar, n_days: int, first_id: int
 ) -> list[Person]:
     """Staff lent from elsewhere by the plan's ``mutual_aid`` lever (in any of its switches):
     full-time, every working day from ``from_day`` to ``until_day``, no absence (assumption:
     a short loan). Numbered after the office's own staff, whose numbers do not change."""
     people: list[Person] = []
-    loans = {levers.mutual_aid for levers in [plan.levers, *(s.levers for s in plan.switches)]}
-    for aid in sorted((a for a in loans if a is not None), key=lambda a: (a.from_day, a.role)):
+    for aid in sorted(plan.mutual_aid_loans(), key=lambda a: (a.from_day, a.role)):
         settings = scenario.office.staffing.role(aid.role)
         hours = settings.contracted_hours
         days = [

@@ -169,6 +169,21 @@ class Plan(Frozen):
                 current = switch.levers
         return current
 
+    def changes_at(self, minute: float) -> bool:
+        """Whether the levers in force change at ``minute`` (after the start)."""
+        return minute > 0 and self.levers_at(minute) != self.levers_at(minute - 1e-6)
+
+    def change_minutes(self) -> tuple[float, ...]:
+        """The minutes after the start at which the levers in force change, each once, in
+        order."""
+        return tuple(sorted({s.at.minute for s in self.switches if self.changes_at(s.at.minute)}))
+
+    def mutual_aid_loans(self) -> frozenset[MutualAid]:
+        """Every loan of staff the plan makes, in any of its switches (the people are in the
+        office from the start of a run, working from the loan's first day)."""
+        sets = [self.levers, *(s.levers for s in self.switches)]
+        return frozenset(levers.mutual_aid for levers in sets if levers.mutual_aid is not None)
+
     def pulls_any(self) -> bool:
         """Whether any lever is pulled at any time (False: the plan is "do nothing")."""
         sets = [self.levers, *(s.levers for s in self.switches)]
