@@ -3,6 +3,8 @@ stopping early where plans differ clearly, or at its maximum, saying why."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from office_runs import reference_scenario
@@ -20,6 +22,7 @@ from sim.scenario.plans import DO_NOTHING, Levers, PaperFallback, Plan
 
 OUTAGE = {"down": [{"system": "case_system", "start": {"day": 7, "hour": 14}, "duration_days": 3}]}
 PAPER = Plan(name="Paper fallback", levers=Levers(paper_fallback=PaperFallback()))
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def outcome(plan: str, replication: int, **measures: float) -> RunOutcome:
@@ -155,3 +158,26 @@ def test_compare_runs_to_the_maximum_when_precision_is_out_of_reach(scenario):
     )
     # progress is told over the whole comparison, not batch by batch: 3 labels x 6 at most
     assert seen[-1] == (18, 18) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_the_command_line_runs_a_fixed_count_when_asked_and_says_why_it_stopped(tmp_path):
+    """``--fixed`` runs exactly ``--reps`` replications (more than the rule's first look);
+    without it the command says where the rule stopped and why, and the saved run says it."""
+    from typer.testing import CliRunner
+
+    from sim.cli.main import app
+
+    s02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
+    common = [str(s02), "--plans", "do-nothing", "--weeks", "1", "--engine", "serial"]
+    store = ["--store", str(tmp_path / "store")]
+    fixed = CliRunner().invoke(app, ["compare", *common, "--reps", "11", "--fixed", *store])
+    assert fixed.exit_code == 0, fixed.output
+    assert "1 plans x 11 replications" in fixed.output
+    assert "replications: a fixed count of 11 replications" in fixed.output
+    ruled = CliRunner().invoke(app, ["compare", *common, "--reps", "3", *store])
+    assert ruled.exit_code == 0, ruled.output
+    assert "replications: stopped at 3 of at most 3 replications: maximum of 3" in ruled.output
+    run_id = ruled.output.split("saved as run ")[1].split()[0]
+    shown = CliRunner().invoke(app, ["runs", "show", run_id, *store])
+    assert "replications: stopped at 3 of at most 3" in shown.output
+    assert "re-run with: python -m sim compare" in shown.output and "--fixed" not in shown.output
