@@ -22,6 +22,7 @@ from sim.experiments.cost import (
     APP_RUN_LIMIT_CPU_S,
     comparison_estimate,
 )
+from sim.experiments.stopping import StoppingRule
 from sim.outputs.readable import partial_words
 from sim.results.measures import label
 from sim.results.recovery import RULE
@@ -29,6 +30,8 @@ from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import DO_NOTHING
 
 MAX_REPLICATIONS = 200
+# How many replications: added until the answer is clear (the stopping rule), or a fixed count
+UNTIL_CLEAR, FIXED = "Until the answer is clear", "A fixed count"
 JOB = "compare_job"
 FIRST_ANSWER = "compare_first_answer"  # (the partial comparison, its table) last shown
 # shown while a comparison runs, from its first replications
@@ -56,15 +59,26 @@ def render() -> None:
             help="Do nothing is always run too: every plan is compared with it, on the same "
             "replications.",
         )
+        how_many = st.radio(
+            "How many replications",
+            (UNTIL_CLEAR, FIXED),
+            key="compare_how_many",
+            horizontal=True,
+            help="Until the answer is clear: replications are added, 10 then 5 at a time, "
+            "until every headline's paired interval is within 10% or the plans' ranking has "
+            "held over the last 5 (the Method page says how), at most the number below. A "
+            "fixed count: exactly that many.",
+        )
         cols = st.columns(3)
         replications = cols[0].number_input(
             "Replications",
             1,
             MAX_REPLICATIONS,
-            10,
+            30,
             key="compare_replications",
             help="Runs per plan, each with its own random demand, absences and failures to "
-            "attend, the same for every plan. More replications, narrower intervals.",
+            "attend, the same for every plan. More replications, narrower intervals. Until "
+            "the answer is clear: the most; a fixed count: exactly this many.",
         )
         weeks = cols[1].number_input(
             "Weeks to simulate",
@@ -88,6 +102,7 @@ def render() -> None:
         submitted = st.form_submit_button("Run", type="primary")
     if submitted:
         plans = [DO_NOTHING] + [available[n] for n in chosen if n != DO_NOTHING.name]
+        stopping = StoppingRule() if how_many == UNTIL_CLEAR else None
         st.session_state["compare_warnings"] = without_effect(scenario, plans, int(weeks))
         cost = comparison_estimate(scenario, plans, int(replications), int(weeks))
         workers = state.board().workers
@@ -103,7 +118,8 @@ def render() -> None:
             return
         if not long_run_confirmed(scenario, plans, cost, workers, replications, weeks):
             return
-        st.caption(f"Estimated cost: {plain(cost.words(workers))}.")
+        most = "" if stopping is None else "at most "
+        st.caption(f"Estimated cost: {most}{plain(cost.words(workers))}.")
         notes = {"scenario_source": current.source}
         if current.file is not None and current.original is None:
             notes["scenario_file"] = current.file.name
@@ -115,6 +131,7 @@ def render() -> None:
             int(weeks),
             notes,
             {"sources": current.sources()},
+            stopping=stopping,
         )
         st.session_state[JOB] = job.key
     show_warnings(st.session_state.get("compare_warnings", []))

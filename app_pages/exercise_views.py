@@ -84,6 +84,7 @@ def step_job(log: ExerciseLog) -> tuple[Step, Job]:
         {"exercise": log.exercise.name},
         as_at_minute=step.as_at_minute,
         baselines=step.baselines,
+        stopping=step.stopping,
     )
     return step, job
 

@@ -40,6 +40,7 @@ from sim.experiments.cost import APP_RUN_LIMIT_CPU_S
 from sim.experiments.engines import RunStopped, default_workers, new_pool
 from sim.experiments.robustness import Robustness, robustness
 from sim.experiments.shared_pool import SharedPool
+from sim.experiments.stopping import StoppingRule
 from sim.experiments.store import ResultsStore, StoreError
 from sim.run import ModelError
 from sim.scenario.plans import Plan
@@ -96,7 +97,9 @@ def job_key(
     weeks: int,
     as_at_minute: float | None = None,
     baselines: bool = True,
+    stopping: StoppingRule | None = None,
 ) -> tuple:
+    """What a job's numbers depend on (with ``stopping``, ``replications`` is the most)."""
     return (
         scenario.digest(),
         tuple(digest(p) for p in plans),
@@ -105,6 +108,7 @@ def job_key(
         int(weeks),
         as_at_minute,
         baselines,
+        stopping,
     )
 
 
@@ -151,12 +155,14 @@ class JobBoard:
         tables: dict[str, pd.DataFrame] | None = None,
         as_at_minute: float | None = None,
         baselines: bool = True,
+        stopping: StoppingRule | None = None,
     ) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
         ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
-        its tables (such as the parameter sources); ``as_at_minute`` and ``baselines``: see
+        its tables (such as the parameter sources); ``as_at_minute``, ``baselines`` and
+        ``stopping`` (then ``replications`` is the most): see
         :func:`sim.experiments.compare.compare`."""
-        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute, baselines)
+        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute, baselines, stopping)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
@@ -174,7 +180,7 @@ class JobBoard:
             daemon=True,
             name=f"experiment-{key[0][:8]}",
             args=(job, scenario, plans, replications, seed, weeks, notes or {}, tables or {}),
-            kwargs={"as_at_minute": as_at_minute, "baselines": baselines},
+            kwargs={"as_at_minute": as_at_minute, "baselines": baselines, "stopping": stopping},
         )
         thread.start()
         return job
@@ -207,6 +213,7 @@ class JobBoard:
         tables,
         as_at_minute,
         baselines,
+        stopping,
     ) -> None:
         pool = self._executor()
 
@@ -223,6 +230,7 @@ class JobBoard:
                 partial=job.refine,
                 as_at_minute=as_at_minute,
                 baselines=baselines,
+                stopping=stopping,
             )
 
         experiment = self._guarded(job, pool, work)
@@ -303,15 +311,17 @@ class JobBoard:
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:
-        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute, baselines = key
+        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute, baselines, rule = key
         extra = {} if as_at_minute is None else {"as_at_minute": as_at_minute}
         if not baselines:
             extra["baselines"] = False
+        if rule is None:  # a fixed count: that many replications, no stopping rule
+            extra["replications"] = replications
         try:
             found = self.store.find(
+                where=lambda m: _same_stopping(m, rule, replications),
                 scenario_hash=scenario_hash,
                 plan_hashes=list(plan_hashes),
-                replications=replications,
                 seed=seed,
                 weeks=weeks,
                 **extra,
@@ -327,3 +337,12 @@ class JobBoard:
         finished = [k for k, j in self._jobs.items() if not j.running]
         for key in finished[: max(0, len(finished) - KEEP)]:
             del self._jobs[key]
+
+
+def _same_stopping(manifest: dict, rule: StoppingRule | None, replications: int) -> bool:
+    """Whether a saved experiment ran as asked: a fixed count (no stopping rule), or ``rule``
+    with ``replications`` the most."""
+    stopping = manifest.get("stopping") or {}
+    if rule is None:
+        return not stopping
+    return stopping.get("rule") == rule.as_dict() and stopping.get("maximum") == replications

@@ -30,6 +30,14 @@ nothing replication by replication (paired differences with 95% t-intervals), an
 office without the outage, which sets the backlog it must return to (time to recover: back within
 10 items or 25% of that backlog for 7 days in a row).
 
+**How many replications.** Until the answer is clear, at most the number asked for: after 10
+replications, then after every 5 more, the comparison stops once every headline measure's paired
+interval against doing nothing is within 10% of the plan's mean (or half an item, an hour, half
+a day), or once the plans' order on every headline has held over the last 5 replications: the
+sequential procedure for relative precision of Law (Simulation Modeling and Analysis, 2015,
+section 9.4.1) on paired differences. The results say why it stopped and at how many. A fixed
+count runs exactly the number asked for.
+
 **What is measured.** Backlog: work not done (items past their due time and not done); beside
 it, never in it, the re-keying debt (paper records awaiting re-keying, with the hours they need);
 missed risk checks by RoSH level; late recalls and their delay; late first

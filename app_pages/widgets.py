@@ -16,7 +16,7 @@ from app_pages import state
 from sim.experiments.compare import Experiment
 from sim.outputs.charts import png
 from sim.outputs.describe import disruption_table, plan_table
-from sim.outputs.readable import partial_words, readable
+from sim.outputs.readable import partial_words, readable, stopping_words
 from sim.scenario.library import file_name
 from sim.scenario.loader import ScenarioError, plan_from_text, scenario_from_text, to_yaml
 
@@ -127,6 +127,8 @@ def experiment_banner(experiment: Experiment, key: str) -> None:
     )
     if partial_words(m) is not None:
         st.warning(f"**Partial results**: {partial_words(m)}. They were not saved.")
+    else:
+        st.caption(f"Replications: {plain(stopping_words(m))}.")
     try:
         current = state.in_use()
     except ScenarioError:

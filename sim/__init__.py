@@ -33,6 +33,7 @@ _PUBLIC = {
     "RunResult": "sim.results.tables",
     "compare": "sim.experiments.compare",
     "Experiment": "sim.experiments.compare",
+    "StoppingRule": "sim.experiments.stopping",
     "RunLimits": "sim.model.watchdog",
     "RunLimitError": "sim.domain.errors",
 }
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from sim.domain.errors import RunLimitError as RunLimitError
     from sim.experiments.compare import Experiment as Experiment
     from sim.experiments.compare import compare as compare
+    from sim.experiments.stopping import StoppingRule as StoppingRule
     from sim.model.watchdog import RunLimits as RunLimits
     from sim.results.tables import RunResult as RunResult
     from sim.run import simulate as simulate

@@ -147,6 +147,31 @@ def test_compare_runs_in_the_background_and_shows_verdict_charts_and_tables(fold
 
 
 @pytest.mark.slow
+def test_the_compare_page_says_why_the_replications_stopped_and_offers_a_fixed_count(folders):
+    """By default replications are added until the answer is clear, at most the number asked;
+    the results say where they stopped and why. A fixed count runs exactly that many."""
+    at = page("compare")
+    assert by_label(at.radio, "How many replications").value == "Until the answer is clear"
+    by_label(at.multiselect, "Plans to compare").set_value(["Do nothing"])
+    by_label(at.number_input, "Replications").set_value(2)
+    by_label(at.number_input, "Weeks to simulate").set_value(4)
+    button(at, "Run").click().run()
+    wait_for_results(at)
+    said = texts(at).replace("\\", "")  # as read, without markdown's escapes
+    assert "Replications: stopped at 2 of at most 2 replications: maximum of 2" in said, said
+    by_label(at.radio, "How many replications").set_value("A fixed count")
+    button(at, "Run").click().run()
+    fixed = "Replications: a fixed count of 2 replications."
+    deadline = time.monotonic() + 240
+    while fixed not in texts(at).replace("\\", ""):  # the earlier results until it ends
+        assert time.monotonic() < deadline, texts(at)
+        time.sleep(0.5)
+        at.run()
+        no_crash(at)
+    assert len(ResultsStore(folders["results"]).list()) == 2  # not the same experiment
+
+
+@pytest.mark.slow
 def test_a_first_answer_appears_while_running_and_a_cancel_keeps_it_labelled_partial(folders):
     """Progressive results: while the runs go on, the comparison of every plan's first
     replications is shown and refined; a cancel keeps it on screen, labelled partial (how many

@@ -113,28 +113,29 @@ def test_statistics_known_values():
         compare(reference_scenario(), replications=0)
 
 
-def test_automatic_replication_count_stops_at_the_target_or_the_cap(scenario):
-    from sim.experiments.compare import Precision
+def test_automatic_replication_count_stops_at_the_target_or_the_maximum(scenario):
+    from sim.experiments.stopping import StoppingRule
 
     loose = compare(
         scenario,
         [DO_NOTHING],
-        replications=3,
+        9,
         weeks=4,
         engine="serial",
-        precision=Precision(measures=("backlog_mean",), relative=0.5, step=2, cap=9),
+        stopping=StoppingRule(measures=("backlog_mean",), relative=0.5, hold=0, first=3, step=2),
     )
-    assert loose.manifest["precision_target_met"] is True
+    assert loose.manifest["stopping"]["stopped_by"] == "precision"
     assert 3 <= loose.manifest["replications"] <= 9
     strict = compare(
         scenario,
         [DO_NOTHING],
-        replications=3,
+        7,
         weeks=4,
         engine="serial",
-        precision=Precision(measures=("backlog_mean",), relative=0.0001, step=2, cap=7),
+        stopping=StoppingRule(measures=("backlog_mean",), relative=0.0001, hold=0, first=3, step=2),
     )
-    assert strict.manifest["replications"] == 7 and strict.manifest["precision_target_met"] is False
+    assert strict.manifest["replications"] == 7
+    assert strict.manifest["stopping"]["stopped_by"] == "maximum"
     # the first replications are the same runs as without the automatic count
     plain = compare(scenario, [DO_NOTHING], replications=3, weeks=4, engine="serial")
     first = strict["runs"][strict["runs"]["replication"] < 3].reset_index(drop=True)

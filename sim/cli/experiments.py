@@ -40,6 +40,19 @@ Seed = Annotated[int | None, typer.Option(min=0, help="Random seed (default: the
 Weeks = Annotated[int | None, typer.Option(min=1, max=104, help="Weeks (default: the scenario's).")]
 Store = Annotated[Path, typer.Option(help="Results store folder.")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Processes for the pool engine.")]
+Reps = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=10_000,
+        help="Replications per plan: the most, added until the answer is clear (every "
+        "headline's paired interval within 10% or the ranking held, docs/experiments.md); with "
+        "--fixed, exactly this many.",
+    ),
+]
+Fixed = Annotated[
+    bool, typer.Option("--fixed", help="Run exactly --reps replications, with no stopping rule.")
+]
 
 
 def compare(
@@ -48,7 +61,8 @@ def compare(
         str | None,
         typer.Option(help="Comma-separated plan names or files (default: the scenario's plans:)."),
     ] = None,
-    reps: Annotated[int, typer.Option(min=1, max=10_000, help="Replications per plan.")] = 10,
+    reps: Reps = 30,
+    fixed: Fixed = False,
     engine: Annotated[Engine, typer.Option(help="Where the runs go.")] = Engine.pool,
     address: Annotated[
         str | None,
@@ -72,7 +86,7 @@ def compare(
     if out is not None and not force:
         refuse_overwrite(out)
     experiment, run_id = run_and_save(
-        scenario, plans, reps, seed, weeks, engine, workers, address, store
+        scenario, plans, reps, seed, weeks, engine, workers, address, store, fixed=fixed
     )
     typer.echo(comparison_text(experiment))
     warning = recovery_warning(experiment.manifest)
@@ -97,17 +111,22 @@ def run_and_save(
     workers: int | None,
     address: str | None,
     store: Path,
+    fixed: bool = False,
 ) -> tuple[Experiment, str]:
     """Run a comparison from the command line's options, with a progress bar on a terminal,
-    save it in the results store and return it with its run id (exit code 2 on bad input)."""
+    save it in the results store and return it with its run id (exit code 2 on bad input).
+    ``reps`` is the most replications, added until the answer is clear (the default
+    :class:`sim.experiments.stopping.StoppingRule`); with ``fixed``, exactly that many."""
     from sim.experiments.compare import Experiment
     from sim.experiments.compare import compare as run_comparison
+    from sim.experiments.stopping import StoppingRule
     from sim.experiments.store import ResultsStore, StoreError
+    from sim.outputs.readable import stopping_words
 
     loaded, sources = load_for_run(scenario)
     chosen = chosen_plans(loaded, scenario, plans)
     warn_without_effect(loaded, chosen, weeks)
-    say_cost(loaded, chosen, reps, weeks, workers if engine is not Engine.serial else 1)
+    say_cost(loaded, chosen, reps, weeks, workers if engine is not Engine.serial else 1, fixed)
     show = sys.stderr.isatty()
     latest: list[Experiment] = []  # the comparison so far, while the runs go on
     with typer.progressbar(length=1, label="runs", file=sys.stderr) if show else Silent() as bar:
@@ -133,6 +152,7 @@ def run_and_save(
                 address=address,
                 progress=progress,
                 partial=partial,
+                stopping=None if fixed else StoppingRule(),
             )
         except (ValueError, OSError) as err:
             fail(f"compare: {err}")
@@ -144,11 +164,14 @@ def run_and_save(
         f"{m['weeks']} weeks, seed {m['seed']}, engine {m['engine']} "
         f"(scenario {m['scenario_hash']}, version {m['version']})"
     )
+    typer.echo(f"replications: {stopping_words(m)}")
     # the same numbers on any engine, so the command leaves the engine out
     command = (
         f"python -m sim compare {scenario}"
         + (f" --plans {plans}" if plans else "")
-        + f" --reps {reps} --seed {m['seed']} --weeks {m['weeks']}"
+        + f" --reps {reps}"
+        + (" --fixed" if fixed else "")
+        + f" --seed {m['seed']} --weeks {m['weeks']}"
     )
     m = {**m, "command": command, "scenario_file": str(scenario)}
     tables = {**experiment.tables, "sources": sources}
@@ -159,13 +182,17 @@ def run_and_save(
     return Experiment({**m, "run_id": run_id}, tables), run_id
 
 
-def say_cost(scenario, plans, reps: int, weeks: int | None, workers: int | None) -> None:
-    """Say before running what the comparison will cost, from the benchmark figures."""
+def say_cost(
+    scenario, plans, reps: int, weeks: int | None, workers: int | None, fixed: bool = True
+) -> None:
+    """Say before running what the comparison will cost, from the benchmark figures (at most,
+    for ``reps`` replications, when the stopping rule may end it sooner)."""
     from sim.experiments.cost import comparison_estimate
     from sim.experiments.engines import default_workers
 
     cost = comparison_estimate(scenario, plans, reps, weeks or scenario.run.weeks)
-    typer.echo(f"estimated cost: {cost.words(workers or default_workers())}", err=True)
+    most = "" if fixed else "at most "
+    typer.echo(f"estimated cost: {most}{cost.words(workers or default_workers())}", err=True)
 
 
 def stopped(latest: list[Experiment]) -> None:
@@ -206,6 +233,7 @@ def runs_show(
 ) -> None:
     """Reopen a saved experiment and print its comparison (nothing is re-run)."""
     from sim.experiments.compare import Experiment
+    from sim.outputs.readable import stopping_words
 
     tables, manifest = load_run(store, run_id)
     typer.echo(
@@ -214,6 +242,7 @@ def runs_show(
         f"replications, {manifest['weeks']} weeks, seed {manifest['seed']}, engine "
         f"{manifest['engine']} (version {manifest['version']})"
     )
+    typer.echo(f"replications: {stopping_words(manifest)}")
     if manifest.get("command"):
         typer.echo(f"re-run with: {manifest['command']}")
     typer.echo(comparison_text(Experiment(manifest, tables)))

@@ -55,8 +55,17 @@ def report(
         typer.Option(help="With a scenario: comma-separated plans (default: the scenario's)."),
     ] = None,
     reps: Annotated[
-        int, typer.Option(min=1, max=10_000, help="With a scenario: replications.")
-    ] = 10,
+        int,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="With a scenario: the most replications, added until the answer is clear; "
+            "with --fixed, exactly this many.",
+        ),
+    ] = 30,
+    fixed: Annotated[
+        bool, typer.Option("--fixed", help="With a scenario: run exactly --reps replications.")
+    ] = False,
     seed: Annotated[int | None, typer.Option(min=0, help="With a scenario: random seed.")] = None,
     weeks: Annotated[
         int | None, typer.Option(min=1, max=104, help="With a scenario: weeks.")
@@ -85,7 +94,7 @@ def report(
                 f"or a run id from `python -m sim runs list --store {store}`."
             )
         _, target = run_and_save(
-            Path(target), plans, reps, seed, weeks, Engine.pool, None, None, store
+            Path(target), plans, reps, seed, weeks, Engine.pool, None, None, store, fixed=fixed
         )
     tables, manifest = load_run(store, target)
     folder = out / manifest["run_id"]

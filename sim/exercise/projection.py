@@ -5,14 +5,16 @@ the decision's moment), with "do nothing" and the no-outage baseline as every co
 them; between decision points it runs the plan as decided. Either way every run lasts the
 exercise's weeks on the same replications, and keeps its measures as they stood at the clock
 (:mod:`sim.results.as_at`): the office *now*, identical under every option (the decision has not
-happened yet), and each option's course to the end of the exercise.
+happened yet), and each option's course to the end of the exercise. At a decision point the
+replications are added until the answer is clear (:mod:`sim.experiments.stopping`), at most the
+exercise's; the projection keeps how many ran, so a replay runs as many.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,7 @@ from sim.exercise.log import (
 )
 from sim.experiments.compare import COMPARED, Experiment, compare
 from sim.experiments.statistics import paired_difference
+from sim.experiments.stopping import StoppingRule
 from sim.results.measures import MEASURES
 from sim.scenario.exercise import DecisionPoint, Option
 from sim.scenario.plans import DO_NOTHING, Plan
@@ -82,6 +85,7 @@ class Step:
     as_at_minute: float
     point: DecisionPoint | None = None
     options: tuple[Option, ...] = ()
+    stopping: StoppingRule | None = None  # with it, ``replications`` is the most
 
     @property
     def baselines(self) -> bool:
@@ -92,8 +96,9 @@ class Step:
 
 def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> Step:
     """The experiment for the room now: at a pending decision point, "do nothing" (the
-    reference of every comparison) and each option (the point's own unless others are given);
-    else the plan as decided, alone."""
+    reference of every comparison) and each option (the point's own unless others are given),
+    replications added until the answer is clear, at most the exercise's; else the plan as
+    decided, alone, on the exercise's replications."""
     exercise, point = log.exercise, log.pending()
     chosen = () if point is None else (log.options(point.id) if options is None else options)
     return Step(
@@ -105,6 +110,7 @@ def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> 
         as_at_minute=log.clock.minute,
         point=point,
         options=chosen,
+        stopping=None if point is None else StoppingRule(),
     )
 
 
@@ -120,6 +126,7 @@ def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Ex
         workers=workers,
         as_at_minute=step.as_at_minute,
         baselines=step.baselines,
+        stopping=step.stopping,
     )
 
 
@@ -136,7 +143,7 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
         delivered=log.delivered,
         decisions_before=len(log.decisions),
         options=step.options,
-        replications=step.replications,
+        replications=experiment.manifest["replications"],  # those run: a replay runs as many
         weeks=step.weeks,
         seed=step.seed,
         runs=tuple(
@@ -341,7 +348,8 @@ def _numbers(projection: Projection, debt: bool = True) -> str:
 
 
 def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
-    """Each decision point's projection made again from the log alone: (point, same numbers)."""
+    """Each decision point's projection made again from the log alone: (point, same numbers),
+    on the replications it ran (however many the stopping rule stopped at)."""
     results = []
     for kept in log.projections:
         at_point = log.model_copy(
@@ -351,7 +359,9 @@ def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
                 "clock": log.point(kept.point).at,
             }
         )
-        step = step_inputs(at_point, kept.options)
+        step = replace(
+            step_inputs(at_point, kept.options), replications=kept.replications, stopping=None
+        )
         again = projection_of(at_point, step, run_step(step, engine=engine))
         debt = bool(kept.rekeying_debt)
         same = _numbers(again, debt) == _numbers(kept, debt)

@@ -24,10 +24,12 @@ same: differences between plans are the plans' doing (common random numbers, doc
   people, the sessions given, session hours, login wait hours and hours worked in the window,
   so a plan's result under a cap is read beside whom the cap served.
 
-The manifest says how to make it again: seed, replications, weeks, version, the scenario and plans
-as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, the disruption's first and
-last day (``disruption_days``) for charts, and the recovery rule time to recover was measured by
-(``recovery_rule``, :class:`sim.results.recovery.RecoveryRule` as data).
+With a stopping rule (:mod:`sim.experiments.stopping`) the manifest's ``stopping`` keeps the
+rule, the most replications, why it stopped and at how many; without one (a fixed count) there
+is none. The manifest says how to make it again: seed, replications, weeks, version, the
+scenario and plans as YAML text (``scenario_yaml``, ``plans_yaml``) with their hashes, the
+disruption's first and last day (``disruption_days``) for charts, and the recovery rule time to
+recover was measured by (``recovery_rule``, :class:`sim.results.recovery.RecoveryRule` as data).
 """
 
 from __future__ import annotations
@@ -57,9 +59,7 @@ from sim.experiments.engines import (
 )
 from sim.experiments.objectives import objectives_table
 from sim.experiments.progressive import Refiner
-from sim.experiments.statistics import (
-    mean_ci,
-)
+from sim.experiments.stopping import Stop, StoppingRule
 from sim.results.login_tables import LOGIN_ROLE_COLUMNS
 from sim.results.measures import MEASURES
 from sim.results.recovery import (
@@ -79,19 +79,6 @@ from sim.version import __version__
 @dataclass(frozen=True)
 class Experiment(Tables):
     """The tables and manifest of one comparison of plans."""
-
-
-@dataclass(frozen=True)
-class Precision:
-    """Automatic replication count: add ``step`` replications at a time until, for every plan,
-    each of ``measures`` has a 95% interval no wider (half-width) than ``relative`` times its
-    mean (or ``absolute``, whichever is larger), stopping at ``cap`` replications."""
-
-    measures: tuple[str, ...] = ("backlog_mean",)
-    relative: float = 0.10
-    absolute: float = 0.0
-    step: int = 5
-    cap: int = 100
 
 
 def specs_for(
@@ -115,18 +102,6 @@ def specs_for(
     ]
 
 
-def precise_enough(outcomes: list[RunOutcome], precision: Precision) -> bool:
-    for label in {o.label for o in outcomes if o.label != NO_OUTAGE}:
-        for measure in precision.measures:
-            values = [o.measures.get(measure, math.nan) for o in outcomes if o.label == label]
-            ci = mean_ci([v for v in values if v == v])
-            if ci.n < 2 or ci.half_width > max(
-                precision.relative * abs(ci.mean), precision.absolute
-            ):
-                return False
-    return True
-
-
 def compare(
     scenario: Scenario,
     plans: Sequence[Plan] = (DO_NOTHING,),
@@ -138,7 +113,7 @@ def compare(
     workers: int | None = None,
     address: str | None = None,
     progress: Progress | None = None,
-    precision: Precision | None = None,
+    stopping: StoppingRule | None = None,
     executor: Executor | None = None,
     partial: Callable[[Experiment], None] | None = None,
     refresh_s: float = 1.0,
@@ -147,7 +122,9 @@ def compare(
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
-    ``precision``, more replications are added until its target is met or its cap reached.
+    ``stopping``, ``replications`` is the most run: replications are added in batches until the
+    rule says the answer is clear (:mod:`sim.experiments.stopping`), and the manifest's
+    ``stopping`` says why and at how many.
     ``executor``: a process pool owned by the caller (see
     :func:`sim.experiments.engines.run_all`).
 
@@ -173,22 +150,28 @@ def compare(
             f"two plans share a name ({', '.join(names)}); give each plan its own name"
         )
     seed, weeks = run_settings(scenario, seed, weeks)
-    done = 0
+    most, done = replications, 0  # the replications asked for: a fixed count or the most
     outcomes: list[RunOutcome] = []
-    target_met = None  # without a precision target: not asked
+    stop: Stop | None = None  # why the stopping rule stopped (None: a fixed count)
 
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
+        stopped = None if stop is None or stopping is None else stopping_data(stopping, stop, most)
         return _experiment(
-            scenario, plans, runs, seed, weeks, engine, asked, target_met, as_at_minute, baselines
+            scenario, plans, runs, seed, weeks, engine, asked, stopped, as_at_minute, baselines
         )
 
     refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
+    runs_before = [0]  # runs of the batches before this one
+    if stopping is not None:  # progress over the most runs, not batch by batch
+        per_replication = len(specs_for(scenario, plans, range(1), seed, weeks, None, baselines))
+        progress = _over_batches(progress, runs_before, most * per_replication)
     while True:
+        replications = most if stopping is None else stopping.next_count(done, most)
         batch = specs_for(
             scenario, plans, range(done, replications), seed, weeks, as_at_minute, baselines
         )
         if refiner is not None:
-            refiner.expect(batch, replications)
+            refiner.expect(batch, most)
         outcomes += run_all(
             batch,
             engine=engine,
@@ -199,13 +182,38 @@ def compare(
             arrived=None if refiner is None else refiner.arrived,
         )
         done = replications
-        if precision is None:
+        if stopping is None:
             break
-        target_met = precise_enough(outcomes, precision)
-        if target_met or done >= precision.cap:
+        runs_before[0] = len(outcomes)
+        stop = stopping.decide(outcomes, most)
+        if stop is not None:
             break
-        replications = min(done + precision.step, precision.cap)
-    return experiment_of(outcomes, replications)
+    return experiment_of(outcomes, done)
+
+
+def stopping_data(rule: StoppingRule, stop: Stop, maximum: int) -> dict:
+    """What the manifest keeps of a comparison run under a stopping rule: the rule, the most
+    replications, why it stopped and at how many."""
+    return {
+        "rule": rule.as_dict(),
+        "maximum": maximum,
+        "stopped_by": stop.why,
+        "reason": stop.reason,
+        "replications": stop.replications,
+    }
+
+
+def _over_batches(progress: Progress | None, before: list[int], total: int) -> Progress | None:
+    """``progress`` told of the runs done over every batch so far (``before[0]``: the runs of
+    the earlier batches) against ``total``, the runs of the most replications."""
+    if progress is None:
+        return None
+    report = progress
+
+    def overall(done: int, _batch_total: int) -> None:
+        report(before[0] + done, total)
+
+    return overall
 
 
 def _experiment(
@@ -216,7 +224,7 @@ def _experiment(
     weeks: int,
     engine: str,
     asked: int,
-    target_met: bool | None,
+    stopping: dict | None,
     as_at_minute: float | None = None,
     baselines: bool = True,
 ) -> Experiment:
@@ -247,7 +255,6 @@ def _experiment(
         "engine": engine,
         "version": __version__,
         "runs": len(outcomes),
-        "precision_target_met": target_met,
         "events": sum(o.events for o in outcomes),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "disruption_days": (
@@ -261,6 +268,8 @@ def _experiment(
         manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
     if not baselines:
         manifest["baselines"] = False
+    if stopping is not None:
+        manifest["stopping"] = stopping
     if as_at_minute is not None:
         manifest["as_at_minute"] = as_at_minute
         tables["as_at"] = as_at_table(outcomes)

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -127,13 +128,14 @@ class ResultsStore:
         rows = [_summary(m) for m in _newest_first(self._scan()[0])]
         return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
 
-    def find(self, **fields) -> builtins.list[str]:
+    def find(self, where: Callable[[dict], bool] | None = None, **fields) -> builtins.list[str]:
         """Ids of the saved runs (newest first) whose manifest has each of ``fields`` with that
-        value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run."""
+        value, e.g. ``find(scenario_hash=..., seed=1)``: a finished experiment, not re-run; with
+        ``where``, only those whose manifest it accepts too."""
         return [
             m["run_id"]
             for m in _newest_first(self._scan()[0])
-            if all(m.get(k) == v for k, v in fields.items())
+            if all(m.get(k) == v for k, v in fields.items()) and (where is None or where(m))
         ]
 
     def problems(self) -> tuple[str, ...]:

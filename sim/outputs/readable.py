@@ -242,3 +242,19 @@ def partial_words(manifest: dict) -> str | None:
         f"{part['replications_done']} of {part['replications_asked']} replications; "
         f"the intervals are wider than the full run's and the ranks may change"
     )
+
+
+def stopping_words(manifest: dict) -> str:
+    """How many replications a comparison ran and why, in words: under the stopping rule,
+    where it stopped and the rule's reason; else a fixed count (or, cut short, how many of how
+    many: :func:`partial_words` says more). Every view says it in these words."""
+    part = manifest.get("partial")
+    if part:
+        return f"{part['replications_done']} of {part['replications_asked']} (partial)"
+    stopping = manifest.get("stopping")
+    if not stopping:
+        return f"a fixed count of {manifest['replications']} replications"
+    return (
+        f"stopped at {stopping['replications']} of at most {stopping['maximum']} "
+        f"replications: {stopping['reason']}"
+    )

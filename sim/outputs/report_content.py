@@ -31,7 +31,13 @@ from sim.outputs.describe import disruption_table, plan_table
 from sim.outputs.forecast import AMBER_FROM, RED_FROM, objective_rows
 from sim.outputs.login_served import CAPTION as SERVED_CAPTION
 from sim.outputs.login_served import served_by_role, unserved_sentences
-from sim.outputs.readable import CONVENTIONS, column, partial_words, probability_text
+from sim.outputs.readable import (
+    CONVENTIONS,
+    column,
+    partial_words,
+    probability_text,
+    stopping_words,
+)
 from sim.outputs.recovery_words import recovery_note, recovery_range_rows
 from sim.outputs.report_table import Table  # noqa: F401  (re-exported: the report's tables)
 from sim.outputs.robustness_section import RobustnessSection, robustness_section
@@ -218,7 +224,8 @@ def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
             f"{manifest['replications']} replications of {manifest['weeks']} weeks "
             f"for each of {len(manifest['plans'])} plans, and the same office without the outage "
             "as the baseline. Intervals are 95% t-intervals over replications; differences from "
-            "doing nothing are paired by replication.",
+            "doing nothing are paired by replication."
+            f" Replications: {stopping_words(manifest)}.",
         ),
         (
             "Random numbers",
@@ -372,6 +379,7 @@ def reproducibility(manifest: dict) -> tuple[tuple[str, str], ...]:
         ("Python", platform.python_version()),
         ("seed", str(manifest["seed"])),
         ("replications x weeks", f"{manifest['replications']} x {manifest['weeks']}"),
+        ("replications", stopping_words(manifest)),
         ("scenario hash", str(manifest["scenario_hash"])),
         (
             "plan hashes",
