@@ -65,8 +65,8 @@ def render() -> None:
             key="compare_how_many",
             horizontal=True,
             help="Until the answer is clear: replications are added, 10 then 5 at a time, "
-            "until every headline's paired interval is within 10% or the plans' ranking has "
-            "held over the last 5 (the Method page says how), at most the number below. A "
+            "until every headline's paired interval is within 10% or the verdict's answer has "
+            "held over the last 3 (the Method page says how), at most the number below. A "
             "fixed count: exactly that many.",
         )
         cols = st.columns(3)

@@ -32,8 +32,9 @@ office without the outage, which sets the backlog it must return to (time to rec
 
 **How many replications.** Until the answer is clear, at most the number asked for: after 10
 replications, then after every 5 more, the comparison stops once every headline measure's paired
-interval against doing nothing is within 10% of the plan's mean (or half an item, an hour, half
-a day), or once the plans' order on every headline has held over the last 5 replications: the
+interval against doing nothing is within 10% of doing nothing's mean (or half an item, an hour,
+half a day), or once the verdict's answer (the plan named best on each headline, and each plan's
+call against doing nothing) has held over the last 3 replications: the
 sequential procedure for relative precision of Law (Simulation Modeling and Analysis, 2015,
 section 9.4.1) on paired differences. The results say why it stopped and at how many. A fixed
 count runs exactly the number asked for.

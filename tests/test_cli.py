@@ -105,7 +105,8 @@ def test_the_command_lines_choices_are_the_models_own():
 
 
 def _modules_loaded_by(*argv: str) -> set[str]:
-    """The top-level modules a fresh interpreter has imported after ``python -m sim ARGV``."""
+    """The top-level modules a fresh interpreter has imported after ``python -m sim ARGV``, and
+    ``sim.model`` or ``sim.run`` if any module of the model was imported."""
     code = (
         "import sys\n"
         "from sim.cli.main import app\n"
@@ -114,7 +115,9 @@ def _modules_loaded_by(*argv: str) -> set[str]:
         "    app()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+        "model = {'sim.model' for m in sys.modules if m.startswith('sim.model')}\n"
+        "model |= {'sim.run'} & set(sys.modules)\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} | model)), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
@@ -122,7 +125,7 @@ def _modules_loaded_by(*argv: str) -> set[str]:
     return set(done.stderr.split())
 
 
-HEAVY = {"numpy", "pandas", "simpy", "yaml", "matplotlib", "rich"}
+HEAVY = {"numpy", "pandas", "simpy", "yaml", "matplotlib", "rich", "sim.model", "sim.run"}
 
 
 def test_help_starts_without_the_heavy_libraries():
@@ -140,4 +143,4 @@ def test_a_commands_help_starts_without_the_model(argv):
 def test_list_reads_without_the_model_or_the_tables():
     loaded = _modules_loaded_by("list")
     assert "pydantic" in loaded  # it validates every file
-    assert not loaded & {"numpy", "pandas", "simpy", "matplotlib", "rich"}
+    assert not loaded & {"numpy", "pandas", "simpy", "matplotlib", "rich", "sim.model", "sim.run"}

@@ -13,7 +13,9 @@ from sim.experiments.engines import NO_OUTAGE, RunOutcome
 from sim.experiments.stopping import (
     HEADLINES,
     StoppingRule,
+    answer,
     floor_of,
+    ranking,
     ranking_held,
     values_of,
 )
@@ -41,7 +43,7 @@ def runs(table: dict[str, list[float]], name: str = "backlog_mean") -> list[RunO
 def test_the_rule_watches_the_verdicts_measures_by_default():
     assert StoppingRule().measures == HEADLINES == headlined("verdict")
     rule = StoppingRule()
-    assert (rule.relative, rule.hold, rule.first, rule.step) == (0.10, 5, 10, 5)
+    assert (rule.relative, rule.hold, rule.first, rule.step) == (0.10, 3, 10, 5)
     assert rule.adjusted == pytest.approx(0.1 / 1.1)  # Law's gamma' = gamma / (1 + gamma)
     assert StoppingRule.from_dict(rule.as_dict()) == rule
     assert [rule.next_count(done, 30) for done in (0, 10, 25, 28)] == [10, 15, 30, 30]
@@ -60,27 +62,38 @@ def test_a_bad_rule_names_the_field_value_and_fix(field, value):
         StoppingRule(measures=("not_a_measure",))
 
 
-def test_the_ranking_holds_when_the_order_has_not_changed_over_the_last_replications():
+def test_the_ranking_holds_when_the_verdicts_answer_has_not_changed_over_the_last_replications():
     steady = {
         "Do nothing": [100, 104, 98, 102, 101, 99, 103, 100],
         "Paper": [80, 85, 79, 83, 82, 78, 84, 81],
         "Overtime": [90, 93, 92, 88, 91, 94, 89, 90],
     }
     values = values_of(runs(steady), ["backlog_mean"])
+    assert answer(values, "backlog_mean", list(steady), 8) == ("better", "better", "Paper")
     assert ranking_held(values, ["backlog_mean"], hold=5)
     assert not ranking_held(values, ["backlog_mean"], hold=0)  # 0: the rule is off
     assert not ranking_held(values, ["backlog_mean"], hold=7)  # too few before the last 7
-    # two plans trading places in the last replications: not held
-    swapping = {**steady, "Overtime": [90, 93, 92, 88, 91, 20, 89, 80]}
-    values = values_of(runs(swapping), ["backlog_mean"])
+    # overtime overtaking paper in the last replications: the plan named best changes
+    overtaking = {**steady, "Overtime": [90, 93, 92, 88, 91, 40, 40, 40]}
+    values = values_of(runs(overtaking), ["backlog_mean"])
     assert not ranking_held(values, ["backlog_mean"], hold=5)
     assert ranking_held(values, ["backlog_mean"], hold=1)  # the last one changed nothing
-    # where higher is better the order is the other way, and held the same
+    # two plans within a whisker of each other trading places: the answer is the same
+    whisker = {**steady, "Overtime": [80, 86, 78, 84, 81, 79, 83, 82]}
+    values = values_of(runs(whisker), ["backlog_mean"])
+    orders = {ranking(values, "backlog_mean", list(whisker), k) for k in range(3, 9)}
+    assert len(orders) > 1 and ranking_held(values, ["backlog_mean"], hold=5)
+    # where higher is better the calls are the other way, and held the same
     shares = values_of(runs(steady, "recalls_delivered_share"), ["recalls_delivered_share"])
+    assert answer(shares, "recalls_delivered_share", list(steady), 8) == ("worse", "worse", None)
     assert ranking_held(shares, ["recalls_delivered_share"], hold=5)
-    # one plan alone has no ranking to hold
+    # one plan alone has no ranking to hold; plans without "do nothing" hold their order
     alone = values_of(runs({"Do nothing": steady["Do nothing"]}), ["backlog_mean"])
     assert not ranking_held(alone, ["backlog_mean"], hold=5)
+    options = values_of(
+        runs({"Paper": steady["Paper"], "Overtime": steady["Overtime"]}), ["backlog_mean"]
+    )
+    assert ranking_held(options, ["backlog_mean"], hold=5)
 
 
 def test_the_no_outage_runs_are_not_ranked():

@@ -119,6 +119,7 @@ def compare(
     refresh_s: float = 1.0,
     as_at_minute: float | None = None,
     baselines: bool = True,
+    share_past: bool = True,
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
     them. "Do nothing" is added if missing: it is the reference for paired differences. With
@@ -138,7 +139,9 @@ def compare(
     With ``as_at_minute``, every run's headline measures as they stood at that minute are kept
     too, in the table ``as_at`` (:mod:`sim.results.as_at`). With ``baselines`` False, the plans
     alone are run: no "do nothing", no no-outage baseline, so no paired differences and no time
-    to recover (the office as it stands under one plan, in a tabletop exercise)."""
+    to recover (the office as it stands under one plan, in a tabletop exercise). With
+    ``share_past`` (the default) a replication's plans simulate the past they share once
+    (:mod:`sim.experiments.shared_past`): the same numbers, less CPU."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
@@ -180,6 +183,7 @@ def compare(
             address=address,
             executor=executor,
             arrived=None if refiner is None else refiner.arrived,
+            share_past=share_past,
         )
         done = replications
         if stopping is None:

@@ -6,12 +6,15 @@ rule looks at every headline measure (the measures the verdict ranks plans on, b
 * **precision** (Law, *Simulation Modeling and Analysis*, 5th ed., 2015, section 9.4.1, the
   sequential procedure for a relative error ``gamma``, applied to paired differences): for each
   plan, the 95% interval of its paired difference from "do nothing" (common random numbers) has
-  a half-width no more than ``gamma' = gamma / (1 + gamma)`` times the plan's mean of the
-  measure, or the measure's floor (:func:`floor_of`: a difference near zero does not need
-  endless replications to be told from zero to within a fraction of nothing); "do nothing"
-  itself, and every plan of a comparison without it, the interval of its own mean;
-* **ranking held**: the order of the plans on every headline measure (by mean, in the
-  registry's direction) has not changed over the last ``hold`` replications.
+  a half-width no more than ``gamma' = gamma / (1 + gamma)`` times doing nothing's mean of the
+  measure (the office's level in these replications), or the measure's floor (:func:`floor_of`:
+  a difference near zero does not need endless replications to be told from zero to within a
+  fraction of nothing); "do nothing" itself, and every plan of a comparison without it, the
+  interval of its own mean;
+* **ranking held**: the verdict's answer on every headline measure (the plan named best, and
+  each plan's call against doing nothing: clearly better, clearly worse, no clear difference)
+  has not changed over the last ``hold`` replications (without "do nothing": the plans' order
+  by mean).
 
 Either stops the comparison; otherwise it stops at the maximum, saying which interval is the
 widest against what it is allowed. :func:`sim.experiments.compare.compare` runs it; its manifest
@@ -94,7 +97,7 @@ class StoppingRule:
 
     measures: tuple[str, ...] = HEADLINES
     relative: float = 0.10
-    hold: int = 5
+    hold: int = 3
     first: int = 10
     step: int = 5
 
@@ -150,14 +153,16 @@ class StoppingRule:
                 "precision",
                 n,
                 f"precision reached: every headline's paired 95% interval within "
-                f"{self.relative:.0%} of the plan's mean (or its floor) after {n} replications",
+                f"{self.relative:.0%} of doing nothing's mean (or its floor) after {n} "
+                "replications",
             )
         if self.hold and ranking_held(values, self.measures, self.hold):
             return Stop(
                 "ranking",
                 n,
-                f"ranking held: the plans' order on every headline unchanged over the last "
-                f"{self.hold} replications ({n} replications)",
+                f"ranking held: on every headline, the plan named best and each plan's call "
+                f"against doing nothing unchanged over the last {self.hold} replications ({n} "
+                "replications)",
             )
         if n >= maximum:
             widest_words = "" if widest is None else f": widest is {widest.words()}"
@@ -207,6 +212,7 @@ def precision_checks(values: Values, measures: Sequence[str], adjusted: float) -
             else:
                 a, b = _paired(mine, values.get((reference, m), {}))
                 ci = paired_difference(a, b)
+                own = b  # a difference is judged against doing nothing's level
             level = abs(float(own.mean())) if len(own) else 0.0
             allowed = max(adjusted * level, floor_of(m))
             checks.append(Check(plan, m, ci.half_width if ci.n >= 2 else math.nan, allowed))
@@ -224,15 +230,46 @@ def ranking(values: Values, measure_name: str, plans: Sequence[str], n: int) -> 
     return tuple(1 + sum(other < score for other in scores) for score in scores)
 
 
+Call = Literal["better", "worse", "no clear difference"]
+
+
+def answer(values: Values, measure_name: str, plans: Sequence[str], n: int) -> tuple:
+    """The verdict's answer on ``measure_name`` from replications 0 to n - 1: each plan's call
+    against doing nothing (clearly better or worse: its paired 95% interval excludes zero; else
+    no clear difference) and the plan named best (the best mean of those clearly better; None:
+    none). Without "do nothing" among ``plans``: their ranking by mean."""
+    if DO_NOTHING.name not in plans:
+        return ranking(values, measure_name, plans, n)
+    sign = -1.0 if MEASURES[measure_name].better == "higher" else 1.0
+    reference = {r: v for r, v in values.get((DO_NOTHING.name, measure_name), {}).items() if r < n}
+    calls: list[Call] = []
+    best, best_score = None, math.inf
+    for plan in plans:
+        if plan == DO_NOTHING.name:
+            continue
+        mine = {r: v for r, v in values.get((plan, measure_name), {}).items() if r < n}
+        a, b = _paired(mine, reference)
+        diff = paired_difference(a, b) if len(a) >= 2 else None
+        if diff is None or not (diff.low > 0 or diff.high < 0):
+            calls.append("no clear difference")
+            continue
+        score = sign * diff.mean
+        calls.append("better" if score < 0 else "worse")
+        if score < 0 and score < best_score:
+            best, best_score = plan, score
+    return (*calls, best)
+
+
 def ranking_held(values: Values, measures: Sequence[str], hold: int) -> bool:
-    """Whether the plans' order on every measure is the same after each of the last ``hold``
-    replications as before them (at least two plans, and ``hold`` replications after two)."""
+    """Whether the answer on every measure (:func:`answer`: each plan's call against doing
+    nothing and the plan named best) is the same after each of the last ``hold`` replications
+    as before them (at least two plans, and ``hold`` replications after two)."""
     plans = _plans(values)
     n = len({r for runs in values.values() for r in runs})
     if len(plans) < 2 or hold < 1 or n - hold < 2:
         return False
     for m in measures:
-        seen = {ranking(values, m, plans, k) for k in range(n - hold, n + 1)}
+        seen = {answer(values, m, plans, k) for k in range(n - hold, n + 1)}
         if len(seen) > 1:
             return False
     return True
