@@ -1,14 +1,17 @@
-"""The planner's comparison: S2 with 4 plans (do nothing and the scenario's first three) x 30
-replications x 8 weeks, plus the no-outage baseline, on the local process pool.
+"""The planner's comparison: S2 with 4 plans (do nothing and the scenario's first three) x at most
+30 replications x 8 weeks, plus the no-outage baseline, on the local process pool.
 
-Prints the wall seconds of ``python -m sim compare`` (a fresh process: imports, runs, saving
-included), and, through the API in this process, the wall seconds to the first answer (every
-plan and the baseline with 2 replications, with intervals) and to the final one. With
-``--before PATH`` (a checkout of an earlier version) its ``compare`` command is timed too,
-alternating with this one. The load average is printed before and after.
+Each measurement runs in a fresh process from a checkout (imports, runs and all), through the
+API: the wall seconds to the first answer (every plan and the baseline with 2 replications, with
+intervals) and to the final one, the CPU seconds of the whole process tree
+(``benchmarks/cpu_tree.py``) and the replications run. Ways measured: ``fixed`` (30 replications,
+the only way before the stopping rule) and, where the checkout has it, ``until clear`` (the
+stopping rule, at most 30: what the command line and the app do by default). With ``--before
+PATH`` (a checkout of an earlier version) the same measurements of that version alternate with
+this one's. The 1-minute load average is printed before each measurement.
 
-Targets (issue "fast enough to use live"): the whole comparison <= 12 s and the first answer
-<= 3 s on an idle 2-core machine.
+Targets (the speed issue's): the whole comparison <= 12 s and the first answer <= 3 s on an idle
+2-core machine.
 
 Usage: python benchmarks/bench_compare.py [--repeat 2] [--before /tmp/before]
 """
@@ -21,54 +24,54 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-S2 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
-
-def plan_names() -> list[str]:
-    from sim.scenario.loader import load_scenario
-
-    others = [name for name in load_scenario(S2).plans if name != "do-nothing"]
-    return ["do-nothing", *others[:3]]
-
-
-def command_seconds(source: Path, plans: list[str], reps: int, weeks: int) -> float:
-    """Wall seconds of the ``compare`` command run from the checkout ``source``."""
-    with tempfile.TemporaryDirectory() as store:
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "sim", "compare", str(S2), "--plans", ",".join(plans)]
-            + ["--reps", str(reps), "--weeks", str(weeks), "--store", store],
-            cwd=source,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=True,
-        )
-        return time.perf_counter() - start
-
-
-def api_seconds(plans: list[str], reps: int, weeks: int) -> tuple[float, float]:
-    """Wall seconds to the first answer and to the final one, through ``compare``."""
-    from sim import compare
-    from sim.scenario.loader import load_plan, load_scenario
-
-    scenario = load_scenario(S2)
-    chosen = [load_plan(S2.parent / "plans" / f"{name}.yaml") for name in plans]
-    first: list[float] = []
+MEASURE = """
+import json, sys, time
+sys.path.append({bench!r})
+from cpu_tree import tree_cpu
+from sim.experiments.compare import compare
+from sim.scenario.loader import load_plan, load_scenario
+S2 = {s2!r}
+scenario = load_scenario(S2)
+names = [n for n in scenario.plans if n != "do-nothing"][:3]
+plans = [load_plan(S2.rsplit("/", 1)[0] + f"/plans/{{n}}.yaml") for n in ["do-nothing", *names]]
+extra = {{}}
+if {until_clear!r}:
+    from sim.experiments.stopping import StoppingRule
+    extra["stopping"] = StoppingRule()
+if __name__ == "__main__":
+    cpu, first = tree_cpu(settle=False), []
     start = time.perf_counter()
-    compare(
-        scenario,
-        chosen,
-        reps,
+    done = compare(scenario, plans, {reps}, weeks={weeks}, engine="pool",
+                   partial=lambda _e: first or first.append(time.perf_counter() - start), **extra)
+    final = time.perf_counter() - start
+    print(json.dumps({{"first_s": first[0] if first else final, "final_s": final,
+                      "cpu_s": tree_cpu() - cpu, "replications": done.manifest["replications"]}}))
+"""
+
+
+def measure(source: Path, until_clear: bool, reps: int, weeks: int) -> dict:
+    """One comparison in a fresh interpreter from the checkout ``source``."""
+    code = MEASURE.format(
+        bench=str(HERE),
+        s2=str(source / "scenarios" / "s02-ndelius-upgrade.yaml"),
+        until_clear=until_clear,
+        reps=reps,
         weeks=weeks,
-        engine="pool",
-        partial=lambda _e: first or first.append(time.perf_counter() - start),
     )
-    return first[0], time.perf_counter() - start
+    script = source / ".bench_compare_measure.py"
+    script.write_text(code)
+    try:
+        done = subprocess.run(
+            [sys.executable, script.name], cwd=source, capture_output=True, text=True, check=True
+        )
+    finally:
+        script.unlink()
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -78,35 +81,25 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--before", type=Path)
     args = parser.parse_args()
-    plans = plan_names()
-    load = os.getloadavg()
-    sources = {"after": ROOT} | ({"before": args.before} if args.before else {})
-    command: dict[str, list[float]] = {v: [] for v in sources}
-    first, final = [], []
+    ways = [("after, until clear", ROOT, True), ("after, fixed", ROOT, False)]
+    if args.before:
+        ways.insert(0, ("before, fixed", args.before, False))
+    found: dict[str, list[dict]] = {name: [] for name, _, _ in ways}
     for _ in range(args.repeat):
-        for version, source in sources.items():
-            command[version].append(command_seconds(source, plans, args.reps, args.weeks))
-        a, b = api_seconds(plans, args.reps, args.weeks)
-        first.append(a)
-        final.append(b)
-    print(
-        json.dumps(
-            {
-                "load_average_before": [round(x, 2) for x in load],
-                "plans": plans,
-                "replications": args.reps,
-                "weeks": args.weeks,
-                "command_wall_s_median": {
-                    v: round(statistics.median(t), 2) for v, t in command.items()
-                },
-                "command_wall_s_each": {v: [round(x, 2) for x in t] for v, t in command.items()},
-                "api_first_answer_s_median": round(statistics.median(first), 2),
-                "api_final_s_median": round(statistics.median(final), 2),
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            },
-            indent=2,
-        )
-    )
+        for name, source, until_clear in ways:
+            load = round(os.getloadavg()[0], 2)
+            found[name].append(
+                {**measure(source, until_clear, args.reps, args.weeks), "load_1min": load}
+            )
+    summary = {
+        name: {
+            key: round(statistics.median(m[key] for m in runs), 2)
+            for key in ("first_s", "final_s", "cpu_s", "replications")
+        }
+        | {"each": runs}
+        for name, runs in found.items()
+    }
+    print(json.dumps({"replications_at_most": args.reps, "weeks": args.weeks} | summary, indent=2))
 
 
 if __name__ == "__main__":

@@ -71,6 +71,27 @@ def test_a_stop_file_stops_runs_under_way(tmp_path):
         shared.shutdown()
 
 
+def test_a_stop_file_stops_runs_sharing_a_past_and_those_forked_from_them(tmp_path):
+    from sim.experiments.shared_past import run_group
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.plans import Levers, PaperFallback, Plan
+
+    s2 = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/s02-ndelius-upgrade.yaml")
+    paper = Plan(name="Paper fallback", levers=Levers(paper_fallback=PaperFallback()))
+    group = tuple(RunSpec(p.name, s2, p, 1, 0, 26) for p in (DO_NOTHING, paper))  # part: day 21
+    stop = tmp_path / "job.stop"
+    shared = SharedPool(new_pool(1), 1, RunLimits(max_cpu_seconds=600))
+    try:
+        with shared.experiment(str(stop)):
+            future = shared.submit(run_group, group)
+        time.sleep(3)  # under way: the shared past, or its branches
+        stop.touch()
+        with pytest.raises(RunStopped):
+            future.result(timeout=120)
+    finally:
+        shared.shutdown()
+
+
 def run_all_one(spec: RunSpec):
     from sim.experiments.engines import run_spec
 

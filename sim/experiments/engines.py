@@ -163,6 +163,9 @@ def run_all(
     total = len(specs)
     report = _reporter(total, progress, arrived)
     tasks = groups_of(specs) if share_past else [[i] for i in range(total)]
+    # replication by replication (a first answer needs every run of the first ones), the
+    # longest task of each first: its shared runs finish when its baseline's do
+    tasks.sort(key=lambda task: (specs[task[0]].replication, -len(task)))
     groups = [tuple(specs[i] for i in task) for task in tasks]
     if engine == "dask" and total:
         return _in_order(tasks, _run_dask(groups, workers, report, address, timeout), total)
