@@ -129,6 +129,28 @@ def test_levers_are_read_one_at_a_time_so_branches_part_only_on_one_they_differ_
     assert branches.levers_at(5 * DAY) == paper.levers and Levers() != paper.levers
 
 
+def test_a_forked_branch_counts_the_cpu_of_the_past_it_shares_against_its_limit():
+    """A forked child's CPU clock starts again at zero; its run's limit still counts the shared
+    past, so a branch that would pass the limit in its own run is stopped in the fork too."""
+    import time
+
+    from sim import RunLimitError, RunLimits
+    from sim.experiments.shared_past import _shared
+
+    scenario = load_scenario(ROOT / "scenarios/s02-ndelius-upgrade.yaml")  # part at day 21
+    paper = next(p for p in PLANS if p.name == "Paper fallback")
+    started = time.process_time()
+    simulate(scenario, plan=paper, seed=1, weeks=12)
+    limit = RunLimits(max_cpu_seconds=0.6 * (time.process_time() - started))  # past: 1/4
+    specs = [
+        s.__class__(**{**s.__dict__, "limits": limit})
+        for s in specs_for(scenario, [DO_NOTHING, paper], range(1), 1, 12, baselines=False)
+    ]
+    outcomes, deferred = _shared(specs, fork=True)
+    assert deferred == [] and set(outcomes) == {0, 1}
+    assert all(isinstance(o, RunLimitError) for o in outcomes.values()), outcomes
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_library_scenario_under_every_plan_forks_exactly(path):

@@ -22,6 +22,7 @@ The checks cost one comparison per ``CHECK_EVERY`` events; results are identical
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -84,7 +85,7 @@ def run_until(
     env.schedule(until, URGENT, at - env.now)
     until.callbacks.append(StopSimulation.callback)
     step = env.step
-    started_cpu = time.process_time()
+    started_cpu, cpu, process = time.process_time(), 0.0, os.getpid()
     events = 0
     moment, at_moment = env.now, 0
     try:
@@ -98,7 +99,11 @@ def run_until(
                     raise RunLimitError(_no_progress(env, at_moment, busiest))
             else:
                 moment, at_moment = env.now, 0
-            _check_limits(env, limits, events, time.process_time() - started_cpu)
+            if os.getpid() != process:  # forked mid-run (runs sharing a past parted): a child's
+                # clock starts again at zero, so its run counts on from the CPU seen before
+                process, started_cpu = os.getpid(), time.process_time() - cpu
+            cpu = time.process_time() - started_cpu
+            _check_limits(env, limits, events, cpu)
     except StopSimulation:
         return
     except EmptySchedule:
