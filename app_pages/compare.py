@@ -116,9 +116,10 @@ def render() -> None:
                 f"{code('python -m sim compare SCENARIO --reps ' + str(replications))}."
             )
             return
-        if not long_run_confirmed(scenario, plans, cost, workers, replications, weeks):
+        at_most = stopping is not None
+        if not long_run_confirmed(scenario, plans, cost, workers, replications, weeks, at_most):
             return
-        most = "" if stopping is None else "at most "
+        most = "up to " if at_most else ""
         st.caption(f"Estimated cost: {most}{plain(cost.words(workers))}.")
         notes = {"scenario_source": current.source}
         if current.file is not None and current.original is None:

@@ -67,6 +67,7 @@ class Job:
     cancelled: bool = False
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     stop_file: str | None = field(default=None, repr=False)  # runs under way stop once it exists
+    at_most: bool = False  # under a stopping rule: ``total`` is the most runs, not the count
 
     @property
     def running(self) -> bool:
@@ -167,7 +168,11 @@ class JobBoard:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
                 return job
-            job = Job(key, stop_file=str(self._stops / f"{uuid.uuid4().hex}.stop"))
+            job = Job(
+                key,
+                stop_file=str(self._stops / f"{uuid.uuid4().hex}.stop"),
+                at_most=stopping is not None,
+            )
             self._jobs[key] = job
             self._forget_old()
         stored = self._from_store(key)

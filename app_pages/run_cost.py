@@ -8,9 +8,12 @@ from app_pages.widgets import plain
 from sim.experiments.cost import SAY_COST_OVER_S, Estimate
 
 
-def long_run_confirmed(scenario, plans, cost: Estimate, workers: int, replications, weeks) -> bool:
+def long_run_confirmed(
+    scenario, plans, cost: Estimate, workers: int, replications, weeks, at_most: bool = False
+) -> bool:
     """A comparison that will take over a minute starts on a second press of Run, once its
-    cost has been said; a shorter one at once."""
+    cost has been said (``at_most``: the stopping rule may end it sooner); a shorter one at
+    once."""
     if cost.wall_seconds(workers) <= SAY_COST_OVER_S:
         return True
     asked = (scenario.digest(), tuple(p.name for p in plans), int(replications), int(weeks))
@@ -19,7 +22,8 @@ def long_run_confirmed(scenario, plans, cost: Estimate, workers: int, replicatio
         return True
     st.session_state["compare_cost_said"] = asked
     st.warning(
-        f"This comparison will take {plain(cost.words(workers))}. Press **Run** again to start "
-        "it, or choose fewer replications, weeks or plans for a quicker answer."
+        f"This comparison will take {'up to ' if at_most else ''}{plain(cost.words(workers))}"
+        f"{', less if the answer is clear sooner' if at_most else ''}. Press **Run** again to "
+        "start it, or choose fewer replications, weeks or plans for a quicker answer."
     )
     return False

@@ -52,7 +52,8 @@ def running_job(job, doing: str, cancel_key: str) -> bool:
     if not job.running:
         return False
     share = job.done / job.total if job.total else 0.0
-    st.progress(share, text=f"{doing}: {job.done} of {job.total or '?'} runs done")
+    most = "at most " if getattr(job, "at_most", False) and job.total else ""
+    st.progress(share, text=f"{doing}: {job.done} of {most}{job.total or '?'} runs done")
     if st.button("Cancel", key=cancel_key):
         job.cancel()
     return True

@@ -158,7 +158,7 @@ def test_the_compare_page_says_why_the_replications_stopped_and_offers_a_fixed_c
     button(at, "Run").click().run()
     wait_for_results(at)
     said = texts(at).replace("\\", "")  # as read, without markdown's escapes
-    assert "Replications: stopped at 2 of at most 2 replications: maximum of 2" in said, said
+    assert "Replications: stopped at 2 of at most 2 replications, maximum of 2" in said, said
     by_label(at.radio, "How many replications").set_value("A fixed count")
     button(at, "Run").click().run()
     fixed = "Replications: a fixed count of 2 replications."

@@ -109,7 +109,7 @@ def test_precision_is_judged_on_paired_differences():
     rule = StoppingRule(measures=("backlog_mean",), relative=0.5, hold=0, first=4)
     stop = rule.decide(runs(table), maximum=30)
     assert stop is not None and stop.why == "precision" and stop.replications == 6
-    assert stop.reason.startswith("precision reached: every headline's paired 95% interval")
+    assert stop.reason.startswith("precision reached (every headline's paired 95% interval")
     # the same values unpaired (shuffled against do nothing): not precise, run more
     shuffled = {"Do nothing": noisy, "Paper": [v - 20 for v in noisy[::-1]]}
     strict = StoppingRule(measures=("backlog_mean",), relative=0.05, hold=0, first=4)
@@ -117,7 +117,7 @@ def test_precision_is_judged_on_paired_differences():
     stop = strict.decide(runs(shuffled), maximum=6)
     assert stop is not None and stop.why == "maximum"
     assert stop.reason.startswith("maximum of 6 replications reached, precision not reached")
-    assert "widest is Paper, mean backlog" in stop.reason  # the interval furthest from it
+    assert "the widest interval: Paper, mean backlog" in stop.reason  # furthest from it
 
 
 def test_a_difference_near_zero_needs_only_its_floor():
@@ -167,7 +167,7 @@ def test_compare_runs_to_the_maximum_when_precision_is_out_of_reach(scenario):
     assert experiment.manifest["replications"] == 6 == stopping["replications"]
     assert stopping["stopped_by"] == "maximum"
     assert stopping["reason"].startswith(
-        "maximum of 6 replications reached, precision not reached: widest is "
+        "maximum of 6 replications reached, precision not reached; the widest interval: "
     )
     # progress is told over the whole comparison, not batch by batch: 3 labels x 6 at most
     assert seen[-1] == (18, 18) and [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -189,7 +189,7 @@ def test_the_command_line_runs_a_fixed_count_when_asked_and_says_why_it_stopped(
     assert "replications: a fixed count of 11 replications" in fixed.output
     ruled = CliRunner().invoke(app, ["compare", *common, "--reps", "3", *store])
     assert ruled.exit_code == 0, ruled.output
-    assert "replications: stopped at 3 of at most 3 replications: maximum of 3" in ruled.output
+    assert "replications: stopped at 3 of at most 3 replications, maximum of 3" in ruled.output
     run_id = ruled.output.split("saved as run ")[1].split()[0]
     shown = CliRunner().invoke(app, ["runs", "show", run_id, *store])
     assert "replications: stopped at 3 of at most 3" in shown.output

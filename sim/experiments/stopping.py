@@ -152,20 +152,18 @@ class StoppingRule:
             return Stop(
                 "precision",
                 n,
-                f"precision reached: every headline's paired 95% interval within "
-                f"{self.relative:.0%} of doing nothing's mean (or its floor) after {n} "
-                "replications",
+                f"precision reached (every headline's paired 95% interval was within "
+                f"{self.relative:.0%} of doing nothing's mean, or its floor)",
             )
         if self.hold and ranking_held(values, self.measures, self.hold):
             return Stop(
                 "ranking",
                 n,
-                f"ranking held: on every headline, the plan named best and each plan's call "
-                f"against doing nothing unchanged over the last {self.hold} replications ({n} "
-                "replications)",
+                f"ranking held (over the last {self.hold} replications, the plan named best on "
+                "every headline and each plan's call against doing nothing did not change)",
             )
         if n >= maximum:
-            widest_words = "" if widest is None else f": widest is {widest.words()}"
+            widest_words = "" if widest is None else f"; the widest interval: {widest.words()}"
             return Stop(
                 "maximum",
                 n,

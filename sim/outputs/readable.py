@@ -256,5 +256,5 @@ def stopping_words(manifest: dict) -> str:
         return f"a fixed count of {manifest['replications']} replications"
     return (
         f"stopped at {stopping['replications']} of at most {stopping['maximum']} "
-        f"replications: {stopping['reason']}"
+        f"replications, {stopping['reason']}"
     )
