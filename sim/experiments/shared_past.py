@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from sim.domain.errors import ModelError
 from sim.experiments.runs import RunOutcome, RunSpec, outcome_of, run_spec, stop_when
-from sim.model.office import disrupted_anyway
+from sim.model.disrupted import disrupted_anyway
 from sim.model.plan_branches import PlanBranches, share_key
 from sim.results.tables import RunResult
 from sim.run import simulate

@@ -27,6 +27,7 @@ from sim.domain.calendar import DAY, HOUR, Calendar
 from sim.model import late_hours, office_cap
 from sim.model.caseload import Allocator, Case
 from sim.model.dispatch import Dispatcher
+from sim.model.disrupted import disrupted_anyway
 from sim.model.fallback import resend_by_phone, work_without_systems
 from sim.model.logins import LoginCaps
 from sim.model.plan_branches import PlanInForce
@@ -41,21 +42,6 @@ from sim.scenario.schema import PRACTITIONER_ROLES, ROLES, TEAM_TASKS, Scenario,
 
 URGENT_TASKS = frozenset({"recall_request", "risk_escalation"})
 HELPER_LOOKS_EVERY = 30.0  # minutes between an idle mutual-aid worker's looks for overdue work
-
-
-def disrupted_anyway(scenario: Scenario, systems: SystemsLayer | None = None) -> bool:
-    """Whether the scenario disrupts the office whatever the plan: an outage, lost records or
-    work, a login cap or an office cap with effect (then each task is checked before it is
-    done; else only if the plan pulls a lever)."""
-    count = headcount(scenario)
-    outages = scenario.outages
-    return (
-        (systems or SystemsLayer(outages)).disrupted
-        or bool(outages.record_loss)
-        or bool(outages.work_lost)
-        or any(cap.has_effect(count) for cap in outages.login_cap)
-        or bool(office_cap.effective_caps(scenario, count))
-    )
 
 
 class OfficeModel(Dispatcher):
