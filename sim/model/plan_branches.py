@@ -102,8 +102,8 @@ class PlanBranches:
         return self.plans[self.live[0]]
 
     def _agree(self, answers: list) -> None:
-        """Go on with the branches whose answer is the first's, once ``part`` has chosen
-        which group this run goes on with."""
+        """Where the branches still here gave different ``answers``: group them by answer (in
+        the order of their first branch) and go on with the group ``part`` chooses."""
         if len(set(answers)) == 1:
             return
         groups: dict[object, list[int]] = {}
