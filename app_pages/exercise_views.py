@@ -35,6 +35,7 @@ from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, label
 from sim.scenario.loader import ScenarioError, load_exercise
+from sim.scenario.plans import CARRY_ON, reference_words
 
 EXERCISES = state.SCENARIOS / "exercises"
 HEADLINE = (
@@ -85,6 +86,7 @@ def step_job(log: ExerciseLog) -> tuple[Step, Job]:
         as_at_minute=step.as_at_minute,
         baselines=step.baselines,
         stopping=step.stopping,
+        reference=step.reference,
     )
     return step, job
 
@@ -206,6 +208,15 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
         "replications, so before now they coincide."
     )
     st.dataframe(options_frame(found, names), hide_index=True)
+    if found.manifest.get("reference") == step.reference:
+        st.markdown(f"**Against {plain(reference_words(step.reference))}**")
+        st.dataframe(differences_frame(found, names, step.reference), hide_index=True)
+        st.caption(
+            f"Each option minus {plain(reference_words(step.reference))} (the path the room is "
+            "on), replication by replication on the same random numbers, with its 95% interval: "
+            "below zero the option gives less of the measure. An interval that includes zero "
+            "means the replications cannot tell the two apart."
+        )
     for sentence in verdict(found.tables, found.manifest):
         st.markdown(f"- {plain(sentence)}")
 
@@ -227,6 +238,29 @@ def options_frame(experiment: Experiment, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def differences_frame(experiment: Experiment, names: list[str], reference: str) -> pd.DataFrame:
+    """Each option but the reference against it, per headline measure: the paired difference
+    with its 95% interval, from the experiment's comparison (its reference is ``reference``)."""
+    comparison = experiment["comparison"]
+    rows = []
+    for name in (n for n in names if n != reference):
+        row = {"option": name}
+        for measure in HEADLINE:
+            found = comparison[(comparison["plan"] == name) & (comparison["measure"] == measure)]
+            if (
+                len(found)
+                and found.iloc[0]["vs_reference_mean"] == found.iloc[0]["vs_reference_mean"]
+            ):
+                r = found.iloc[0]
+                heading = f"{label(measure)} ({MEASURES[measure].unit}): difference (95% interval)"
+                row[heading] = (
+                    f"{r['vs_reference_mean']:+,.1f} "
+                    f"({r['vs_reference_low']:+,.1f} to {r['vs_reference_high']:+,.1f})"
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def options_list(log: ExerciseLog, step: Step) -> None:
     """Each option in words: what it changes and the levers in force once it is taken."""
     if step.point is None:
@@ -242,11 +276,17 @@ def options_list(log: ExerciseLog, step: Step) -> None:
         did = "; ".join(changes) or "changes nothing"
         after = levers_words(option.after(current))
         st.markdown(f"- **{plain(option.name)}**: {plain(did)}; then in force: {plain(after)}")
-    st.caption(
-        "Do nothing is also shown: no lever at any time, the reference every comparison is "
-        "paired against. It differs from the options before now wherever an earlier decision "
-        "pulled a lever."
-    )
+    if step.reference == CARRY_ON:
+        st.caption(
+            f"{CARRY_ON} is shown too: the plan as decided so far, unchanged from now (the path "
+            "the room is on, which no option here keeps as it is). Every option is compared "
+            "with it."
+        )
+    else:
+        st.caption(
+            f"{plain(step.reference)} changes nothing: it is the path the room is on, and every "
+            "other option is compared with it."
+        )
 
 
 def decisions_so_far(log: ExerciseLog) -> None:

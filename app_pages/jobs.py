@@ -36,6 +36,7 @@ import pandas as pd
 
 from sim import RunLimitError, RunLimits
 from sim.experiments.compare import Experiment, compare
+from sim.experiments.comparison import reference_of
 from sim.experiments.cost import APP_RUN_LIMIT_CPU_S
 from sim.experiments.engines import RunStopped, default_workers, new_pool
 from sim.experiments.robustness import Robustness, robustness
@@ -43,7 +44,7 @@ from sim.experiments.shared_pool import SharedPool
 from sim.experiments.stopping import StoppingRule
 from sim.experiments.store import ResultsStore, StoreError
 from sim.run import ModelError
-from sim.scenario.plans import Plan
+from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest
 
 KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
@@ -99,6 +100,7 @@ def job_key(
     as_at_minute: float | None = None,
     baselines: bool = True,
     stopping: StoppingRule | None = None,
+    reference: str = DO_NOTHING.name,
 ) -> tuple:
     """What a job's numbers depend on (with ``stopping``, ``replications`` is the most)."""
     return (
@@ -110,6 +112,7 @@ def job_key(
         as_at_minute,
         baselines,
         stopping,
+        reference,
     )
 
 
@@ -157,13 +160,16 @@ class JobBoard:
         as_at_minute: float | None = None,
         baselines: bool = True,
         stopping: StoppingRule | None = None,
+        reference: str = DO_NOTHING.name,
     ) -> Job:
         """The job for this experiment: running or finished if there is one, else a new one.
         ``notes`` are added to the saved manifest (such as the scenario's file), ``tables`` to
-        its tables (such as the parameter sources); ``as_at_minute``, ``baselines`` and
-        ``stopping`` (then ``replications`` is the most): see
+        its tables (such as the parameter sources); ``as_at_minute``, ``baselines``,
+        ``stopping`` (then ``replications`` is the most) and ``reference``: see
         :func:`sim.experiments.compare.compare`."""
-        key = job_key(scenario, plans, replications, seed, weeks, as_at_minute, baselines, stopping)
+        key = job_key(
+            scenario, plans, replications, seed, weeks, as_at_minute, baselines, stopping, reference
+        )
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and (job.running or job.result is not None):
@@ -185,7 +191,12 @@ class JobBoard:
             daemon=True,
             name=f"experiment-{key[0][:8]}",
             args=(job, scenario, plans, replications, seed, weeks, notes or {}, tables or {}),
-            kwargs={"as_at_minute": as_at_minute, "baselines": baselines, "stopping": stopping},
+            kwargs={
+                "as_at_minute": as_at_minute,
+                "baselines": baselines,
+                "stopping": stopping,
+                "reference": reference,
+            },
         )
         thread.start()
         return job
@@ -219,6 +230,7 @@ class JobBoard:
         as_at_minute,
         baselines,
         stopping,
+        reference,
     ) -> None:
         pool = self._executor()
 
@@ -236,6 +248,7 @@ class JobBoard:
                 as_at_minute=as_at_minute,
                 baselines=baselines,
                 stopping=stopping,
+                reference=reference,
             )
 
         experiment = self._guarded(job, pool, work)
@@ -316,7 +329,8 @@ class JobBoard:
             return self._pool
 
     def _from_store(self, key: tuple) -> Experiment | None:
-        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute, baselines, rule = key
+        scenario_hash, plan_hashes, replications, seed, weeks, as_at_minute, baselines = key[:7]
+        rule, reference = key[7:]
         extra = {} if as_at_minute is None else {"as_at_minute": as_at_minute}
         if not baselines:
             extra["baselines"] = False
@@ -324,7 +338,10 @@ class JobBoard:
             extra["replications"] = replications
         try:
             found = self.store.find(
-                where=lambda m: _same_stopping(m, rule, replications),
+                where=lambda m: (
+                    _same_stopping(m, rule, replications)
+                    and (not baselines or reference_of(m) == reference)
+                ),
                 scenario_hash=scenario_hash,
                 plan_hashes=list(plan_hashes),
                 seed=seed,

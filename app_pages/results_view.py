@@ -11,9 +11,10 @@ from app_pages.login_served_view import show_login_served
 from app_pages.robustness_view import answer_of
 from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
 from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
+from sim.experiments.comparison import reference_of
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
-from sim.outputs.readable import CONVENTIONS, probability_text
+from sim.outputs.readable import CONVENTIONS, conventions, probability_text
 from sim.outputs.recovery_words import (
     censored_sentence,
     nothing_to_recover,
@@ -28,6 +29,7 @@ from sim.outputs.report_html import render_html
 from sim.outputs.report_pdf import render_pdf
 from sim.outputs.verdict import verdict
 from sim.results.measures import headlined, label
+from sim.scenario.plans import reference_words
 
 BACKLOG_CAPTION = (
     "Backlog: work not done (items past due and not done) at the end of each day. Paper records "
@@ -134,10 +136,11 @@ def render_experiment(experiment: Experiment, key: str) -> None:
             st.markdown("**Under the low and high ends of the tolerance's range**")
             st.dataframe(ends, hide_index=True)
             st.caption(recovery_note(m))
-    st.subheader("Paired differences from doing nothing")
+    against = reference_words(reference_of(m))
+    st.subheader(f"Paired differences from {against}")
     st.caption(
         " ".join(
-            CONVENTIONS[c]
+            conventions(reference_of(m))[c]
             for c in (
                 "lower_is_better",
                 "interval",
@@ -180,7 +183,8 @@ def _with_interval(mean: float, low: float, high: float, signed: bool = False) -
 
 
 def paired_table(experiment: Experiment) -> pd.DataFrame:
-    """Each plan against doing nothing, one row per plan and measure, narrow enough to read:
+    """Each plan against the experiment's reference plan (doing nothing, unless its manifest
+    names another), one row per plan and measure, narrow enough to read:
     mean with its interval, the paired difference with its interval, P(better), rank."""
     rows = experiment["comparison"]
     rows = rows[rows["plan"] != NO_OUTAGE]
@@ -194,10 +198,9 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
             "mean (95% interval)": [
                 _with_interval(r.mean, r.ci_low, r.ci_high) for r in rows.itertuples()
             ],
-            "difference from doing nothing (95% interval)": [
-                _with_interval(
-                    r.vs_do_nothing_mean, r.vs_do_nothing_low, r.vs_do_nothing_high, True
-                )
+            f"difference from {reference_words(reference_of(experiment.manifest))} "
+            "(95% interval)": [
+                _with_interval(r.vs_reference_mean, r.vs_reference_low, r.vs_reference_high, True)
                 for r in rows.itertuples()
             ],
             "P(better)": [

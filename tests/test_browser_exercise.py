@@ -123,7 +123,9 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
         "NDelius is back, with residual issues",
         "Decided:</b> Paper records and printed day lists",
         "Decided:</b> Phone recalls and escalations, and overtime",
-        "What the decision changed",
+        "Each option against Wait for NDelius (carrying on as decided)",
+        "Phone recalls and escalations, and overtime (taken) minus Carry on as now (carrying on as "
+        "decided)",
         "Improvement plan",
         "Print day lists before planned downtime",
     ):

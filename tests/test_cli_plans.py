@@ -214,12 +214,12 @@ def test_compare_prints_paired_comparison_and_writes_tables(tmp_path):
     assert "re-run with: python -m sim compare" in shown.output
     missing = CliRunner().invoke(app, ["runs", "show", "nope", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2 and "runs list" in missing.output
-    assert "missed risk checks (contacts):" in result.output and "vs do nothing" in result.output
+    assert "missed risk checks (contacts):" in result.output and "vs doing nothing" in result.output
     comparison = pd.read_csv(out / "comparison.csv")
     register = comparison[
         (comparison.plan == "Printed risk register") & (comparison.measure == "missed_risk_checks")
     ].iloc[0]
-    assert register.vs_do_nothing_high < 0 and register.probability_better == 1.0
+    assert register.vs_reference_high < 0 and register.probability_better == 1.0
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_the_verdict_never_calls_a_difference_clear_on_p_better_alone():
     overtime = [99.9, 99.9, 99.9, 99.9, 80.0]  # lower every time, but the interval spans zero
     tables = tables_of({"backlog_mean": {"Do nothing": nothing, "Overtime": overtime}})
     row = tables["comparison"].set_index("plan").loc["Overtime"]
-    assert row["probability_better"] == 1.0 and row["vs_do_nothing_high"] > 0
+    assert row["probability_better"] == 1.0 and row["vs_reference_high"] > 0
     assert any(s.startswith("No clear difference in mean backlog") for s in verdict(tables))
     assert not any(s.startswith("Lowest mean backlog") for s in verdict(tables))
 

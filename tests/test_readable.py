@@ -12,7 +12,7 @@ import pandas as pd
 from sim.experiments.statistics import mean_ci
 from sim.outputs.charts import backlog_fan, provenance
 from sim.outputs.evidence import with_provenance
-from sim.outputs.readable import COLUMNS, readable
+from sim.outputs.readable import _COLUMNS, readable
 from sim.results.measures import MEASURES, headlined, label
 
 
@@ -30,7 +30,7 @@ def test_tables_are_headed_in_words(experiment_tables):
     for name in ("comparison", "recovery", "objectives"):
         shown = readable(experiment_tables[name])
         assert not [c for c in shown.columns if "_" in c], (name, list(shown.columns))
-    assert all("_" not in words for words in COLUMNS.values())
+    assert all("_" not in words for words in _COLUMNS.values())
 
 
 def test_an_interval_on_a_count_never_goes_below_zero():

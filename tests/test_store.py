@@ -231,3 +231,30 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     assert seen == {(w, i) for w in range(WRITERS) for i in range(SAVES)}
     (a0, a1), (b0, b1) = [(min(s), max(s)) for s in spans.values()]
     assert a0 < b1 and b0 < a1, "the two writers did not save at the same time"
+
+
+def test_a_run_saved_before_the_reference_was_named_loads_under_todays_columns(tmp_path):
+    """Comparisons saved when the paired columns were ``vs_do_nothing_*`` load as
+    ``vs_reference_*`` (their manifest names no reference: do nothing, as it was)."""
+    from sim.experiments.comparison import reference_of
+
+    store = ResultsStore(tmp_path / "results")
+    old = pd.DataFrame(
+        {
+            "plan": ["Do nothing", "Paper"],
+            "vs_do_nothing_mean": [np.nan, -2.5],
+            "vs_do_nothing_low": [np.nan, -3.0],
+            "vs_do_nothing_high": [np.nan, -2.0],
+        }
+    )
+    tables, manifest = experiment()
+    run_id = store.save({**tables, "comparison": old}, manifest)
+    loaded, saved = store.load(run_id)
+    assert list(loaded["comparison"].columns) == [
+        "plan",
+        "vs_reference_mean",
+        "vs_reference_low",
+        "vs_reference_high",
+    ]
+    assert loaded["comparison"]["vs_reference_mean"].iloc[1] == -2.5
+    assert reference_of(saved) == "Do nothing"

@@ -24,9 +24,11 @@ NOTES = {
 
 
 def comparison_text(experiment: Experiment) -> str:
-    """The headline measures, plan by plan: mean [95% CI], paired difference from doing
-    nothing [95% CI], probability better, rank (recall delay with the share of recalls
-    delivered beside it); then recovery P50/P90 under the recovery rule, which is stated."""
+    """The headline measures, plan by plan: mean [95% CI], paired difference from the reference
+    plan (doing nothing, unless the manifest names another) [95% CI], probability better, rank
+    (recall delay with the share of recalls delivered beside it); then recovery P50/P90 under
+    the recovery rule, which is stated."""
+    from sim.experiments.comparison import reference_of
     from sim.outputs.readable import partial_words, probability_text
     from sim.outputs.recovery_words import (
         censored_sentence,
@@ -35,12 +37,14 @@ def comparison_text(experiment: Experiment) -> str:
     )
     from sim.results.measures import headlined, label
     from sim.results.recovery import rule_of
+    from sim.scenario.plans import reference_words
 
     c = experiment["comparison"]
     rule = rule_of(experiment.manifest)
     recovery = experiment["recovery"]
     ranked = ranked_on_recovery(recovery, experiment.manifest)
     partial = partial_words(experiment.manifest)
+    against = reference_words(reference_of(experiment.manifest))
     lines = [] if partial is None else [f"PARTIAL: {partial}"]
     for measure in headlined("command_line"):
         rows = c[c["measure"] == measure]
@@ -54,9 +58,9 @@ def comparison_text(experiment: Experiment) -> str:
         for row in rows.itertuples():
             diff = (
                 ""
-                if row.vs_do_nothing_mean != row.vs_do_nothing_mean
-                else f"  vs do nothing {row.vs_do_nothing_mean:+,.1f} "
-                f"[{row.vs_do_nothing_low:+,.1f}, {row.vs_do_nothing_high:+,.1f}]"
+                if row.vs_reference_mean != row.vs_reference_mean
+                else f"  vs {against} {row.vs_reference_mean:+,.1f} "
+                f"[{row.vs_reference_low:+,.1f}, {row.vs_reference_high:+,.1f}]"
                 f"  P(better) "
                 f"{probability_text(row.probability_better, replications=int(row.replications))}"
             )

@@ -50,8 +50,8 @@ def run(
 ) -> None:
     """Play an exercise to its end with the decisions in a file, saving every step."""
     from sim.exercise import log as play
+    from sim.exercise.options_compared import against_reference, reference_words_of
     from sim.exercise.projection import (
-        changed_table,
         projection_of,
         run_step,
         standing_of,
@@ -117,7 +117,9 @@ def run(
             log = play.decide(log, point.id, option, choice.by, choice.why)
             save(log)
             typer.echo(f"  {log.steps[-1]}")
-            changed = changed_table(log.projection(point.id), option.name)  # type: ignore[arg-type]
+            shown_then = log.projection(point.id)
+            assert shown_then is not None
+            changed, against = against_reference(shown_then), reference_words_of(shown_then)
             shown = [
                 MEASURES[m].label
                 for m in ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
@@ -125,7 +127,8 @@ def run(
             for row in changed.itertuples(index=False):
                 if row.measure in shown:
                     typer.echo(
-                        f"    against {row.instead_of}: {row.measure} {row.difference:+.1f} "
+                        f"    {row.option}{' (taken)' if row.option == option.name else ''} "
+                        f"against {against}: {row.measure} {row.difference:+.1f} "
                         f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"
                     )
         log = play.advance(log, log.end())  # play on to the end of the exercise's runs

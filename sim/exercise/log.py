@@ -57,9 +57,11 @@ class Note(Frozen):
 
 
 class Projection(Frozen):
-    """What the room was shown at a decision point: each option run on the same replications.
+    """What the room was shown at a decision point: each option run on the same replications
+    and compared with ``reference``, carrying on as decided (the option that changes nothing, or
+    "Carry on as decided" run beside the options; empty in logs saved before: "do nothing").
     ``runs``: (plan, replication, measure, value) of every run's headline measures (the options,
-    do nothing and the no-outage baseline); ``backlog``: (plan, replication, day, backlog),
+    the reference and the no-outage baseline); ``backlog``: (plan, replication, day, backlog),
     the backlog being work not done; ``rekeying_debt``: (plan, replication, day, records, hours)
     of paper records awaiting re-keying, beside it (empty in logs saved before it was kept);
     ``now``: (replication, measure, value) as the office stood at the decision. A censored
@@ -82,6 +84,7 @@ class Projection(Frozen):
     # measure -> the value a run without one is counted at (time to recover: the days from the
     # restoration to the end of the run), as in every comparison: a censored run is never dropped
     censored: tuple[tuple[str, float], ...] = ()
+    reference: str = ""  # the plan every option is paired with ("": do nothing, saved before)
 
 
 class Standing(Frozen):
@@ -344,10 +347,15 @@ def plan_now(log: ExerciseLog, decisions: int | None = None) -> Plan:
     )
 
 
+def plan_before(log: ExerciseLog, point: DecisionPoint) -> Plan:
+    """The plan as decided by the decisions taken before ``point``."""
+    before = [d for d in log.decisions if log.point(d.point).at.minute < point.at.minute]
+    return plan_now(log, len(before))
+
+
 def option_plans(log: ExerciseLog, point: DecisionPoint, options: tuple[Option, ...]) -> list[Plan]:
     """One plan per option: the plan as decided before ``point``, then the option from it."""
-    before = [d for d in log.decisions if log.point(d.point).at.minute < point.at.minute]
-    base = plan_now(log, len(before))
+    base = plan_before(log, point)
     current = base.levers_at(point.at.minute)
     return [
         Plan(

@@ -1,8 +1,10 @@
 """What the room is shown at a step of an exercise, from one experiment on the log's inputs.
 
 At a decision point the experiment runs each option (the plan as decided, then the option from
-the decision's moment), with "do nothing" and the no-outage baseline as every comparison has
-them; between decision points it runs the plan as decided. Either way every run lasts the
+the decision's moment) and compares each with carrying on as decided, the path the room is on
+(the option that changes nothing, or "Carry on as decided" run beside the options where none
+does), with the no-outage baseline for time to recover; between decision points it runs the
+plan as decided. Either way every run lasts the
 exercise's weeks on the same replications, and keeps its measures as they stood at the clock
 (:mod:`sim.results.as_at`): the office *now*, identical under every option (the decision has not
 happened yet), and each option's course to the end of the exercise. At a decision point the
@@ -25,15 +27,15 @@ from sim.exercise.log import (
     Projection,
     Standing,
     option_plans,
+    plan_before,
     plan_now,
     scenario_now,
 )
 from sim.experiments.compare import COMPARED, Experiment, compare
-from sim.experiments.statistics import paired_difference
 from sim.experiments.stopping import StoppingRule
 from sim.results.measures import MEASURES
 from sim.scenario.exercise import DecisionPoint, Option
-from sim.scenario.plans import DO_NOTHING, Plan
+from sim.scenario.plans import CARRY_ON, DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
 # The office now, in the room's words (PRODUCT.md's measures, as they stood at the clock)
@@ -86,24 +88,28 @@ class Step:
     point: DecisionPoint | None = None
     options: tuple[Option, ...] = ()
     stopping: StoppingRule | None = None  # with it, ``replications`` is the most
+    reference: str = DO_NOTHING.name  # at a decision point, the plan each option is paired with
 
     @property
     def baselines(self) -> bool:
-        """Whether "do nothing" and the no-outage baseline run too: at a decision point, as in
+        """Whether the reference and the no-outage baseline run too: at a decision point, as in
         every comparison; between them the room sees the office under the plan as decided."""
         return self.point is not None
 
 
 def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> Step:
-    """The experiment for the room now: at a pending decision point, "do nothing" (the
-    reference of every comparison) and each option (the point's own unless others are given),
+    """The experiment for the room now: at a pending decision point, each option (the point's
+    own unless others are given) compared with carrying on as decided (:func:`carrying_on`),
     replications added until the answer is clear, at most the exercise's; else the plan as
     decided, alone, on the exercise's replications."""
     exercise, point = log.exercise, log.pending()
     chosen = () if point is None else (log.options(point.id) if options is None else options)
+    plans, reference = [plan_now(log)], DO_NOTHING.name
+    if point is not None:
+        plans, reference = carrying_on(log, point, chosen)
     return Step(
         scenario=scenario_now(log),
-        plans=[plan_now(log)] if point is None else [DO_NOTHING, *option_plans(log, point, chosen)],
+        plans=plans,
         replications=exercise.replications,
         seed=exercise.scenario_settings.run.seed,
         weeks=exercise.run_weeks,
@@ -111,7 +117,23 @@ def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> 
         point=point,
         options=chosen,
         stopping=None if point is None else StoppingRule(),
+        reference=reference,
     )
+
+
+def carrying_on(
+    log: ExerciseLog, point: DecisionPoint, options: tuple[Option, ...]
+) -> tuple[list[Plan], str]:
+    """The plans run at ``point`` and the one each is compared with: carrying on as decided,
+    the path the room is on. That is the first option that changes no lever in force (such as
+    "Carry on as now"); where none does, "Carry on as decided" runs beside the options."""
+    plans = option_plans(log, point, options)
+    current = plan_before(log, point).levers_at(point.at.minute)
+    for option in options:
+        if option.after(current) == current:
+            return plans, option.name
+    carry_on = option_plans(log, point, (Option(name=CARRY_ON),))
+    return [*carry_on, *plans], CARRY_ON
 
 
 def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Experiment:
@@ -127,6 +149,7 @@ def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Ex
         as_at_minute=step.as_at_minute,
         baselines=step.baselines,
         stopping=step.stopping,
+        reference=step.reference,
     )
 
 
@@ -168,6 +191,7 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
         ),
         run_id=str(experiment.manifest.get("run_id", "")),
         censored=censoring(experiment),
+        reference=step.reference,
     )
 
 
@@ -239,17 +263,6 @@ def now_table(as_at: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def runs_frame(projection: Projection) -> pd.DataFrame:
-    """A projection's runs, a censored value counted at its censoring value (``censored`` says
-    whether it was)."""
-    runs = pd.DataFrame(list(projection.runs), columns=["plan", "replication", "measure", "value"])
-    runs["censored"] = runs["value"].isna()
-    for measure, at in projection.censored:
-        chosen = runs["measure"] == measure
-        runs.loc[chosen, "value"] = runs.loc[chosen, "value"].fillna(at)
-    return runs
-
-
 def backlog_frame(projection: Projection) -> pd.DataFrame:
     """A projection's backlog by day, with the re-keying debt beside it where it was kept."""
     backlog = pd.DataFrame(list(projection.backlog), columns=list(BACKLOG))
@@ -268,76 +281,6 @@ def standing_backlog(standing: Standing, plan: str) -> pd.DataFrame:
         backlog = backlog.merge(debt, on=list(BACKLOG[1:3]), how="left")
     backlog.insert(0, "plan", plan)
     return backlog
-
-
-def changed_table(projection: Projection, taken: str) -> pd.DataFrame:
-    """What the option taken changed against each option not taken: per headline measure, the
-    paired difference (taken minus the other, on the same replications) with its 95% interval,
-    and which way is better for the measure."""
-    runs = runs_frame(projection)
-    rows = []
-    for other in (o.name for o in projection.options if o.name != taken):
-        for measure in COMPARED:
-            mine = runs[(runs["plan"] == taken) & (runs["measure"] == measure)]
-            theirs = runs[(runs["plan"] == other) & (runs["measure"] == measure)]
-            paired = mine.merge(theirs, on="replication", suffixes=("", "_other")).dropna(
-                subset=["value", "value_other"]
-            )  # censored values are counted at their censoring value (runs_frame): none dropped
-            if paired.empty:
-                continue
-            diff = paired_difference(
-                paired["value"].to_numpy(dtype=float), paired["value_other"].to_numpy(dtype=float)
-            )
-            found = MEASURES[measure]
-            rows.append(
-                {
-                    "instead_of": other,
-                    "measure": found.label,
-                    "unit": found.unit,
-                    "better": found.better,
-                    "difference": diff.mean,
-                    "low": diff.low,
-                    "high": diff.high,
-                    "replications": len(paired),
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "instead_of",
-            "measure",
-            "unit",
-            "better",
-            "difference",
-            "low",
-            "high",
-            "replications",
-        ],
-    )
-
-
-def options_table(projection: Projection) -> pd.DataFrame:
-    """Each option's headline measures over its replications: mean and P10-P90."""
-    runs = runs_frame(projection)
-    rows = []
-    for option in projection.options:
-        for measure in COMPARED:
-            chosen = (runs["plan"] == option.name) & (runs["measure"] == measure)
-            values = runs.loc[chosen, "value"]
-            if values.empty:
-                continue
-            found = MEASURES[measure]
-            rows.append(
-                {
-                    "option": option.name,
-                    "measure": found.label,
-                    "unit": found.unit,
-                    "mean": float(values.mean()),
-                    **{k: v for k, v in spread(values).items() if k != "median"},
-                    "without_value": int(runs.loc[chosen, "censored"].sum()),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def _numbers(projection: Projection, debt: bool = True) -> str:
@@ -362,6 +305,9 @@ def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
         step = replace(
             step_inputs(at_point, kept.options), replications=kept.replications, stopping=None
         )
+        if not kept.reference:  # saved when every option was compared with do nothing
+            options = option_plans(at_point, at_point.point(kept.point), kept.options)
+            step = replace(step, plans=[DO_NOTHING, *options], reference=DO_NOTHING.name)
         again = projection_of(at_point, step, run_step(step, engine=engine))
         debt = bool(kept.rekeying_debt)
         same = _numbers(again, debt) == _numbers(kept, debt)

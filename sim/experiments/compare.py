@@ -120,34 +120,39 @@ def compare(
     as_at_minute: float | None = None,
     baselines: bool = True,
     share_past: bool = True,
+    reference: str = DO_NOTHING.name,
 ) -> Experiment:
     """Run every plan (and the no-outage baseline) for ``replications`` replications and compare
-    them. "Do nothing" is added if missing: it is the reference for paired differences. With
-    ``stopping``, ``replications`` is the most run: replications are added in batches until the
-    rule says the answer is clear (:mod:`sim.experiments.stopping`), and the manifest's
-    ``stopping`` says why and at how many.
-    ``executor``: a process pool owned by the caller (see
-    :func:`sim.experiments.engines.run_all`).
+        them. Every plan is paired, replication by replication, with the ``reference`` plan: "do
+    nothing" by default, added if missing; any other reference must be among ``plans`` (carrying
+    on as decided, at a tabletop decision). The manifest's ``reference`` names it. With
+        ``stopping``, ``replications`` is the most run: replications are added in batches until the
+        rule says the answer is clear (:mod:`sim.experiments.stopping`), and the manifest's
+        ``stopping`` says why and at how many.
+        ``executor``: a process pool owned by the caller (see
+        :func:`sim.experiments.engines.run_all`).
 
-    ``partial(experiment)`` is given the comparison so far while the runs go on
-    (:class:`sim.experiments.progressive.Refiner` says when), each from the replications every
-    plan has finished, so its statistics stay paired. Its manifest's
-    ``partial`` says how many replications it holds of how many asked for; the final result
-    has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
-    and the exception propagates.
+        ``partial(experiment)`` is given the comparison so far while the runs go on
+        (:class:`sim.experiments.progressive.Refiner` says when), each from the replications every
+        plan has finished, so its statistics stay paired. Its manifest's
+        ``partial`` says how many replications it holds of how many asked for; the final result
+        has none. If ``partial`` raises (a user stopping), the runs not yet started are cancelled
+        and the exception propagates.
 
-    With ``as_at_minute``, every run's headline measures as they stood at that minute are kept
-    too, in the table ``as_at`` (:mod:`sim.results.as_at`). With ``baselines`` False, the plans
-    alone are run: no "do nothing", no no-outage baseline, so no paired differences and no time
-    to recover (the office as it stands under one plan, in a tabletop exercise). With
-    ``share_past`` (the default) a replication's plans simulate the past they share once
-    (:mod:`sim.experiments.shared_past`): the same numbers, less CPU."""
+        With ``as_at_minute``, every run's headline measures as they stood at that minute are kept
+        too, in the table ``as_at`` (:mod:`sim.results.as_at`). With ``baselines`` False, the plans
+        alone are run: no "do nothing", no no-outage baseline, so no paired differences and no time
+        to recover (the office as it stands under one plan, in a tabletop exercise). With
+        ``share_past`` (the default) a replication's plans simulate the past they share once
+        (:mod:`sim.experiments.shared_past`): the same numbers, less CPU."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     plans = list(plans)
-    if baselines and not any(p.name == DO_NOTHING.name for p in plans):
+    if baselines and reference == DO_NOTHING.name and all(p.name != reference for p in plans):
         plans.insert(0, DO_NOTHING)
     names = [p.name for p in plans]
+    if baselines and reference not in names:
+        raise ValueError(f"the reference plan {reference!r} is not among {', '.join(names)}")
     if len(set(names)) != len(names):
         raise ValueError(
             f"two plans share a name ({', '.join(names)}); give each plan its own name"
@@ -160,7 +165,17 @@ def compare(
     def experiment_of(runs: list[RunOutcome], asked: int) -> Experiment:
         stopped = None if stop is None or stopping is None else stopping_data(stopping, stop, most)
         return _experiment(
-            scenario, plans, runs, seed, weeks, engine, asked, stopped, as_at_minute, baselines
+            scenario,
+            plans,
+            runs,
+            seed,
+            weeks,
+            engine,
+            asked,
+            stopped,
+            as_at_minute,
+            baselines,
+            reference,
         )
 
     refiner = None if partial is None else Refiner(experiment_of, partial, refresh_s)
@@ -189,7 +204,7 @@ def compare(
         if stopping is None:
             break
         runs_before[0] = len(outcomes)
-        stop = stopping.decide(outcomes, most)
+        stop = stopping.decide(outcomes, most, reference)
         if stop is not None:
             break
     return experiment_of(outcomes, done)
@@ -231,6 +246,7 @@ def _experiment(
     stopping: dict | None,
     as_at_minute: float | None = None,
     baselines: bool = True,
+    reference: str = DO_NOTHING.name,
 ) -> Experiment:
     """The comparison of ``outcomes`` (every plan's runs of the same replications); when they
     are fewer than the ``asked`` replications, a partial one, saying so in its manifest."""
@@ -240,7 +256,7 @@ def _experiment(
     horizon = None if restored is None else weeks * 7 - restored / DAY
     add_recovery(outcomes, restored, horizon)
     censored = {} if horizon is None else {"time_to_recover_days": horizon}
-    tables = tables_from(outcomes, names, censored)
+    tables = tables_from(outcomes, names, censored, reference)
     tables["objectives"] = objectives_table(outcomes, scenario, names, weeks)
     tables["workload"] = workload_table(outcomes)
     if any(o.login_roles for o in outcomes):
@@ -272,6 +288,8 @@ def _experiment(
         manifest["partial"] = {"replications_done": replications, "replications_asked": asked}
     if not baselines:
         manifest["baselines"] = False
+    else:
+        manifest["reference"] = reference
     if stopping is not None:
         manifest["stopping"] = stopping
     if as_at_minute is not None:
@@ -329,6 +347,7 @@ def tables_from(
     outcomes: list[RunOutcome],
     plan_names: list[str],
     censored: dict[str, float] | None = None,
+    reference: str = DO_NOTHING.name,
 ) -> dict[str, pd.DataFrame]:
     runs = pd.DataFrame(
         [
@@ -349,6 +368,6 @@ def tables_from(
     return {
         "runs": runs,
         "backlog": backlog,
-        "comparison": comparison_table(runs, plan_names, censored),
+        "comparison": comparison_table(runs, plan_names, censored, reference),
         "recovery": recovery_table(runs, plan_names),
     }

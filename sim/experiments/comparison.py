@@ -1,9 +1,11 @@
 """The comparison table of an experiment: per plan and headline measure, the mean with its
-interval, the paired differences from "do nothing" and from the no-outage baseline, the
-probability of being better than doing nothing and the rank; and time to recover per plan
-(P50, P90). Plans are ranked on time to recover only while no plan has more replications not
-recovered by the end of the run than the recovery rule allows (:func:`unrecovered`). Built from
-the experiment's ``runs`` table by :func:`sim.experiments.compare.compare` and by every view
+interval, the paired differences from the reference plan (``vs_reference_*``: "do nothing" in
+a comparison of plans, carrying on as decided at a tabletop decision) and from the no-outage
+baseline, the probability of being better than the reference and the rank; and time to
+recover per plan (P50, P90). Plans are ranked on time to recover only while no plan has more
+replications not recovered by the end of the run than the recovery rule allows
+(:func:`unrecovered`). Built from the experiment's ``runs`` table by
+:func:`sim.experiments.compare.compare` and by every view
 that reopens a saved one."""
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ def _series(runs: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     return found
 
 
+def reference_of(manifest: dict | None) -> str:
+    """The plan an experiment pairs every plan with (its manifest's ``reference``; "do nothing"
+    in one saved before comparisons named theirs)."""
+    return str((manifest or {}).get("reference", DO_NOTHING.name))
+
+
 def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
     """The plans in the experiment's order, then the no-outage baseline if it was run (``runs``:
     the experiment's ``runs`` table)."""
@@ -47,9 +55,13 @@ def plan_labels(plan_names: Sequence[str], runs: pd.DataFrame) -> list[str]:
 
 
 def comparison_table(
-    runs: pd.DataFrame, plan_names: list[str], censored: dict[str, float] | None = None
+    runs: pd.DataFrame,
+    plan_names: list[str],
+    censored: dict[str, float] | None = None,
+    reference: str = DO_NOTHING.name,
 ) -> pd.DataFrame:
-    """Per plan and measure: the mean with its interval, the paired differences, P(better) and
+    """Per plan and measure: the mean with its interval, the paired differences (from the
+    ``reference`` plan and from the no-outage baseline), P(better than the reference) and
     the rank (1 = best; P(better) and rank follow the measure's direction in the registry). A
     measure in ``censored`` (measure -> the value at which a run is censored, such
     as the days left after restoration for time to recover) has its missing values counted at
@@ -65,7 +77,7 @@ def comparison_table(
             continue
         at = (censored or {}).get(measure)
         lower = MEASURES[measure].better != "higher"
-        reference = _filled(series.get((DO_NOTHING.name, measure), none), at)
+        against = _filled(series.get((reference, measure), none), at)
         baseline = _filled(series.get((NO_OUTAGE, measure), none), at)
         for label in labels:
             raw = series.get((label, measure), none)
@@ -83,12 +95,12 @@ def comparison_table(
                 "replications": ci.n,
                 "without_value": int(raw.isna().sum()),
             }
-            row.update(_paired("vs_do_nothing", values, reference, label == DO_NOTHING.name))
+            row.update(_paired("vs_reference", values, against, label == reference))
             row.update(_paired("vs_no_outage", values, baseline, label == NO_OUTAGE))
-            mine, theirs = paired_values(values, reference)
+            mine, theirs = paired_values(values, against)
             row["probability_better"] = (
                 probability_better(mine, theirs, lower)
-                if label != DO_NOTHING.name and len(mine)
+                if label != reference and len(mine)
                 else math.nan
             )
             rows.append(row)

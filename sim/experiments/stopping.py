@@ -5,16 +5,17 @@ rule looks at every headline measure (the measures the verdict ranks plans on, b
 
 * **precision** (Law, *Simulation Modeling and Analysis*, 5th ed., 2015, section 9.4.1, the
   sequential procedure for a relative error ``gamma``, applied to paired differences): for each
-  plan, the 95% interval of its paired difference from "do nothing" (common random numbers) has
-  a half-width no more than ``gamma' = gamma / (1 + gamma)`` times doing nothing's mean of the
-  measure (the office's level in these replications), or the measure's floor (:func:`floor_of`:
-  a difference near zero does not need endless replications to be told from zero to within a
-  fraction of nothing); "do nothing" itself, and every plan of a comparison without it, the
+  plan, the 95% interval of its paired difference from the reference plan ("do nothing", or
+  carrying on as decided at a tabletop decision; common random numbers) has a half-width no
+  more than ``gamma' = gamma / (1 + gamma)`` times the reference's mean of the measure (the
+  office's level in these replications), or the measure's floor (:func:`floor_of`: a
+  difference near zero does not need endless replications to be told from zero to within a
+  fraction of nothing); the reference itself, and every plan of a comparison without it, the
   interval of its own mean;
 * **ranking held**: the verdict's answer on every headline measure (the plan named best, and
-  each plan's call against doing nothing: clearly better, clearly worse, no clear difference)
-  has not changed over the last ``hold`` replications (without "do nothing": the plans' order
-  by mean).
+  each plan's call against the reference: clearly better, clearly worse, no clear difference)
+  has not changed over the last ``hold`` replications (without the reference: the plans'
+  order by mean).
 
 Either stops the comparison; otherwise it stops at the maximum, saying which interval is the
 widest against what it is allowed. :func:`sim.experiments.compare.compare` runs it; its manifest
@@ -33,7 +34,7 @@ import numpy as np
 from sim.experiments.engines import NO_OUTAGE, RunOutcome
 from sim.experiments.statistics import mean_ci, paired_difference
 from sim.results.measures import MEASURES, headlined, label, measure
-from sim.scenario.plans import DO_NOTHING
+from sim.scenario.plans import DO_NOTHING, reference_words
 
 # The measures watched by default: those the verdict ranks plans on (its answer)
 HEADLINES = headlined("verdict")
@@ -53,8 +54,8 @@ def floor_of(name: str) -> float:
 
 @dataclass(frozen=True)
 class Check:
-    """One interval the rule looks at: a plan's paired difference from "do nothing" (or its
-    own mean) on a measure, its half-width and the half-width allowed."""
+    """One interval the rule looks at: a plan's paired difference from the reference plan (or
+    its own mean) on a measure, its half-width and the half-width allowed."""
 
     plan: str
     measure: str
@@ -141,26 +142,29 @@ class StoppingRule:
         """How many replications to have run after the next batch."""
         return min(self.first if done == 0 else done + self.step, maximum)
 
-    def decide(self, outcomes: Iterable[RunOutcome], maximum: int) -> Stop | None:
-        """Whether to stop after ``outcomes`` (every plan's runs of replications 0 to n - 1),
-        and why; None: run another batch."""
+    def decide(
+        self, outcomes: Iterable[RunOutcome], maximum: int, reference: str = DO_NOTHING.name
+    ) -> Stop | None:
+        """Whether to stop after ``outcomes`` (every plan's runs of replications 0 to n - 1,
+        each paired with the ``reference`` plan's), and why; None: run another batch."""
         values = values_of(outcomes, self.measures)
         n = len({r for runs in values.values() for r in runs})
-        checks = precision_checks(values, self.measures, self.adjusted)
+        checks = precision_checks(values, self.measures, self.adjusted, reference)
+        against = reference_words(reference)
         widest = max(checks, key=lambda c: c.excess, default=None)
         if widest is not None and widest.excess <= 1:
             return Stop(
                 "precision",
                 n,
                 f"precision reached (every headline's paired 95% interval was within "
-                f"{self.relative:.0%} of doing nothing's mean, or its floor)",
+                f"{self.relative:.0%} of {against}'s mean, or its floor)",
             )
-        if self.hold and ranking_held(values, self.measures, self.hold):
+        if self.hold and ranking_held(values, self.measures, self.hold, reference):
             return Stop(
                 "ranking",
                 n,
                 f"ranking held (over the last {self.hold} replications, the plan named best on "
-                "every headline and each plan's call against doing nothing did not change)",
+                f"every headline and each plan's call against {against} did not change)",
             )
         if n >= maximum:
             widest_words = "" if widest is None else f"; the widest interval: {widest.words()}"
@@ -194,23 +198,26 @@ def _paired(mine: dict[int, float], theirs: dict[int, float]) -> tuple[np.ndarra
     return np.array([mine[r] for r in common]), np.array([theirs[r] for r in common])
 
 
-def precision_checks(values: Values, measures: Sequence[str], adjusted: float) -> list[Check]:
-    """Every interval the precision rule looks at: each plan's paired difference from "do
-    nothing" on each measure (do nothing, and each plan without it, its own mean)."""
+def precision_checks(
+    values: Values, measures: Sequence[str], adjusted: float, reference: str = DO_NOTHING.name
+) -> list[Check]:
+    """Every interval the precision rule looks at: each plan's paired difference from the
+    ``reference`` plan on each measure (the reference, and each plan without it, its own
+    mean)."""
     checks = []
-    reference = DO_NOTHING.name if any(p == DO_NOTHING.name for p, _ in values) else None
+    found = reference if any(p == reference for p, _ in values) else None
     for plan in _plans(values):
         for m in measures:
             mine = values.get((plan, m))
             if not mine:
                 continue
             own = np.array([v for v in mine.values() if v == v])
-            if reference is None or plan == reference:
+            if found is None or plan == found:
                 ci = mean_ci(own)
             else:
-                a, b = _paired(mine, values.get((reference, m), {}))
+                a, b = _paired(mine, values.get((found, m), {}))
                 ci = paired_difference(a, b)
-                own = b  # a difference is judged against doing nothing's level
+                own = b  # a difference is judged against the reference's level
             level = abs(float(own.mean())) if len(own) else 0.0
             allowed = max(adjusted * level, floor_of(m))
             checks.append(Check(plan, m, ci.half_width if ci.n >= 2 else math.nan, allowed))
@@ -231,22 +238,28 @@ def ranking(values: Values, measure_name: str, plans: Sequence[str], n: int) -> 
 Call = Literal["better", "worse", "no clear difference"]
 
 
-def answer(values: Values, measure_name: str, plans: Sequence[str], n: int) -> tuple:
+def answer(
+    values: Values,
+    measure_name: str,
+    plans: Sequence[str],
+    n: int,
+    reference: str = DO_NOTHING.name,
+) -> tuple:
     """The verdict's answer on ``measure_name`` from replications 0 to n - 1: each plan's call
-    against doing nothing (clearly better or worse: its paired 95% interval excludes zero; else
-    no clear difference) and the plan named best (the best mean of those clearly better; None:
-    none). Without "do nothing" among ``plans``: their ranking by mean."""
-    if DO_NOTHING.name not in plans:
+    against the ``reference`` plan (clearly better or worse: its paired 95% interval excludes
+    zero; else no clear difference) and the plan named best (the best mean of those clearly
+    better; None: none). Without the reference among ``plans``: their ranking by mean."""
+    if reference not in plans:
         return ranking(values, measure_name, plans, n)
     sign = -1.0 if MEASURES[measure_name].better == "higher" else 1.0
-    reference = {r: v for r, v in values.get((DO_NOTHING.name, measure_name), {}).items() if r < n}
+    against = {r: v for r, v in values.get((reference, measure_name), {}).items() if r < n}
     calls: list[Call] = []
     best, best_score = None, math.inf
     for plan in plans:
-        if plan == DO_NOTHING.name:
+        if plan == reference:
             continue
         mine = {r: v for r, v in values.get((plan, measure_name), {}).items() if r < n}
-        a, b = _paired(mine, reference)
+        a, b = _paired(mine, against)
         diff = paired_difference(a, b) if len(a) >= 2 else None
         if diff is None or not (diff.low > 0 or diff.high < 0):
             calls.append("no clear difference")
@@ -258,16 +271,18 @@ def answer(values: Values, measure_name: str, plans: Sequence[str], n: int) -> t
     return (*calls, best)
 
 
-def ranking_held(values: Values, measures: Sequence[str], hold: int) -> bool:
-    """Whether the answer on every measure (:func:`answer`: each plan's call against doing
-    nothing and the plan named best) is the same after each of the last ``hold`` replications
-    as before them (at least two plans, and ``hold`` replications after two)."""
+def ranking_held(
+    values: Values, measures: Sequence[str], hold: int, reference: str = DO_NOTHING.name
+) -> bool:
+    """Whether the answer on every measure (:func:`answer`: each plan's call against the
+    ``reference`` plan and the plan named best) is the same after each of the last ``hold``
+    replications as before them (at least two plans, and ``hold`` replications after two)."""
     plans = _plans(values)
     n = len({r for runs in values.values() for r in runs})
     if len(plans) < 2 or hold < 1 or n - hold < 2:
         return False
     for m in measures:
-        seen = {answer(values, m, plans, k) for k in range(n - hold, n + 1)}
+        seen = {answer(values, m, plans, k, reference) for k in range(n - hold, n + 1)}
         if len(seen) > 1:
             return False
     return True

@@ -157,7 +157,7 @@ class ResultsStore:
             file = folder / f"{name}.parquet"
             try:
                 data = read_table_bytes(folder, name, manifest)
-                tables[name] = _from_arrow(pq.read_table(pa.BufferReader(data)))
+                tables[name] = _named_now(_from_arrow(pq.read_table(pa.BufferReader(data))))
             except (OSError, pa.ArrowException, ValueError, TypeError, KeyError) as exc:
                 raise StoreError(
                     f"run {folder.name}: table {file} cannot be read ({exc}). Fix: "
@@ -313,6 +313,20 @@ def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
             "categorical)."
         ) from exc
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _DTYPES_KEY: note})
+
+
+# Columns renamed since a run may have been saved: old name -> name now
+RENAMED = {
+    "vs_do_nothing_mean": "vs_reference_mean",  # the reference is named in the manifest
+    "vs_do_nothing_low": "vs_reference_low",
+    "vs_do_nothing_high": "vs_reference_high",
+}
+
+
+def _named_now(table: pd.DataFrame) -> pd.DataFrame:
+    """A saved table with its columns under today's names (:data:`RENAMED`)."""
+    old = RENAMED.keys() & set(table.columns)
+    return table.rename(columns={c: RENAMED[c] for c in old}) if old else table
 
 
 def _parquet_bytes(table: pa.Table) -> bytes:

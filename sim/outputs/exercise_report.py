@@ -1,10 +1,11 @@
 """An exercise's after-action report, from its log alone: HTML and PDF laid out from one content.
 
 Sections, as HSEEP's after-action report: the exercise and its participants; the timeline of
-injects and decisions as played; each decision with the options the room was shown, what the
-option taken changed against each one not taken (paired on the same replications, with 95%
-intervals) and the options' courses (the counterfactuals); the capabilities with the
-evaluators' ratings (P/S/M/U) and observations; the improvement plan; notes; how to replay it.
+injects and decisions as played; each decision with the options the room was shown, each option
+against carrying on as decided, as the room saw it (paired on the same replications, with 95%
+intervals; the option taken marked) and the options' courses (the counterfactuals); the
+capabilities with the evaluators' ratings (P/S/M/U) and observations; the improvement plan;
+notes; how to replay it.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from matplotlib.figure import Figure
 
 from sim.exercise.improvement import to_csv
 from sim.exercise.log import ExerciseLog, Projection, levers_words, when
-from sim.exercise.projection import (
-    backlog_frame,
-    changed_table,
-    now_table,
+from sim.exercise.options_compared import (
+    against_reference,
+    compared_names,
     options_table,
-    standing_backlog,
+    reference_words_of,
 )
+from sim.exercise.projection import backlog_frame, now_table, standing_backlog
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
@@ -41,7 +42,8 @@ class Decided:
     by: str
     why: str
     options: Table  # each option's measures (mean, P10-P90)
-    changed: Table  # taken minus each other option, paired
+    changed: Table  # each option minus carrying on as decided, paired (as the room saw it)
+    against: str  # carrying on as decided, in words (do nothing in a log saved before)
     figure: Callable[[], Figure] | None  # draws the options' backlog fan
 
 
@@ -104,7 +106,7 @@ def options_grid(projection: Projection) -> Table:
     """Each headline measure (rows) under each option (columns): the mean over replications with
     the P10-P90 range; a run without a value (not recovered by the end) counted at the end."""
     o = options_table(projection)
-    names = [opt.name for opt in projection.options]
+    names = compared_names(projection)
     rows = []
     for (measure, unit), group in o.groupby(["measure", "unit"], sort=False):
         cells = []
@@ -123,14 +125,15 @@ def options_grid(projection: Projection) -> Table:
 
 
 def changed_grid(projection: Projection, taken: str) -> Table:
-    """The option taken minus each option not taken, per headline measure, paired."""
-    c = changed_table(projection, taken)
-    others = list(dict.fromkeys(c["instead_of"]))
+    """Each option minus carrying on as decided, per headline measure, paired (the option
+    ``taken`` marked): the comparison the room saw."""
+    c = against_reference(projection)
+    others = list(dict.fromkeys(c["option"]))
     rows = []
     for (measure, unit, better), group in c.groupby(["measure", "unit", "better"], sort=False):
         cells = []
         for other in others:
-            found = group[group["instead_of"] == other]
+            found = group[group["option"] == other]
             r = found.iloc[0] if len(found) else None
             cells.append(
                 "-"
@@ -138,7 +141,11 @@ def changed_grid(projection: Projection, taken: str) -> Table:
                 else f"{number(r['difference'])} ({number(r['low'])} to {number(r['high'])})"
             )
         rows.append((f"{measure} ({unit})", f"{better} is better", *cells))
-    heads = [f"taken minus {other}: mean (95% interval)" for other in others]
+    against = reference_words_of(projection)
+    heads = [
+        f"{other}{' (taken)' if other == taken else ''} minus {against}: mean (95% interval)"
+        for other in others
+    ]
     return _table(("measure", "direction", *heads), rows)
 
 
@@ -173,12 +180,13 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
         point = log.point(decision.point)
         projection = log.projection(point.id)
         options = changed = Table(("note",), (("No projection was run at this decision point.",),))
-        figure = None
+        figure, against = None, "carrying on as decided"
         if projection is not None:
+            against = reference_words_of(projection)
             options = options_grid(projection)
             changed = changed_grid(projection, decision.option.name)
             backlog = backlog_frame(projection)
-            labels = [opt.name for opt in projection.options]
+            labels = compared_names(projection)
 
             def draw(backlog=backlog, labels=labels, day=point.at.minute / 1440):
                 return charts.backlog_fan(backlog, labels, (day, day))
@@ -195,6 +203,7 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
                 decision.why or "not recorded",
                 options,
                 changed,
+                against,
                 figure,
             )
         )
@@ -253,9 +262,10 @@ DECISIONS_NOTE = (
     "Each decision's options were projected when it was taken, knowing only the injects delivered "
     "by then (those that followed are in the timeline; how play ended is in section 4). Every "
     "option ran on the same replications (common random numbers) from day 0 to the end of the "
-    "exercise, so their runs are identical up to the decision. Differences are paired: the option "
-    "taken minus each option not taken, with a 95% interval; a run that had not recovered by the "
-    "end counts at the end (its mean is then a lower bound), never dropped."
+    "exercise, so their runs are identical up to the decision. Differences are paired, as the room "
+    "saw them: each option minus carrying on as decided (the path the room was on), with a 95% "
+    "interval, the option taken marked; a run that had not recovered by the end counts at the "
+    "end (its mean is then a lower bound), never dropped."
 )
 
 OPTIONS_CAPTION = (
@@ -297,7 +307,8 @@ def render_exercise_html(report: ExerciseReport) -> str:
         parts += [
             f"<h3>{e(d.at)}: {e(d.question)}</h3>",
             f"<p><b>Decided:</b> {e(d.taken)}; <b>by</b> {e(d.by)}; <b>why:</b> {e(d.why)}</p>",
-            "<h4>What the decision changed, as projected then (against each option not taken)</h4>",
+            f"<h4>Each option against {e(d.against)}, as projected then and shown in the room "
+            "(the option minus it, paired)</h4>",
             _html_table(d.changed),
             "<h4>Every option's course, as projected then (the counterfactuals included)</h4>",
             _html_table(d.options),
@@ -355,9 +366,7 @@ def render_exercise_pdf(report: ExerciseReport) -> bytes:
         for d in report.decisions:
             pages.text(f"{d.at}: {d.question}", 10, "bold")
             pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
-            pages.text(
-                "What the decision changed (taken minus each option not taken, paired)", 9, "bold"
-            )
+            pages.text(f"Each option against {d.against} (the option minus it, paired)", 9, "bold")
             pages.table(d.changed, size=7)
             pages.text("Every option's course, as projected then", 9, "bold")
             pages.table(d.options, size=7)

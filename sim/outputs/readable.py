@@ -17,21 +17,23 @@ from sim.domain.vocabulary import pretty
 from sim.results.measures import MEASURES, headlined
 from sim.results.measures import label as measure_label
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE, RESUMED_FOR
+from sim.scenario.plans import DO_NOTHING, reference_words
 
 # The compared measures where higher is better (the registry says which way each goes)
 _HIGHER = [MEASURES[m].label for m in headlined("compared") if MEASURES[m].better == "higher"]
 
-# The convention behind each statistic, in one sentence a reader can check
-CONVENTIONS = {
+# The convention behind each statistic, in one sentence a reader can check ("{against}": the
+# comparison's reference plan, in words: :func:`conventions`)
+_CONVENTIONS = {
     "interval": "95% interval: a Student-t confidence interval of the mean over replications; "
     "a count or a number of hours or days cannot be negative, so its interval is "
     "cut at zero (and a share at one).",
-    "paired": "Difference from doing nothing: the plan minus doing nothing, replication by "
+    "paired": "Difference from {against}: the plan minus {against}, replication by "
     "replication on the same random numbers (paired), with its 95% t-interval; below "
     "zero the plan gave less of the measure. An interval that includes zero means the "
     "replications cannot tell the two apart.",
     "probability_better": "P(better): the share of replications in which the plan did better "
-    "than doing nothing (less of the measure, or more where higher is better); a replication "
+    "than {against} (less of the measure, or more where higher is better); a replication "
     "in which the two are equal counts as half. It is an estimate from a finite number of "
     'replications: from fewer than 20 it is shown as the count ("3 of 3"), otherwise never '
     "as 1.00 or 0.00 but as >0.99 or <0.01, however small the difference: whether a "
@@ -71,8 +73,17 @@ CONVENTIONS = {
     "when its resend is.",
 }
 
-# Column headings in words, with units where the column has one
-COLUMNS = {
+
+def conventions(reference: str = DO_NOTHING.name) -> dict[str, str]:
+    """The conventions, each plan paired with ``reference`` (a comparison's reference plan)."""
+    against = reference_words(reference)
+    return {k: v.replace("{against}", against) for k, v in _CONVENTIONS.items()}
+
+
+CONVENTIONS = conventions()
+
+# Column headings in words, with units where the column has one ("{against}": as above)
+_COLUMNS = {
     "plan": "plan",
     "measure": "measure",
     "unit": "unit",
@@ -83,13 +94,13 @@ COLUMNS = {
     "replications": "replications",
     "replication": "replication",
     "without_value": "not recovered by the end (counted at the end)",
-    "vs_do_nothing_mean": "difference from doing nothing",
-    "vs_do_nothing_low": "difference, 95% low",
-    "vs_do_nothing_high": "difference, 95% high",
+    "vs_reference_mean": "difference from {against}",
+    "vs_reference_low": "difference, 95% low",
+    "vs_reference_high": "difference, 95% high",
     "vs_no_outage_mean": "difference from no outage",
     "vs_no_outage_low": "difference from no outage, 95% low",
     "vs_no_outage_high": "difference from no outage, 95% high",
-    "probability_better": "P(better than doing nothing)",
+    "probability_better": "P(better than {against})",
     "rank": "rank (1 = best)",
     "recovered_share": "share of replications recovered",
     "recovered": "replications recovered",
@@ -167,14 +178,19 @@ MISSING = {
 ASSESSED_COLUMNS = {"p_rto_breached", "p_mtpd_breached", "p_mbco_breached", "days_to_resume_p50"}
 
 
-def column(name: str) -> str:
-    """A column's heading in words (a name not listed here: its words, underscores gone)."""
-    return COLUMNS.get(name, pretty(name))
+def column(name: str, reference: str = DO_NOTHING.name) -> str:
+    """A column's heading in words (a name not listed here: its words, underscores gone), a
+    difference naming the ``reference`` plan it is from."""
+    found = _COLUMNS.get(name)
+    return pretty(name) if found is None else found.replace("{against}", reference_words(reference))
 
 
-def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
+def readable(
+    table: pd.DataFrame, digits: int | None = 2, reference: str = DO_NOTHING.name
+) -> pd.DataFrame:
     """``table`` as a person reads it: measures by their labels with units, every column
-    heading in words, numbers rounded to ``digits`` (None: as they are)."""
+    heading in words (a difference naming the ``reference`` plan it is from), numbers rounded to
+    ``digits`` (None: as they are)."""
     out = table.copy()
     if "measure" in out.columns:
         out["measure"] = out["measure"].map(measure_label)
@@ -201,7 +217,7 @@ def readable(table: pd.DataFrame, digits: int | None = 2) -> pd.DataFrame:
                 word if gone else _text(value, digits)
                 for value, gone in zip(out[name], missing, strict=True)
             ]
-    return out.rename(columns=column)
+    return out.rename(columns=lambda name: column(name, reference))
 
 
 FEW_REPLICATIONS = 20  # below this, a share of replications is shown as the count it is

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from sim.domain.vocabulary import pretty
 from sim.experiments.compare import plan_labels
+from sim.experiments.comparison import reference_of
 from sim.experiments.robustness import Robustness
 from sim.outputs import charts
 from sim.outputs.claims import role_summary
@@ -34,6 +35,7 @@ from sim.outputs.login_served import served_by_role, unserved_sentences
 from sim.outputs.readable import (
     CONVENTIONS,
     column,
+    conventions,
     partial_words,
     probability_text,
     stopping_words,
@@ -46,6 +48,7 @@ from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, headlined, label
 from sim.results.recovery import rule_of
 from sim.scenario.loader import plan_from_text, scenario_from_text
+from sim.scenario.plans import DO_NOTHING, reference_words
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ def digits_of(measure: str) -> int:
     return 2 if MEASURES[measure].unit == "share" else 1
 
 
-def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
+def comparison_table(
+    comparison: pd.DataFrame, plans: list[str], reference: str = DO_NOTHING.name
+) -> Table:
     rows = []
     for measure in headlined("report"):
         d = digits_of(measure)
@@ -112,10 +117,10 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                     number(r["mean"], d),
                     f"{number(r['ci_low'], d)} to {number(r['ci_high'], d)}",
                     "-"
-                    if r["vs_do_nothing_mean"] != r["vs_do_nothing_mean"]
-                    else f"{r['vs_do_nothing_mean']:+,.{d}f} "
-                    f"({number(r['vs_do_nothing_low'], d)} to "
-                    f"{number(r['vs_do_nothing_high'], d)})",
+                    if r["vs_reference_mean"] != r["vs_reference_mean"]
+                    else f"{r['vs_reference_mean']:+,.{d}f} "
+                    f"({number(r['vs_reference_low'], d)} to "
+                    f"{number(r['vs_reference_high'], d)})",
                     probability_text(r["probability_better"], replications=int(r["replications"])),
                     str(int(r["replications"])),
                 )
@@ -126,7 +131,7 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
             "plan",
             "mean",
             "95% interval",
-            "vs do nothing (95% interval)",
+            f"vs {reference_words(reference)} (95% interval)",
             "P(better)",
             "replications",
         ),
@@ -224,7 +229,7 @@ def method_sections(manifest: dict) -> tuple[tuple[str, str], ...]:
             f"{manifest['replications']} replications of {manifest['weeks']} weeks "
             f"for each of {len(manifest['plans'])} plans, and the same office without the outage "
             "as the baseline. Intervals are 95% t-intervals over replications; differences from "
-            "doing nothing are paired by replication."
+            f"{reference_words(reference_of(manifest))} are paired by replication."
             f" Replications: {stopping_words(manifest)}.",
         ),
         (
@@ -322,9 +327,9 @@ def report_content(
         plans=frame_table(plan_table(stored_plans)),
         verdict=tuple(verdict(tables, manifest)),
         charts=figures,
-        comparison=comparison_table(tables["comparison"], labels),
+        comparison=comparison_table(tables["comparison"], labels, reference_of(manifest)),
         comparison_note=" ".join(
-            CONVENTIONS[c]
+            conventions(reference_of(manifest))[c]
             for c in (
                 "lower_is_better",
                 "interval",

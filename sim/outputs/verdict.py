@@ -8,9 +8,11 @@ A difference counts as **clear** when its paired 95% interval excludes zero, nev
 probability of being better alone (which is 1 for a small gain in every replication, and shown
 as ">0.99": :func:`sim.outputs.readable.probability_text`). The verdict never
 headlines a difference that is not clear: a plan is named best on a measure only if it is
-clearly better than doing nothing, and if the replications cannot tell it from the next best
-plan, the sentence says so. When a plan named best on one measure is clearly worse on another
-(than doing nothing, or than the plan named best there), a trade-off sentence says so.
+clearly better than the experiment's reference plan (its manifest's ``reference``: doing
+nothing, or carrying on as decided at a tabletop decision), and if the replications cannot tell
+it from the next best plan, the sentence says so. When a plan named best on one measure is
+clearly worse on another (than the reference, or than the plan named best there), a trade-off
+sentence says so.
 
 Plans are ranked on work not done (the backlog), never on the re-keying debt: paper records
 awaiting re-keying are stated plan by plan beside the backlog (the measures the registry marks
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.compare import NO_OUTAGE
+from sim.experiments.comparison import reference_of
 from sim.experiments.statistics import Interval, nearest_rank, paired_difference
 from sim.outputs.charts import recovery_horizon
 from sim.outputs.readable import probability_text
@@ -34,7 +37,7 @@ from sim.outputs.recovery_words import censored_sentence, nothing_to_recover, to
 from sim.results.measures import headlined, measure
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
 from sim.results.recovery import RULE, RecoveryRule, rule_of
-from sim.scenario.plans import DO_NOTHING
+from sim.scenario.plans import DO_NOTHING, reference_words
 
 HEADLINE = headlined("verdict")
 # Stated beside the ranking, never ranked on: the re-keying debt in records, then in hours
@@ -44,7 +47,7 @@ RECORDS, HOURS = headlined("verdict_states")
 @dataclass(frozen=True)
 class Finding:
     """What the verdict found on one measure: the plan named best (None: none clearly better
-    than doing nothing) and its sentence."""
+    than the reference) and its sentence."""
 
     measure: str
     best: str | None
@@ -80,15 +83,19 @@ def _clear(low: float, high: float) -> bool:
     return not (math.isnan(low) or math.isnan(high)) and (high < 0 or low > 0)
 
 
-def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> Finding | None:
-    """The verdict on one measure (None if the experiment does not have it)."""
+def measure_finding(
+    comparison: pd.DataFrame, runs: pd.DataFrame, name: str, reference: str = DO_NOTHING.name
+) -> Finding | None:
+    """The verdict on one measure (None if the experiment does not have it), each plan against
+    the ``reference`` plan."""
     rows = comparison[(comparison["measure"] == name) & (comparison["plan"] != NO_OUTAGE)]
     rows = rows.dropna(subset=["mean"])
     if rows.empty:
         return None
     what = measure(name)
     words, unit = what.label, what.unit
-    reference = rows[rows["plan"] == DO_NOTHING.name]
+    against = reference_words(reference)
+    own = rows[rows["plan"] == reference]
     if len(rows) == 1:
         only = rows.iloc[0]
         return Finding(
@@ -103,16 +110,12 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
             None,
             f"Every plan gave the same {words}: {_count(rows['mean'].iloc[0], unit)} on average.",
         )
-    base = (
-        f"doing nothing gave {_count(reference['mean'].iloc[0], unit)} on average"
-        if len(reference)
-        else ""
-    )
-    better = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_high"] < 0)]
-    worse = rows[(rows["plan"] != DO_NOTHING.name) & (rows["vs_do_nothing_low"] > 0)]
+    base = f"{against} gave {_count(own['mean'].iloc[0], unit)} on average" if len(own) else ""
+    better = rows[(rows["plan"] != reference) & (rows["vs_reference_high"] < 0)]
+    worse = rows[(rows["plan"] != reference) & (rows["vs_reference_low"] > 0)]
     worse_text = "".join(
-        f" {r.plan} gave more than doing nothing ({r.vs_do_nothing_mean:+,.1f} {unit}, "
-        f"{_interval(r.vs_do_nothing_low, r.vs_do_nothing_high, True)})."
+        f" {r.plan} gave more than {against} ({r.vs_reference_mean:+,.1f} {unit}, "
+        f"{_interval(r.vs_reference_low, r.vs_reference_high, True)})."
         for r in worse.itertuples()
     )
     if better.empty:
@@ -121,8 +124,8 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
             name,
             None,
             (
-                f"No clear difference in {words}: no plan's paired 95% interval against doing "
-                f"nothing lies below zero over {_plural(n, 'replication')} ({base})." + worse_text
+                f"No clear difference in {words}: no plan's paired 95% interval against "
+                f"{against} lies below zero over {_plural(n, 'replication')} ({base})." + worse_text
             ),
         )
     ordered = better.sort_values(["mean", "plan"])
@@ -131,13 +134,13 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
         f"Lowest {words}: {best['plan']}, {_count(best['mean'], unit)} on average "
         f"({_interval(best['ci_low'], best['ci_high'])}, "
         f"{_plural(int(best['replications']), 'replication')}); "
-        f"{-best['vs_do_nothing_mean']:,.1f} {unit} below doing nothing "
-        f"({_interval(-best['vs_do_nothing_high'], -best['vs_do_nothing_low'])}); P(better) "
+        f"{-best['vs_reference_mean']:,.1f} {unit} below {against} "
+        f"({_interval(-best['vs_reference_high'], -best['vs_reference_low'])}); P(better) "
         f"{probability_text(best['probability_better'], replications=int(best['replications']))}"
         " (the share of replications in which it was lower, a tie counting half)."
     )
     others = rows[rows["plan"] != best["plan"]].sort_values(["mean", "plan"])
-    runner = others[others["plan"] != DO_NOTHING.name]
+    runner = others[others["plan"] != reference]
     if len(runner):
         second = runner.iloc[0]
         diff = paired(runs, name, best["plan"], second["plan"])
@@ -150,23 +153,22 @@ def measure_finding(comparison: pd.DataFrame, runs: pd.DataFrame, name: str) -> 
     return Finding(name, best["plan"], head + worse_text)
 
 
-def beyond_the_outage(comparison: pd.DataFrame) -> list[str]:
+def beyond_the_outage(comparison: pd.DataFrame, reference: str = DO_NOTHING.name) -> list[str]:
     """A sentence for each plan that ends with clearly less backlog than the same replications
     without the outage: it does more than undo the outage (mutual aid, overtime: capacity the
     office would use in normal operation too), so part of its gain is not recovery from the
     outage, however short the outage (a 36-second outage used to crown mutual aid silently)."""
     rows = comparison[
-        (comparison["measure"] == "backlog_mean")
-        & ~comparison["plan"].isin([NO_OUTAGE, DO_NOTHING.name])
+        (comparison["measure"] == "backlog_mean") & ~comparison["plan"].isin([NO_OUTAGE, reference])
     ]
     if "vs_no_outage_high" not in rows:
         return []
     nothing = comparison[
-        (comparison["measure"] == "backlog_mean") & (comparison["plan"] == DO_NOTHING.name)
+        (comparison["measure"] == "backlog_mean") & (comparison["plan"] == reference)
     ]
     added = (
         f"; the outage itself added {nothing['vs_no_outage_mean'].iloc[0]:+,.1f} items under "
-        "doing nothing"
+        f"{reference_words(reference)}"
         if len(nothing) and nothing["vs_no_outage_mean"].notna().iloc[0]
         else ""
     )
@@ -181,9 +183,14 @@ def beyond_the_outage(comparison: pd.DataFrame) -> list[str]:
     ]
 
 
-def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame, findings: list[Finding]) -> list[str]:
+def trade_offs(
+    comparison: pd.DataFrame,
+    runs: pd.DataFrame,
+    findings: list[Finding],
+    reference: str = DO_NOTHING.name,
+) -> list[str]:
     """A sentence for each plan named best on one measure that is clearly worse on another:
-    than doing nothing, or than the plan named best on that measure."""
+    than the ``reference`` plan, or than the plan named best on that measure."""
     best_on = {f.measure: f.best for f in findings if f.best is not None}
     sentences = []
     for name, plan in best_on.items():
@@ -193,13 +200,13 @@ def trade_offs(comparison: pd.DataFrame, runs: pd.DataFrame, findings: list[Find
             if row.empty:
                 continue
             row = row.iloc[0]
-            if row["vs_do_nothing_low"] > 0:
+            if row["vs_reference_low"] > 0:
                 against, diff = (
-                    "doing nothing",
+                    reference_words(reference),
                     Interval(
-                        row["vs_do_nothing_mean"],
-                        row["vs_do_nothing_low"],
-                        row["vs_do_nothing_high"],
+                        row["vs_reference_mean"],
+                        row["vs_reference_low"],
+                        row["vs_reference_high"],
                         0,
                     ),
                 )
@@ -372,12 +379,13 @@ def verdict(tables: dict[str, pd.DataFrame], manifest: dict | None = None) -> li
     """The verdict as short sentences, most important first (``manifest``: the experiment's,
     to say when the run ended before the outage did)."""
     comparison, runs = tables["comparison"], tables["runs"]
-    findings = [f for f in (measure_finding(comparison, runs, m) for m in HEADLINE) if f]
+    reference = reference_of(manifest)
+    findings = [f for f in (measure_finding(comparison, runs, m, reference) for m in HEADLINE) if f]
     sentences: list[str | None] = [f.sentence for f in findings]
     backlog_first = 1 if findings and findings[0].measure == "backlog_mean" else len(findings)
     sentences.insert(backlog_first, rekeying_debt_sentence(comparison))  # beside the backlog
-    sentences += trade_offs(comparison, runs, findings)
-    sentences += beyond_the_outage(comparison)
+    sentences += trade_offs(comparison, runs, findings, reference)
+    sentences += beyond_the_outage(comparison, reference)
     if nothing_to_recover(manifest):
         sentences.append(nothing_to_recover(manifest))
     elif manifest and manifest.get("disruption_days") and recovery_horizon(manifest) is None:

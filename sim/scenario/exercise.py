@@ -25,7 +25,7 @@ from sim.scenario.lever_reach import disruptions, levers_without_effect, without
 from sim.scenario.lever_settings import lever_settings, pulls, stops_nothing
 from sim.scenario.no_effect import outages_without_effect, scenario_without_effect
 from sim.scenario.outages import Moment, Outages
-from sim.scenario.plans import Levers
+from sim.scenario.plans import CARRY_ON, Levers
 from sim.scenario.schema import Scenario
 
 KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
@@ -109,6 +109,16 @@ class Option(Frozen):
                 "what it does, such as 'Carry on as now'"
             )
         return name
+
+    @model_validator(mode="after")
+    def _carry_on_changes_nothing(self) -> Option:
+        if self.name.strip().lower() == CARRY_ON.lower() and (self.stop or self.levers != Levers()):
+            raise ValueError(
+                f"{self.name!r} is the name of the path the room is on, which every option is "
+                "compared with: an option of that name pulls and stops nothing; name this "
+                "option by what it does"
+            )
+        return self
 
     @model_validator(mode="after")
     def _not_both(self) -> Option:

@@ -195,3 +195,15 @@ class Plan(Frozen):
 
 
 DO_NOTHING = Plan(name="Do nothing", description="No contingency levers pulled.")
+
+# The reference of a tabletop decision: the plan as decided so far, carried on unchanged (the
+# path the room is on), where none of the decision's options is that already
+CARRY_ON = "Carry on as decided"
+
+
+def reference_words(name: str) -> str:
+    """A comparison's reference plan as a sentence names it: "doing nothing", "carrying on as
+    decided", or any other reference (only a tabletop decision has one: its option that changes
+    nothing) by its name, saying that it carries on."""
+    known = {DO_NOTHING.name: "doing nothing", CARRY_ON: "carrying on as decided"}
+    return known.get(name, f"{name} (carrying on as decided)")

@@ -1,0 +1,123 @@
+"""Each option of a decision point against carrying on as decided: the one comparison the
+room's view, the facilitator's page, the after-action report and the command line all show.
+
+A decision is compared with the path the room is on: the plan as decided so far, carried on
+unchanged from the decision's moment (the projection's ``reference``: the option that changes
+nothing, or "Carry on as decided" run beside the options where none does). Each option's
+headline measures are paired with it replication by replication (common random numbers); a
+censored value (time to recover, not recovered by the end) is counted at its censoring value,
+as every comparison counts it, never dropped. A projection saved before decisions were
+compared this way ran "do nothing" as its reference, and is read against it, as the room saw.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.exercise.log import Projection
+from sim.exercise.projection import spread
+from sim.experiments.comparison import COMPARED
+from sim.experiments.statistics import paired_difference
+from sim.results.measures import MEASURES
+from sim.scenario.plans import DO_NOTHING, reference_words
+
+DIFFERENCES = (
+    "option",
+    "reference",
+    "measure",
+    "unit",
+    "better",
+    "difference",
+    "low",
+    "high",
+    "replications",
+)
+
+
+def reference_of(projection: Projection) -> str:
+    """The plan a projection's options are compared with (do nothing in one saved before)."""
+    return projection.reference or DO_NOTHING.name
+
+
+def reference_words_of(projection: Projection) -> str:
+    """What a projection's options are compared with, in words."""
+    return reference_words(reference_of(projection))
+
+
+def runs_frame(projection: Projection) -> pd.DataFrame:
+    """A projection's runs, a censored value counted at its censoring value (``censored`` says
+    whether it was)."""
+    runs = pd.DataFrame(list(projection.runs), columns=["plan", "replication", "measure", "value"])
+    runs["censored"] = runs["value"].isna()
+    for measure, at in projection.censored:
+        chosen = runs["measure"] == measure
+        runs.loc[chosen, "value"] = runs.loc[chosen, "value"].fillna(at)
+    return runs
+
+
+def compared_names(projection: Projection) -> list[str]:
+    """The plans shown at a decision: the reference first where it is not one of the options
+    (carrying on as decided, run beside them), then the options."""
+    options = [o.name for o in projection.options]
+    reference = reference_of(projection)
+    return options if reference in options else [reference, *options]
+
+
+def against_reference(projection: Projection) -> pd.DataFrame:
+    """Each option other than the reference, per headline measure: the option minus the
+    reference, paired by replication, with its 95% interval and which way is better."""
+    runs = runs_frame(projection)
+    reference = reference_of(projection)
+    rows = []
+    for option in (o.name for o in projection.options if o.name != reference):
+        for measure in COMPARED:
+            mine = runs[(runs["plan"] == option) & (runs["measure"] == measure)]
+            theirs = runs[(runs["plan"] == reference) & (runs["measure"] == measure)]
+            paired = mine.merge(theirs, on="replication", suffixes=("", "_other")).dropna(
+                subset=["value", "value_other"]
+            )  # censored values are counted at their censoring value (runs_frame): none dropped
+            if paired.empty:
+                continue
+            diff = paired_difference(
+                paired["value"].to_numpy(dtype=float), paired["value_other"].to_numpy(dtype=float)
+            )
+            found = MEASURES[measure]
+            rows.append(
+                (
+                    option,
+                    reference,
+                    found.label,
+                    found.unit,
+                    found.better,
+                    diff.mean,
+                    diff.low,
+                    diff.high,
+                    len(paired),
+                )
+            )
+    return pd.DataFrame(rows, columns=list(DIFFERENCES))
+
+
+def options_table(projection: Projection) -> pd.DataFrame:
+    """Each plan shown at the decision (:func:`compared_names`), per headline measure: the mean
+    over its replications and P10-P90."""
+    runs = runs_frame(projection)
+    rows = []
+    for name in compared_names(projection):
+        for measure in COMPARED:
+            chosen = (runs["plan"] == name) & (runs["measure"] == measure)
+            values = runs.loc[chosen, "value"]
+            if values.empty:
+                continue
+            found = MEASURES[measure]
+            rows.append(
+                {
+                    "option": name,
+                    "measure": found.label,
+                    "unit": found.unit,
+                    "mean": float(values.mean()),
+                    **{k: v for k, v in spread(values).items() if k != "median"},
+                    "without_value": int(runs.loc[chosen, "censored"].sum()),
+                }
+            )
+    return pd.DataFrame(rows)
