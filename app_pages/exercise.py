@@ -71,9 +71,10 @@ def render() -> None:
     point = log.pending()
     step, job = views.step_job(log)
     ahead = views.next_decision(log)  # its projection starts now: ready when the room gets there
+    finishing = forms.finish_decided(log, exercise_id)  # decided on a first answer
     keys = {job.key} | ({views.step_job(ahead)[1].key} if ahead is not None else set())
-    let_go_of_steps_left(exercise_id, keys)
-    live(log, step, job, was_running=job.running)
+    let_go_of_steps_left(exercise_id, keys | {j.key for j in finishing})
+    live(log, step, job, [job, *finishing])
     if point is not None:
         forms.decision(log, exercise_id, point, step, job)
         forms.propose_option(log, exercise_id, point)
@@ -215,12 +216,16 @@ def controls(log: play.ExerciseLog, exercise_id: str) -> None:
         st.error(plain(str(exc)))
 
 
-def live(log: play.ExerciseLog, step, job, was_running: bool) -> None:
+def live(log: play.ExerciseLog, step, job, watched: list) -> None:
     """The office now and, at a decision point, the options projected; refreshed every second
-    while the runs go on, the whole page redrawn when they end."""
+    while the runs ``watched`` go on (the step's, and those of decisions recorded on a first
+    answer), the whole page redrawn when one ends or the step's first answer comes."""
+    running = [j for j in watched if j.running]
+    answered = views.answer(job) is not None
 
     def body() -> None:
-        if was_running and not job.running:
+        # a run ended, or the first answer came (the decision can be recorded on it)
+        if any(not j.running for j in running) or answered != (views.answer(job) is not None):
             st.rerun(scope="app")
         if job.error:
             st.error(f"The runs did not finish cleanly: {plain(job.error)}")
@@ -232,4 +237,4 @@ def live(log: play.ExerciseLog, step, job, was_running: bool) -> None:
             views.options_list(log, step)
             views.projection(log, job, step, "exercise")
 
-    st.fragment(body, run_every=1.0 if job.running else None)()
+    st.fragment(body, run_every=1.0 if running else None)()

@@ -76,7 +76,13 @@ def shipped() -> dict[str, Path]:
 def step_job(log: ExerciseLog) -> tuple[Step, Job]:
     """The experiment for the room now and its job (started if not already running or done)."""
     step = step_inputs(log)
-    job = state.board().start(
+    return step, job_of(step, log)
+
+
+def job_of(step: Step, log: ExerciseLog) -> Job:
+    """A step's job: running or done if there is one (on the server, or saved in the results
+    store), else started."""
+    return state.board().start(
         step.scenario,
         step.plans,
         step.replications,
@@ -88,7 +94,6 @@ def step_job(log: ExerciseLog) -> tuple[Step, Job]:
         stopping=step.stopping,
         reference=step.reference,
     )
-    return step, job
 
 
 def next_decision(log: ExerciseLog) -> ExerciseLog | None:
@@ -145,7 +150,8 @@ def progress_words(job: Job) -> str:
         return "These runs were stopped (play moved on)."
     if not job.total:
         return "Starting the runs..."
-    return f"{job.done} of {job.total} runs done."
+    most = "at most " if job.at_most and job.running else ""
+    return f"{job.done} of {most}{job.total} runs done."
 
 
 def office_now(job: Job, step: Step, big: bool = False) -> None:
@@ -184,7 +190,7 @@ def projection(log: ExerciseLog, job: Job, step: Step, key: str) -> None:
         return
     words = partial_words(found.manifest)
     if words:
-        st.caption(f"First answer ({plain(words)}); refined as runs arrive.")
+        st.caption(f"First answer ({plain(words)}); refined as runs arrive: {progress_words(job)}")
     names = [p.name for p in step.plans]
     day = log.clock.minute / 1440
 

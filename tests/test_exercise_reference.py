@@ -111,3 +111,35 @@ def test_the_room_the_report_and_the_command_line_read_one_comparison(small):
     words = " ".join(verdict(experiment.tables, experiment.manifest))
     assert "doing nothing" not in words
     assert "Carry on as now (carrying on as decided)" in words
+
+
+@pytest.mark.slow  # in make test, not the quick tier
+def test_a_decision_recorded_on_the_first_answer_keeps_its_numbers_then_and_as_they_ended(small):
+    """The room may decide on the first answer: the log keeps the numbers it was recorded on,
+    then those with every run in, beside them; replay checks the complete ones."""
+    from sim.exercise.options_compared import recorded_on
+    from sim.exercise.projection import completes, replay, unfinished
+
+    exercise = load_exercise(small)
+    exercise = exercise.model_copy(update={"replications": 4})
+    log = _to_point(play.start(exercise), "fallback")
+    step = step_inputs(log)
+    first: list = []
+    final = run_step(step, engine="serial", partial=first.append)
+    assert first, "a first answer came before every run was in"
+    at_decision = projection_of(log, step, first[0])
+    assert at_decision.partial == (2, 4) and at_decision.replications == 2
+    paper = next(o for o in log.options("fallback") if o.name == "Paper")
+    decided = play.decide(play.add_projection(log, at_decision), "fallback", paper)
+    assert unfinished(decided) == [at_decision]
+    ended = completes(decided, at_decision, final)
+    assert ended.partial is None and ended.replications == 4
+    same = projection_of(log, step, final)  # the very numbers of the finished runs (NaN too)
+    assert ended.model_dump_json() == same.model_dump_json()
+    done = play.complete_projection(decided, ended)
+    assert unfinished(done) == [] and done.projection("fallback") is ended
+    assert done.steps[-1] == "Every run in for decision point 'fallback': 4 replications"
+    words = recorded_on(done, "fallback", "Paper")
+    assert words.startswith("Recorded on the first answer, 2 of at most 4 replications in: ")
+    assert "with every run in (4 replications): " in words and "of mean backlog" in words
+    assert replay(done) == [("fallback", True)]

@@ -85,6 +85,9 @@ class Projection(Frozen):
     # restoration to the end of the run), as in every comparison: a censored run is never dropped
     censored: tuple[tuple[str, float], ...] = ()
     reference: str = ""  # the plan every option is paired with ("": do nothing, saved before)
+    # a first answer the decision was recorded on: (replications in, replications asked for);
+    # the projection that completes it follows in the log (None: every run was in)
+    partial: tuple[int, int] | None = None
 
 
 class Standing(Frozen):
@@ -291,6 +294,16 @@ def propose(log: ExerciseLog, point_id: str, option: Option) -> ExerciseLog:
 
 def add_projection(log: ExerciseLog, projection: Projection) -> ExerciseLog:
     return log.model_copy(update={"projections": (*log.projections, projection)})
+
+
+def complete_projection(log: ExerciseLog, projection: Projection) -> ExerciseLog:
+    """Keep the numbers of a decision recorded on a first answer as they ended, once every run
+    is in (beside those the decision was recorded on)."""
+    return _step(
+        add_projection(log, projection),
+        f"Every run in for decision point {projection.point!r}: "
+        f"{projection.replications} replications",
+    )
 
 
 def add_standing(log: ExerciseLog, standing: Standing) -> ExerciseLog:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.exercise.log import Projection
+from sim.exercise.log import ExerciseLog, Projection
 from sim.exercise.projection import spread
 from sim.experiments.comparison import COMPARED
 from sim.experiments.statistics import paired_difference
@@ -121,3 +121,31 @@ def options_table(projection: Projection) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def recorded_on(log: ExerciseLog, point_id: str, taken: str) -> str:
+    """For a decision recorded on a first answer: how many replications were in, and what the
+    room then read against carrying on as decided on the backlog, beside the same with every
+    run in ("": recorded with every run in)."""
+    kept = [p for p in log.projections if p.point == point_id]
+    partial = kept[0].partial if kept else None
+    if partial is None:
+        return ""
+    first, last = kept[0], kept[-1]
+    n, most = partial
+
+    def backlog(projection: Projection) -> str:
+        rows = against_reference(projection)
+        rows = rows[(rows["option"] == taken) & (rows["measure"] == MEASURES["backlog_mean"].label)]
+        if rows.empty:
+            return "no difference (the option taken is carrying on as decided)"
+        r = rows.iloc[0]
+        return (
+            f"{r['difference']:+,.1f} {r['unit']} of mean backlog (95% interval "
+            f"{r['low']:+,.1f} to {r['high']:+,.1f})"
+        )
+
+    then = f"Recorded on the first answer, {n} of at most {most} replications in: {backlog(first)}"
+    if last is first:
+        return then + "; the remaining runs did not finish before the log was saved."
+    return then + f"; with every run in ({last.replications} replications): {backlog(last)}."

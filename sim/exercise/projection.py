@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -136,8 +137,14 @@ def carrying_on(
     return [*carry_on, *plans], CARRY_ON
 
 
-def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Experiment:
-    """Run a step's experiment here (the command line; the app runs it on its job board)."""
+def run_step(
+    step: Step,
+    engine: str = "pool",
+    workers: int | None = None,
+    partial: Callable[[Experiment], None] | None = None,
+) -> Experiment:
+    """Run a step's experiment here (the command line; the app runs it on its job board);
+    ``partial`` is given the first answers as they come (see :func:`compare`)."""
     return compare(
         step.scenario,
         step.plans,
@@ -150,6 +157,7 @@ def run_step(step: Step, engine: str = "pool", workers: int | None = None) -> Ex
         baselines=step.baselines,
         stopping=step.stopping,
         reference=step.reference,
+        partial=partial,
     )
 
 
@@ -192,7 +200,17 @@ def projection_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Proje
         run_id=str(experiment.manifest.get("run_id", "")),
         censored=censoring(experiment),
         reference=step.reference,
+        partial=_partial_counts(experiment),
     )
+
+
+def _partial_counts(experiment: Experiment) -> tuple[int, int] | None:
+    """(replications in, replications asked for: the most under a stopping rule) of a first
+    answer; None for a finished experiment."""
+    found = experiment.manifest.get("partial")
+    if not found:
+        return None
+    return int(found["replications_done"]), int(found["replications_asked"])
 
 
 def censoring(experiment: Experiment) -> tuple[tuple[str, float], ...]:
@@ -290,24 +308,52 @@ def _numbers(projection: Projection, debt: bool = True) -> str:
     return json.dumps(kept + ([projection.rekeying_debt] if debt else []))
 
 
+def decision_step(log: ExerciseLog, kept: Projection) -> tuple[ExerciseLog, Step]:
+    """The log as it stood at ``kept``'s decision point (the injects delivered and decisions
+    taken then, the clock at the point) and the step run there: the same experiment, so the
+    same job in the app, and the same numbers."""
+    at_point = log.model_copy(
+        update={
+            "delivered": kept.delivered,
+            "decisions": log.decisions[: kept.decisions_before],
+            "clock": log.point(kept.point).at,
+        }
+    )
+    step = step_inputs(at_point, kept.options)
+    if not kept.reference:  # saved when every option was compared with do nothing
+        options = option_plans(at_point, at_point.point(kept.point), kept.options)
+        step = replace(step, plans=[DO_NOTHING, *options], reference=DO_NOTHING.name)
+    return at_point, step
+
+
+def unfinished(log: ExerciseLog) -> list[Projection]:
+    """The projections a decision was recorded on before every run was in, not yet completed
+    by a later projection of the same point (:func:`completes`)."""
+    return [
+        kept
+        for kept in log.projections
+        if kept.partial and log.projection(kept.point) is kept  # the latest of its point
+    ]
+
+
+def completes(log: ExerciseLog, kept: Projection, experiment: Experiment) -> Projection:
+    """The projection of ``kept``'s point from its finished experiment: the numbers as they
+    ended, kept in the log beside those the decision was recorded on."""
+    at_point, step = decision_step(log, kept)
+    return projection_of(at_point, step, experiment)
+
+
 def replay(log: ExerciseLog, engine: str = "serial") -> list[tuple[str, bool]]:
     """Each decision point's projection made again from the log alone: (point, same numbers),
-    on the replications it ran (however many the stopping rule stopped at)."""
+    on the replications it ran (however many the stopping rule stopped at). A decision recorded
+    on a first answer is checked through the projection that completed it (its first answer's
+    replications are those in when it was recorded, which a replay cannot time)."""
     results = []
     for kept in log.projections:
-        at_point = log.model_copy(
-            update={
-                "delivered": kept.delivered,
-                "decisions": log.decisions[: kept.decisions_before],
-                "clock": log.point(kept.point).at,
-            }
-        )
-        step = replace(
-            step_inputs(at_point, kept.options), replications=kept.replications, stopping=None
-        )
-        if not kept.reference:  # saved when every option was compared with do nothing
-            options = option_plans(at_point, at_point.point(kept.point), kept.options)
-            step = replace(step, plans=[DO_NOTHING, *options], reference=DO_NOTHING.name)
+        if kept.partial:  # a first answer: replayed through the projection that completed it
+            continue
+        at_point, step = decision_step(log, kept)
+        step = replace(step, replications=kept.replications, stopping=None)
         again = projection_of(at_point, step, run_step(step, engine=engine))
         debt = bool(kept.rekeying_debt)
         same = _numbers(again, debt) == _numbers(kept, debt)

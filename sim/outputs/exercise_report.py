@@ -25,6 +25,7 @@ from sim.exercise.options_compared import (
     against_reference,
     compared_names,
     options_table,
+    recorded_on,
     reference_words_of,
 )
 from sim.exercise.projection import backlog_frame, now_table, standing_backlog
@@ -45,6 +46,7 @@ class Decided:
     changed: Table  # each option minus carrying on as decided, paired (as the room saw it)
     against: str  # carrying on as decided, in words (do nothing in a log saved before)
     figure: Callable[[], Figure] | None  # draws the options' backlog fan
+    recorded_on: str = ""  # a decision recorded on a first answer: its numbers then and at the end
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
                 changed,
                 against,
                 figure,
+                recorded_on(log, point.id, decision.option.name),
             )
         )
     ratings = {r.capability: r for r in log.ratings}
@@ -307,6 +310,7 @@ def render_exercise_html(report: ExerciseReport) -> str:
         parts += [
             f"<h3>{e(d.at)}: {e(d.question)}</h3>",
             f"<p><b>Decided:</b> {e(d.taken)}; <b>by</b> {e(d.by)}; <b>why:</b> {e(d.why)}</p>",
+            f"<p class='note'>{e(d.recorded_on)}</p>" if d.recorded_on else "",
             f"<h4>Each option against {e(d.against)}, as projected then and shown in the room "
             "(the option minus it, paired)</h4>",
             _html_table(d.changed),
@@ -366,6 +370,8 @@ def render_exercise_pdf(report: ExerciseReport) -> bytes:
         for d in report.decisions:
             pages.text(f"{d.at}: {d.question}", 10, "bold")
             pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
+            if d.recorded_on:
+                pages.text(d.recorded_on, 8, color="#52606d")
             pages.text(f"Each option against {d.against} (the option minus it, paired)", 9, "bold")
             pages.table(d.changed, size=7)
             pages.text("Every option's course, as projected then", 9, "bold")
