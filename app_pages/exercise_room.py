@@ -2,39 +2,40 @@
 
 It shows the exercise whose id is in the address (``?exercise=ID``, as the facilitator's page
 links it), reads it from the exercise store every two seconds, and so follows each step the
-facilitator takes: the clock, the latest inject, the systems' status, the office now and, at a
-decision point, the question and each option projected side by side."""
+facilitator takes. The first screen is a slide (:mod:`app_pages.room_layout`): at a decision
+point, the clock, the question, each option's headline measures and the fan chart; between
+them, the clock, every inject of the moment, the systems' status and the office now. Below it,
+for whoever scrolls: the office now, the systems, every option's measures and the verdict.
+Read-only: the page never changes the exercise."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages import exercise_views as views
+from app_pages import room_layout as layout
+from app_pages.jobs import Job
 from app_pages.widgets import plain
+from sim.exercise.log import ExerciseLog
+from sim.exercise.projection import Step
 from sim.exercise.store import ExerciseStoreError
+from sim.experiments.compare import Experiment
+from sim.outputs.verdict import verdict
 
-LARGE = """
-<style>
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.4rem; }
-[data-testid="stMetric"] [data-testid="stMetricLabel"] p {
-  font-size: 1.3rem !important; white-space: normal;
-}
-[data-testid="stMetric"] [data-testid="stMetricValue"],
-[data-testid="stMetric"] [data-testid="stMetricValue"] * { font-size: 3.2rem !important; }
-[data-testid="stMetric"] [data-testid="stMetricDelta"],
-[data-testid="stMetric"] [data-testid="stMetricDelta"] * { font-size: 1.2rem !important; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.3rem !important; }
-</style>
-"""
+FAN_CAPTION = (
+    "Backlog (work not done) at the end of each day: median and P10-P90 band over "
+    "replications; below it, where an option leaves paper records to re-key, the re-keying "
+    "debt, never added to the backlog. The dashed line is now; the shaded days, the outage."
+)
 
 
 def render() -> None:
     exercise_id = st.query_params.get("exercise") or st.session_state.get("exercise_id")
-    if not exercise_id:
+    if not exercise_id:  # the navigation stays, to find the Exercise page
         st.title("Room view")
         st.info("Open this page from the Exercise page's link: its address names the exercise.")
         return
-    st.html(LARGE)
+    layout.style()
     st.fragment(lambda: room(exercise_id), run_every=2.0)()
 
 
@@ -44,21 +45,38 @@ def room(exercise_id: str) -> None:
     except ExerciseStoreError as exc:
         st.error(plain(str(exc)))
         return
-    st.title(log.exercise.name)
-    views.clock_line(log, big=True)
-    views.latest_injects(log, count=1, big=True)
-    point = log.pending()
-    if point is not None:
-        st.markdown(f"## Decision: {plain(point.question)}")
     step, job = views.step_job(log)
+    found = views.answer(job)
+    point = log.pending()
+    if point is None:
+        between(log, step, job)
+        return
+    layout.decision(log, point, job, found)
+    st.markdown("## The office now")
+    views.office_now(job, step, big=True)
+    if found is not None:
+        details(log, step, found)
+
+
+def between(log: ExerciseLog, step: Step, job: Job) -> None:
+    """Between decision points: the clock, every inject of the moment, the systems' status,
+    the office now and the last decision."""
+    layout.top_bar(log)
+    layout.moment(views.injects_of_the_moment(log), big=True)
+    if log.decisions:
+        st.markdown(f"## Last decision: {plain(log.decisions[-1].option.name)}")
     st.markdown("## Systems")
     views.systems_status(log, big=True)
     st.markdown("## The office now")
     views.office_now(job, step, big=True)
-    if step.point is not None:
-        st.markdown("## Each option, projected")
-        views.options_list(log, step)
-        views.projection(log, job, step, "room")
-    elif log.decisions:
-        last = log.decisions[-1]
-        st.markdown(f"## Last decision: {plain(last.option.name)}")
+
+
+def details(log: ExerciseLog, step: Step, found: Experiment) -> None:
+    """Below the slide: what each option changes, all its measures and the verdict."""
+    st.markdown("## Each option, projected")
+    st.caption(FAN_CAPTION)
+    views.options_list(log, step)
+    names = [p.name for p in step.plans]
+    st.dataframe(views.options_frame(found, names), hide_index=True)
+    for sentence in verdict(found.tables, found.manifest):
+        st.markdown(f"- {plain(sentence)}")

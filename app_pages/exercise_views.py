@@ -34,6 +34,7 @@ from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
 from sim.results.measures import MEASURES, label
+from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.plans import CARRY_ON, reference_words
 
@@ -306,3 +307,21 @@ def decisions_so_far(log: ExerciseLog) -> None:
     st.markdown("**Decisions taken**\n" + "\n".join(lines))
     now = levers_words(plan_now(log).levers_at(log.clock.minute))
     st.caption(f"Levers in force now: {plain(now)}.")
+
+
+def injects_of_the_moment(log: ExerciseLog) -> list[Inject]:
+    """Every inject delivered at the moment of the latest one, in the order delivered: several
+    can share a moment (two planned at once, or one added in the room at the clock)."""
+    delivered = [log.inject(i) for i in log.delivered]
+    latest = max((i.at.minute for i in delivered), default=None)
+    return [i for i in delivered if i.at.minute == latest]
+
+
+def headline_numbers(
+    experiment: Experiment, names: list[str], measures: tuple[str, ...]
+) -> pd.DataFrame:
+    """The rows of the options' comparison for ``names`` and ``measures`` (as
+    :func:`options_frame` reads them): plan, measure, mean, ci_low, ci_high, replications."""
+    comparison = experiment["comparison"]
+    chosen = comparison["plan"].isin(names) & comparison["measure"].isin(measures)
+    return comparison.loc[chosen, ["plan", "measure", "mean", "ci_low", "ci_high", "replications"]]
