@@ -51,7 +51,7 @@ def room(exercise_id: str) -> None:
     if point is None:
         between(log, step, job)
         return
-    layout.decision(log, point, job, found)
+    layout.decision(log, point, step, job, found)
     st.markdown("## The office now")
     views.office_now(job, step, big=True)
     if found is not None:

@@ -317,11 +317,18 @@ def injects_of_the_moment(log: ExerciseLog) -> list[Inject]:
     return [i for i in delivered if i.at.minute == latest]
 
 
+DIFFERENCE = ("vs_reference_mean", "vs_reference_low", "vs_reference_high")
+
+
 def headline_numbers(
     experiment: Experiment, names: list[str], measures: tuple[str, ...]
 ) -> pd.DataFrame:
     """The rows of the options' comparison for ``names`` and ``measures`` (as
-    :func:`options_frame` reads them): plan, measure, mean, ci_low, ci_high, replications."""
+    :func:`options_frame` and :func:`differences_frame` read them): plan, measure, mean,
+    ci_low, ci_high, replications, and the paired difference from the reference
+    (``vs_reference_mean``, ``_low``, ``_high``: NaN for the reference itself)."""
     comparison = experiment["comparison"]
     chosen = comparison["plan"].isin(names) & comparison["measure"].isin(measures)
-    return comparison.loc[chosen, ["plan", "measure", "mean", "ci_low", "ci_high", "replications"]]
+    columns = ["plan", "measure", "mean", "ci_low", "ci_high", "replications"]
+    columns += [c for c in DIFFERENCE if c in comparison.columns]
+    return comparison.loc[chosen, columns]

@@ -10,6 +10,7 @@ Each part sits in a keyed container (class ``st-key-room-...``) the browser test
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from app_pages import exercise_views as views
 from app_pages.jobs import Job
 from app_pages.widgets import chart_png, plain
 from sim.exercise.log import ExerciseLog, when
+from sim.exercise.projection import Step
 from sim.experiments.compare import Experiment
 from sim.outputs import charts
 from sim.outputs.readable import partial_words
@@ -86,6 +88,7 @@ STYLE = """
 .room-card { border: 2px solid #d0d4da; border-left: calc(var(--r) * 0.7) solid var(--plan);
   border-radius: calc(var(--r) * 0.4); padding: calc(var(--r) * 0.6); }
 .room-card-name { font-size: calc(var(--r) * 1.4); font-weight: 700; }
+.room-reference { font-size: var(--r); font-weight: 400; opacity: 0.8; }
 .room-number { font-size: calc(var(--r) * 3); font-weight: 700; line-height: 1.1; }
 .room-interval { font-size: calc(var(--r) * 1.1); }
 .room-many { padding: calc(var(--r) * 0.3) calc(var(--r) * 0.6); }
@@ -138,16 +141,30 @@ def numbers(*values: float) -> list[str]:
     return [f"{v:,.{digits}f}" for v in values]
 
 
-def card(name: str, colour: str, rows: pd.DataFrame, many: bool = False) -> str:
+def signed(*values: float) -> list[str]:
+    """Differences as the room reads them: as :func:`numbers`, each with its sign."""
+    digits = 0 if max(abs(v) for v in values) >= 10 else 1
+    return [f"{v:+,.{digits}f}".replace("-", "\u2212") for v in values]
+
+
+def card(
+    name: str, colour: str, rows: pd.DataFrame, many: bool = False, reference: bool = False
+) -> str:
     """One option's card, a row of the scoreboard: its name, then each of the room's measures,
-    its mean in big type with its 95% interval under it."""
-    cells = [f'<div class="room-card-name">{html.escape(name)}</div>']
+    its mean in big type; under it, its difference from carrying on as decided with the 95%
+    interval of that difference (the reference's card: its own 95% interval)."""
+    tag = '<div class="room-reference">carrying on as decided</div>' if reference else ""
+    cells = [f'<div class="room-card-name">{html.escape(name)}{tag}</div>']
     for measure in ROOM_MEASURES:
         found = rows[rows["measure"] == measure]
         if len(found):
             r = found.iloc[0]
             value, low, high = numbers(r["mean"], r["ci_low"], r["ci_high"])
             interval = f"{low} to {high}"
+            diff = r.get("vs_reference_mean", math.nan)
+            if not reference and diff == diff:
+                d_mean, d_low, d_high = signed(diff, r["vs_reference_low"], r["vs_reference_high"])
+                interval = f"{d_mean} vs carrying on<br>({d_low} to {d_high})"
         else:
             value, interval = "...", "projecting"
         cells.append(
@@ -158,7 +175,7 @@ def card(name: str, colour: str, rows: pd.DataFrame, many: bool = False) -> str:
     return f'<div class="{kind}" style="--plan: {colour}">{"".join(cells)}</div>'
 
 
-def option_cards(found: Experiment | None, names: list[str]) -> None:
+def option_cards(found: Experiment | None, names: list[str], reference: str) -> None:
     """The options as a scoreboard: a heading with the measures' names, then a card per option
     (its colour that of its line in the fan chart), each measure in its column."""
     colours = charts.plan_colours(names)
@@ -175,7 +192,13 @@ def option_cards(found: Experiment | None, names: list[str]) -> None:
         for i, name in enumerate(names):
             with st.container(key=f"room-option-{i}"):
                 rows = table[table["plan"] == name]
-                shown = card(name, to_hex(colours[name]), rows, many=len(names) > 4)
+                shown = card(
+                    name,
+                    to_hex(colours[name]),
+                    rows,
+                    many=len(names) > 4,
+                    reference=name == reference,
+                )
                 st.markdown(shown, unsafe_allow_html=True)
 
 
@@ -233,21 +256,26 @@ def progress(job: Job, found: Experiment | None, names: list[str]) -> str:
     words = partial_words(found.manifest)
     return (
         f"Each option to the end of the exercise: the mean over {rows['replications'].max():.0f} "
-        "replications, and under it its 95% interval."
+        "replications; under it, the option minus carrying on as decided (paired, with its 95% "
+        "interval); under carrying on, its own 95% interval."
         + (f" First answer ({words}); refined as runs arrive." if words else "")
     )
 
 
-def decision(log: ExerciseLog, point: DecisionPoint, job: Job, found: Experiment | None) -> None:
+def decision(
+    log: ExerciseLog, point: DecisionPoint, step: Step, job: Job, found: Experiment | None
+) -> None:
     """The slide at a decision point: the clock and the question across the top; the options'
-    cards (with the injects of the moment and the systems' status below them) beside the fan."""
-    names = [option.name for option in log.options(point.id)]
+    cards, carrying on as decided first (with the injects of the moment and the systems' status
+    below them) beside the fan."""
+    names = [plan.name for plan in step.plans]
+    names = [step.reference, *(n for n in names if n != step.reference)]
     with st.container(key="room-slide"):
         top_bar(log)
         question(point)
         with st.container(key="room-main", horizontal=True, gap="large"):
             with st.container(key="room-left"):
-                option_cards(found, names)
+                option_cards(found, names, step.reference)
                 st.caption(plain(progress(job, found, names)))
                 injects = views.injects_of_the_moment(log)
                 if injects:
