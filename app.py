@@ -3,7 +3,8 @@
     streamlit run app.py        (or: make run)
 
 Pages (app_pages/): Scenarios, Compare, Forecast, Workload, History, Exercise (a tabletop
-exercise's facilitator), Room view (the same exercise for a projector) and Method. The scenario
+exercise's facilitator), Room view (the same exercise for a projector), Player (the same
+exercise on a player's own device, to vote) and Method. The scenario
 opened first is scenarios/reference-office.yaml, or the file named by SIM_DEFAULT_SCENARIO.
 
 Everything runs inside ``main()``: simulations run in worker processes that may import this file
@@ -30,11 +31,12 @@ PAGES = {
     "history": ("History", ":material/history:"),
     "exercise": ("Exercise", ":material/groups_3:"),
     "room": ("Room view", ":material/co_present:"),
+    "player": ("Player", ":material/how_to_vote:"),
     "method": ("Method", ":material/menu_book:"),
 }
 
 
-MODULES = {"room": "exercise_room"}
+MODULES = {"room": "exercise_room", "player": "exercise_player"}
 
 
 def lazy(module: str) -> Callable[[], None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import exercise_decision as decision
 from app_pages import exercise_forms as forms
 from app_pages import exercise_steps as steps
 from app_pages import exercise_views as views
@@ -27,6 +28,7 @@ from sim.scenario.problems import validate
 CURRENT = "exercise_id"
 LAST_STEP = "exercise_last_steps"  # (exercise id, the job keys of the steps last in use)
 ROOM = "room"  # the room's page (its url path in app.py)
+PLAYER = "player"  # a player's page, on their own device
 
 
 def current_id() -> str | None:
@@ -71,13 +73,13 @@ def render() -> None:
     point = log.pending()
     step, job = views.step_job(log)
     ahead = views.next_decision(log)  # its projection starts now: ready when the room gets there
-    finishing = forms.finish_decided(log, exercise_id)  # decided on a first answer
+    finishing = decision.finish_decided(log, exercise_id)  # decided on a first answer
     keys = {job.key} | ({views.step_job(ahead)[1].key} if ahead is not None else set())
     let_go_of_steps_left(exercise_id, keys | {j.key for j in finishing})
     live(log, step, job, [job, *finishing])
     if point is not None:
-        forms.decision(log, exercise_id, point, step, job)
-        forms.propose_option(log, exercise_id, point)
+        decision.decision(log, exercise_id, point, step, job)
+        decision.propose_option(log, exercise_id, point)
     # keyed: each stays open or closed as the user left it while the page above it changes
     with st.expander("Add an inject now", key="exercise-inject"):
         forms.inject(log, exercise_id)
@@ -181,7 +183,8 @@ def header(log: play.ExerciseLog, exercise_id: str) -> None:
     st.caption(
         f"Exercise {code(exercise_id)}, saved at every step{shown}. "
         f"[Open the room's view]({ROOM}?exercise={exercise_id}) on the projector: it follows "
-        "each step, with no controls."
+        f"each step, with no controls. Players vote from their own devices on the "
+        f"[player's page]({PLAYER}?exercise={exercise_id})."
     )
     views.latest_injects(log)
 

@@ -32,8 +32,12 @@ def zip_of(download: dict) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(download["content"]()))
 
 
-def page(name: str, **state) -> AppTest:
+def page(name: str, query: dict[str, str] | None = None, **state) -> AppTest:
+    """The page ``app_pages.<name>`` run once, with ``state`` in its session and ``query`` in
+    its address."""
     at = AppTest.from_string(PAGE_SCRIPT.format(page=name), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()

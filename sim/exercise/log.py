@@ -16,6 +16,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, Field
 
 from sim.domain.calendar import DAY
+from sim.exercise.votes import Vote
 from sim.scenario.exercise import (
     Action,
     DecisionPoint,
@@ -41,6 +42,7 @@ class Decision(Frozen):
     option: Option  # as taken (an option composed in the room is kept whole)
     by: str = Field("", max_length=200)
     why: str = Field("", max_length=4000)
+    votes: tuple[Vote, ...] = ()  # each player's latest vote when it was recorded
 
 
 class Proposal(Frozen):
@@ -253,9 +255,15 @@ def _deliver_now(log: ExerciseLog) -> ExerciseLog:
 
 
 def decide(
-    log: ExerciseLog, point_id: str, option: Option, by: str = "", why: str = ""
+    log: ExerciseLog,
+    point_id: str,
+    option: Option,
+    by: str = "",
+    why: str = "",
+    votes: tuple[Vote, ...] = (),
 ) -> ExerciseLog:
-    """Record the decision taken at the decision point the room is at."""
+    """Record the decision taken at the decision point the room is at, with the players'
+    ``votes`` as they stood (:func:`sim.exercise.votes.latest_votes`)."""
     point = log.point(point_id)
     if log.decided(point_id) is not None:
         raise ExerciseError(f"decision point {point_id!r} has already been decided")
@@ -269,7 +277,10 @@ def decide(
         )
     decided = log.model_copy(
         update={
-            "decisions": (*log.decisions, Decision(point=point_id, option=option, by=by, why=why))
+            "decisions": (
+                *log.decisions,
+                Decision(point=point_id, option=option, by=by, why=why, votes=votes),
+            )
         }
     )
     return _step(

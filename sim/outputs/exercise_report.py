@@ -29,6 +29,7 @@ from sim.exercise.options_compared import (
     reference_words_of,
 )
 from sim.exercise.projection import backlog_frame, now_table, standing_backlog
+from sim.exercise.votes import votes_words
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
@@ -47,6 +48,7 @@ class Decided:
     against: str  # carrying on as decided, in words (do nothing in a log saved before)
     figure: Callable[[], Figure] | None  # draws the options' backlog fan
     recorded_on: str = ""  # a decision recorded on a first answer: its numbers then and at the end
+    votes: str = ""  # the players' votes when it was recorded, in words
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
                 against,
                 figure,
                 recorded_on(log, point.id, decision.option.name),
+                votes_words(decision.votes, [o.name for o in log.options(point.id)]),
             )
         )
     ratings = {r.capability: r for r in log.ratings}
@@ -311,6 +314,7 @@ def render_exercise_html(report: ExerciseReport) -> str:
             f"<h3>{e(d.at)}: {e(d.question)}</h3>",
             f"<p><b>Decided:</b> {e(d.taken)}; <b>by</b> {e(d.by)}; <b>why:</b> {e(d.why)}</p>",
             f"<p class='note'>{e(d.recorded_on)}</p>" if d.recorded_on else "",
+            f"<p>{e(d.votes)}</p>" if d.votes else "",
             f"<h4>Each option against {e(d.against)}, as projected then and shown in the room "
             "(the option minus it, paired)</h4>",
             _html_table(d.changed),
@@ -372,6 +376,8 @@ def render_exercise_pdf(report: ExerciseReport) -> bytes:
             pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
             if d.recorded_on:
                 pages.text(d.recorded_on, 8, color="#52606d")
+            if d.votes:
+                pages.text(d.votes, 8)
             pages.text(f"Each option against {d.against} (the option minus it, paired)", 9, "bold")
             pages.table(d.changed, size=7)
             pages.text("Every option's course, as projected then", 9, "bold")

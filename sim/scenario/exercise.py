@@ -63,8 +63,19 @@ class Inject(Frozen):
         Outages(),
         description="Disruptions added to the scenario from this moment (none: news only).",
     )
+    to: tuple[str, ...] = Field(
+        (),
+        description="Whom it is addressed to, on the players' own devices: participants' "
+        "functions, names or roles (none: everyone).",
+    )
 
     _id = field_validator("id")(classmethod(lambda cls, v: _key(v)))
+
+    def addressed_to(self, participant: Participant) -> bool:
+        """Whether ``participant`` is told this inject on their own device."""
+        return not self.to or bool(
+            {participant.name, participant.function, participant.role} & set(self.to)
+        )
 
     @model_validator(mode="after")
     def _effect_not_before(self) -> Inject:
@@ -223,6 +234,18 @@ class ExerciseFile(Frozen):
         names = [c.name for c in self.capabilities]
         if len(set(names)) != len(names):
             raise ValueError("a capability is named twice; name each capability once")
+        return self
+
+    @model_validator(mode="after")
+    def _addressed(self) -> ExerciseFile:
+        known = {w for p in self.participants for w in (p.name, p.function, p.role) if w}
+        for inject in self.injects:
+            unknown = [w for w in inject.to if w not in known]
+            if unknown:
+                raise ValueError(
+                    f"inject {inject.id!r} is addressed to {unknown[0]!r}, who is not a "
+                    "participant's function, name or role; use one of: " + ", ".join(sorted(known))
+                )
         return self
 
 
