@@ -26,6 +26,7 @@ from sim.exercise.log import (
     scenario_now,
     when,
 )
+from sim.exercise.options_compared import difference_text
 from sim.exercise.projection import Step, now_table, step_inputs
 from sim.exercise.store import ExerciseStore
 from sim.experiments.compare import Experiment
@@ -33,7 +34,7 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import MEASURES, label
+from sim.results.measures import label
 from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.plans import CARRY_ON, reference_words
@@ -239,7 +240,7 @@ def options_frame(experiment: Experiment, names: list[str]) -> pd.DataFrame:
             found = comparison[(comparison["plan"] == name) & (comparison["measure"] == measure)]
             if len(found):
                 r = found.iloc[0]
-                heading = f"{label(measure)} ({MEASURES[measure].unit}): mean (95% interval)"
+                heading = f"{label(measure)}: mean (95% interval)"
                 row[heading] = f"{r['mean']:,.1f} ({r['ci_low']:,.1f} to {r['ci_high']:,.1f})"
         rows.append(row)
     return pd.DataFrame(rows)
@@ -259,10 +260,9 @@ def differences_frame(experiment: Experiment, names: list[str], reference: str) 
                 and found.iloc[0]["vs_reference_mean"] == found.iloc[0]["vs_reference_mean"]
             ):
                 r = found.iloc[0]
-                heading = f"{label(measure)} ({MEASURES[measure].unit}): difference (95% interval)"
-                row[heading] = (
-                    f"{r['vs_reference_mean']:+,.1f} "
-                    f"({r['vs_reference_low']:+,.1f} to {r['vs_reference_high']:+,.1f})"
+                heading = f"{label(measure)}: difference (95% interval)"
+                row[heading] = difference_text(
+                    r["vs_reference_mean"], r["vs_reference_low"], r["vs_reference_high"]
                 )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -34,6 +34,14 @@ DIFFERENCES = (
 )
 
 
+def difference_text(mean: float, low: float, high: float) -> str:
+    """A paired difference with its 95% interval as every view of a decision writes it:
+    ``-33.2 (-34.0 to -32.4)``; "-" where there is none."""
+    if mean != mean:
+        return "-"
+    return f"{mean:+,.1f} ({low:+,.1f} to {high:+,.1f})"
+
+
 def reference_of(projection: Projection) -> str:
     """The plan a projection's options are compared with (do nothing in one saved before)."""
     return projection.reference or DO_NOTHING.name

@@ -24,6 +24,7 @@ from sim.exercise.log import ExerciseLog, Projection, levers_words, when
 from sim.exercise.options_compared import (
     against_reference,
     compared_names,
+    difference_text,
     options_table,
     recorded_on,
     reference_words_of,
@@ -140,9 +141,7 @@ def changed_grid(projection: Projection, taken: str) -> Table:
             found = group[group["option"] == other]
             r = found.iloc[0] if len(found) else None
             cells.append(
-                "-"
-                if r is None
-                else f"{number(r['difference'])} ({number(r['low'])} to {number(r['high'])})"
+                "-" if r is None else difference_text(r["difference"], r["low"], r["high"])
             )
         rows.append((f"{measure} ({unit})", f"{better} is better", *cells))
     against = reference_words_of(projection)
