@@ -26,6 +26,7 @@ from sim.exercise.log import (
     scenario_now,
     when,
 )
+from sim.exercise.option_reach import option_warnings, same_effect
 from sim.exercise.options_compared import difference_text
 from sim.exercise.projection import Step, now_table, step_inputs
 from sim.exercise.store import ExerciseStore
@@ -283,6 +284,14 @@ def options_list(log: ExerciseLog, step: Step) -> None:
         did = "; ".join(changes) or "changes nothing"
         after = levers_words(option.after(current))
         st.markdown(f"- **{plain(option.name)}**: {plain(did)}; then in force: {plain(after)}")
+    for first, second in same_effect(log, step.point):
+        st.warning(
+            f"{plain(first)} and {plain(second)} leave the same levers in force from the "
+            "decision on: they show the same numbers."
+        )
+    for option in step.options:
+        for warning in option_warnings(log, step.point, option):
+            st.warning(plain(warning[:1].upper() + warning[1:]))
     if step.reference == CARRY_ON:
         st.caption(
             f"{CARRY_ON} is shown too: the plan as decided so far, unchanged from now (the path "

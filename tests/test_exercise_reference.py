@@ -143,3 +143,21 @@ def test_a_decision_recorded_on_the_first_answer_keeps_its_numbers_then_and_as_t
     assert words.startswith("Recorded on the first answer, 2 of at most 4 replications in: ")
     assert "with every run in (4 replications): " in words and "of mean backlog" in words
     assert replay(done) == [("fallback", True)]
+
+
+def test_an_option_that_changes_what_another_does_is_refused_and_one_acting_on_nothing_warned(
+    small,
+):
+    from sim.exercise.option_reach import option_warnings, same_effect
+
+    log = _to_point(play.start(load_exercise(small)), "fallback")
+    point = log.point("fallback")
+    with pytest.raises(play.ExerciseError, match="same levers in force as 'Paper'"):
+        play.propose(log, "fallback", Option(name="Paper again", levers={"paper_fallback": {}}))
+    with pytest.raises(play.ExerciseError, match="same levers in force as 'Wait'"):
+        play.propose(log, "fallback", Option(name="Hold on"))
+    phone = Option(name="Phone", levers={"alternative_channel": {}})
+    warnings = option_warnings(log, point, phone)
+    assert warnings and all("option 'Phone' at decision point 'fallback'" in w for w in warnings)
+    assert option_warnings(log, point, log.options("fallback")[1]) == []  # paper acts
+    assert same_effect(play.propose(log, "fallback", phone), point) == []

@@ -297,6 +297,16 @@ def propose(log: ExerciseLog, point_id: str, option: Option) -> ExerciseLog:
     problem = too_early(log.point(point_id), option)
     if problem:
         raise ExerciseError(problem)
+    point = log.point(point_id)
+    current = plan_before(log, point).levers_at(point.at.minute)
+    after = option.after(current)
+    twin = next((o for o in log.options(point_id) if o.after(current) == after), None)
+    if twin is not None:
+        raise ExerciseError(
+            f"{option.name!r} leaves the same levers in force as {twin.name!r} from the "
+            f"decision on ({levers_words(after)}), so the two would show the "
+            f"same numbers; change its levers, or take {twin.name!r}"
+        )
     proposed = log.model_copy(
         update={"proposals": (*log.proposals, Proposal(point=point_id, option=option))}
     )
