@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -15,7 +16,13 @@ from exercise_drill import DECISIONS, SMALL
 from sim.cli.main import app
 from sim.domain.calendar import DAY
 from sim.exercise import log as play
-from sim.exercise.improvement import ImprovementPlanError, from_csv, to_csv
+from sim.exercise.improvement import (
+    ImprovementPlanError,
+    capability_options,
+    from_csv,
+    from_rows,
+    to_csv,
+)
 from sim.exercise.projection import changed_table, projection_of, replay, run_step, step_inputs
 from sim.exercise.store import ExerciseStore
 from sim.run import simulate
@@ -321,6 +328,30 @@ def test_the_improvement_plan_round_trips_as_csv_and_bad_rows_are_named():
         from_csv(to_csv(actions[:1]).replace(",open", ",maybe"))
     with pytest.raises(ImprovementPlanError, match="first row must be the columns"):
         from_csv("what,who\nx,y\n")
+
+
+def test_a_reopened_plan_keeps_a_capability_this_exercise_does_not_rate(small):
+    """An action from an earlier exercise's plan names a capability this exercise lacks: the
+    editor offers it as it is (and says so), and saving the rows as shown keeps it."""
+    exercise = load_exercise(small)
+    earlier = from_csv(
+        "action,capability,owner,due,status\n"
+        "Print day lists,Court results and enforcement,Reception,2027-01-15,open\n"
+        "Test the phone route,Continuity of supervision,,,in progress\n"
+        "Brief the union,,,,done\n"
+    )
+    log = play.set_actions(play.start(exercise), earlier)
+    own = [c.name for c in exercise.capabilities]
+    options, others = capability_options(log.actions, own)
+    assert others == ["Court results and enforcement"]
+    assert options == ["", *own, "Court results and enforcement"]
+    assert all(a.capability in options for a in log.actions)
+    rows = pd.DataFrame([a.model_dump() for a in log.actions]).to_dict("records")
+    assert from_rows(rows) == earlier  # saved again unchanged: nothing lost
+    assert from_rows([{**rows[0], "capability": float("nan"), "status": None}]) == (
+        earlier[0].model_copy(update={"capability": "", "status": "open"}),
+    )
+    assert from_rows([{"action": float("nan")}, {"action": "  "}]) == ()
 
 
 def test_an_option_composed_in_the_room_joins_the_point_until_it_is_decided(small):

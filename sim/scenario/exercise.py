@@ -251,7 +251,8 @@ class Exercise(ExerciseFile):
                 raise ProblemAt(
                     f"{words_of(kind)} {event.id!r} at {moment_words(event.at.minute)} comes "
                     f"after the exercise's runs end ({moment_words(last)}, after "
-                    f"{self.run_weeks} weeks); move it earlier or give the exercise more weeks",
+                    f"{self.run_weeks} week{'s' * (self.run_weeks != 1)}); move it earlier or "
+                    "give the exercise more weeks",
                     kind,
                     k,
                     "at",
