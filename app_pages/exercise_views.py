@@ -33,7 +33,7 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import MEASURES, label
+from sim.results.measures import MEASURES, heading, label
 from sim.scenario.loader import ScenarioError, load_exercise
 
 EXERCISES = state.SCENARIOS / "exercises"
@@ -166,7 +166,7 @@ def office_now(job: Job, step: Step, big: bool = False) -> None:
     for start in range(0, len(rows), per_row):
         for column, row in zip(st.columns(per_row), rows[start : start + per_row], strict=False):
             column.metric(
-                f"{row.measure} ({row.unit})",
+                heading(row.measure, row.unit),
                 f"{row.median:,.0f}",
                 f"P10-P90: {row.p10:,.0f} to {row.p90:,.0f}",
                 delta_color="off",

@@ -117,8 +117,8 @@ def _backlog_and_rekeying_debt_side_by_side(at, options) -> None:
     the Paper option leaves (the Wait option leaves none)."""
     labels = [m.label for m in at.metric]
     backlog = "backlog now: work not done (at the end of the last day ended) (items)"
-    records = "re-keying debt now: paper records awaiting re-keying (records)"
-    hours = "re-keying debt now: hours of re-keying owed (hours)"
+    records = "re-keying debt now: paper records awaiting re-keying"
+    hours = "re-keying debt now: hours of re-keying owed"
     assert labels[:3] == [backlog, records, hours], labels
     assert next(m for m in at.metric if m.label == records).value == "0"  # no paper yet
     backlog_column = next(c for c in options.columns if c.startswith("mean backlog"))

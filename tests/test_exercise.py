@@ -5,6 +5,7 @@ CSV, and the command line (``python -m sim exercise run/report/list``)."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -23,8 +24,17 @@ from sim.exercise.improvement import (
     from_rows,
     to_csv,
 )
-from sim.exercise.projection import changed_table, projection_of, replay, run_step, step_inputs
+from sim.exercise.projection import (
+    NOW_WORDS,
+    changed_table,
+    projection_of,
+    replay,
+    run_step,
+    step_inputs,
+)
 from sim.exercise.store import ExerciseStore
+from sim.outputs.exercise_report import exercise_report
+from sim.results.measures import MEASURES, heading, label
 from sim.run import simulate
 from sim.scenario.exercise import Action, Inject, Option
 from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
@@ -195,6 +205,38 @@ def played(tmp_path_factory):
     assert result.exit_code == 0, result.output
     exercise_id = ExerciseStore(store).list()[0]["id"]
     return {"folder": folder, "store": store, "id": exercise_id, "output": result.output}
+
+
+def says_its_unit_twice(text: str) -> bool:
+    """Whether a heading ends with a unit in brackets that its words say already: "mean backlog
+    (items) (items)", "overtime hours so far (weeks ended) (hours)", "late recalls (recalls)"."""
+    found = re.search(r"\(([^()]*)\)$", text)
+    if found is None:
+        return False
+    unit = re.findall(r"[\w%]+", found.group(1).lower())
+    words = re.findall(r"[\w%]+", text[: found.start()].lower().replace("-", " "))
+    return bool(unit) and unit[0] in words
+
+
+def test_no_heading_in_the_exercise_report_says_its_unit_twice(played):
+    """Every heading of a measure is made by one function from the registry's words and unit
+    (sim.results.measures.heading): the report's tables, the room's office now, every label."""
+    assert says_its_unit_twice("mean backlog (items) (items)")
+    assert says_its_unit_twice("overtime hours so far (weeks ended) (hours)")
+    assert not says_its_unit_twice("missed risk checks so far (contacts)")
+    log = ExerciseStore(played["store"]).load(played["id"])
+    report = exercise_report(log, played["id"])
+    tables = [t for d in report.decisions for t in (d.options, d.changed)] + [report.ending]
+    headings = [row[0] for t in tables for row in t.rows]
+    assert len(headings) > 10
+    headings += [label(name) for name in MEASURES]
+    headings += [heading(words, MEASURES[name].unit) for name, words in NOW_WORDS.items()]
+    assert not [h for h in headings if says_its_unit_twice(h)]
+    assert heading("overtime hours so far (weeks ended)", "hours") == (
+        "overtime hours so far (weeks ended)"
+    )
+    checks = "missed risk checks so far"
+    assert heading(checks, "contacts") == f"{checks} (contacts)"
 
 
 @pytest.mark.slow  # in make test, not the quick tier
