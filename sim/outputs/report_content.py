@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from sim.domain.vocabulary import pretty
 from sim.experiments.compare import plan_labels
+from sim.experiments.comparison import tie_counts
 from sim.experiments.robustness import Robustness
 from sim.outputs import charts
 from sim.outputs.claims import role_summary
@@ -96,7 +97,12 @@ def digits_of(measure: str) -> int:
     return 2 if MEASURES[measure].unit == "share" else 1
 
 
-def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
+def comparison_table(
+    comparison: pd.DataFrame, plans: list[str], ties: dict[tuple[str, str], int] | None = None
+) -> Table:
+    """The report's comparison: each headline measure's mean, interval, difference from doing
+    nothing and P(better) per plan (``ties``: :func:`sim.experiments.comparison.tie_counts`,
+    said apart in P(better))."""
     rows = []
     for measure in headlined("report"):
         d = digits_of(measure)
@@ -116,7 +122,11 @@ def comparison_table(comparison: pd.DataFrame, plans: list[str]) -> Table:
                     else f"{r['vs_do_nothing_mean']:+,.{d}f} "
                     f"({number(r['vs_do_nothing_low'], d)} to "
                     f"{number(r['vs_do_nothing_high'], d)})",
-                    probability_text(r["probability_better"], replications=int(r["replications"])),
+                    probability_text(
+                        r["probability_better"],
+                        replications=int(r["replications"]),
+                        ties=(ties or {}).get((plan, measure)),
+                    ),
                     str(int(r["replications"])),
                 )
             )
@@ -322,7 +332,7 @@ def report_content(
         plans=frame_table(plan_table(stored_plans)),
         verdict=tuple(verdict(tables, manifest)),
         charts=figures,
-        comparison=comparison_table(tables["comparison"], labels),
+        comparison=comparison_table(tables["comparison"], labels, tie_counts(tables["runs"])),
         comparison_note=" ".join(
             CONVENTIONS[c]
             for c in (
