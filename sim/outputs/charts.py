@@ -94,6 +94,8 @@ def fitted(fig: Figure, tries: int = 5) -> Figure:
     each change, since the layout moves."""
     for _ in range(tries):
         fig.draw_without_rendering()
+        if any(min(ax.bbox.width, ax.bbox.height) < 20 for ax in fig.axes):
+            break  # the layout failed (no room for the axes): its sizes measure nothing
         changed = False
         for text, width, height in _limits(fig):
             box = text.get_window_extent()

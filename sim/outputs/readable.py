@@ -259,11 +259,9 @@ def probability_text(
     if value is None or value != value:
         return missing
     tied = int(ties or 0)
-    few = replications is not None and 0 < replications < FEW_REPLICATIONS
     if replications is not None and tied and tied == replications:
         return f"tied in {tied} of {replications}"
-    if few:
-        assert replications is not None
+    if replications is not None and 0 < replications < FEW_REPLICATIONS:
         count = value * replications - tied / 2
         return f"{count:g} of {replications:g}" + (f", {tied} tied" if tied else "")
     said = f" ({tied} tied)" if tied else ""
