@@ -210,8 +210,8 @@ def first_answer_table(partial):
     """The headline measures of a partial comparison, plan by plan, as a plain table."""
     shown = paired_table(partial)
     shown = shown[shown["measure"].isin(FIRST_MEASURES)].set_index(["measure", "plan"])
-    shown = shown.assign(rank=shown["rank"].astype("Int64"))  # a plain table draws a lone
-    # "-" as a list bullet: none (doing nothing against itself) is shown as a dash instead
+    # a plain table draws a lone "-" as a list bullet: none (doing nothing against itself) is
+    # shown as a dash instead
     shown = shown.replace("-", "\u2013").astype(str).replace({"nan": "\u2013", "<NA>": "\u2013"})
     # a plain table: drawn at once on each refresh, where an interactive grid flickers
     return shown

@@ -14,15 +14,17 @@ from app_pages.forms import Ui, edit_model
 from app_pages.scenario_form import new_outage, outage_model
 from app_pages.widgets import plain, show_problems
 from sim.exercise import log as play
-from sim.exercise.improvement import ImprovementPlanError, from_csv
-from sim.exercise.projection import (
-    Step,
-    standing_of,
+from sim.exercise.improvement import (
+    ImprovementPlanError,
+    capability_options,
+    from_csv,
+    from_rows,
 )
+from sim.exercise.projection import Step, standing_of
 from sim.exercise.store import ExerciseStoreError
 from sim.outputs.describe import KIND_WORDS
 from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
-from sim.scenario.exercise import RATINGS, Action, Inject, Rating
+from sim.scenario.exercise import RATINGS, Inject, Rating
 from sim.scenario.loader import ScenarioError
 from sim.scenario.problems import validate
 
@@ -141,6 +143,15 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
         [a.model_dump() for a in log.actions],
         columns=["action", "capability", "owner", "due", "status"],
     )
+    capabilities, others = capability_options(
+        log.actions, [c.name for c in log.exercise.capabilities]
+    )
+    if others:
+        st.caption(
+            "Not a capability of this exercise, kept as it is (from an earlier exercise's plan): "
+            + ", ".join(f"'{plain(name)}'" for name in others)
+            + "."
+        )
     edited = st.data_editor(
         frame,
         num_rows="dynamic",
@@ -150,25 +161,12 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
             "status": st.column_config.SelectboxColumn(
                 "status", options=["open", "in progress", "done"]
             ),
-            "capability": st.column_config.SelectboxColumn(
-                "capability", options=["", *(c.name for c in log.exercise.capabilities)]
-            ),
+            "capability": st.column_config.SelectboxColumn("capability", options=capabilities),
         },
     )
     if st.button("Save improvement plan", key="plan-save"):
         try:
-            actions = tuple(
-                Action.model_validate(
-                    {k: (None if pd.isna(v) else v) for k, v in row.items()}
-                    | {
-                        "status": row.get("status") or "open",
-                        "capability": row.get("capability") or "",
-                        "owner": row.get("owner") or "",
-                    }
-                )
-                for row in edited.to_dict("records")
-                if isinstance(row.get("action"), str) and row["action"].strip()
-            )
+            actions = from_rows(edited.to_dict("records"))
         except ValueError as exc:
             st.error(
                 f"The plan was not saved: {plain(str(exc).splitlines()[0])}. Nothing typed is lost."

@@ -35,7 +35,7 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import label
+from sim.results.measures import heading, label
 from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.plans import CARRY_ON, reference_words
@@ -177,7 +177,7 @@ def office_now(job: Job, step: Step, big: bool = False) -> None:
     for start in range(0, len(rows), per_row):
         for column, row in zip(st.columns(per_row), rows[start : start + per_row], strict=False):
             column.metric(
-                f"{row.measure} ({row.unit})",
+                heading(row.measure, row.unit),
                 f"{row.median:,.0f}",
                 f"P10-P90: {row.p10:,.0f} to {row.p90:,.0f}",
                 delta_color="off",

@@ -111,4 +111,4 @@ def status_coloured(rows: pd.DataFrame):
     return rows.style.map(
         lambda s: f"background-color: {STATUS_COLOURS.get(s, '')}; color: #101828",
         subset=["status"],
-    ).format({"probability of breach": lambda p: "-" if p != p else f"{p:.0%}"})
+    )

@@ -11,10 +11,10 @@ from app_pages.login_served_view import show_login_served
 from app_pages.robustness_view import answer_of
 from app_pages.widgets import chart, csv_download, experiment_banner, plain, stem, table
 from sim.experiments.compare import NO_OUTAGE, Experiment, plan_labels
-from sim.experiments.comparison import reference_of
+from sim.experiments.comparison import reference_of, tie_counts
 from sim.outputs import charts
 from sim.outputs.evidence import with_provenance
-from sim.outputs.readable import CONVENTIONS, conventions, probability_text
+from sim.outputs.readable import CONVENTIONS, conventions, probability_text, rank_text
 from sim.outputs.recovery_words import (
     censored_sentence,
     nothing_to_recover,
@@ -188,6 +188,7 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
     mean with its interval, the paired difference with its interval, P(better), rank."""
     rows = experiment["comparison"]
     rows = rows[rows["plan"] != NO_OUTAGE]
+    ties = tie_counts(experiment["runs"], reference_of(experiment.manifest))
     rank = rows["rank"]
     if not ranked_on_recovery(experiment["recovery"], experiment.manifest):
         rank = rank.where(rows["measure"] != "time_to_recover_days")  # too soon or too censored
@@ -204,10 +205,14 @@ def paired_table(experiment: Experiment) -> pd.DataFrame:
                 for r in rows.itertuples()
             ],
             "P(better)": [
-                probability_text(p, replications=int(n))
-                for p, n in zip(rows["probability_better"], rows["replications"], strict=True)
+                probability_text(
+                    r.probability_better,
+                    replications=int(r.replications),
+                    ties=ties.get((r.plan, r.measure)),
+                )
+                for r in rows.itertuples()
             ],
-            "rank": rank,
+            "rank": [rank_text(r) for r in rank],
         }
     )
 

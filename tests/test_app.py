@@ -214,6 +214,28 @@ def test_history_reopens_a_saved_experiment_without_running(folders, experiment)
     _backlog_and_rekeying_debt_side_by_side(at)
 
 
+def test_history_leaves_out_the_runs_exercises_made_unless_asked(folders, experiment):
+    """Every step of an exercise saves its experiment, marked with the exercise's name: History
+    lists the others, says how many it hides, and lists them all when asked."""
+    store = ResultsStore(folders["results"])
+    mine = store.save(experiment.tables, experiment.manifest)
+    steps = [
+        store.save(experiment.tables, {**experiment.manifest, "exercise": "Small drill"})
+        for _ in range(2)
+    ]
+    at = page("history")
+    no_crash(at)
+    options = at.selectbox(key="history_run").options
+    assert len(options) == 1 and mine in options[0]
+    assert "2 runs made by tabletop exercises are hidden" in texts(at)
+    at.checkbox(key="history_exercise_runs").check().run()
+    no_crash(at)
+    options = at.selectbox(key="history_run").options
+    assert len(options) == 3 and all(any(s in o for o in options) for s in steps)
+    assert sum("exercise Small drill" in o for o in options) == 2
+    assert "hidden" not in texts(at)
+
+
 def _backlog_and_rekeying_debt_side_by_side(at) -> None:
     """The small S2 experiment (do nothing, paper fallback): the verdict ranks on work not done
     and states paper's re-keying debt; the paired table has the debt's rows beside the
@@ -263,7 +285,8 @@ def test_compare_warns_of_an_outage_after_the_end_of_the_run(folders):
     button(compare_page, "Run").click().run()
     no_crash(compare_page)
     warned = [w.value for w in compare_page.warning]
-    assert any("starts on day 21, after the run's 14 days: it has no effect" in w for w in warned)
+    said = "starts on day 21, 00:00, after the run's 14 days: it has no effect"
+    assert any(said in w for w in warned)
 
 
 def test_history_lists_the_good_runs_and_says_which_is_damaged(folders, experiment):

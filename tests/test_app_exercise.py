@@ -117,8 +117,8 @@ def _backlog_and_rekeying_debt_side_by_side(at, options) -> None:
     the Paper option leaves (the Wait option leaves none)."""
     labels = [m.label for m in at.metric]
     backlog = "backlog now: work not done (at the end of the last day ended) (items)"
-    records = "re-keying debt now: paper records awaiting re-keying (records)"
-    hours = "re-keying debt now: hours of re-keying owed (hours)"
+    records = "re-keying debt now: paper records awaiting re-keying"
+    hours = "re-keying debt now: hours of re-keying owed"
     assert labels[:3] == [backlog, records, hours], labels
     assert next(m for m in at.metric if m.label == records).value == "0"  # no paper yet
     backlog_column = next(c for c in options.columns if c.startswith("mean backlog"))
@@ -169,6 +169,37 @@ def test_ratings_are_saved_and_the_report_downloads_with_timeline_and_plan(exerc
     assert downloads["Download improvement plan (CSV)"]["content"]().startswith(b"action,")
 
 
+def test_a_plan_reopened_from_another_exercise_keeps_its_capabilities(exercises):
+    """An action whose capability this exercise does not rate is offered as it is in the
+    plan's editor, with a note, and saved again unchanged."""
+    import json
+
+    at = start_drill(page("exercise"))
+    exercise_id = at.session_state["exercise_id"]
+    plan = (
+        "action,capability,owner,due,status\n"
+        "Print day lists,Court results and enforcement,Reception,2027-01-15,open\n"
+    )
+    upload = next(u for u in at.get("file_uploader") if u.label.startswith("Reopen a plan"))
+    upload.upload("earlier-plan.csv", plan.encode()).run()
+    at = at.run()
+    button(at, "Use its 1 action(s)").click()
+    at = at.run()
+    no_crash(at)
+    log = ExerciseStore(exercises).load(exercise_id)
+    assert [a.capability for a in log.actions] == ["Court results and enforcement"]
+    assert "Not a capability of this exercise, kept as it is" in texts(at)
+    editor = next(d for d in at.dataframe if "capability" in d.value.columns)
+    config = json.loads(editor.proto.columns)["capability"]
+    options = config["type_config"]["options"]
+    assert "Court results and enforcement" in options and "Continuity of supervision" in options
+    button(at, "Save improvement plan").click()
+    at = at.run()
+    no_crash(at)
+    saved = ExerciseStore(exercises).load(exercise_id).actions
+    assert [a.capability for a in saved] == ["Court results and enforcement"]
+
+
 def test_the_next_decisions_projection_starts_before_the_room_gets_there(exercises):
     from app_pages import exercise_views as views
     from sim.exercise import log as play
@@ -195,7 +226,7 @@ def test_runs_too_short_for_the_exercise_are_refused_with_the_fix(exercises):
     button(at, "Start").click()
     at = at.run()
     no_crash(at)
-    assert "comes after the exercise's runs end (day 7)" in texts(at)
+    assert "comes after the exercise's runs end (day 7, 00:00, after 1 week)" in texts(at)
     assert "exercise_id" not in at.session_state and not list(exercises.glob("*"))
 
 

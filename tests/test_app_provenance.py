@@ -168,9 +168,8 @@ def test_forecast_shows_breach_probabilities_beside_their_targets(folders, exper
                 & (shown["activity"] == r.activity)
                 & (shown["objective"] == name)
             ].iloc[0]
-            assert row["probability of breach"] == pytest.approx(
-                getattr(r, f"p_{kind}_breached"), abs=0.005
-            )
+            breached = getattr(r, f"p_{kind}_breached")  # over 3 replications: a count
+            assert row["probability of breach"] == f"{round(breached * r.assessed)} of {r.assessed}"
             days = getattr(r, f"{kind}_days", None)
             target = (
                 f"{r.mbco:.0%} of normal service"

@@ -59,7 +59,8 @@ def test_time_to_recover_is_ranked_with_its_rule_when_the_runs_recover(folders, 
     assert NOT_RANKED not in shown and "too soon to read time to recover" not in shown
     assert "Not ranked on time to recover" not in shown
     ranks = recovery_ranks(at)
-    assert len(ranks) == len(long_experiment.manifest["plans"]) and ranks.notna().all()
+    assert len(ranks) == len(long_experiment.manifest["plans"])
+    assert ranks.str.fullmatch(r"\d+").all()  # ranked: a whole number each
     ends = frame_with(at, "tolerance", "time to recover, P50 (days)")
     assert set(ends["tolerance"]) == {"low end", "as used", "high end"}
 
@@ -70,9 +71,13 @@ def test_time_to_recover_is_not_ranked_when_most_runs_have_not_recovered(folders
     assert "too soon to read time to recover" not in shown and RULE_WORDS in shown
     assert "Not ranked on time to recover: " in shown
     assert "did not recover by the end of the run; run longer." in shown
-    assert recovery_ranks(at).isna().all()
+    assert (recovery_ranks(at) == "not ranked").all()  # said, not a blank or "None"
     paired = frame_with(at, "measure", "rank")
-    assert paired.loc[paired["measure"] == label("backlog_mean"), "rank"].notna().all()
+    assert (
+        paired.loc[paired["measure"] == label("backlog_mean"), "rank"].str.fullmatch(r"\d+").all()
+    )
+    debt = paired[paired["measure"] == label("rekeying_debt_max")]
+    assert len(debt) and (debt["rank"] == "not ranked").all()  # stated, never ranked on
 
 
 def test_time_to_recover_is_not_ranked_when_the_run_ends_too_soon(folders, short_experiment):
@@ -82,10 +87,10 @@ def test_time_to_recover_is_not_ranked_when_the_run_ends_too_soon(folders, short
     assert any("less than 14 days after the outage" in w.value for w in at.warning)
     assert RULE_WORDS in shown  # the rule is still stated
     ranks = recovery_ranks(at)
-    assert len(ranks) and ranks.isna().all()
+    assert len(ranks) and (ranks == "not ranked").all()
     paired = frame_with(at, "measure", "rank")
     other = paired[paired["measure"] == label("backlog_mean")]
-    assert other["rank"].notna().all()  # other measures are still ranked
+    assert other["rank"].str.fullmatch(r"\d+").all()  # other measures are still ranked
 
 
 def test_the_share_of_recalls_delivered_is_beside_recall_delay(folders, experiment):

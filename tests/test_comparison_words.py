@@ -16,12 +16,14 @@ from app_test_kit import no_crash, page, texts
 from office_runs import reference_scenario
 from sim.cli.comparison_text import comparison_text
 from sim.experiments.compare import Experiment, compare, comparison_table, recovery_table
+from sim.experiments.comparison import tie_counts
 from sim.experiments.store import ResultsStore
 from sim.outputs.readable import probability_text, readable
 from sim.outputs.recovery_words import NOTHING_TO_RECOVER
 from sim.outputs.report_content import comparison_table as report_table
 from sim.outputs.report_content import report_content
 from sim.outputs.verdict import verdict
+from sim.results.measures import label
 from sim.results.recovery import RULE
 from sim.scenario.plans import Plan
 
@@ -149,7 +151,8 @@ def test_plans_are_not_ranked_on_time_to_recover_when_most_runs_did_not_recover(
     assert "Do nothing" in ttr_lines and not re.search(r"  rank \d", ttr_lines)
     assert said in verdict(tables, RULE_MANIFEST)
     shown = paired_table(experiment)
-    assert shown.loc[shown["measure"] == "time to recover", "rank"].isna().all()
+    ranks = shown.loc[shown["measure"] == label("time_to_recover_days"), "rank"]
+    assert len(ranks) and (ranks == "not ranked").all()
 
 
 def test_one_run_in_five_not_recovered_is_still_ranked():
@@ -158,3 +161,93 @@ def test_one_run_in_five_not_recovered_is_still_ranked():
     assert recover["rank"].notna().all()
     assert not [s for s in verdict(tables, RULE_MANIFEST) if "Not ranked" in s]
     assert "Not ranked" not in comparison_text(Experiment(RULE_MANIFEST, tables))
+
+
+# ----------------------------------------------------------------------------- ties, ranks, shares
+def test_ties_with_doing_nothing_are_said_as_ties_in_every_view():
+    """Two replications equal to doing nothing are "tied in 2 of 2", not "1 of 2" (a tie counts
+    half in P(better)); one tie of three beside one better is "1 of 3, 1 tied"."""
+    tables = tables_of(
+        {
+            "backlog_mean": {"Do nothing": [50.0, 60.0, 40.0], "Overtime": [50.0, 55.0, 45.0]},
+            "missed_risk_checks": {"Do nothing": [0.0, 0.0], "Overtime": [0.0, 0.0]},
+        }
+    )
+    assert tie_counts(tables["runs"]) == {
+        ("Overtime", "backlog_mean"): 1,
+        ("Overtime", "missed_risk_checks"): 2,
+    }
+    experiment = Experiment(RULE_MANIFEST, tables)
+    text = comparison_text(experiment)
+    assert "P(better) 1 of 3, 1 tied" in text and "P(better) tied in 2 of 2" in text
+    shown = paired_table(experiment).set_index(["measure", "plan"])["P(better)"]
+    assert shown[(label("backlog_mean"), "Overtime")] == "1 of 3, 1 tied"
+    assert shown[(label("missed_risk_checks"), "Overtime")] == "tied in 2 of 2"
+    rows = report_table(tables["comparison"], PLANS, ties=tie_counts(tables["runs"])).rows
+    cells = {r[0]: r[5] for r in rows if r[1] == "Overtime"}
+    assert cells == {
+        label("backlog_mean"): "1 of 3, 1 tied",
+        label("missed_risk_checks"): "tied in 2 of 2",
+    }
+    assert probability_text(0.5, replications=30, ties=4) == "0.50 (4 tied)"
+    assert probability_text(0.5, replications=30, ties=30) == "tied in 30 of 30"
+
+
+def test_a_measure_not_ranked_says_so_never_none(experiment):
+    """The re-keying debt is stated, never ranked on: its rank cells say "not ranked" (an empty
+    number showed as "None"); every other cell is a whole number."""
+    shown = paired_table(experiment)
+    debt = shown[shown["measure"].str.contains("re-keying debt")]
+    assert len(debt) and (debt["rank"] == "not ranked").all()
+    assert shown["rank"].map(lambda r: r == "not ranked" or r.isdigit()).all(), shown["rank"]
+    assert "not ranked" in set(readable(experiment["comparison"])["rank (1 = best)"])
+
+
+def test_the_time_to_recover_table_says_every_number_one_way():
+    """Whole days (or "after the run") in both percentile columns, and the share recovered as
+    the count it is from few replications, as the range table and the verdict say them."""
+    tables = recovery_tables([12.4, NAN, 13.0, 14.0, 15.0])
+    shown = readable(tables["recovery"])
+    for name in ("time to recover, P50 (days)", "time to recover, P90 (days)"):
+        assert shown[name].map(lambda v: v == "after the run" or v.isdigit()).all(), shown[name]
+    assert list(shown["share of replications recovered"]) == ["4 of 5", "5 of 5"]
+
+
+def objectives_of(replications: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "plan": ["Do nothing"],
+            "activity": ["Recall requests"],
+            "rto_days": [1.0],
+            "mtpd_days": [3.0],
+            "mbco": [1.0],
+            "p_rto_breached": [1.0],
+            "p_mtpd_breached": [1.0],
+            "p_mbco_breached": [0.4],
+            "days_to_resume_p50": [4.0],
+            "replications": [replications],
+            "assessed": [replications],
+        }
+    )
+
+
+def test_a_share_of_breaches_from_few_replications_is_the_count_it_is():
+    """Every replication of five breaching the MTPD is "5 of 5", never "100%"."""
+    from sim.cli.comparison_text import objective_lines
+    from sim.outputs.forecast import objective_rows
+    from sim.outputs.report_content import objectives_table
+    from sim.outputs.verdict import objectives_sentence
+
+    five = objectives_of(5)
+    sentence = objectives_sentence(five)
+    assert sentence is not None
+    assert "Recall requests under Do nothing (in 5 of 5 replications)" in sentence
+    assert "%" not in sentence
+    rows = objective_rows(five)
+    assert list(rows["probability of breach"]) == ["5 of 5", "5 of 5", "2 of 5"]
+    assert "5 of 5" in objectives_table(five).rows[1]
+    lines = "\n".join(objective_lines(five))
+    assert "P(breach) 5 of 5" in lines and "100%" not in lines.replace("MBCO 100%", "")
+    assert readable(five).iloc[0]["MTPD: probability of breach"] == "5 of 5"
+    many = objectives_sentence(objectives_of(30))
+    assert many is not None and "(in >99% of replications)" in many

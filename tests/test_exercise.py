@@ -5,9 +5,11 @@ CSV, and the command line (``python -m sim exercise run/report/list``)."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -15,10 +17,18 @@ from exercise_drill import DECISIONS, SMALL
 from sim.cli.main import app
 from sim.domain.calendar import DAY
 from sim.exercise import log as play
-from sim.exercise.improvement import ImprovementPlanError, from_csv, to_csv
+from sim.exercise.improvement import (
+    ImprovementPlanError,
+    capability_options,
+    from_csv,
+    from_rows,
+    to_csv,
+)
 from sim.exercise.options_compared import against_reference
-from sim.exercise.projection import projection_of, replay, run_step, step_inputs
+from sim.exercise.projection import NOW_WORDS, projection_of, replay, run_step, step_inputs
 from sim.exercise.store import ExerciseStore
+from sim.outputs.exercise_report import exercise_report
+from sim.results.measures import MEASURES, heading, label
 from sim.run import simulate
 from sim.scenario.exercise import Action, Inject, Option
 from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
@@ -191,6 +201,38 @@ def played(tmp_path_factory):
     return {"folder": folder, "store": store, "id": exercise_id, "output": result.output}
 
 
+def says_its_unit_twice(text: str) -> bool:
+    """Whether a heading ends with a unit in brackets that its words say already: "mean backlog
+    (items) (items)", "overtime hours so far (weeks ended) (hours)", "late recalls (recalls)"."""
+    found = re.search(r"\(([^()]*)\)$", text)
+    if found is None:
+        return False
+    unit = re.findall(r"[\w%]+", found.group(1).lower())
+    words = re.findall(r"[\w%]+", text[: found.start()].lower().replace("-", " "))
+    return bool(unit) and unit[0] in words
+
+
+def test_no_heading_in_the_exercise_report_says_its_unit_twice(played):
+    """Every heading of a measure is made by one function from the registry's words and unit
+    (sim.results.measures.heading): the report's tables, the room's office now, every label."""
+    assert says_its_unit_twice("mean backlog (items) (items)")
+    assert says_its_unit_twice("overtime hours so far (weeks ended) (hours)")
+    assert not says_its_unit_twice("missed risk checks so far (contacts)")
+    log = ExerciseStore(played["store"]).load(played["id"])
+    report = exercise_report(log, played["id"])
+    tables = [t for d in report.decisions for t in (d.options, d.changed)] + [report.ending]
+    headings = [row[0] for t in tables for row in t.rows]
+    assert len(headings) > 10
+    headings += [label(name) for name in MEASURES]
+    headings += [heading(words, MEASURES[name].unit) for name, words in NOW_WORDS.items()]
+    assert not [h for h in headings if says_its_unit_twice(h)]
+    assert heading("overtime hours so far (weeks ended)", "hours") == (
+        "overtime hours so far (weeks ended)"
+    )
+    checks = "missed risk checks so far"
+    assert heading(checks, "contacts") == f"{checks} (contacts)"
+
+
 @pytest.mark.slow  # in make test, not the quick tier
 def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
     """One play of the drill (it costs a few seconds of runs) checked three ways: the options
@@ -327,6 +369,30 @@ def test_the_improvement_plan_round_trips_as_csv_and_bad_rows_are_named():
         from_csv(to_csv(actions[:1]).replace(",open", ",maybe"))
     with pytest.raises(ImprovementPlanError, match="first row must be the columns"):
         from_csv("what,who\nx,y\n")
+
+
+def test_a_reopened_plan_keeps_a_capability_this_exercise_does_not_rate(small):
+    """An action from an earlier exercise's plan names a capability this exercise lacks: the
+    editor offers it as it is (and says so), and saving the rows as shown keeps it."""
+    exercise = load_exercise(small)
+    earlier = from_csv(
+        "action,capability,owner,due,status\n"
+        "Print day lists,Court results and enforcement,Reception,2027-01-15,open\n"
+        "Test the phone route,Continuity of supervision,,,in progress\n"
+        "Brief the union,,,,done\n"
+    )
+    log = play.set_actions(play.start(exercise), earlier)
+    own = [c.name for c in exercise.capabilities]
+    options, others = capability_options(log.actions, own)
+    assert others == ["Court results and enforcement"]
+    assert options == ["", *own, "Court results and enforcement"]
+    assert all(a.capability in options for a in log.actions)
+    rows = pd.DataFrame([a.model_dump() for a in log.actions]).to_dict("records")
+    assert from_rows(rows) == earlier  # saved again unchanged: nothing lost
+    assert from_rows([{**rows[0], "capability": float("nan"), "status": None}]) == (
+        earlier[0].model_copy(update={"capability": "", "status": "open"}),
+    )
+    assert from_rows([{"action": float("nan")}, {"action": "  "}]) == ()
 
 
 def test_an_option_composed_in_the_room_joins_the_point_until_it_is_decided(small):

@@ -142,9 +142,9 @@ def test_a_switch_after_the_last_outage_changes_nothing_but_overtime_and_mutual_
     late = {"at": {"day": 20}, "levers": {"paper_fallback": {}, "triage": {},
                                           "overtime": {"hours_per_week": 4}}}  # fmt: skip
     assert said(CASE_DOWN, {}, [late]) == [
-        "plan 'P', switches[0]: every outage has ended by then (the last on day 9 at 09:00), "
+        "plan 'P', switches[0]: every outage has ended by then (the last on day 9, 09:00), "
         "so its paper fallback and triage change nothing (only overtime and mutual aid clear "
-        "the backlog left); pull them before day 9 at 09:00"
+        "the backlog left); pull them before day 9, 09:00"
     ]
     during = {**late, "at": {"day": 8}}  # inside the outage: acts from then
     assert said(CASE_DOWN, {}, [during]) == []
@@ -153,13 +153,13 @@ def test_a_switch_after_the_last_outage_changes_nothing_but_overtime_and_mutual_
 def test_levers_replaced_before_the_outage_and_a_switch_judged_from_its_moment():
     off = {"at": {"day": 3}, "levers": {}}
     assert said(CASE_DOWN, {"triage": {}}, [off]) == [
-        "plan 'P': no outage is in force before day 3 at 09:00, so its triage changes nothing; "
+        "plan 'P': no outage is in force before day 3, 09:00, so its triage changes nothing; "
         "keep it in force while an outage is"
     ]
     rota = {"at": {"day": 8}, "levers": {"login_rota": {}}}
     [sentence] = said(CASE_DOWN, {}, [rota])
     assert sentence.startswith("plan 'P', switches[0]: login rota changes nothing here")
-    assert "from day 8 at 09:00 on" in sentence
+    assert "from day 8, 09:00 on" in sentence
     assert "leave switches[0].levers.login_rota out" in sentence
 
 
@@ -206,8 +206,8 @@ def test_the_exercise_loader_judges_each_option_from_its_decision_with_every_inj
     exercise = load_exercise(path)
     assert exercise_without_effect(exercise) == [
         "exercise 'Small drill', decision point 'fallback', option 'Phone': alternative channel "
-        "changes nothing here: email is neither down nor capped, and no email is lost from day 9 "
-        "at 09:00 on; the channel acts only while email is down or messages are lost "
+        "changes nothing here: email is neither down nor capped, and no email is lost from day 9, "
+        "09:00 on; the channel acts only while email is down or messages are lost "
         "(email_loss): leave decision_points[0].options[2].levers.alternative_channel out"
     ]  # the Paper option acts on the inject's NDelius outage
     news_only = Exercise.model_validate(

@@ -122,7 +122,7 @@ def test_two_switches_at_one_moment_say_which_wins_as_the_model_applies_them():
     )
     found = without_effect(reference_scenario().with_changes(outages=CAPPED), [switched], 4)
     assert found[0] == (
-        "plan 'P': switches[0] and switches[1] both come on day 3 at 09:00; the one later in "
+        "plan 'P': switches[0] and switches[1] both come on day 3, 09:00; the one later in "
         "the file (switches[1]) wins and the other is never in force; give them different "
         "moments, or keep one"
     )
@@ -137,12 +137,12 @@ def test_a_switch_at_the_start_or_to_the_levers_already_in_force():
     )
     scenario = reference_scenario().with_changes(outages=CASE_DOWN)
     assert without_effect(scenario, [start], 4)[0] == (
-        "plan 'P': switches[0] comes at the very start of the run (day 0 at 00:00), so the "
+        "plan 'P': switches[0] comes at the very start of the run (day 0, 00:00), so the "
         "plan's own levers are never in force; move them into switches[0].levers, or switch "
         "later"
     )
     assert without_effect(scenario, [same], 4) == [
-        "plan 'P': switches[0] on day 8 at 09:00 sets the levers already in force, so it "
+        "plan 'P': switches[0] on day 8, 09:00 sets the levers already in force, so it "
         "changes nothing; change its levers, or take switches[0] out"
     ]
 
@@ -245,7 +245,7 @@ def test_a_switch_that_hides_mutual_aid_says_the_lent_staff_still_come():
     calendar = office_calendar(reference_scenario(), 28)
     assert len(mutual_aid_people(reference_scenario(), hidden, calendar, 28, 0)) == 2
     assert switch_faults(hidden) == [
-        "plan 'P': switches[0] and switches[1] both come on day 4 at 09:00; the one later in "
+        "plan 'P': switches[0] and switches[1] both come on day 4, 09:00; the one later in "
         "the file (switches[1]) wins and the other is never in force (except for mutual aid: "
         "lent staff come from its from_day whatever is in force); give them different moments, "
         "or keep one"

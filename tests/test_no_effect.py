@@ -21,7 +21,7 @@ DOWN = {"system": "case_system", "start": {"day": 30, "hour": 0}, "duration_days
 def test_an_outage_after_the_end_of_the_run_is_said():
     scenario = reference_scenario().with_changes(outages={"down": [DOWN]})
     assert without_effect(scenario, [DO_NOTHING], weeks=4) == [
-        "outages.down[0] starts on day 30, after the run's 28 days: it has no effect (make "
+        "outages.down[0] starts on day 30, 00:00, after the run's 28 days: it has no effect (make "
         "the run longer or start it earlier)"
     ]
     assert without_effect(scenario, [DO_NOTHING], weeks=5) == []
@@ -34,7 +34,7 @@ def test_an_outage_of_no_length_and_a_late_record_loss_are_said():
     }
     found = without_effect(reference_scenario().with_changes(outages=outages), [], weeks=2)
     assert found[0].startswith("outages.slow[0] lasts no time")
-    assert found[1].startswith("outages.record_loss[0] happens on day 40 at 09:00")
+    assert found[1].startswith("outages.record_loss[0] happens on day 40, 09:00")
 
 
 def test_a_switch_or_mutual_aid_after_the_end_is_said():
@@ -48,7 +48,7 @@ def test_a_switch_or_mutual_aid_after_the_end_is_said():
     found = without_effect(reference_scenario(), [plan], weeks=2)
     assert len(found) == 2
     assert "levers.mutual_aid starts on day 20, after the run's 14 days" in found[0]
-    assert "switches[0] comes on day 3000 at 09:00" in found[1]
+    assert "switches[0] comes on day 3000, 09:00" in found[1]
 
 
 def test_mutual_aid_that_ends_before_it_starts_is_refused():
@@ -66,6 +66,6 @@ def test_the_command_line_warns_before_running(tmp_path):
         "outages:\n  down:\n    - {system: case_system, start: {day: 30}, duration_days: 2}\n",
     )
     assert done.returncode == 0, done.stderr
-    assert "warning: outages.down[0] starts on day 30 at 09:00, after the run's 7 days" in (
+    assert "warning: outages.down[0] starts on day 30, 09:00, after the run's 7 days" in (
         done.stderr
     )

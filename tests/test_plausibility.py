@@ -135,13 +135,13 @@ def test_two_outages_in_force_at_once_say_which_one_holds():
     )
     assert found == [
         "outages.login_cap[0] (40 sessions) and outages.login_cap[1] (20 sessions) both cap the "
-        "case system from day 8 at 09:00 to day 10 at 09:00: only the tighter, 20 sessions, "
+        "case system from day 8, 09:00 to day 10, 09:00: only the tighter, 20 sessions, "
         "holds then; give one cap for that stretch, or make them not overlap",
         "outages.slow[0] (factor 2) and outages.slow[1] (factor 3) both slow the email from day "
-        "7 at 09:00 to day 10 at 09:00: they do not multiply, the greater, 3, holds then; give "
+        "7, 09:00 to day 10, 09:00: they do not multiply, the greater, 3, holds then; give "
         "one slowdown for that stretch, or make them not overlap",
         "outages.office_cap[0] (30 on site) and outages.office_cap[1] (60 on site) are both in "
-        "force from day 9 at 09:00 to day 10 at 09:00: each day both choose who is on site, one "
+        "force from day 9, 09:00 to day 10, 09:00: each day both choose who is on site, one "
         "after the other, and the last choice stands, and when either ends everyone is back on "
         "site until the next day's choice; give one office cap for that stretch, or make them "
         "not overlap",

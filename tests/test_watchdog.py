@@ -3,6 +3,8 @@ run making no progress in simulated time or passing its limits (sim.model.watchd
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import simpy
 
@@ -62,6 +64,8 @@ def test_a_loop_at_one_instant_is_stopped_naming_the_task_and_the_field(monkeypa
         simulate(LOSS_LOOP, seed=1, weeks=1)
     words = str(stopped.value)
     assert "no progress" in words
+    assert re.search(r"one simulated moment \(day \d+, \d\d:\d\d\)", words), words  # not minutes
+    assert "minute" not in words.replace("mean_minutes", "")
     assert "recall_request" in words
     assert "tasks.recall_request.duration.mean_minutes" in words
     assert "Fix:" in words

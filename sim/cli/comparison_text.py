@@ -28,7 +28,7 @@ def comparison_text(experiment: Experiment) -> str:
     plan (doing nothing, unless the manifest names another) [95% CI], probability better, rank
     (recall delay with the share of recalls delivered beside it); then recovery P50/P90 under
     the recovery rule, which is stated."""
-    from sim.experiments.comparison import reference_of
+    from sim.experiments.comparison import reference_of, tie_counts
     from sim.outputs.readable import partial_words, probability_text
     from sim.outputs.recovery_words import (
         censored_sentence,
@@ -40,6 +40,7 @@ def comparison_text(experiment: Experiment) -> str:
     from sim.scenario.plans import reference_words
 
     c = experiment["comparison"]
+    ties = tie_counts(experiment["runs"], reference_of(experiment.manifest))
     rule = rule_of(experiment.manifest)
     recovery = experiment["recovery"]
     ranked = ranked_on_recovery(recovery, experiment.manifest)
@@ -62,7 +63,11 @@ def comparison_text(experiment: Experiment) -> str:
                 else f"  vs {against} {row.vs_reference_mean:+,.1f} "
                 f"[{row.vs_reference_low:+,.1f}, {row.vs_reference_high:+,.1f}]"
                 f"  P(better) "
-                f"{probability_text(row.probability_better, replications=int(row.replications))}"
+                + probability_text(
+                    row.probability_better,
+                    replications=int(row.replications),
+                    ties=ties.get((row.plan, measure)),
+                )
             )
             unranked = measure == "time_to_recover_days" and not ranked
             rank = "" if row.rank != row.rank or unranked else f"  rank {row.rank:.0f}"
@@ -131,6 +136,7 @@ def objective_lines(objectives: Any) -> list[str]:
     """Each plan's objectives: target, then the probability of breach over the replications
     assessed (or not assessable at this volume); then what counts as each activity's service."""
     from sim.outputs.forecast import assessed_in
+    from sim.outputs.readable import probability_text
     from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
 
     lines = ["objectives: target, then probability of breach over the replications assessed:"]
@@ -147,11 +153,16 @@ def objective_lines(objectives: Any) -> list[str]:
             if assessed is None or assessed == row.replications
             else f" (assessed in {assessed} of {row.replications} replications)"
         )
+        of = int(row.replications) if assessed is None else assessed
+
+        def breach(p: float, of: int = of) -> str:
+            return probability_text(p, replications=of, percent=True)
+
         lines.append(
             f"  {row.plan:<28} {row.activity}: RTO {row.rto_days:g} days "
-            f"P(breach) {row.p_rto_breached:.0%}; MTPD {row.mtpd_days:g} days "
-            f"P(breach) {row.p_mtpd_breached:.0%}; MBCO {row.mbco:.0%} of normal "
-            f"service P(breach) {row.p_mbco_breached:.0%}{partly}"
+            f"P(breach) {breach(row.p_rto_breached)}; MTPD {row.mtpd_days:g} days "
+            f"P(breach) {breach(row.p_mtpd_breached)}; MBCO {row.mbco:.0%} of normal "
+            f"service P(breach) {breach(row.p_mbco_breached)}{partly}"
         )
     if "service_counted" in objectives.columns:
         counted = objectives.drop_duplicates("activity")

@@ -18,10 +18,11 @@ WEEK = 7 * DAY
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def day_words(minute: float) -> str:
-    """A moment of the run in words: ``day 30``, or ``day 30 at 09:00`` when not at midnight."""
+def moment_words(minute: float) -> str:
+    """A moment of the run in words, as every message says one (and an exercise's clock):
+    ``day 24, 09:00`` (day 0 is the first Monday), never a count of minutes."""
     day, rest = divmod(round(minute), round(DAY))
-    return f"day {day}" + (f" at {rest // 60:02d}:{rest % 60:02d}" if rest else "")
+    return f"day {day}, {rest // 60:02d}:{rest % 60:02d}"
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 Columns: action, capability, owner, due (YYYY-MM-DD or empty), status (open, in progress, done).
 Reading checks every row with the same rules as the app's form and says which row and column is
-wrong and how to fix it.
+wrong and how to fix it. A plan reopened at another exercise keeps every action's capability,
+one this exercise does not rate included (:func:`capability_options`): nothing saved is lost.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
+import pandas as pd
 from pydantic import ValidationError
 
 from sim.scenario.exercise import Action
@@ -62,4 +65,44 @@ def from_csv(text: str, name: str = "improvement plan") -> tuple[Action, ...]:
                 "Fix: due as YYYY-MM-DD, status one of open, in progress, done, and an action "
                 "on every row."
             ) from None
+    return tuple(actions)
+
+
+def capability_options(
+    actions: Iterable[Action], capabilities: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """What an action's capability may be in the plan's editor: none (""), this exercise's
+    ``capabilities``, then every other one an action names already (from the plan of an earlier
+    exercise: kept as it is, never blanked); and those others, to be said beside the plan."""
+    others = list(
+        dict.fromkeys(a.capability for a in actions if a.capability not in ("", *capabilities))
+    )
+    return ["", *capabilities, *others], others
+
+
+def _cell(value: object) -> object:
+    """An editor's cell, None where it is empty (NaN, NaT or None)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def from_rows(rows: Iterable[dict]) -> tuple[Action, ...]:
+    """The actions of the plan editor's rows, each cell as given (a row with no action is left
+    out; an empty capability, owner or status is none, none and open). A row that breaks a rule
+    raises pydantic's ValidationError (a ValueError) naming the field."""
+    actions = []
+    for row in rows:
+        cells = {k: _cell(v) for k, v in row.items()}
+        action = cells.get("action")
+        if not isinstance(action, str) or not action.strip():
+            continue
+        actions.append(
+            Action.model_validate(
+                cells
+                | {
+                    "status": cells.get("status") or "open",
+                    "capability": cells.get("capability") or "",
+                    "owner": cells.get("owner") or "",
+                }
+            )
+        )
     return tuple(actions)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from sim.domain.calendar import DAY
+from sim.domain.calendar import DAY, moment_words
 from sim.exercise.votes import Vote
 from sim.scenario.exercise import (
     Action,
@@ -185,8 +185,8 @@ def start(exercise: Exercise) -> ExerciseLog:
 
 
 def when(moment: Moment) -> str:
-    hours, minutes = divmod(round(moment.hour * 60), 60)
-    return f"day {moment.day}, {hours:02d}:{minutes:02d}"
+    """A moment in the exercise's words: ``day 24, 09:00`` (as every message says one)."""
+    return moment_words(moment.minute)
 
 
 def _step(log: ExerciseLog, words: str) -> ExerciseLog:

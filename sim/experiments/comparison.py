@@ -118,6 +118,23 @@ def comparison_table(
     return table
 
 
+def tie_counts(runs: pd.DataFrame, reference: str = DO_NOTHING.name) -> dict[tuple[str, str], int]:
+    """Per (plan, measure) of the comparison: the replications in which the plan gave the same
+    value as the ``reference`` plan, each counting half in P(better). Paired by replication as
+    P(better) is: a replication without a value is left out, but two runs not recovered by the
+    end of the run (time to recover) are counted at the same moment, so tie."""
+    series = _series(runs)
+    found = {}
+    for (plan, measure), values in series.items():
+        against = series.get((reference, measure))
+        if plan == reference or against is None:
+            continue
+        mine, theirs = values.align(against, join="inner")
+        both_censored = mine.isna() & theirs.isna() if measure == "time_to_recover_days" else False
+        found[(str(plan), str(measure))] = int(((mine == theirs) | both_censored).sum())
+    return found
+
+
 def unrecovered(recovery: pd.DataFrame, rule: RecoveryRule = RULE) -> list[tuple[str, int, int]]:
     """The plans with more replications not recovered by the end of the run (censored) than
     ``rule`` allows for ranking on time to recover, as (plan, censored, replications); none:

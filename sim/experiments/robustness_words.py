@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sim.results.measures import MEASURES, headlined
+from sim.results.measures import MEASURES, headlined, says_unit
 from sim.scenario.assumptions import Assumption
 
 HOLDS, FLIPS, UNCLEAR, NOT_TESTED = "holds", "flips", "unclear", "not tested"
@@ -63,6 +63,12 @@ def _number(value: float, unit: str, signed: bool = False) -> str:
     return f"{value:{'+' if signed else ''},.{digits}f}"
 
 
+def _brackets(*parts: str) -> str:
+    """`` (a, b)`` of the parts given, or nothing."""
+    given = [p for p in parts if p]
+    return f" ({', '.join(given)})" if given else ""
+
+
 def _listed(names: Sequence[str]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -82,10 +88,11 @@ def sentence(
     what = MEASURES[measure]
     unit, lower = what.unit, what.better != "higher"
     leader, others = leading[0], list(leading[1:])
-    led = ", the measure the verdict leads with" if measure == headlined("verdict")[0] else ""
+    led = "the measure the verdict leads with" if measure == headlined("verdict")[0] else ""
+    unit_words = "" if says_unit(what.label, unit) else unit
     tied = [p for p in others if not clear_better(at_base[p], not lower)]
     parts = [
-        f"Ranked on {what.label} ({unit}{led}), {leader} comes first of "
+        f"Ranked on {what.label}{_brackets(unit_words, led)}, {leader} comes first of "
         f"{_listed([leader, *others])} as the scenario is set"
         + (f", though the replications cannot tell it from {_listed(tied)}" if tied else "")
         + "."

@@ -60,6 +60,7 @@ LIST_COLUMNS = (
     "engine",
     "seed",
     "version",
+    "exercise",  # the tabletop exercise whose step ran it (None: not run by an exercise)
 )
 _DTYPES_KEY = (
     b"sim.experiments.store.dtypes"  # Parquet metadata: how to restore categorical/object columns

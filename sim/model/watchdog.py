@@ -32,6 +32,7 @@ import simpy
 from simpy.core import URGENT, EmptySchedule, StopSimulation
 from simpy.events import Event
 
+from sim.domain.calendar import moment_words
 from sim.domain.errors import RunLimitError
 
 CHECK_EVERY = 4_096
@@ -107,7 +108,9 @@ def run_until(
     except StopSimulation:
         return
     except EmptySchedule:
-        raise RuntimeError(f"no events left before minute {at}: the run's clock stopped") from None
+        raise RuntimeError(
+            f"no events left before {moment_words(at)}: the run's clock stopped"
+        ) from None
 
 
 def _check_limits(env: simpy.Environment, limits: RunLimits, events: int, cpu: float) -> None:
@@ -136,8 +139,8 @@ def _no_progress(env: simpy.Environment, events: int, busiest: Busiest | None) -
     else:
         what = ""
     return (
-        f"the run made no progress: {events:,} events at one simulated moment (day "
-        f"{int(env.now // 1440)}, minute {env.now % 1440:.0f} of the day), repeated by the "
+        f"the run made no progress: {events:,} events at one simulated moment "
+        f"({moment_words(env.now)}), repeated by the "
         f"model's rule {rule}{what}. Fix: change {field} so that it takes some time."
     )
 

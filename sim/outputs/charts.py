@@ -8,11 +8,16 @@ closes nothing: a ``Figure`` not attached to pyplot is freed when it is no longe
 
 Colours are fixed per position in the experiment's plan list (the no-outage baseline is grey), so
 a plan keeps its colour from chart to chart.
+
+Every title, axis label and legend fits its figure whatever the plans are called: legend
+entries are wrapped (:func:`legend_label`), and :func:`fitted` wraps any title or label still
+wider (or, for a y label, taller) than its axes or the figure, measuring the drawn figure.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
@@ -24,6 +29,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from sim.domain.vocabulary import ROLES, ROSH_LEVELS, pretty
@@ -32,6 +38,76 @@ from sim.experiments.statistics import mean_ci
 BASELINE_COLOUR = "#7f7f7f"
 DISRUPTION_COLOUR = "#d62728"
 BAND = (10, 90)  # percentiles of the fan chart's band
+LEGEND_CHARS = 34  # a legend entry's lines are at most this long (a plan's name can be 120)
+FAN_LEGEND_CHARS = 48  # the fan chart's legend, below it, has the figure's width
+
+
+def legend_label(text: str, chars: int = LEGEND_CHARS) -> str:
+    """A legend entry in lines of at most ``chars`` characters."""
+    return _wrapped(text, chars)
+
+
+def _lines(text: str, chars: int) -> int:
+    return legend_label(text, chars).count("\n") + 1
+
+
+def _wrapped(text: str, chars: int) -> str:
+    lines = textwrap.wrap(" ".join(text.split()), max(chars, 8), break_on_hyphens=False)
+    return "\n".join(lines) or text
+
+
+def _inside(text: Text, whole) -> float:
+    """The width ``text`` may have to stay inside the figure ``whole`` (a box in pixels) where
+    it stands now (infinite: it is inside)."""
+    box = text.get_window_extent()
+    over = max(0.0, box.x1 - whole.x1) + max(0.0, whole.x0 - box.x0)
+    return box.width - over if over else float("inf")
+
+
+def _limits(fig: Figure) -> list[tuple[Text, float, float]]:
+    """Every text of the figure with the width and height it must fit in (pixels): the
+    figure's titles and notes its width; an axes' titles and x label the axes' width, its y
+    label the axes' height; every text (legend entries, notes on a plot) inside the figure."""
+    whole, figures = fig.bbox, [fig, *fig.subfigs]
+    found = [(t, whole.width, whole.height) for f in figures for t in f.texts]
+    for ax in fig.axes:
+        inner = ax.bbox
+        titles = [t for t in ax.get_children() if isinstance(t, Text) and t not in ax.texts]
+        found += [(t, inner.width, whole.height) for t in titles]
+        found.append((ax.xaxis.label, max(inner.width, whole.width * 0.6), whole.height))
+        found.append((ax.yaxis.label, whole.width, inner.height))
+        found += [(t, whole.width, whole.height) for t in ax.texts]
+    legends = [*(g for f in figures for g in f.legends), *(ax.get_legend() for ax in fig.axes)]
+    found += [
+        (t, whole.width, whole.height) for legend in legends if legend for t in legend.get_texts()
+    ]
+    return [
+        (text, min(width, _inside(text, whole)), height)
+        for text, width, height in found
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+def fitted(fig: Figure, tries: int = 5) -> Figure:
+    """``fig`` with every title, axis label, legend entry and note wrapped until it fits
+    (:func:`_limits`). The figure is drawn (without rendering) to measure them, and again after
+    each change, since the layout moves."""
+    for _ in range(tries):
+        fig.draw_without_rendering()
+        if any(min(ax.bbox.width, ax.bbox.height) < 20 for ax in fig.axes):
+            break  # the layout failed (no room for the axes): its sizes measure nothing
+        changed = False
+        for text, width, height in _limits(fig):
+            box = text.get_window_extent()
+            ratio = max(box.width / max(width * 0.98, 1.0), box.height / (height * 0.98))
+            if ratio > 1:
+                longest = max(len(line) for line in text.get_text().splitlines())
+                wrapped = _wrapped(text.get_text(), int(longest / ratio) - 1)
+                changed = changed or wrapped != text.get_text()
+                text.set_text(wrapped)
+        if not changed:
+            break
+    return fig
 
 
 def plan_colours(labels: list[str]) -> dict[str, Any]:
@@ -69,10 +145,8 @@ def has_rekeying_debt(backlog: pd.DataFrame, labels: Sequence[str] = ()) -> bool
     return bool((rows["rekeying_debt"] > 0).any())
 
 
-def _fan(ax, backlog: pd.DataFrame, labels: list[str], column: str, to_x, colours) -> dict:
-    """Per plan, the median of ``column`` over replications with the P10-P90 band; returns
-    each plan's peak median."""
-    peaks = {}
+def _fan(ax, backlog: pd.DataFrame, labels: list[str], column: str, to_x, colours) -> None:
+    """Per plan, the median of ``column`` over replications with the P10-P90 band."""
     for label in labels:
         wide = backlog[backlog["plan"] == label].pivot(
             index="day", columns="replication", values=column
@@ -90,14 +164,12 @@ def _fan(ax, backlog: pd.DataFrame, labels: list[str], column: str, to_x, colour
             ls="--" if label == "no outage" else "-",
             label=f"{label} (median)",
         )
-        peaks[label] = float(mid.max())
-    return peaks
 
 
-def _debt_hours_peak(backlog: pd.DataFrame, label: str) -> float:
-    """The peak of a plan's median (over replications) hours of re-keying owed."""
+def _median_peak(backlog: pd.DataFrame, label: str, column: str) -> float:
+    """The peak of a plan's median (over replications) of ``column``."""
     wide = backlog[backlog["plan"] == label].pivot(
-        index="day", columns="replication", values="rekeying_debt_hours"
+        index="day", columns="replication", values=column
     )
     return float(np.percentile(wide.to_numpy(), 50, axis=1).max()) if len(wide) else 0.0
 
@@ -111,15 +183,23 @@ def backlog_fan(
 ) -> Figure:
     """Per plan: the median backlog (work not done) over replications, with the P10-P90 band.
     Where a plan left paper records awaiting re-keying, a second panel below shows the
-    re-keying debt the same way (records; each plan's peak median in records and hours in its
+    re-keying debt the same way (records; each plan's peak median in records and hours in the
     legend), beside the backlog and never added to it. The x axis is time in days from the
     start of the run, as the scenario counts it (day 0 is the first Monday, so an outage from
     day 21 is shaded from 21); each point is a day's end (day d's backlog at d + 1). With
-    ``outage_began``, the axis is dated, the day the first disruption starts being that date."""
+    ``outage_began``, the axis is dated, the day the first disruption starts being that date.
+    One legend, below the panels, names the plans (their colours are the same in both)."""
     colours = plan_colours(labels)
     debt = has_rekeying_debt(backlog, labels)
-    fig = Figure(figsize=(9, 6.6 if debt else 4.4), layout="constrained")
-    axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2)) if debt else [fig.subplots()]
+    entries = _fan_entries(backlog, labels, debt)
+    columns = 3 if max((len(e) for e in entries.values()), default=0) <= 30 else 2
+    rows = -(-(len(entries) + bool(disruption_days)) // columns)
+    tallest = max((_lines(e, FAN_LEGEND_CHARS) for e in entries.values()), default=1)
+    panels_high, legend_high = (6.0 if debt else 3.8), 0.3 + 0.19 * rows * tallest  # inches
+    fig = Figure(figsize=(9, panels_high + legend_high), layout="constrained")
+    parts = fig.subfigures(2, 1, height_ratios=(panels_high, legend_high))
+    plots, below = cast(Sequence[Any], parts)
+    axes = plots.subplots(2, 1, sharex=True, height_ratios=(3, 2)) if debt else [plots.subplots()]
     dated = outage_began is not None and bool(disruption_days)
     if dated:
         first = int(disruption_days[0])
@@ -136,36 +216,59 @@ def backlog_fan(
         xlabel = "day of the run (day 0 is the first Monday; each day's end)"
     panels = [("backlog", "backlog (items past due, not done)")]
     if debt:
-        panels.append(("rekeying_debt", "re-keying debt (paper records)"))
+        panels.append(("rekeying_debt", "re-keying debt\n(paper records)"))  # a short panel
     for ax, (column, ylabel) in zip(axes, panels, strict=True):
         shade_disruption(ax, disruption_days, to_x)
         if len(backlog):  # an outage beyond the run is cut off
             ax.set_xlim(to_x(0), to_x(int(backlog["day"].max()) + 1))
-        peaks = _fan(ax, backlog, labels, column, to_x, colours)
+        _fan(ax, backlog, labels, column, to_x, colours)
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         ax.set_autoscalex_on(False)
-        if column == "rekeying_debt":
-            ax.set_title("Re-keying debt: paper records awaiting re-keying, beside the backlog")
-            legend = [
-                f"{label} (median; the median's peak {peak:,.0f} records, "
-                f"{_debt_hours_peak(backlog, label):,.0f} h)"
-                for label, peak in peaks.items()
-            ]
-            handles = [h for h in ax.get_legend_handles_labels()[0] if h.get_label() != "outage"]
-            ax.legend(handles, legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
-        else:
-            if debt:
-                ax.set_title("Backlog: work not done")
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+        if debt:
+            ax.set_title(
+                "Re-keying debt: paper records awaiting re-keying, beside the backlog"
+                if column == "rekeying_debt"
+                else "Backlog: work not done"
+            )
+    handles, names = axes[0].get_legend_handles_labels()
+    shown = dict(zip(names, handles, strict=True))
+    keys = (["outage"] if "outage" in shown else []) + [f"{label} (median)" for label in labels]
+    found = [(shown[k], entries.get(k, k)) for k in keys if k in shown]
+    below.legend(  # below the panels, in a figure of its own, so a note at the foot is not on it
+        [h for h, _ in found],
+        [legend_label(e, FAN_LEGEND_CHARS) for _, e in found],
+        loc="center",
+        ncols=columns,
+        fontsize="small",
+    )
     axes[-1].set_xlabel(xlabel)
     if dated:
         axes[-1].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
         axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     else:
         axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.suptitle(f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications", wrap=True)
-    return fig
+    fig.suptitle(f"{title}: median and P{BAND[0]}-P{BAND[1]} band over replications")
+    return fitted(fig)
+
+
+def _fan_entries(backlog: pd.DataFrame, labels: list[str], debt: bool) -> dict[str, str]:
+    """The fan chart's legend entry of each plan's median line (keyed by the line's label):
+    with the re-keying debt's panel, the peak of its median debt in records and hours."""
+    entries = {}
+    for label in labels:
+        if not (backlog["plan"] == label).any():
+            continue
+        words = f"{label} (median)"
+        if debt:
+            peak = _median_peak(backlog, label, "rekeying_debt")
+            hours = _median_peak(backlog, label, "rekeying_debt_hours")
+            words = (
+                f"{label} (median; re-keying debt's median at its peak {peak:,.0f} records, "
+                f"{hours:,.0f} h)"
+            )
+        entries[f"{label} (median)"] = words
+    return entries
 
 
 def recovery_horizon(manifest: dict) -> float | None:
@@ -202,13 +305,13 @@ def measure_bars(
             color=colours[label],
             yerr=np.nan_to_num(err),
             capsize=3,
-            label=label,
+            label=legend_label(label),
         )
     ax.set_xticks(x, list(measures.values()))
     ax.set(title=f"{title} (mean, 95% interval)", ylabel=ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small")
-    return fig
+    return fitted(fig)
 
 
 def missed_risk_checks(runs: pd.DataFrame, labels: list[str]) -> Figure:
@@ -237,7 +340,7 @@ def recovery_curve(runs: pd.DataFrame, labels: list[str], horizon_days: float) -
         if label == "no outage" or not len(values):
             continue
         share = [(values <= d).sum() / len(values) for d in days]  # NaN (not recovered) never
-        ax.step(days, share, where="post", color=colours[label], label=label)
+        ax.step(days, share, where="post", color=colours[label], label=legend_label(label))
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.axhline(0.9, color="grey", ls=":", lw=1)
     ax.set(
@@ -247,7 +350,7 @@ def recovery_curve(runs: pd.DataFrame, labels: list[str], horizon_days: float) -
         ylim=(0, 1.02),
     )
     ax.legend(fontsize="small")
-    return fig
+    return fitted(fig)
 
 
 def workload_spread(
@@ -277,7 +380,7 @@ def workload_spread(
         ylabel=ylabel,
     )
     ax.legend(fontsize="small")
-    return fig
+    return fitted(fig)
 
 
 def provenance(manifest: dict) -> str:
@@ -294,13 +397,15 @@ def provenance(manifest: dict) -> str:
 def stamped(fig: Figure, manifest: dict) -> Figure:
     """The figure with its experiment's provenance written at its foot, so a chart copied out
     of the app or a report still says what it is of."""
-    fig.text(
-        0.005, 0.002, provenance(manifest), fontsize=6.5, color="#52606d", ha="left", va="bottom"
-    )
+    size = 6.5  # points; a character is about 0.62 of that wide
+    words = _wrapped(provenance(manifest), int(fig.get_figwidth() * 72 / (size * 0.62)) - 4)
+    fig.text(0.005, 0.002, words, fontsize=size, color="#52606d", ha="left", va="bottom")
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0, 0.045, 1, 0.955))
-    return fig
+        lines = words.count("\n") + 1
+        foot = (0.1 + 0.11 * lines) / fig.get_figheight()  # the notes' inches, as a share
+        engine.set(rect=(0, foot, 1, 1 - foot))
+    return fitted(fig)
 
 
 def png(fig: Figure, dpi: int = 110, manifest: dict | None = None) -> bytes:

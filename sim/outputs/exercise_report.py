@@ -34,6 +34,7 @@ from sim.exercise.votes import votes_words
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
+from sim.results.measures import heading
 from sim.scenario.exercise import RATINGS
 
 
@@ -125,7 +126,7 @@ def options_grid(projection: Projection) -> Table:
             if r["without_value"]:
                 cell += f"; {r['without_value']} not recovered by the end, counted there"
             cells.append(cell)
-        rows.append((f"{measure} ({unit})", *cells))
+        rows.append((heading(measure, unit), *cells))
     return _table(("measure: mean (P10 to P90)", *names), rows)
 
 
@@ -143,7 +144,7 @@ def changed_grid(projection: Projection, taken: str) -> Table:
             cells.append(
                 "-" if r is None else difference_text(r["difference"], r["low"], r["high"])
             )
-        rows.append((f"{measure} ({unit})", f"{better} is better", *cells))
+        rows.append((heading(measure, unit), f"{better} is better", *cells))
     against = reference_words_of(projection)
     heads = [
         f"{other}{' (taken)' if other == taken else ''} minus {against}: mean (95% interval)"
@@ -160,7 +161,7 @@ def standing_section(log: ExerciseLog) -> tuple[str, Table, Callable[[], Figure]
     now = pd.DataFrame(list(last.now), columns=["replication", "measure", "value"])
     table = now_table(now)
     rows = (
-        (f"{r.measure} ({r.unit})", number(r.median), f"{number(r.p10)} to {number(r.p90)}")
+        (heading(r.measure, r.unit), number(r.median), f"{number(r.p10)} to {number(r.p90)}")
         for r in table.itertuples(index=False)
     )
     backlog = standing_backlog(last, "As decided")

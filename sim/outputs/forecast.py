@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from sim.experiments.compare import NO_OUTAGE
+from sim.outputs.readable import probability_text
 from sim.results.objectives import NOT_ASSESSABLE
 
 AMBER_FROM = 0.10
@@ -63,10 +64,17 @@ def _date(start: date, days: float) -> date | None:
 
 
 def recovery_dates(recovery: pd.DataFrame, manifest: dict, outage_began: date) -> pd.DataFrame:
-    """Per plan: the date the outage ended and the recovery dates at P50 and P90 (None where
-    the run ended first)."""
+    """Per plan: the date the outage ended, the recovery dates at P50 and P90 (None where
+    the run ended first), the share of replications recovered and of how many."""
     window = manifest.get("disruption_days")
-    columns = ["plan", "outage_ended", "recovered_p50", "recovered_p90", "recovered_share"]
+    columns = [
+        "plan",
+        "outage_ended",
+        "recovered_p50",
+        "recovered_p90",
+        "recovered_share",
+        "replications",
+    ]
     if not window:
         return pd.DataFrame(columns=columns)
     ended = outage_began + timedelta(days=math.ceil(window[1] - window[0]))
@@ -77,6 +85,7 @@ def recovery_dates(recovery: pd.DataFrame, manifest: dict, outage_began: date) -
             _date(ended, r.time_to_recover_p50),
             _date(ended, r.time_to_recover_p90),
             r.recovered_share,
+            getattr(r, "replications", None),
         )
         for r in recovery.itertuples()
         if r.plan != NO_OUTAGE
@@ -98,10 +107,11 @@ def _days(days: float, assessed: int | None) -> str:
 
 def objective_rows(objectives: pd.DataFrame) -> pd.DataFrame:
     """One row per plan, activity and objective: its target, the probability it is breached
-    (over the replications assessed), its status in words (met, at risk, breached, or not
-    assessable at this volume), the median days to resume, the replications assessed, and what
-    counts as the activity's service (a contact held without a risk check is not delivered
-    safely)."""
+    (over the replications assessed, in words: "5 of 5" from few, as
+    :func:`sim.outputs.readable.probability_text` says it), its status in words (met, at risk,
+    breached, or not assessable at this volume), the median days to resume, the replications
+    assessed, and what counts as the activity's service (a contact held without a risk check is
+    not delivered safely)."""
     rows = []
     for r in objectives.itertuples():
         assessed = assessed_in(r)
@@ -115,7 +125,12 @@ def objective_rows(objectives: pd.DataFrame) -> pd.DataFrame:
                     "target": _target(
                         kind, getattr(r, f"{kind}_days" if kind != "mbco" else "mbco")
                     ),
-                    "probability of breach": round(float(p), 2),
+                    "probability of breach": probability_text(
+                        p,
+                        NOT_ASSESSABLE if assessed == 0 else "-",
+                        int(r.replications) if assessed is None else assessed,
+                        percent=True,
+                    ),
                     "status": STATUS_WORDS[objective_state(p, assessed)],
                     "days to resume, median": _days(r.days_to_resume_p50, assessed),
                     "replications assessed": (

@@ -37,10 +37,12 @@ _CONVENTIONS = {
     "in which the two are equal counts as half. It is an estimate from a finite number of "
     'replications: from fewer than 20 it is shown as the count ("3 of 3"), otherwise never '
     "as 1.00 or 0.00 but as >0.99 or <0.01, however small the difference: whether a "
-    "difference is clear is read from its paired interval.",
+    "difference is clear is read from its paired interval. Replications in which the two "
+    'were equal are said apart ("1 of 3, 2 tied"; "tied in 3 of 3": no difference to tell).',
     "rank": "Rank: 1 for the best plan (the lowest mean, or the highest where higher is "
     "better), among the plans (not the no-outage run); plans with equal means share the "
-    "better rank.",
+    "better rank. The re-keying debt is stated, never ranked on, and time to recover is not "
+    'ranked on when the run is too short or too many runs had not recovered: "not ranked".',
     "without_value": "Time to recover of a run that had not recovered by its end is counted "
     "as the days from restoration to the end of the run: the mean is then a lower bound, and "
     "such a run ranks as no better than any that recovered (never left out).",
@@ -163,6 +165,8 @@ _COLUMNS = {
 }
 
 
+NOT_RANKED = "not ranked"
+
 # What a missing value means in a column (anything else missing: "-")
 MISSING = {
     "time_to_recover_p50": "after the run",
@@ -171,11 +175,22 @@ MISSING = {
     "recovered_p90": "after the run",
     "days_to_resume_p50": "not within the run",
     "probability_better": "- (the reference)",
+    "rank": NOT_RANKED,
 }
 
 
 # Columns of the objectives table that have no value for an activity not assessable at this volume
 ASSESSED_COLUMNS = {"p_rto_breached", "p_mtpd_breached", "p_mbco_breached", "days_to_resume_p50"}
+# Columns of days shown as whole days, as the verdict and the command line say them
+WHOLE_DAYS = {"time_to_recover_p50", "time_to_recover_p90", "days_to_resume_p50"}
+# Shares of replications, said as a count from few (probability_text): column -> the column of
+# how many replications they are a share of (the first present)
+SHARES = {
+    "recovered_share": ("replications",),
+    "p_rto_breached": ("assessed", "replications"),
+    "p_mtpd_breached": ("assessed", "replications"),
+    "p_mbco_breached": ("assessed", "replications"),
+}
 
 
 def column(name: str, reference: str = DO_NOTHING.name) -> str:
@@ -205,6 +220,19 @@ def readable(
             probability_text(p, missing, None if n is None or n != n else int(n))
             for p, n in zip(table["probability_better"], counts, strict=True)
         ]
+    for name in WHOLE_DAYS.intersection(out.columns):  # whole days, or what missing means
+        out[name] = [
+            MISSING.get(name, "-") if v != v else f"{v:,.0f}" for v in table[name].astype(float)
+        ]
+    for name in set(SHARES).intersection(out.columns):
+        of = next((table[c] for c in SHARES[name] if c in table.columns), None)
+        counts = [None] * len(table) if of is None else [None if pd.isna(n) else int(n) for n in of]
+        out[name] = [
+            probability_text(v, replications=n, percent=True)
+            for v, n in zip(table[name], counts, strict=True)
+        ]
+    if "rank" in out.columns:
+        out["rank"] = [rank_text(r) for r in table["rank"]]
     if "assessed" in out.columns:  # an objectives table: no replication assessed
         none = (out["assessed"] == 0).to_numpy()
         for name in ASSESSED_COLUMNS.intersection(out.columns):
@@ -231,21 +259,39 @@ def _text(value, digits: int | None) -> str:
 
 
 def probability_text(
-    value: float | None, missing: str = "-", replications: int | None = None
+    value: float | None,
+    missing: str = "-",
+    replications: int | None = None,
+    ties: int | None = None,
+    percent: bool = False,
 ) -> str:
-    """A probability estimated from ``replications``, as every view shows it: from fewer than
-    ``FEW_REPLICATIONS`` as the count of replications it is (\"3 of 3\", a tie counting half:
-    three runs agreeing are not a certainty); otherwise two decimals, but never 1.00 or 0.00,
-    which a finite number of replications cannot show (">0.99", "<0.01")."""
+    """A probability (or a share of replications, such as of breaches) estimated from
+    ``replications``, as every view shows it: from fewer than ``FEW_REPLICATIONS`` as the count
+    of replications it is ("3 of 3": three runs agreeing are not a certainty); otherwise two
+    decimals (with ``percent``, a percentage), but never 1.00 or 0.00, which a finite number of
+    replications cannot show (">0.99", "<0.01"; ">99%", "<1%"). With ``ties``, P(better)'s
+    replications equal to the reference (each counted half in ``value``) are said apart: "1 of
+    3, 2 tied", "tied in 3 of 3"."""
     if value is None or value != value:
         return missing
+    tied = int(ties or 0)
+    if replications is not None and tied and tied == replications:
+        return f"tied in {tied} of {replications}"
     if replications is not None and 0 < replications < FEW_REPLICATIONS:
-        return f"{value * replications:g} of {replications:g}"
+        count = value * replications - tied / 2
+        return f"{count:g} of {replications:g}" + (f", {tied} tied" if tied else "")
+    said = f" ({tied} tied)" if tied else ""
     if value > 0.99:
-        return ">0.99"
+        return (">99%" if percent else ">0.99") + said
     if value < 0.01:
-        return "<0.01"
-    return f"{value:.2f}"
+        return ("<1%" if percent else "<0.01") + said
+    return (f"{value:.0%}" if percent else f"{value:.2f}") + said
+
+
+def rank_text(rank: float | None) -> str:
+    """A rank as a cell: "1", "2", or "not ranked" (a measure stated but never ranked on, such
+    as the re-keying debt, or time to recover when runs are too short or too censored)."""
+    return NOT_RANKED if rank is None or rank != rank else f"{rank:.0f}"
 
 
 def partial_words(manifest: dict) -> str | None:

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from sim.domain.vocabulary import pretty
 from sim.experiments.compare import plan_labels
-from sim.experiments.comparison import reference_of
+from sim.experiments.comparison import reference_of, tie_counts
 from sim.experiments.robustness import Robustness
 from sim.outputs import charts
 from sim.outputs.claims import role_summary
@@ -100,8 +100,14 @@ def digits_of(measure: str) -> int:
 
 
 def comparison_table(
-    comparison: pd.DataFrame, plans: list[str], reference: str = DO_NOTHING.name
+    comparison: pd.DataFrame,
+    plans: list[str],
+    reference: str = DO_NOTHING.name,
+    ties: dict[tuple[str, str], int] | None = None,
 ) -> Table:
+    """The report's comparison: each headline measure's mean, interval, difference from the
+    ``reference`` plan and P(better) per plan (``ties``:
+    :func:`sim.experiments.comparison.tie_counts`, said apart in P(better))."""
     rows = []
     for measure in headlined("report"):
         d = digits_of(measure)
@@ -121,7 +127,11 @@ def comparison_table(
                     else f"{r['vs_reference_mean']:+,.{d}f} "
                     f"({number(r['vs_reference_low'], d)} to "
                     f"{number(r['vs_reference_high'], d)})",
-                    probability_text(r["probability_better"], replications=int(r["replications"])),
+                    probability_text(
+                        r["probability_better"],
+                        replications=int(r["replications"]),
+                        ties=(ties or {}).get((plan, measure)),
+                    ),
                     str(int(r["replications"])),
                 )
             )
@@ -327,7 +337,12 @@ def report_content(
         plans=frame_table(plan_table(stored_plans)),
         verdict=tuple(verdict(tables, manifest)),
         charts=figures,
-        comparison=comparison_table(tables["comparison"], labels, reference_of(manifest)),
+        comparison=comparison_table(
+            tables["comparison"],
+            labels,
+            reference_of(manifest),
+            tie_counts(tables["runs"], reference_of(manifest)),
+        ),
         comparison_note=" ".join(
             conventions(reference_of(manifest))[c]
             for c in (

@@ -59,7 +59,7 @@ def robustness_section(result: Robustness) -> RobustnessSection:
         f"the leading plans ({', '.join(m['leading'])}) were run again on the experiment's "
         f"{m['replications']} replications of {m['weeks']} weeks (seed {m['seed']}), so at "
         f"every end each replication meets the same demand, absences and outage. Ranked on "
-        f"{what.label} ({what.unit}); a difference from the leader is clear when its paired "
+        f"{what.heading}; a difference from the leader is clear when its paired "
         "95% interval excludes zero: the ranking flips at an end where another plan is clearly "
         "better, and becomes unclear where the leader is no longer clearly ahead of a plan it "
         f"was clearly ahead of. Made with simulator version {m['version']} when the report was "

@@ -354,13 +354,23 @@ def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
         worst = judged.sort_values("p_rto_breached").iloc[-1]
         return (
             f"No plan is more likely than not to breach a maximum tolerable period of "
-            f"disruption; the highest RTO breach probability is {worst['p_rto_breached']:.0%} "
-            f"({worst['activity']}, {worst['plan']})." + volume
+            f"disruption; the RTO most often breached is {worst['activity']}'s under "
+            f"{worst['plan']}, {_breaches(worst['p_rto_breached'], worst)}." + volume
         )
     listed = "; ".join(
-        f"{r.activity} under {r.plan} ({r.p_mtpd_breached:.0%})" for r in risky.itertuples()
+        f"{r['activity']} under {r['plan']} ({_breaches(r['p_mtpd_breached'], r)})"
+        for _, r in risky.iterrows()
     )
     return f"More likely than not to breach the MTPD: {listed}." + volume
+
+
+def _breaches(share: float, row: pd.Series) -> str:
+    """The share of replications in which an objective was breached, as every view says it
+    (over those assessed): "in 5 of 5 replications" from few, "in 85% of replications" from
+    many."""
+    count = row.get("assessed", row.get("replications"))
+    said = probability_text(share, replications=None if count is None else int(count), percent=True)
+    return f"in {said} replications" if " of " in said else f"in {said} of replications"
 
 
 def _recovery_with_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

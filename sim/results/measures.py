@@ -13,6 +13,7 @@ verdict speaks about, in the registry's order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -62,12 +63,31 @@ class Measure:
     def heading(self) -> str:
         """The label with its unit, for a column or an axis: ``mean backlog (items)``; the label
         alone where it says its unit already (``late recalls``, ``overtime hours``)."""
-        said = self.unit.split()[0] in self.label.replace("-", " ").split()
-        return self.label if said else f"{self.label} ({self.unit})"
+        return heading(self.label, self.unit)
 
     @property
     def lower_is_better(self) -> bool:
         return self.better == "lower"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w%]+", text.lower().replace("-", " "))
+
+
+def says_unit(words: str, unit: str) -> bool:
+    """Whether ``words`` say ``unit`` already (``overtime hours so far`` says ``hours``)."""
+    said = _words(unit)
+    return not said or said[0] in _words(words)
+
+
+def heading(words: str, unit: str) -> str:
+    """A measure's words with its unit, as every column, axis, metric and row of a table is
+    headed: ``mean backlog (items)``, ``missed risk checks so far (contacts)``; the words alone
+    where they say the unit already (``late recalls``, ``overtime hours so far (weeks ended)``)
+    or there is none, so no heading ever says its unit twice. ``words``: the registry's label
+    or a view's own words for the measure (the office *now* in an exercise); ``unit``: the
+    registry's."""
+    return words if says_unit(words, unit) else f"{words} ({unit})"
 
 
 def _m(name: str, label: str, unit: str, views: str = "", **rest) -> Measure:
@@ -363,9 +383,8 @@ def measure(name: str) -> Measure:
 
 
 def label(name: str) -> str:
-    """A measure's words with its unit: ``mean backlog (items)``."""
-    found = measure(name)
-    return found.heading if found.unit else found.label
+    """A measure's words with its unit: ``mean backlog (items)`` (:func:`heading`)."""
+    return measure(name).heading
 
 
 # Per-role measures, from each person's weeks (the Workload page and the claim tester):

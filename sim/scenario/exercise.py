@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.domain.calendar import DAY
-from sim.scenario.frozen import Frozen
+from sim.domain.calendar import DAY, moment_words
+from sim.scenario.frozen import Frozen, ProblemAt
 from sim.scenario.lever_reach import disruptions, levers_without_effect, without_outages
 from sim.scenario.lever_settings import lever_settings, pulls, stops_nothing
 from sim.scenario.no_effect import outages_without_effect, scenario_without_effect
@@ -79,12 +79,14 @@ class Inject(Frozen):
 
     @model_validator(mode="after")
     def _effect_not_before(self) -> Inject:
-        for start in effect_starts(self.effect):
+        for path, start in effect_starts(self.effect):
             if start < self.at.minute:
-                raise ValueError(
-                    f"the inject's effect starts at minute {start:g}, before the inject is "
-                    f"delivered (day {self.at.day}, hour {self.at.hour:g}); start its effect "
-                    "at or after the inject's moment: the room cannot be told of the past"
+                raise ProblemAt(
+                    f"inject {self.id!r}: its effect starts on {moment_words(start)}, before "
+                    f"the inject is delivered ({moment_words(self.at.minute)}); start its effect "
+                    "at or after the inject's moment: the room cannot be told of the past",
+                    "effect",
+                    *path,
                 )
         return self
 
@@ -135,8 +137,11 @@ class Option(Frozen):
     def _not_both(self) -> Option:
         both = [n for n in self.stop if getattr(self.levers, n) is not None]
         if both:
-            raise ValueError(
-                f"{both[0]} is both pulled and stopped; keep it in levers or in stop, not both"
+            raise ProblemAt(
+                f"option {self.name!r} both pulls and stops {both[0]}; keep it in levers or in "
+                "stop, not both",
+                "stop",
+                self.stop.index(both[0]),
             )
         return self
 
@@ -158,11 +163,11 @@ class DecisionPoint(Frozen):
     @classmethod
     def _distinct(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
         names = [o.name for o in options]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(
-                f"option {repeated[0]!r} is given twice; give each option its own name"
-            )
+        for j, name in enumerate(names):
+            if name in names[:j]:
+                raise ProblemAt(
+                    f"option {name!r} is given twice; give each option its own name", j, "name"
+                )
         return options
 
 
@@ -212,28 +217,44 @@ class ExerciseFile(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> ExerciseFile:
-        ids = [i.id for i in self.injects] + [d.id for d in self.decision_points]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(
-                f"id {repeated[0]!r} is used twice; give every inject and decision point its own id"
-            )
+        seen: dict[str, str] = {}
+        for kind, k, event in events_of(self):
+            where = f"{kind}[{k}]"
+            if event.id in seen:
+                raise ProblemAt(
+                    f"{words_of(kind)} id {event.id!r} is used twice ({seen[event.id]} and "
+                    f"{where}); give every inject and decision point its own id",
+                    kind,
+                    k,
+                    "id",
+                )
+            seen[event.id] = where
         start = self.starts_at.minute
-        events: list[Inject | DecisionPoint] = [*self.injects, *self.decision_points]
-        early = [e.id for e in events if e.at.minute < start]
-        if early:
-            raise ValueError(
-                f"{early[0]} comes before the exercise starts (starts_at: day "
-                f"{self.starts_at.day}); move it later or start the exercise earlier"
-            )
-        for point in self.decision_points:
-            for option in point.options:
+        for kind, k, event in events_of(self):
+            if event.at.minute < start:
+                raise ProblemAt(
+                    f"{words_of(kind)} {event.id!r} at {moment_words(event.at.minute)} comes "
+                    f"before the exercise starts ({moment_words(start)}, its starts_at); move it "
+                    "later or start the exercise earlier",
+                    kind,
+                    k,
+                    "at",
+                )
+        for k, point in enumerate(self.decision_points):
+            for j, option in enumerate(point.options):
                 problem = too_early(point, option)
                 if problem:
-                    raise ValueError(problem)
+                    path = ("decision_points", k, "options", j, "levers", "mutual_aid", "from_day")
+                    raise ProblemAt(problem, *path)
         names = [c.name for c in self.capabilities]
-        if len(set(names)) != len(names):
-            raise ValueError("a capability is named twice; name each capability once")
+        for k, name in enumerate(names):
+            if name in names[:k]:
+                raise ProblemAt(
+                    f"capability {name!r} is named twice; name each capability once",
+                    "capabilities",
+                    k,
+                    "name",
+                )
         return self
 
     @model_validator(mode="after")
@@ -258,13 +279,17 @@ class Exercise(ExerciseFile):
     @model_validator(mode="after")
     def _inside_the_run(self) -> Exercise:
         last = self.run_weeks * 7 * DAY
-        events: list[Inject | DecisionPoint] = [*self.injects, *self.decision_points]
-        late = [e.id for e in events if e.at.minute >= last]
-        if late:
-            raise ValueError(
-                f"{late[0]} comes after the exercise's runs end (day {self.run_weeks * 7}); "
-                "move it earlier or give the exercise more weeks"
-            )
+        for kind, k, event in events_of(self):
+            if event.at.minute >= last:
+                raise ProblemAt(
+                    f"{words_of(kind)} {event.id!r} at {moment_words(event.at.minute)} comes "
+                    f"after the exercise's runs end ({moment_words(last)}, after "
+                    f"{self.run_weeks} week{'s' * (self.run_weeks != 1)}); move it earlier or "
+                    "give the exercise more weeks",
+                    kind,
+                    k,
+                    "at",
+                )
         return self
 
     @property
@@ -272,14 +297,28 @@ class Exercise(ExerciseFile):
         return self.weeks or self.scenario_settings.run.weeks
 
 
-def effect_starts(effect: Outages) -> list[float]:
-    """The minute each disruption of ``effect`` starts."""
-    starts = []
+def effect_starts(effect: Outages) -> list[tuple[tuple[str | int, ...], float]]:
+    """Where in ``effect`` each disruption starts (its path below the effect, such as
+    ``("down", 0, "start")``) and the minute it starts."""
+    starts: list[tuple[tuple[str | int, ...], float]] = []
     for kind in type(effect).model_fields:
-        for entry in getattr(effect, kind):
-            at = getattr(entry, "start", None) or entry.at
-            starts.append(at.minute)
+        for k, entry in enumerate(getattr(effect, kind)):
+            field = "start" if getattr(entry, "start", None) is not None else "at"
+            starts.append(((kind, k, field), getattr(entry, field).minute))
     return starts
+
+
+def events_of(exercise: ExerciseFile) -> list[tuple[str, int, Inject | DecisionPoint]]:
+    """The exercise's injects, then its decision points, each with the list it is in and its
+    place there: ``("injects", 0, inject)``."""
+    return [("injects", k, i) for k, i in enumerate(exercise.injects)] + [
+        ("decision_points", k, p) for k, p in enumerate(exercise.decision_points)
+    ]
+
+
+def words_of(kind: str) -> str:
+    """``inject`` or ``decision point``, for the list an event is in."""
+    return "inject" if kind == "injects" else "decision point"
 
 
 def with_outages(scenario: Scenario, extra: list[Outages]) -> Scenario:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.domain.calendar import DAY, day_words
+from sim.domain.calendar import DAY, moment_words
 from sim.domain.vocabulary import TASK_NAMES, TASK_WORDS, pretty
 from sim.scenario.lever_settings import acts_on_nothing
 from sim.scenario.outage_reach import (
@@ -215,10 +215,10 @@ def _pulled(levers: Levers) -> list[str]:
 
 def _span(start: float, stop: float, run_end: float) -> str:
     if start <= 0:
-        return "" if stop >= run_end else f" before {day_words(stop)}"
+        return "" if stop >= run_end else f" before {moment_words(stop)}"
     if stop >= run_end:
-        return f" from {day_words(start)} on"
-    return f" between {day_words(start)} and {day_words(stop)}"
+        return f" from {moment_words(start)} on"
+    return f" between {moment_words(start)} and {moment_words(stop)}"
 
 
 def _and_verb(names: list[str]) -> str:
@@ -232,9 +232,9 @@ def _nothing_in_force(reach: Reach, who: str, names: list[str], every: list[Disr
     last = max(d.end for d in every)
     if all(d.end <= reach.start for d in every):
         return (
-            f"{who}: every outage has ended by then (the last on {day_words(last)}), so its "
+            f"{who}: every outage has ended by then (the last on {moment_words(last)}), so its "
             f"{_and_verb(names)} nothing (only overtime and mutual aid clear the backlog left); "
-            f"pull them before {day_words(last)}"
+            f"pull them before {moment_words(last)}"
         )
     them = "it" if _and_verb(names).endswith("changes") else "them"
     return (

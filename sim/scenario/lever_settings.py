@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sim.domain.calendar import HOUR, day_words
+from sim.domain.calendar import HOUR, moment_words
 from sim.domain.floors import MIN_FOLLOW_UP_MINUTES
 from sim.domain.vocabulary import TASK_WORDS, pretty
 from sim.scenario.plans import Levers, Plan
@@ -146,7 +146,7 @@ def switch_faults(plan: Plan) -> list[str]:
             every = "both" if len(group) == 2 else "all"
             lent = any(plan.switches[i].levers.mutual_aid for i in group[:-1])
             found.append(
-                f"{who}: {names} {every} come on {day_words(at)}; the one later in the file "
+                f"{who}: {names} {every} come on {moment_words(at)}; the one later in the file "
                 f"(switches[{last}]) wins and the other"
                 + ("s are" if len(group) > 2 else " is")
                 + f" never in force{_LENT if lent else ''}; give them different moments, or "
@@ -155,14 +155,14 @@ def switch_faults(plan: Plan) -> list[str]:
         levers = plan.switches[last].levers
         if at == 0 and pulls(plan.levers) and levers != plan.levers:
             found.append(
-                f"{who}: switches[{last}] comes at the very start of the run (day 0 at 00:00), "
+                f"{who}: switches[{last}] comes at the very start of the run ({moment_words(0)}), "
                 "so the plan's own levers are never in force"
                 f"{_LENT if plan.levers.mutual_aid else ''}; move them into "
                 f"switches[{last}].levers, or switch later"
             )
         elif levers == current:
             found.append(
-                f"{who}: switches[{last}] on {day_words(at)} sets the levers already in force, "
+                f"{who}: switches[{last}] on {moment_words(at)} sets the levers already in force, "
                 f"so it changes nothing; change its levers, or take switches[{last}] out"
             )
         current = levers

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sim.domain.calendar import DAY, day_words
+from sim.domain.calendar import DAY, moment_words
 from sim.scenario.lever_reach import plan_levers_without_effect
 from sim.scenario.lever_settings import plan_settings
 from sim.scenario.outages import Outages
@@ -91,7 +91,7 @@ def outages_without_effect(
             where = f"{path}{kind}[{i}]"
             if window.start_minute >= end:
                 found.append(
-                    f"{where} starts on {day_words(window.start_minute)}, after the run's "
+                    f"{where} starts on {moment_words(window.start_minute)}, after the run's "
                     f"{weeks * 7} days: it has no effect (make the run longer or start it "
                     "earlier)"
                 )
@@ -104,7 +104,7 @@ def outages_without_effect(
             where = f"{path}{kind}[{i}]"
             if moment.at.minute >= end:
                 found.append(
-                    f"{where} happens on {day_words(moment.at.minute)}, after the "
+                    f"{where} happens on {moment_words(moment.at.minute)}, after the "
                     f"run's {weeks * 7} days: it has no effect (make the run longer or move it)"
                 )
             elif (why := _idle(kind, moment, where, scenario)) is not None:
@@ -130,7 +130,7 @@ def plan_without_effect(plan: Plan, weeks: int) -> list[str]:
         where = f"plan '{plan.name}': switches[{i}]"
         if switch.at.minute >= days * DAY:
             found.append(
-                f"{where} comes on {day_words(switch.at.minute)}, after the run's {days} days: "
+                f"{where} comes on {moment_words(switch.at.minute)}, after the run's {days} days: "
                 "its levers are never pulled (make the run longer or switch earlier)"
             )
         else:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.domain.calendar import DAY, HOUR, day_words
+from sim.domain.calendar import DAY, HOUR, moment_words
 from sim.domain.floors import MIN_FOLLOW_UP_MINUTES, MIN_WORK_MINUTES
 from sim.domain.vocabulary import ROLES, TASK_NAMES, TASK_WORDS, pretty
 from sim.scenario.outages import LoginCap, OfficeCap, Slow, Window
@@ -208,7 +208,7 @@ def overlapping_outages(scenario: Scenario) -> list[str]:
         both = _overlap(a, b)
         if both is None or getattr(a, "system", None) != getattr(b, "system", None):
             continue
-        span = f"from {day_words(both[0])} to {day_words(both[1])}"
+        span = f"from {moment_words(both[0])} to {moment_words(both[1])}"
         if isinstance(a, LoginCap) and isinstance(b, LoginCap):
             caps = (a.sessions_for(staff), b.sessions_for(staff))
             if caps[0] == caps[1]:

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.assumptions import missing_field
+from sim.scenario.frozen import ProblemAt
 from sim.scenario.schema import Scenario
 
 MAX_PROBLEMS = 100  # listed in one error; the rest are counted
@@ -90,7 +91,7 @@ def dotted(loc: Iterable[Any], data: Any) -> str:
     for el in loc:
         if el == "[key]":
             continue
-        if type(el) is int and (data is None or isinstance(node, list)):
+        if type(el) is int and (data is None or isinstance(node, list | tuple)):
             out += f"[{el}]"
         else:
             out += ("." if out else "") + str(el)
@@ -202,7 +203,12 @@ def _problem(err: Any, data: dict, index: Index, file: str, model: type[BaseMode
                 else "change the values so that this rule holds"
             ),
         )
-        if isinstance(err["input"], dict):  # from a model validator: point at the field it names
+        error = ctx.get("error")
+        if isinstance(error, ProblemAt):  # the validator says which part it is about
+            field_loc = line_loc = loc + error.path
+            got = _get(data, field_loc)
+            value = "" if got is None or isinstance(got, dict | list) else short(got)
+        elif isinstance(err["input"], dict):  # a model validator: point at the field it names
             value = ""
             hints = [t.format(*m.groups()) for r, t in _HINTS if (m := r.match(msg))]
             for cand in [*hints, msg.split(" ")[0]] if not loc else [msg.split(" ")[0]]:
@@ -235,7 +241,46 @@ def _problem(err: Any, data: dict, index: Index, file: str, model: type[BaseMode
     while line_loc and line_loc not in index:
         line_loc = line_loc[:-1]
     where, line = index.get(line_loc, (file, None))
-    return Problem(where, line, dotted(field_loc, data), value, msg, fix)
+    return Problem(where, line, dotted(field_loc, data), value, _named(msg, field_loc, data), fix)
+
+
+# The lists of an exercise file whose elements are named by an id or a name: an error inside
+# one says which element it is about (a field such as decision_points[1].options[0] alone does
+# not tell a reader which)
+_ELEMENTS = {
+    "injects": "inject",
+    "decision_points": "decision point",
+    "options": "option",
+    "participants": "participant",
+    "capabilities": "capability",
+}
+
+
+def _named(msg: str, loc: tuple, data: Any) -> str:
+    """``msg`` headed with the named elements ``loc`` passes through (``decision point 'fallback',
+    option 'Paper': ...``), those the message does not name already."""
+    who, node = [], data
+    for before, el in zip((None, *loc), loc, strict=False):
+        node = _get(node, (el,))
+        if before in _ELEMENTS and type(el) is int and isinstance(node, dict):
+            name = node.get("id", node.get("name"))
+            if isinstance(name, str) and repr(name) not in msg:
+                who.append(f"{_ELEMENTS[before]} {name!r}")
+    return f"{', '.join(who)}: {msg}" if who else msg
+
+
+def _consequences(errors: list) -> list:
+    """``errors`` without those that only follow from another: a list too short because one of
+    its items was refused (pydantic counts the items left)."""
+    return [
+        e
+        for e in errors
+        if e["type"] != "too_short"
+        or not any(
+            len(o["loc"]) > len(e["loc"]) and tuple(o["loc"][: len(e["loc"])]) == tuple(e["loc"])
+            for o in errors
+        )
+    ]
 
 
 def validate(data: dict, index: Index, file: str, model: type[BaseModel] = Scenario) -> Any:
@@ -243,7 +288,7 @@ def validate(data: dict, index: Index, file: str, model: type[BaseModel] = Scena
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
+        errors = _consequences(exc.errors())
         raise ScenarioError(
             file,
             [_problem(e, data, index, file, model) for e in errors[:MAX_PROBLEMS]],
