@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from app_pages import exercise_steps as steps
 from app_pages.drafts import Draft, settle
@@ -14,12 +15,13 @@ from app_pages.forms import Ui, edit_model
 from app_pages.scenario_form import new_outage, outage_model
 from app_pages.widgets import plain, show_problems
 from sim.exercise import log as play
-from sim.exercise.improvement import ImprovementPlanError, from_csv
+from sim.exercise.improvement import COLUMNS, ImprovementPlanError, from_csv
 from sim.exercise.projection import Step, projection_of, standing_of
 from sim.exercise.store import ExerciseStoreError
 from sim.outputs.describe import KIND_WORDS
 from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
-from sim.scenario.exercise import RATINGS, Action, DecisionPoint, Inject, Option, Rating
+from sim.scenario.evaluation import RATINGS, STATUSES, Action, Rating
+from sim.scenario.exercise import DecisionPoint, Inject, Option
 from sim.scenario.loader import ScenarioError
 from sim.scenario.plans import Levers
 from sim.scenario.problems import validate
@@ -191,47 +193,47 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
             if st.button(f"Use its {len(actions)} action(s)", key="plan-use"):
                 added = play.set_actions(log, (*log.actions, *actions))
                 save(added, exercise_id, f"{len(actions)} action(s) added to the improvement plan")
-    frame = pd.DataFrame(
-        [a.model_dump() for a in log.actions],
-        columns=["action", "capability", "owner", "due", "status"],
-    )
+    fields = list(COLUMNS.values())  # the HSEEP columns, headed as in the CSV
+    headings = {field: heading for heading, field in COLUMNS.items()}
+    frame = pd.DataFrame([a.model_dump() for a in log.actions], columns=fields)
+    text = {f: st.column_config.TextColumn(headings[f]) for f in fields}
     edited = st.data_editor(
         frame,
         num_rows="dynamic",
         key=f"plan-editor-{len(log.steps)}",
         column_config={
-            "due": st.column_config.DateColumn("due"),
-            "status": st.column_config.SelectboxColumn(
-                "status", options=["open", "in progress", "done"]
-            ),
+            **text,
+            "start": st.column_config.DateColumn(headings["start"]),
+            "due": st.column_config.DateColumn(headings["due"]),
+            "status": st.column_config.SelectboxColumn(headings["status"], options=list(STATUSES)),
             "capability": st.column_config.SelectboxColumn(
-                "capability", options=["", *(c.name for c in log.exercise.capabilities)]
+                headings["capability"], options=["", *(c.name for c in log.exercise.capabilities)]
             ),
         },
     )
     if st.button("Save improvement plan", key="plan-save"):
-        try:
-            actions = tuple(
-                Action.model_validate(
-                    {k: (None if pd.isna(v) else v) for k, v in row.items()}
-                    | {
-                        "status": row.get("status") or "open",
-                        "capability": row.get("capability") or "",
-                        "owner": row.get("owner") or "",
-                    }
+        kept: list[Action] = []
+        for number, row in enumerate(edited.to_dict("records"), start=1):
+            if not (isinstance(row.get("action"), str) and row["action"].strip()):
+                continue  # a row without a corrective action is not an action
+            values = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+            texts = {k: values[k] or "" for k in fields if k not in ("start", "due")}
+            try:
+                kept.append(
+                    Action.model_validate(values | texts | {"status": texts["status"] or "open"})
                 )
-                for row in edited.to_dict("records")
-                if isinstance(row.get("action"), str) and row["action"].strip()
-            )
-        except ValueError as exc:
-            st.error(
-                f"The plan was not saved: {plain(str(exc).splitlines()[0])}. Nothing typed is lost."
-            )
-            return
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = headings.get(str(first["loc"][0]), "") if first["loc"] else ""
+                st.error(
+                    f"The plan was not saved: row {number}{', ' + where if where else ''}: "
+                    f"{plain(first['msg'].removeprefix('Value error, '))}. Nothing typed is lost."
+                )
+                return
         save(
-            play.set_actions(log, actions),
+            play.set_actions(log, tuple(kept)),
             exercise_id,
-            f"Improvement plan: {len(actions)} action(s)",
+            f"Improvement plan: {len(kept)} action(s)",
         )
 
 

@@ -31,7 +31,7 @@ from sim.exercise.projection import backlog_frame, now_table, standing_backlog
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
 from sim.outputs.report_pdf import Pages
-from sim.scenario.exercise import RATINGS
+from sim.scenario.evaluation import RATINGS
 
 
 @dataclass(frozen=True)
