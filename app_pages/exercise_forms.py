@@ -19,7 +19,8 @@ from sim.exercise.improvement import COLUMNS, ImprovementPlanError, from_csv
 from sim.exercise.projection import Step, projection_of, standing_of
 from sim.exercise.store import ExerciseStoreError
 from sim.outputs.describe import KIND_WORDS
-from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
+from sim.outputs.exercise_report import exercise_report
+from sim.outputs.exercise_report_render import render_exercise_html, render_exercise_pdf
 from sim.scenario.evaluation import RATINGS, STATUSES, Action, Rating
 from sim.scenario.exercise import DecisionPoint, Inject, Option
 from sim.scenario.loader import ScenarioError

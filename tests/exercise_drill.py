@@ -98,3 +98,14 @@ objectives:
 """,
     )
 )
+
+# One line of an improvement plan with every HSEEP column (an Action's fields)
+PLANNED = {
+    "issue": "Risk checks were missed while NDelius was down",
+    "action": "Print a risk register before every planned downtime",
+    "capability": "Continuity of supervision",
+    "organisation": "National Probation Service",
+    "owner": "Senior probation officer",
+    "start": "2027-04-01",
+    "due": "2027-05-01",
+}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise_drill import EVALUATED, SMALL
+from exercise_drill import EVALUATED, PLANNED, SMALL
 from sim.exercise import evaluation as evaluate
 from sim.exercise import log as play
 from sim.exercise.history import changes
@@ -253,16 +253,7 @@ def test_a_decisions_file_gives_observations_participants_and_the_hot_wash(tmp_p
 
 # ----------------------------------------------------------------------------- improvement plan
 ACTIONS = (
-    Action(
-        issue="Risk checks were missed while NDelius was down",
-        action="Print a risk register before every planned downtime",
-        capability="Continuity of supervision",
-        organisation="National Probation Service",
-        owner="Senior probation officer",
-        start="2027-04-01",
-        due="2027-05-01",
-        status="in progress",
-    ),
+    Action.model_validate(PLANNED | {"status": "in progress"}),
     Action(action='Agree a phone route, "tested"'),
 )
 

@@ -171,11 +171,8 @@ def report(
     """Write a saved exercise's after-action report (HTML, PDF) and improvement plan (CSV)."""
     from sim.exercise.projection import replay as replay_log
     from sim.exercise.store import ExerciseStoreError
-    from sim.outputs.exercise_report import (
-        exercise_report,
-        render_exercise_html,
-        render_exercise_pdf,
-    )
+    from sim.outputs.exercise_report import exercise_report
+    from sim.outputs.exercise_report_render import render_exercise_html, render_exercise_pdf
 
     try:
         log = _store(store).load(exercise_id)
