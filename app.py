@@ -3,8 +3,9 @@
     streamlit run app.py        (or: make run)
 
 Pages (app_pages/): Scenarios, Compare, Forecast, Workload, History, Exercise (a tabletop
-exercise's facilitator), Room view (the same exercise for a projector) and Method. The scenario
-opened first is scenarios/reference-office.yaml, or the file named by SIM_DEFAULT_SCENARIO.
+exercise's facilitator), Room view (the same exercise for a projector), Evaluator (its
+evaluators' observations and ratings) and Method. The scenario opened first is
+scenarios/reference-office.yaml, or the file named by SIM_DEFAULT_SCENARIO.
 
 Everything runs inside ``main()``: simulations run in worker processes that may import this file
 to start (the ``spawn`` and ``forkserver`` methods do), and must not start the app again.
@@ -30,11 +31,12 @@ PAGES = {
     "history": ("History", ":material/history:"),
     "exercise": ("Exercise", ":material/groups_3:"),
     "room": ("Room view", ":material/co_present:"),
+    "evaluator": ("Evaluator", ":material/fact_check:"),
     "method": ("Method", ":material/menu_book:"),
 }
 
 
-MODULES = {"room": "exercise_room"}
+MODULES = {"room": "exercise_room", "evaluator": "exercise_evaluator"}
 
 
 def lazy(module: str) -> Callable[[], None]:

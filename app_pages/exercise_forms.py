@@ -156,7 +156,7 @@ def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
                 "Rating", choices, key=f"rating-{i}", index=choices.index(old.rating) if old else 0
             )
             observation = cols[1].text_input(
-                "Observations",
+                "Summary (why this rating)",
                 old.observation if old else "",
                 key=f"rating-obs-{i}",
                 max_chars=4000,
