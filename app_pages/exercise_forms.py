@@ -241,6 +241,12 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
 def report(log: play.ExerciseLog, exercise_id: str, step: Step, job) -> None:
     key = f"report-{exercise_id}-{len(log.steps)}"
     if st.button("Prepare the after-action report", key="report-prepare"):
+        if steps.stale(exercise_id):  # an evaluator's observation, say: the report needs it
+            st.warning(
+                "The exercise has moved on since this page loaded it (see the top of the page): "
+                "reload it first, so that the report holds everything saved."
+            )
+            return
         recorded = [s.clock for s in log.standings]
         if step.point is None and job.result is not None and log.clock not in recorded:
             log = play.add_standing(log, standing_of(log, step, job.result))

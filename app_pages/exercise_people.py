@@ -57,7 +57,7 @@ def participants(log: ExerciseLog, exercise_id: str) -> None:
 def hot_wash(log: ExerciseLog, exercise_id: str) -> None:
     st.caption(
         "Straight after play, the players' own view: what went well, and what to improve. "
-        "It goes into the after-action report beside the evaluators' observations."
+        "The report sets it beside the evaluators' observations."
     )
     for kind in HOT_WASH:
         said = [h for h in log.hot_wash if h.kind == kind]

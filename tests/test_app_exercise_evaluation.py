@@ -190,3 +190,26 @@ def test_the_improvement_plan_is_saved_from_the_page_with_every_hseep_column(exe
     log = store.load(exercise_id)
     assert log.actions == planned and log.steps[-1] == "Improvement plan: 2 actions"
     assert store.latest_number(exercise_id) == 3
+
+
+def test_the_report_waits_for_a_reload_to_hold_an_evaluators_observation(exercises, downloads):
+    exercise_id = saved_exercise(exercises)
+    facilitator = page("exercise", exercise_id=exercise_id)
+    evaluator = page("exercise_evaluator", exercise_id=exercise_id)
+    evaluator = observe(
+        evaluator, "Staff workload", "Plan the catch-up in paid hours", "strength", "Costed."
+    )
+    assert len(ExerciseStore(exercises).load(exercise_id).observations) == 1
+    button(facilitator, "Prepare the after-action report").click()
+    facilitator = facilitator.run()
+    no_crash(facilitator)
+    warned = " ".join(w.value for w in facilitator.warning)
+    assert "an observation of 'Staff workload' was added by Continuity evaluator" in warned
+    assert "reload it first, so that the report holds everything saved" in warned
+    assert "Download report (HTML)" not in downloads  # no report from the step before
+    button(facilitator, "Reload").click()
+    facilitator = facilitator.run()
+    button(facilitator, "Prepare the after-action report").click()
+    facilitator = facilitator.run()
+    no_crash(facilitator)
+    assert "Costed." in downloads["Download report (HTML)"]["content"]().decode()
