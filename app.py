@@ -4,8 +4,9 @@
 
 Pages (app_pages/): Scenarios, Compare, Forecast, Workload, History, Exercise (a tabletop
 exercise's facilitator), Room view (the same exercise for a projector), Player (the same
-exercise on a player's own device, to vote) and Method. The scenario
-opened first is scenarios/reference-office.yaml, or the file named by SIM_DEFAULT_SCENARIO.
+exercise on a player's own device, to vote), Evaluator (its evaluators' observations and
+ratings) and Method. The scenario opened first is scenarios/reference-office.yaml, or the file
+named by SIM_DEFAULT_SCENARIO.
 
 Everything runs inside ``main()``: simulations run in worker processes that may import this file
 to start (the ``spawn`` and ``forkserver`` methods do), and must not start the app again.
@@ -32,11 +33,12 @@ PAGES = {
     "exercise": ("Exercise", ":material/groups_3:"),
     "room": ("Room view", ":material/co_present:"),
     "player": ("Player", ":material/how_to_vote:"),
+    "evaluator": ("Evaluator", ":material/fact_check:"),
     "method": ("Method", ":material/menu_book:"),
 }
 
 
-MODULES = {"room": "exercise_room", "player": "exercise_player"}
+MODULES = {"room": "exercise_room", "player": "exercise_player", "evaluator": "exercise_evaluator"}
 
 
 def lazy(module: str) -> Callable[[], None]:

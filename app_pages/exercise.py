@@ -11,10 +11,13 @@ a reload (:mod:`app_pages.exercise_steps`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from app_pages import exercise_decision as decision
 from app_pages import exercise_forms as forms
+from app_pages import exercise_people as people
 from app_pages import exercise_steps as steps
 from app_pages import exercise_views as views
 from app_pages import state
@@ -29,6 +32,7 @@ CURRENT = "exercise_id"
 LAST_STEP = "exercise_last_steps"  # (exercise id, the job keys of the steps last in use)
 ROOM = "room"  # the room's page (its url path in app.py)
 PLAYER = "player"  # a player's page, on their own device
+EVALUATOR = "evaluator"  # the evaluators' page (its url path in app.py)
 
 
 def current_id() -> str | None:
@@ -85,8 +89,12 @@ def render() -> None:
         forms.inject(log, exercise_id)
     with st.expander("Notes", key="exercise-notes"):
         forms.notes(log, exercise_id)
+    with st.expander("Participants: add someone who joins", key="exercise-people"):
+        people.participants(log, exercise_id)
     with st.expander("Evaluation: capabilities rated P, S, M or U", key="exercise-ratings"):
         forms.ratings(log, exercise_id)
+    with st.expander("Hot wash (at the end of play)", key="exercise-hot-wash"):
+        people.hot_wash(log, exercise_id)
     with st.expander("Improvement plan", key="exercise-plan"):
         forms.improvement_plan(log, exercise_id)
     with st.expander("After-action report", key="exercise-report"):
@@ -123,7 +131,7 @@ def choose() -> None:
     st.caption(plain(exercise.description))
     show_warnings(exercise_without_effect(exercise))
     with st.form("exercise_start"):
-        cols = st.columns(2)
+        cols = st.columns(3)
         replications = cols[0].number_input(
             "Replications behind every number",
             2,
@@ -142,9 +150,15 @@ def choose() -> None:
             help="Every run of the exercise starts at day 0 and lasts this long, so the options "
             "at a decision point share their past exactly and are projected to the same end.",
         )
+        held = cols[2].date_input(
+            "Date the exercise is held",
+            exercise.date or dt.date.today(),
+            key=f"exercise_date-{name}",
+            format="YYYY-MM-DD",
+        )
         started = st.form_submit_button("Start", type="primary")
     if started:
-        settings = {"replications": int(replications), "weeks": int(weeks)}
+        settings = {"replications": int(replications), "weeks": int(weeks), "date": held}
         try:
             chosen = validate(
                 {**exercise.model_dump(), **settings}, {}, "the exercise's settings", Exercise
@@ -183,8 +197,9 @@ def header(log: play.ExerciseLog, exercise_id: str) -> None:
     st.caption(
         f"Exercise {code(exercise_id)}, saved at every step{shown}. "
         f"[Open the room's view]({ROOM}?exercise={exercise_id}) on the projector: it follows "
-        f"each step, with no controls. Players vote from their own devices on the "
-        f"[player's page]({PLAYER}?exercise={exercise_id})."
+        "each step, with no controls. Players vote from their own devices on the "
+        f"[player's page]({PLAYER}?exercise={exercise_id}); evaluators record observations "
+        f"and ratings on [the evaluator's page]({EVALUATOR}?exercise={exercise_id})."
     )
     views.latest_injects(log)
 
@@ -207,7 +222,8 @@ def controls(log: play.ExerciseLog, exercise_id: str) -> None:
     elif stop is None:
         st.success(
             "Every inject and decision point has been played. Move the clock on to see the "
-            "office at a later day, rate the capabilities, and prepare the after-action report."
+            "office at a later day, hold the hot wash, rate the capabilities, and prepare the "
+            "after-action report."
         )
     views.decisions_so_far(log)
     try:

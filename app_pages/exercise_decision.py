@@ -13,6 +13,7 @@ from app_pages.drafts import Draft, settle
 from app_pages.forms import Ui, edit_model
 from app_pages.widgets import plain, show_problems
 from sim.exercise import log as play
+from sim.exercise.evaluation import everyone
 from sim.exercise.projection import Step, completes, decision_step, projection_of, unfinished
 from sim.exercise.votes import Vote, VoteBox, VoteError, latest_votes, tally
 from sim.scenario.exercise import DecisionPoint, Option
@@ -29,8 +30,8 @@ def decision(
     st.markdown("#### Record the decision")
     names = [o.name for o in step.options]
     votes = players_votes(exercise_id, point, names)
-    players = [p.name for p in log.exercise.participants if p.role == "player"]
-    leads = [p.name for p in log.exercise.participants if p.role == "facilitator"]
+    players = [p.name for p in everyone(log) if p.role == "player"]
+    leads = [p.name for p in everyone(log) if p.role == "facilitator"]
     people = [*players, "the room", *leads]
     with st.form(f"decide-{point.id}"):
         chosen = st.radio("Option taken", names, key=f"decide-option-{point.id}")

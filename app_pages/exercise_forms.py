@@ -15,6 +15,7 @@ from app_pages.scenario_form import new_outage, outage_model
 from app_pages.widgets import plain, show_problems
 from sim.exercise import log as play
 from sim.exercise.improvement import (
+    COLUMNS,
     ImprovementPlanError,
     capability_options,
     from_csv,
@@ -23,8 +24,10 @@ from sim.exercise.improvement import (
 from sim.exercise.projection import Step, standing_of
 from sim.exercise.store import ExerciseStoreError
 from sim.outputs.describe import KIND_WORDS
-from sim.outputs.exercise_report import exercise_report, render_exercise_html, render_exercise_pdf
-from sim.scenario.exercise import RATINGS, Inject, Rating
+from sim.outputs.exercise_report import exercise_report
+from sim.outputs.exercise_report_render import render_exercise_html, render_exercise_pdf
+from sim.scenario.evaluation import RATINGS, STATUSES, Rating
+from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError
 from sim.scenario.problems import validate
 
@@ -101,7 +104,7 @@ def ratings(log: play.ExerciseLog, exercise_id: str) -> None:
                 "Rating", choices, key=f"rating-{i}", index=choices.index(old.rating) if old else 0
             )
             observation = cols[1].text_input(
-                "Observations",
+                "Summary (why this rating)",
                 old.observation if old else "",
                 key=f"rating-obs-{i}",
                 max_chars=4000,
@@ -139,10 +142,10 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
             if st.button(f"Use its {len(actions)} action(s)", key="plan-use"):
                 added = play.set_actions(log, (*log.actions, *actions))
                 save(added, exercise_id, f"{len(actions)} action(s) added to the improvement plan")
-    frame = pd.DataFrame(
-        [a.model_dump() for a in log.actions],
-        columns=["action", "capability", "owner", "due", "status"],
-    )
+    fields = list(COLUMNS.values())  # the HSEEP columns, headed as in the CSV
+    headings = {field: heading for heading, field in COLUMNS.items()}
+    frame = pd.DataFrame([a.model_dump() for a in log.actions], columns=fields)
+    text = {f: st.column_config.TextColumn(headings[f]) for f in fields}
     capabilities, others = capability_options(
         log.actions, [c.name for c in log.exercise.capabilities]
     )
@@ -157,31 +160,37 @@ def improvement_plan(log: play.ExerciseLog, exercise_id: str) -> None:
         num_rows="dynamic",
         key=f"plan-editor-{len(log.steps)}",
         column_config={
-            "due": st.column_config.DateColumn("due"),
-            "status": st.column_config.SelectboxColumn(
-                "status", options=["open", "in progress", "done"]
+            **text,
+            "start": st.column_config.DateColumn(headings["start"]),
+            "due": st.column_config.DateColumn(headings["due"]),
+            "status": st.column_config.SelectboxColumn(headings["status"], options=list(STATUSES)),
+            "capability": st.column_config.SelectboxColumn(
+                headings["capability"], options=capabilities
             ),
-            "capability": st.column_config.SelectboxColumn("capability", options=capabilities),
         },
     )
     if st.button("Save improvement plan", key="plan-save"):
         try:
-            actions = from_rows(edited.to_dict("records"))
-        except ValueError as exc:
-            st.error(
-                f"The plan was not saved: {plain(str(exc).splitlines()[0])}. Nothing typed is lost."
-            )
+            kept = from_rows(edited.to_dict("records"))
+        except ImprovementPlanError as exc:
+            st.error(f"The plan was not saved: {plain(str(exc))}. Nothing typed is lost.")
             return
         save(
-            play.set_actions(log, actions),
+            play.set_actions(log, tuple(kept)),
             exercise_id,
-            f"Improvement plan: {len(actions)} action(s)",
+            f"Improvement plan: {len(kept)} action(s)",
         )
 
 
 def report(log: play.ExerciseLog, exercise_id: str, step: Step, job) -> None:
     key = f"report-{exercise_id}-{len(log.steps)}"
     if st.button("Prepare the after-action report", key="report-prepare"):
+        if steps.stale(exercise_id):  # an evaluator's observation, say: the report needs it
+            st.warning(
+                "The exercise has moved on since this page loaded it (see the top of the page): "
+                "reload it first, so that the report holds everything saved."
+            )
+            return
         recorded = [s.clock for s in log.standings]
         if step.point is None and job.result is not None and log.clock not in recorded:
             log = play.add_standing(log, standing_of(log, step, job.result))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app_pages import exercise_views as views
 from app_pages.widgets import plain
+from sim.exercise.evaluation import everyone
 from sim.exercise.log import ExerciseLog, when
 from sim.exercise.store import ExerciseStoreError
 from sim.exercise.votes import Vote, VoteBox, VoteError, latest_votes
@@ -51,7 +52,7 @@ def render() -> None:
 
 def who(log: ExerciseLog) -> Participant | None:
     """The participant this page is for (kept in its address, so a reload keeps it)."""
-    people = sorted(log.exercise.participants, key=lambda p: p.role != "player")
+    people = sorted(everyone(log), key=lambda p: p.role != "player")
     names = [p.name for p in people]
     kept = st.query_params.get("who")
     chosen = st.selectbox(

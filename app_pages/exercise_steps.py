@@ -79,6 +79,13 @@ def save(
     st.rerun()
 
 
+def stale(exercise_id: str) -> bool:
+    """Whether a step newer than the one this page shows has been saved (by another page, an
+    evaluator, or the command line)."""
+    step = step_of(exercise_id)
+    return step is not None and views.store().latest_number(exercise_id) > step.number
+
+
 def moved_on(exercise_id: str) -> None:
     """At the top of the page: why this page's last change was not saved, or that the exercise
     has moved on since this page loaded it; with a button that loads its newest step."""
@@ -86,7 +93,7 @@ def moved_on(exercise_id: str) -> None:
     step = step_of(exercise_id)
     if refused is not None and refused[0] == exercise_id:
         st.error(plain(refused[1][:1].upper() + refused[1][1:]))
-    elif step is not None and views.store().latest_number(exercise_id) > step.number:
+    elif step is not None and stale(exercise_id):
         since = views.store().changes_since(exercise_id, step)
         if not since:
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -99,3 +100,18 @@ def wait_for_results(at: AppTest, seconds: float = 240) -> AppTest:
             return at
         time.sleep(0.5)
     raise AssertionError("no results within the time allowed")
+
+
+def exercise_library(tmp_path: Path, monkeypatch, name: str, text: str) -> Iterator[Path]:
+    """For a fixture: the pages' exercise library holding one file (``name``, ``text``) and an
+    empty exercise store (yielded); after the test, the runs it left going are cancelled (the
+    next decision's projection starts as soon as an exercise does), so the pool is free."""
+    library = tmp_path / "exercise-library"
+    library.mkdir()
+    (library / name).write_text(text)
+    monkeypatch.setenv("SIM_EXERCISE_LIBRARY", str(library))
+    monkeypatch.setenv("SIM_EXERCISES_DIR", str(tmp_path / "exercises"))
+    yield tmp_path / "exercises"
+    from app_pages import state
+
+    state.board().cancel_running()

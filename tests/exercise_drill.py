@@ -63,3 +63,49 @@ ratings:
 actions:
   - {action: Print day lists, owner: Reception, due: 2027-01-15}
 """
+
+# The drill as HSEEP structures an exercise: a date, a controller and an evaluator, objectives
+# tied to capabilities, the players' expected actions on an inject, critical tasks per capability
+EVALUATED = (
+    SMALL.replace("name: Small drill\n", "name: Small drill (evaluated)\ndate: 2027-03-10\n")
+    .replace(
+        "  - {name: Team manager, role: player}\n",
+        "  - {name: Team manager, role: player}\n"
+        "  - {name: Senior probation officer, role: controller}\n"
+        "  - {name: Continuity evaluator, role: evaluator}\n",
+    )
+    .replace(
+        "    told: The case system has failed.\n",
+        "    told: The case system has failed.\n"
+        "    expected_actions: [Start the paper fallback, Tell reception who is due today]\n",
+    )
+    .replace(
+        "capabilities:\n  - name: Continuity of supervision\n",
+        """capabilities:
+  - name: Continuity of supervision
+    critical_tasks:
+      - Print the day lists before the system fails
+      - Check risk before every contact
+  - name: Staff workload
+    critical_tasks: [Plan the catch-up in paid hours]
+objectives:
+  - id: keep-seeing-people
+    text: Keep seeing people with a current risk check while NDelius is down.
+    capabilities: [Continuity of supervision]
+  - id: catch-up-in-paid-hours
+    text: Plan the catch-up within contracted or paid hours.
+    capabilities: [Staff workload, Continuity of supervision]
+""",
+    )
+)
+
+# One line of an improvement plan with every HSEEP column (an Action's fields)
+PLANNED = {
+    "issue": "Risk checks were missed while NDelius was down",
+    "action": "Print a risk register before every planned downtime",
+    "capability": "Continuity of supervision",
+    "organisation": "National Probation Service",
+    "owner": "Senior probation officer",
+    "start": "2027-04-01",
+    "due": "2027-05-01",
+}

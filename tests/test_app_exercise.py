@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app_test_kit import button, by_label, no_crash, page, texts
+from app_test_kit import button, by_label, exercise_library, no_crash, page, texts
 from exercise_drill import SMALL
 from sim.exercise.store import ExerciseStore
 
@@ -21,16 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture
 def exercises(folders, tmp_path, monkeypatch) -> Iterator[Path]:
-    library = tmp_path / "exercise-library"
-    library.mkdir()
-    (library / "small-drill.yaml").write_text(SMALL)
-    monkeypatch.setenv("SIM_EXERCISE_LIBRARY", str(library))
-    monkeypatch.setenv("SIM_EXERCISES_DIR", str(tmp_path / "exercises"))
-    yield tmp_path / "exercises"
-    from app_pages import state
-
-    state.board().cancel_running()  # runs a test started and no longer needs (the next
-    # decision's projection starts as soon as an exercise does): the pool is free for the next
+    yield from exercise_library(tmp_path, monkeypatch, "small-drill.yaml", SMALL)
 
 
 def until(at, ready, seconds: float = 240):
@@ -153,7 +144,7 @@ def test_ratings_are_saved_and_the_report_downloads_with_timeline_and_plan(exerc
     at = start_drill(page("exercise"))
     exercise_id = at.session_state["exercise_id"]
     by_label(at.selectbox, "Rating").set_value("S")
-    by_label(at.text_input, "Observations").input("Day lists kept check-in going")
+    by_label(at.text_input, "Summary (why this rating)").input("Day lists kept check-in going")
     button(at, "Save ratings").click()
     at = at.run()
     no_crash(at)
@@ -166,7 +157,9 @@ def test_ratings_are_saved_and_the_report_downloads_with_timeline_and_plan(exerc
     assert "Timeline of injects and decisions" in html and "Improvement plan" in html
     assert "Day lists kept check-in going" in html
     assert downloads["Download report (PDF)"]["content"]().startswith(b"%PDF")
-    assert downloads["Download improvement plan (CSV)"]["content"]().startswith(b"action,")
+    assert downloads["Download improvement plan (CSV)"]["content"]().startswith(
+        b"issue,corrective action,"
+    )
 
 
 def test_a_plan_reopened_from_another_exercise_keeps_its_capabilities(exercises):

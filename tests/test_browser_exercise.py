@@ -45,13 +45,43 @@ def _decide(page, option: str, why: str) -> None:
     )
 
 
+def _observe(browser, url: str, exercise_id: str) -> None:
+    """An evaluator, on their own device, records an area for improvement against a critical
+    task of the recall capability."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/evaluator?exercise={exercise_id}")
+    page.get_by_role("heading", name="Evaluator").wait_for()
+    idle(page)
+    choose(page, "Capability", "Recall and risk escalation")
+    idle(page)
+    choose(page, "Critical task", "Find the recall requests and risk escalations that may have")
+    idle(page)
+    area = page.get_by_test_id("stRadio").get_by_text("Area for improvement", exact=True)
+    until(
+        page,
+        area.click,
+        lambda: page.get_by_role("radio", name="Area for improvement").is_checked(),
+    )
+    fill(page.get_by_role("textbox", name="What was seen"), "Nobody owned the list of recalls.")
+    until(
+        page,
+        page.get_by_role("button", name="Add observation").click,
+        lambda: page.get_by_text("Nobody owned the list of recalls.").count() > 0,
+    )
+    page.screenshot(path=SHOTS / "11-exercise-evaluator.png", full_page=True)
+    context.close()
+
+
 def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_report(
     browser, tmp_path
 ):
     """The facilitator plays the June 2014 exercise: the first decision point (its two options
     projected, one taken), the first inject; the server restarts; the exercise resumes where it
     was; two more injects, the second decision point, a plan of actions reopened from CSV; the
-    after-action report and improvement plan downloaded and checked."""
+    evaluator's observation recorded on the evaluator's page; the after-action report and
+    improvement plan downloaded and checked."""
     data = tmp_path / "app"
     data.mkdir()
     with running_app(data, workers=2) as url:
@@ -97,6 +127,7 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
             use.click,
             lambda: page.get_by_role("button", name="Use its 1 action(s)").count() == 0,
         )
+        _observe(browser, url, exercise_id)  # an evaluator saves a step after this page's
         report = expander(page, "After-action report")
         prepare = page.get_by_role("button", name="Prepare the after-action report")
         until(
@@ -104,6 +135,9 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
             report.get_by_text("After-action report", exact=True).click,
             lambda: prepare.is_visible(),
         )
+        reload = page.get_by_role("button", name="Reload")
+        until(page, prepare.click, lambda: reload.count() > 0)  # told to reload first
+        until(page, reload.click, lambda: reload.count() == 0)
         until(
             page,
             prepare.click,
@@ -128,14 +162,20 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
         "decided)",
         "Improvement plan",
         "Print day lists before planned downtime",
+        "Executive summary",
+        "Analysis by capability",
+        "Nobody owned the list of recalls.",
     ):
         assert text in html, text
-    assert rows == [
+    assert rows == [  # a plan written before the HSEEP columns, read and written with them
         {
-            "action": "Print day lists before planned downtime",
+            "issue": "",
+            "corrective action": "Print day lists before planned downtime",
             "capability": "Continuity of supervision",
-            "owner": "Reception and admin lead",
-            "due": "2027-01-15",
+            "responsible organisation": "",
+            "point of contact": "Reception and admin lead",
+            "start date": "",
+            "completion date": "2027-01-15",
             "status": "open",
         }
     ]

@@ -62,6 +62,13 @@ def test_the_shipped_exercises_load_with_two_decisions_and_injects_that_change_t
     assert any(i.effect.model_dump(exclude_defaults=True) for i in exercise.injects)
     assert any(not i.effect.model_dump(exclude_defaults=True) for i in exercise.injects)  # news
     assert exercise.capabilities and exercise.participants
+    # as HSEEP structures an exercise: a controller, objectives tied to capabilities, what the
+    # players are expected to do on each inject, and each capability's critical tasks
+    assert "controller" in [p.role for p in exercise.participants]
+    assert exercise.objectives and all(i.expected_actions for i in exercise.injects)
+    assert all(c.critical_tasks for c in exercise.capabilities)
+    tied = {name for o in exercise.objectives for name in o.capabilities}
+    assert tied == {c.name for c in exercise.capabilities}  # every capability has an objective
 
 
 def test_the_shipped_rehearsal_names_the_june_exercises_points_and_options():
@@ -70,6 +77,10 @@ def test_the_shipped_rehearsal_names_the_june_exercises_points_and_options():
     for choice in rehearsal.decisions:
         point = next(p for p in exercise.decision_points if p.id == choice.point)
         assert choice.option in [o.name for o in point.options]
+    tasks = {c.name: c.critical_tasks for c in exercise.capabilities}
+    for seen in rehearsal.observations:  # each against a critical task of its capability
+        assert seen.critical_task in tasks[seen.capability]
+    assert all(a.issue and a.organisation and a.start for a in rehearsal.actions)
 
 
 BAD = [
@@ -363,11 +374,13 @@ def test_the_improvement_plan_round_trips_as_csv_and_bad_rows_are_named():
         Action(action='Phone route, "tested"', status="in progress"),
     )
     assert from_csv(to_csv(actions)) == actions
-    with pytest.raises(ImprovementPlanError, match=r"row 2, column due = '15/01/2027'.*Fix"):
+    with pytest.raises(
+        ImprovementPlanError, match=r"row 2, column completion date = '15/01/2027'.*Fix"
+    ):
         from_csv(to_csv(actions[:1]).replace("2027-01-15", "15/01/2027"))
     with pytest.raises(ImprovementPlanError, match="row 2, column status"):
         from_csv(to_csv(actions[:1]).replace(",open", ",maybe"))
-    with pytest.raises(ImprovementPlanError, match="first row must be the columns"):
+    with pytest.raises(ImprovementPlanError, match="first row must name the columns"):
         from_csv("what,who\nx,y\n")
 
 

@@ -39,7 +39,7 @@ def _store(root: Path):
 def run(
     file: Annotated[Path, typer.Argument(help="The exercise file (YAML).")],
     decisions: Annotated[
-        Path, typer.Option(help="The room's decisions, injects added, ratings and actions (YAML).")
+        Path, typer.Option(help="The room's decisions, observations, hot wash, actions (YAML).")
     ],
     store: Exercises = DEFAULT_EXERCISES,
     reps: Annotated[
@@ -49,6 +49,7 @@ def run(
     workers: Annotated[int | None, typer.Option(min=1, max=64)] = None,
 ) -> None:
     """Play an exercise to its end with the decisions in a file, saving every step."""
+    from sim.exercise import evaluation
     from sim.exercise import log as play
     from sim.exercise.options_compared import against_reference, reference_words_of
     from sim.exercise.projection import (
@@ -93,6 +94,8 @@ def run(
         log = play.start(exercise)
         for inject in rehearsal.injects:
             log = play.add_inject(log, inject)
+        for participant in rehearsal.participants:  # who joined as play began
+            log = evaluation.add_participant(log, participant)
         exercise_id, last = saver.save_step(log)
         typer.echo(f"exercise {exercise_id}: {exercise.name}")
 
@@ -139,8 +142,12 @@ def run(
         )
         for text in rehearsal.notes:
             log = play.add_note(log, text)
+        for observation in rehearsal.observations:
+            log = evaluation.observe(log, observation)
         for rating in rehearsal.ratings:
             log = play.rate(log, rating)
+        for item in rehearsal.hot_wash:
+            log = evaluation.add_hot_wash(log, item)
         if rehearsal.actions:
             log = play.set_actions(log, rehearsal.actions)
         save(log)
@@ -164,11 +171,8 @@ def report(
     """Write a saved exercise's after-action report (HTML, PDF) and improvement plan (CSV)."""
     from sim.exercise.projection import replay as replay_log
     from sim.exercise.store import ExerciseStoreError
-    from sim.outputs.exercise_report import (
-        exercise_report,
-        render_exercise_html,
-        render_exercise_pdf,
-    )
+    from sim.outputs.exercise_report import exercise_report
+    from sim.outputs.exercise_report_render import render_exercise_html, render_exercise_pdf
 
     try:
         log = _store(store).load(exercise_id)

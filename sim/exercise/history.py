@@ -3,8 +3,9 @@ and who did it, so a change refused because it was built on an older step (two f
 one exercise) says what happened in between.
 
 Each saved step is the whole log (:mod:`sim.exercise.store`), so a step's change is the
-difference between two logs: the decisions, notes, injects, options, ratings and so on it added,
-and where the clock moved, naming the person where the log records one.
+difference between two logs: the decisions, notes, injects, options, ratings, observations,
+participants, hot wash items and so on it added, and where the clock moved, naming the person
+where the log records one.
 """
 
 from __future__ import annotations
@@ -91,6 +92,16 @@ def _changes(before: ExerciseLog | None, after: ExerciseLog) -> list[tuple[str, 
                 rating.evaluator,
                 _quote(rating.observation) if rating.observation else "",
             )
+        )
+    for seen in _added(before.observations, after.observations):
+        found.append(
+            _change(f"an observation of {seen.capability!r} was added", seen.by, _quote(seen.text))
+        )
+    for joined in _added(before.participants_added, after.participants_added):
+        found.append(_change(f"{joined.name} joined as {joined.role}"))
+    for said in _added(before.hot_wash, after.hot_wash):
+        found.append(
+            _change(f"a hot wash item ({said.kind}) was added", said.by, _quote(said.text))
         )
     if after.actions != before.actions:
         found.append(

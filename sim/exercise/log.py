@@ -17,13 +17,13 @@ from pydantic import ConfigDict, Field
 
 from sim.domain.calendar import DAY, moment_words
 from sim.exercise.votes import Vote
+from sim.scenario.evaluation import Action, HotWashItem, Observation, Rating
 from sim.scenario.exercise import (
-    Action,
     DecisionPoint,
     Exercise,
     Inject,
     Option,
-    Rating,
+    Participant,
     too_early,
     with_outages,
 )
@@ -127,6 +127,11 @@ class ExerciseLog(Frozen):
     ratings: tuple[Rating, ...] = ()
     actions: tuple[Action, ...] = ()
     steps: tuple[str, ...] = ()  # what each step did, in words, in order
+    # the evaluation as HSEEP runs it (sim.exercise.evaluation): evaluators' timestamped
+    # observations, participants who joined during play, and the hot wash after it
+    observations: tuple[Observation, ...] = ()
+    participants_added: tuple[Participant, ...] = ()
+    hot_wash: tuple[HotWashItem, ...] = ()
 
     def injects(self) -> list[Inject]:
         """Every inject, planned and live, in the order of its moment."""

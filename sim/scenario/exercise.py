@@ -2,10 +2,12 @@
 capabilities evaluated (the master scenario events list of HSEEP, as a file).
 
 An exercise file (``scenarios/exercises/*.yaml``) names its scenario (a file beside it), the
-participants and their roles, a timeline of **injects** (what the room is told at a moment, and
-what changes in the model then: outages of any kind added from that moment; none for a news or
-press message), the **decision points** (a question at a moment, with options: each a set of
-plan levers in force from then on) and the **capabilities** evaluators rate. It is read by
+participants and their roles, the **objectives** (each tied to capabilities), a timeline of
+**injects** (what the room is told at a moment, what the players are expected to do, and what
+changes in the model then: outages of any kind added from that moment; none for a news or press
+message), the **decision points** (a question at a moment, with options: each a set of plan
+levers in force from then on) and the **capabilities** evaluators rate, each with its critical
+tasks (:mod:`sim.scenario.evaluation`). It is read by
 :func:`sim.scenario.loader.load_exercise` with the same strict rules as a scenario file; the
 scenario it names is read then and kept inside the :class:`Exercise`, so a saved exercise
 replays from its own copy even if the file later changes.
@@ -14,12 +16,21 @@ replays from its own copy even if the file later changes.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.domain.calendar import DAY, moment_words
+from sim.scenario.evaluation import (
+    Action,
+    Capability,
+    HotWashItem,
+    Objective,
+    Observation,
+    Rating,
+    ShortText,
+    key,
+)
 from sim.scenario.frozen import Frozen, ProblemAt
 from sim.scenario.lever_reach import disruptions, levers_without_effect, without_outages
 from sim.scenario.lever_settings import lever_settings, pulls, stops_nothing
@@ -28,27 +39,17 @@ from sim.scenario.outages import Moment, Outages
 from sim.scenario.plans import CARRY_ON, Levers
 from sim.scenario.schema import Scenario
 
-KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}\Z")
-KEY_RULE = "lower-case letters, digits and dashes, starting with a letter or digit"
-ROLES = ("facilitator", "player", "evaluator", "observer")
+# HSEEP's exercise roles: the facilitator leads the discussion, controllers run the exercise's
+# timeline (deliver injects, keep time), evaluators observe and rate against the critical tasks,
+# players decide, observers watch
+Role = Literal["facilitator", "controller", "evaluator", "player", "observer"]
+ROLES: tuple[Role, ...] = get_args(Role)
 RESERVED = ("do nothing", "no outage")  # labels of the references in every comparison
-RATINGS = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
-}  # HSEEP's capability ratings
-
-
-def _key(value: str) -> str:
-    if not KEY.match(value):
-        raise ValueError(f"{value!r} is not a valid id: use {KEY_RULE} (at most 60)")
-    return value
 
 
 class Participant(Frozen):
     name: str = Field(min_length=1, max_length=120, description="A person or a post.")
-    role: Literal["facilitator", "player", "evaluator", "observer"]
+    role: Role
     function: str = Field("", max_length=120, description="What they do in the office.")
 
 
@@ -59,6 +60,9 @@ class Inject(Frozen):
     at: Moment
     title: str = Field(min_length=1, max_length=120)
     told: str = Field(min_length=1, max_length=4000, description="What the room is told.")
+    expected_actions: tuple[ShortText, ...] = Field(
+        (), max_length=20, description="What the players are expected to do on hearing it."
+    )
     effect: Outages = Field(
         Outages(),
         description="Disruptions added to the scenario from this moment (none: news only).",
@@ -69,7 +73,7 @@ class Inject(Frozen):
         "functions, names or roles (none: everyone).",
     )
 
-    _id = field_validator("id")(classmethod(lambda cls, v: _key(v)))
+    _id = field_validator("id")(classmethod(lambda cls, v: key(v)))
 
     def addressed_to(self, participant: Participant) -> bool:
         """Whether ``participant`` is told this inject on their own device."""
@@ -157,7 +161,7 @@ class DecisionPoint(Frozen):
     question: str = Field(min_length=1, max_length=2000)
     options: tuple[Option, ...] = Field(min_length=2, max_length=6)
 
-    _id = field_validator("id")(classmethod(lambda cls, v: _key(v)))
+    _id = field_validator("id")(classmethod(lambda cls, v: key(v)))
 
     @field_validator("options")
     @classmethod
@@ -185,16 +189,14 @@ def too_early(point: DecisionPoint, option: Option) -> str | None:
     return None
 
 
-class Capability(Frozen):
-    name: str = Field(min_length=1, max_length=120)
-    description: str = Field("", max_length=2000)
-
-
 class ExerciseFile(Frozen):
     """An exercise file as written: its scenario named, not yet read."""
 
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=8000)
+    date: dt.date | None = Field(
+        None, description="The day the exercise is held (left out: set when started in the app)."
+    )
     scenario: str = Field(min_length=1, description="The scenario (a file beside this one).")
     starts_at: Moment = Field(
         Moment(day=0, hour=9.0), description="Where the clock stands when play begins."
@@ -214,6 +216,34 @@ class ExerciseFile(Frozen):
     injects: tuple[Inject, ...] = ()
     decision_points: tuple[DecisionPoint, ...] = ()
     capabilities: tuple[Capability, ...] = ()
+    objectives: tuple[Objective, ...] = Field(
+        (), description="What the exercise is to show, each tied to capabilities."
+    )
+
+    @field_validator("objectives")
+    @classmethod
+    def _tied_to_capabilities(
+        cls, objectives: tuple[Objective, ...], info: ValidationInfo
+    ) -> tuple[Objective, ...]:
+        ids = [o.id for o in objectives]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(
+                f"objective {repeated[0]!r} is given twice; give every objective its own id"
+            )
+        if "capabilities" not in info.data:
+            return objectives  # the capabilities are wrong: that is the problem named
+        names = [c.name for c in info.data["capabilities"]]
+        for objective in objectives:
+            for name in objective.capabilities:
+                if name not in names:
+                    raise ValueError(
+                        f"objective {objective.id!r} is tied to capability {name!r}, which is "
+                        "not one of the exercise's capabilities; name one of: "
+                        + (", ".join(repr(n) for n in names) or "none listed")
+                        + ", or add it to capabilities"
+                    )
+        return objectives
 
     @model_validator(mode="after")
     def _consistent(self) -> ExerciseFile:
@@ -373,23 +403,6 @@ def exercise_without_effect(exercise: Exercise) -> list[str]:
     ]
 
 
-class Rating(Frozen):
-    capability: str
-    rating: Literal["P", "S", "M", "U"]
-    observation: str = Field("", max_length=4000)
-    evaluator: str = Field("", max_length=200)
-
-
-class Action(Frozen):
-    """One line of the improvement plan."""
-
-    action: str = Field(min_length=1, max_length=1000)
-    capability: str = Field("", max_length=120)
-    owner: str = Field("", max_length=200)
-    due: dt.date | None = None
-    status: Literal["open", "in progress", "done"] = "open"
-
-
 class Choice(Frozen):
     """A decision as a rehearsal file gives it: the option taken, by name, at a decision point."""
 
@@ -408,3 +421,6 @@ class Rehearsal(Frozen):
     notes: tuple[str, ...] = ()
     ratings: tuple[Rating, ...] = ()
     actions: tuple[Action, ...] = ()
+    participants: tuple[Participant, ...] = Field((), description="Who joined during play.")
+    observations: tuple[Observation, ...] = ()
+    hot_wash: tuple[HotWashItem, ...] = ()

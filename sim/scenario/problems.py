@@ -164,6 +164,10 @@ _FIXES = {  # pydantic error type -> fix (formatted with the error's ctx and the
     "enum": "use one of: {expected}",
     "invalid_key": "write the key as text, in quotes if YAML reads it as true/false/yes/no/on/off",
     "finite_number": "give an ordinary number (not .inf or .nan)",
+    "date_from_datetime_parsing": "give a date as YYYY-MM-DD, such as 2027-03-10",
+    "date_from_datetime_inexact": "give a date as YYYY-MM-DD, such as 2027-03-10",
+    "date_parsing": "give a date as YYYY-MM-DD, such as 2027-03-10",
+    "date_type": "give a date as YYYY-MM-DD, such as 2027-03-10",
 }
 # Why a limit is where it is, added to the fix when a value passes it: (first, last) part of the
 # field's path -> reason
