@@ -29,7 +29,7 @@ def decision(
 ) -> None:
     st.markdown("#### Record the decision")
     names = [o.name for o in step.options]
-    votes = players_votes(exercise_id, point, names)
+    st.fragment(lambda: players_votes(exercise_id, point, names), run_every=2.0)()
     players = [p.name for p in everyone(log) if p.role == "player"]
     leads = [p.name for p in everyone(log) if p.role == "facilitator"]
     people = [*players, "the room", *leads]
@@ -52,20 +52,27 @@ def decision(
         option = step.options[names.index(chosen)]
         kept = play.add_projection(log, projection_of(log, step, shown))
         try:
-            decided = play.decide(kept, point.id, option, by or "", why or "", tuple(votes))
+            votes = tuple(latest_votes(_read_votes(exercise_id)[0], point.id))  # as they stand
+            decided = play.decide(kept, point.id, option, by or "", why or "", votes)
             save(decided, exercise_id, f"Decision recorded: {option.name}")
         except play.ExerciseError as exc:
             st.error(plain(str(exc)))
 
 
-def players_votes(exercise_id: str, point: DecisionPoint, names: list[str]) -> list[Vote]:
-    """The players' votes at ``point`` (each person's latest), shown as a tally with reasons;
-    they go into the log with the decision."""
+def _read_votes(exercise_id: str) -> tuple[list[Vote], list[str]]:
+    """Every vote saved for the exercise and each file skipped (none, if the folder cannot be
+    read: said on the page)."""
     try:
-        found, problems = VoteBox(views.exercises_dir()).read(exercise_id)
+        return VoteBox(views.exercises_dir()).read(exercise_id)
     except VoteError as exc:
         st.error(plain(str(exc)))
-        return []
+        return [], []
+
+
+def players_votes(exercise_id: str, point: DecisionPoint, names: list[str]) -> list[Vote]:
+    """The players' votes at ``point`` (each person's latest), shown as a tally with reasons,
+    refreshed as they come; those standing when the decision is recorded go into the log."""
+    found, problems = _read_votes(exercise_id)
     votes = latest_votes(found, point.id)
     if problems:
         st.warning(f"{len(problems)} vote file(s) could not be read: {plain(problems[0])}")

@@ -208,6 +208,9 @@ def for_the_room(fig: Figure) -> Figure:
     axes = fig.axes
     fig.set_size_inches(9, 6.6 if len(axes) > 1 else 5)
     fig.suptitle("").set_visible(False)
+    below = fig.subfigs[-1] if fig.subfigs else fig  # the chart's legend, under its panels
+    for names in [*below.legends]:  # the plans' names: the room reads them on the cards
+        names.remove()
     titles = ["Backlog: work not done at the end of each day", "Re-keying debt: paper records"]
     for ax, title, ylabel in zip(axes, titles, ["items", "records"], strict=False):
         legend = ax.get_legend()
@@ -221,10 +224,10 @@ def for_the_room(fig: Figure) -> Figure:
         text.set_fontsize(CHART_POINTS)
     keys = [k for k in zip(*axes[0].get_legend_handles_labels(), strict=True) if k[1] == "outage"]
     keys.append((Line2D([], [], color=NOW_COLOUR, linestyle="--", linewidth=1.5), "now"))
-    fig.legend(
+    below.legend(
         [handle for handle, _ in keys],
         [label for _, label in keys],
-        loc="outside lower center",
+        loc="center" if below is not fig else "outside lower center",
         ncols=2,
         frameon=False,
         fontsize=CHART_POINTS,

@@ -9,69 +9,9 @@ import io
 import re
 from pathlib import Path
 
-from playwright.sync_api import expect
-
 from app_server import running_app
-from browser_kit import RUN_TIMEOUT_MS, SHOTS, choose, expander, fill, idle, until
-
-
-def _exercise_page(browser, url: str, exercise_id: str | None = None):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(f"{url}/exercise" + (f"?exercise={exercise_id}" if exercise_id else ""))
-    page.get_by_role("heading", name="Tabletop exercise").wait_for()
-    idle(page)
-    return context, page
-
-
-def _next_stop(page, shows: str) -> None:
-    button = page.get_by_role("button", name=re.compile(r"^Next inject or decision point"))
-    until(page, button.click, lambda: page.get_by_text(shows).count() > 0)
-
-
-def _decide(page, option: str, why: str) -> None:
-    record = page.get_by_role("button", name="Record decision")
-    expect(record).to_be_enabled(timeout=RUN_TIMEOUT_MS)  # every option's runs are in
-    idle(page)
-    until(
-        page,
-        lambda: page.get_by_test_id("stRadio").get_by_text(option, exact=True).click(),
-        lambda: page.get_by_role("radio", name=option).is_checked(),
-    )
-    fill(page.get_by_role("textbox", name="Why"), why)
-    until(
-        page, record.click, lambda: page.get_by_role("button", name="Record decision").count() == 0
-    )
-
-
-def _observe(browser, url: str, exercise_id: str) -> None:
-    """An evaluator, on their own device, records an area for improvement against a critical
-    task of the recall capability."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(f"{url}/evaluator?exercise={exercise_id}")
-    page.get_by_role("heading", name="Evaluator").wait_for()
-    idle(page)
-    choose(page, "Capability", "Recall and risk escalation")
-    idle(page)
-    choose(page, "Critical task", "Find the recall requests and risk escalations that may have")
-    idle(page)
-    area = page.get_by_test_id("stRadio").get_by_text("Area for improvement", exact=True)
-    until(
-        page,
-        area.click,
-        lambda: page.get_by_role("radio", name="Area for improvement").is_checked(),
-    )
-    fill(page.get_by_role("textbox", name="What was seen"), "Nobody owned the list of recalls.")
-    until(
-        page,
-        page.get_by_role("button", name="Add observation").click,
-        lambda: page.get_by_text("Nobody owned the list of recalls.").count() > 0,
-    )
-    page.screenshot(path=SHOTS / "11-exercise-evaluator.png", full_page=True)
-    context.close()
+from browser_kit import SHOTS, choose, expander, fill, until
+from exercise_kit import decide, exercise_page, next_stop, observe
 
 
 def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_report(
@@ -85,7 +25,7 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
     data = tmp_path / "app"
     data.mkdir()
     with running_app(data, workers=2) as url:
-        context, page = _exercise_page(browser, url)
+        context, page = exercise_page(browser, url)
         choose(page, "Exercise", "June 2014 split week")
         fill(page.get_by_role("spinbutton", name="Replications behind every number"), "2")
         weeks = page.get_by_role("spinbutton", name=re.compile("^Weeks every run lasts"))
@@ -93,20 +33,20 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
         page.get_by_role("button", name="Start").click()
         page.get_by_text("Day 18, 09:00").first.wait_for()
         exercise_id = re.search(r"exercise=([a-z0-9-]+)", page.url).group(1)
-        _next_stop(page, "Decision point: NDelius is down for the upgrade")
+        next_stop(page, "Decision point: NDelius is down for the upgrade")
         page.get_by_text("Each option projected to the end of the exercise").wait_for()
-        _decide(page, "Paper records and printed day lists", "Keep seeing people as booked")
+        decide(page, "Paper records and printed day lists", "Keep seeing people as booked")
         page.screenshot(path=SHOTS / "9-exercise-first-decision.png", full_page=True)
-        _next_stop(page, "The upgrade overruns")
+        next_stop(page, "The upgrade overruns")
         context.close()
     with running_app(data, workers=2) as url:  # a restart: the same folders, a new server
-        context, page = _exercise_page(browser, url, exercise_id)
+        context, page = exercise_page(browser, url, exercise_id)
         page.get_by_text("Day 22, 16:00").first.wait_for()  # where play stopped
-        _next_stop(page, "NDelius is back, with residual issues")
-        _next_stop(page, "Emails lost")
-        _next_stop(page, "Decision point: Emails are being lost")
+        next_stop(page, "NDelius is back, with residual issues")
+        next_stop(page, "Emails lost")
+        next_stop(page, "Decision point: Emails are being lost")
         page.get_by_text("Each option projected to the end of the exercise").wait_for()
-        _decide(page, "Phone recalls and escalations, and overtime", "Recalls must arrive")
+        decide(page, "Phone recalls and escalations, and overtime", "Recalls must arrive")
         plan = tmp_path / "earlier-plan.csv"
         plan.write_text(
             "action,capability,owner,due,status\n"
@@ -127,7 +67,7 @@ def test_play_the_june_2014_exercise_across_a_server_restart_and_download_its_re
             use.click,
             lambda: page.get_by_role("button", name="Use its 1 action(s)").count() == 0,
         )
-        _observe(browser, url, exercise_id)  # an evaluator saves a step after this page's
+        observe(browser, url, exercise_id)  # an evaluator saves a step after this page's
         report = expander(page, "After-action report")
         prepare = page.get_by_role("button", name="Prepare the after-action report")
         until(

@@ -6,7 +6,6 @@ navigation or toolbar; two injects delivered at the same moment are both shown."
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from app_pages.room_layout import CHART_POINTS
 from app_server import running_app
-from browser_kit import RUN_TIMEOUT_MS
+from exercise_kit import SIZES, fits, room_page
 from sim.exercise import log as play
 from sim.exercise.store import ExerciseStore
 from sim.scenario.exercise import Exercise, Inject
@@ -23,10 +22,8 @@ from sim.scenario.problems import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 JUNE_2014 = ROOT / "scenarios" / "exercises" / "june-2014-split-week.yaml"
-SIZES = ((1920, 1080), (1280, 720))
 PNG_DPI = 110  # the dots per inch charts are drawn at (sim.outputs.charts.png)
 OPTIONS = ("Wait for NDelius", "Paper records and printed day lists")
-CHROME = ("stSidebar", "stSidebarNav", "stHeader", "stToolbar", "stDecoration")
 NEWS = (
     ("Press enquiry", "A journalist asks whether people on probation are still being seen."),
     ("Staff worried", "Team managers report staff are anxious about working late to catch up."),
@@ -61,58 +58,18 @@ def _at_first_decision(data: Path) -> tuple[ExerciseStore, str]:
     return store, exercise_id
 
 
-def _inside(page, selector: str, width: int, height: int) -> None:
-    box = page.locator(selector).bounding_box()
-    assert box is not None, f"{selector} is not shown"
-    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
-    assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, (
-        f"{selector} is not inside the {width}x{height} viewport: {box}"
-    )
-
-
-def _fits(page, width: int, height: int) -> None:
-    """The slide's required parts inside the viewport, its numbers shown, no chrome."""
-    _inside(page, ".st-key-room-question", width, height)
-    _inside(page, ".st-key-room-options", width, height)
-    for i, option in enumerate(OPTIONS):
-        card = page.locator(f".st-key-room-option-{i}")
-        expect(card).to_contain_text(option)
-        numbers = re.findall(r"\d[\d,.]*", card.inner_text())
-        assert len(numbers) >= 9, card.inner_text()  # three measures, each a mean and interval
-        _inside(page, f".st-key-room-option-{i}", width, height)
-    _inside(page, ".st-key-room-fan img", width, height)
-    for test_id in CHROME:
-        expect(page.get_by_test_id(test_id)).to_be_hidden()
-    expect(page.get_by_role("link", name="Scenarios")).to_be_hidden()
-    scroll = page.locator("[data-testid='stMain']").evaluate("el => el.scrollTop")
-    assert scroll == 0
-
-
-def _room(browser, url: str, exercise_id: str, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(f"{url}/room?exercise={exercise_id}")
-    expect(page.locator(".st-key-room-fan img")).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    expect(page.locator(".st-key-room-option-1")).not_to_contain_text(
-        "projecting", timeout=RUN_TIMEOUT_MS
-    )
-    page.wait_for_timeout(1000)  # the image laid out at its size
-    return context, page
-
-
 def test_the_room_view_fits_a_projector_at_1920x1080_and_1280x720(browser, tmp_path):
     data = tmp_path / "app"
     data.mkdir()
     store, exercise_id = _at_first_decision(data)
     with running_app(data, workers=2) as url:
         for width, height in SIZES:
-            context, page = _room(browser, url, exercise_id, width, height)
+            context, page = room_page(browser, url, exercise_id, width, height)
             expect(page.locator(".st-key-room-question")).to_contain_text(
                 "Decision: NDelius is down for the upgrade"
             )
             expect(page.locator(".st-key-room-top")).to_contain_text("Day 21, 09:00")
-            _fits(page, width, height)
+            fits(page, width, height, OPTIONS)
             smallest = page.locator(".st-key-room-slide").evaluate(SMALLEST_TYPE)
             chart_px = (
                 CHART_POINTS
@@ -136,11 +93,11 @@ def test_the_room_view_fits_a_projector_at_1920x1080_and_1280x720(browser, tmp_p
             news = Inject(id=f"news-{i}", at=log.clock, title=title, told=told)
             log = play.add_inject(log, news)
         store.save(log, exercise_id, follows=step)
-        context, page = _room(browser, url, exercise_id, 1920, 1080)
+        context, page = room_page(browser, url, exercise_id, 1920, 1080)
         for title, told in NEWS:
             expect(page.locator(".st-key-room-injects")).to_contain_text(title)
             expect(page.locator(".st-key-room-injects")).to_contain_text(told)
-        _fits(page, 1920, 1080)
+        fits(page, 1920, 1080, OPTIONS)
         page.screenshot(path=tmp_path / "room-1920-two-injects.png")
         context.close()
 
