@@ -175,15 +175,24 @@ class InUse:
                 c.field,
                 str(c.after),
                 f"changed in the app from {c.before}; the file's source no longer applies",
+                "in use",
             )
             for c in self.changes
         ]
+        found = []
         if self.text:
-            rows += sources_table(self.text, self.source.removeprefix("uploaded "), SCENARIOS)
+            found = sources_table(self.text, self.source.removeprefix("uploaded "), SCENARIOS)
         elif self.file is not None:
-            rows += sources_table(
+            found = sources_table(
                 self.file.read_text(encoding="utf-8"), self.file.name, self.file.parent
             )
+        edited = {".".join(str(p) for p in c.path if not isinstance(p, int)) for c in self.changes}
+        rows += [
+            (*row[:4], "overridden: edited in the app")
+            if row[1] in edited or any(row[1].startswith(f"{e}.") for e in edited)
+            else row
+            for row in found
+        ]
         return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS))
 
 

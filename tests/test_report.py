@@ -216,3 +216,49 @@ def test_a_report_straight_from_a_scenario_file(tmp_path, monkeypatch):
     (folder,) = (tmp_path / "out").iterdir()
     assert (folder / "report.html").exists() and not (folder / "report.pdf").exists()
     assert "s02-ndelius-upgrade.yaml: outages.down.system" in (folder / "report.html").read_text()
+
+
+def test_a_value_a_nearer_file_replaces_is_marked_overridden_and_by_which(tmp_path):
+    """A scenario extending S2 with a six-day outage: the report's parameter table lists S2's
+    four days (and its start) as overridden by the new file, and the six days as in use."""
+    from sim.scenario.sources import sources_table
+
+    longer = tmp_path / "s02-six-days.yaml"
+    longer.write_text(
+        f"extends: {ROOT / S02}\n"
+        "name: S2 with a six-day outage\n"
+        "outages:\n"
+        "  down:\n"
+        "    - system: case_system   # NDelius (seed 001)\n"
+        "      start: {day: 21, hour: 0}   # assumption (range day 21-28)\n"
+        "      duration_days: 6      # assumption (range 4-8): a longer overrun than seed 001's\n"
+    )
+    rows = sources_table(longer.read_text(), longer.name, tmp_path)
+    used = {(file, parameter): in_use for file, parameter, _, _, in_use in rows}
+    assert used[(longer.name, "outages.down.duration_days")] == "in use"
+    assert used[(S02.name, "outages.down.duration_days")] == f"overridden by {longer.name}"
+    assert used[(S02.name, "run.weeks")] == "in use"  # a mapping merges: S2's weeks still run
+    assert used[("reference-office.yaml", "name")] == f"overridden by {longer.name}"
+    made = invoke(
+        "report",
+        str(longer),
+        "--plans",
+        str(ROOT / "scenarios" / "plans" / "do-nothing.yaml"),
+        "--reps",
+        "2",
+        "--fixed",
+        "--weeks",
+        "5",
+        "--store",
+        str(tmp_path / "store"),
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "html",
+    )
+    assert made.exit_code == 0, made.output
+    html = next((tmp_path / "out").glob("*/report.html")).read_text(encoding="utf-8")
+    four_days = re.search(
+        rf"<td>{re.escape(S02.name)}: outages.down.duration_days</td><td>4</td>.*?</tr>", html
+    )
+    assert four_days is not None and f"overridden by {longer.name}" in four_days.group(0)

@@ -199,20 +199,26 @@ def workload_tables(workload: pd.DataFrame | None) -> dict[str, Table]:
 def sources_of(tables: dict[str, pd.DataFrame]) -> tuple[Table, str]:
     """Each parameter with its source or assumption, as saved with the experiment."""
     sources = tables.get("sources")
-    columns = ("file: parameter", "value", "source or assumption")
+    columns = ("file: parameter", "value", "source or assumption", "in use")
     if sources is None or sources.empty:
         return Table(columns, ()), (
             "No parameter sources were saved with this experiment; the "
             "scenario's settings are in the YAML kept with it."
         )
+    used = (
+        sources["in use"]
+        if "in use" in sources.columns  # saved before overridden values were marked
+        else pd.Series(["not recorded"] * len(sources), index=sources.index)
+    )
     rows = tuple(
-        (f"{file}: {parameter}", value, source)
-        for file, parameter, value, source in sources.itertuples(index=False)
+        (f"{r['file']}: {r['parameter']}", r["value"], r["source or assumption"], in_use)
+        for (_, r), in_use in zip(sources.iterrows(), used, strict=True)
     )
     return Table(columns, rows), (
         "Each value as set in the scenario's file and the files it "
         "extends, with the source or assumption written beside it; "
-        "values changed in the app come first and say so."
+        "values changed in the app come first and say so. A value a nearer file (or an edit "
+        "in the app) replaces is marked overridden, and by which: the run used the other."
     )
 
 

@@ -201,7 +201,7 @@ def render_pdf(content: ReportContent) -> bytes:
             pages.text(text)
         pages.text("Assumptions and sources", 10, "bold", space=0.02)
         pages.text(content.sources_note, 8, color="#52606d")
-        pages.table(content.sources, size=6, widths=(3.2, 2, 5))
+        pages.table(content.sources, size=6, widths=(3, 1.6, 4.4, 1.6))
         pages.heading("9. Reproducibility")
         pages.table(Table(("what", "value"), content.reproducibility), size=7, widths=(2, 6))
         pages.text("The result tables are in the CSV files beside this report.", 8)

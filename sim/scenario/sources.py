@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sim.scenario.loader import read_file
 from sim.scenario.problems import ScenarioError
+from sim.scenario.strict_yaml import parse
 
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_]\w*):\s*(.*)$")
 
@@ -26,13 +27,19 @@ def parameter_sources(path: str | os.PathLike) -> list[tuple[str, str, str]]:
     return sources_in_text(read_file(Path(path), str(path)))
 
 
-SOURCES_COLUMNS = ("file", "parameter", "value", "source or assumption")
+SOURCES_COLUMNS = ("file", "parameter", "value", "source or assumption", "in use")
 
 
-def sources_table(text: str, name: str, base_dir: Path | None) -> list[tuple[str, str, str, str]]:
-    """(file, parameter, value, source) for each value set in a scenario's text and in every
-    file it extends (found from ``base_dir``), the scenario's own first."""
-    rows = [(name, *row) for row in sources_in_text(text)]
+def sources_table(
+    text: str, name: str, base_dir: Path | None
+) -> list[tuple[str, str, str, str, str]]:
+    """(file, parameter, value, source, in use) for each value set in a scenario's text and in
+    every file it extends (found from ``base_dir``), the scenario's own first. ``in use`` says
+    "in use", or "overridden by FILE" for a value a nearer file replaces (as ``extends``
+    merges: mappings key by key, anything else whole, so a list a nearer file gives replaces
+    every value of the base's list), so the value that ran is never read as the one listed
+    beside it."""
+    chain = [(name, text)]
     seen: set[str] = set()
     while base_dir is not None:
         match = re.search(r"^extends:\s*(\S+)", text, re.MULTILINE)
@@ -44,9 +51,44 @@ def sources_table(text: str, name: str, base_dir: Path | None) -> list[tuple[str
             text = read_file(path, str(path))
         except ScenarioError:
             break
-        rows += [(path.name, *row) for row in sources_in_text(text)]
+        chain.append((path.name, text))
         base_dir = path.parent
+    rows = []
+    nearer: list[tuple[str, set[tuple[str, ...]]]] = []  # each file before, and what it replaces
+    for file, content in chain:
+        for parameter, value, source in sources_in_text(content):
+            keys = tuple(parameter.split("."))
+            by = next(
+                (f for f, replaced in nearer if any(keys[:i] in replaced for i in range(1, 99))),
+                None,
+            )
+            rows.append(
+                (file, parameter, value, source, "in use" if by is None else f"overridden by {by}")
+            )
+        nearer.append((file, _replacing(content, file)))
     return rows
+
+
+def _replacing(text: str, file: str) -> set[tuple[str, ...]]:
+    """The key paths a file's values replace in the files it extends: each value that is not a
+    mapping (a mapping merges key by key)."""
+    try:
+        data, _ = parse(text, file)
+    except ScenarioError:
+        return set()
+    found: set[tuple[str, ...]] = set()
+
+    def walk(mapping: dict, path: tuple[str, ...]) -> None:
+        for key, value in mapping.items():
+            if key == "extends" and not path:
+                continue
+            if isinstance(value, dict):
+                walk(value, (*path, str(key)))
+            else:
+                found.add((*path, str(key)))
+
+    walk(data, ())
+    return found
 
 
 def sources_in_text(text: str) -> list[tuple[str, str, str]]:
