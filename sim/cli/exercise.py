@@ -49,17 +49,10 @@ def run(
     workers: Annotated[int | None, typer.Option(min=1, max=64)] = None,
 ) -> None:
     """Play an exercise to its end with the decisions in a file, saving every step."""
-    from sim.exercise import evaluation
     from sim.exercise import log as play
-    from sim.exercise.options_compared import against_reference, reference_words_of
-    from sim.exercise.projection import (
-        projection_of,
-        run_step,
-        standing_of,
-        step_inputs,
-    )
+    from sim.exercise.projection import run_step
+    from sim.exercise.rehearsal import mismatches, opening, rehearse
     from sim.exercise.store import ExerciseStoreError, StaleStepError
-    from sim.results.measures import MEASURES
     from sim.scenario.exercise import exercise_without_effect
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
 
@@ -72,30 +65,12 @@ def run(
         typer.echo(f"warning: {warning}", err=True)
     if reps is not None:
         exercise = exercise.model_copy(update={"replications": reps})
-    choices = {c.point: c for c in rehearsal.decisions}
-    points = {p.id: p for p in exercise.decision_points}
-    for choice in rehearsal.decisions:
-        point = points.get(choice.point)
-        if point is None:
-            fail(
-                f"{decisions}: decision for {choice.point!r}, which is not a decision point of "
-                f"{file}. Fix: use one of {', '.join(points)}."
-            )
-        if choice.option not in [o.name for o in point.options]:
-            fail(
-                f"{decisions}: option {choice.option!r} at {choice.point!r} is not one of its "
-                f"options. Fix: use one of {', '.join(repr(o.name) for o in point.options)}."
-            )
-    missing = [p for p in points if p not in choices]
-    if missing:
-        fail(f"{decisions}: no decision for {', '.join(missing)}. Fix: add one for each point.")
+    problems = mismatches(exercise, rehearsal, str(decisions), str(file))
+    if problems:
+        fail(problems[0])
     saver = _store(store)
     try:
-        log = play.start(exercise)
-        for inject in rehearsal.injects:
-            log = play.add_inject(log, inject)
-        for participant in rehearsal.participants:  # who joined as play began
-            log = evaluation.add_participant(log, participant)
+        log = opening(exercise, rehearsal)
         exercise_id, last = saver.save_step(log)
         typer.echo(f"exercise {exercise_id}: {exercise.name}")
 
@@ -103,54 +78,13 @@ def run(
             nonlocal last
             last = saver.save_step(log, exercise_id, follows=last)[1]
 
-        while True:
-            point = log.pending()
-            if point is None:
-                if log.next_stop() is None:
-                    break
-                log = play.advance_to_next(log)
-                save(log)
-                typer.echo(f"  {log.steps[-1]}")
-                continue
-            step = step_inputs(log)
-            experiment = run_step(step, engine=engine.value, workers=workers)
-            log = play.add_projection(log, projection_of(log, step, experiment))
-            choice = choices[point.id]
-            option = next(o for o in point.options if o.name == choice.option)
-            log = play.decide(log, point.id, option, choice.by, choice.why)
-            save(log)
-            typer.echo(f"  {log.steps[-1]}")
-            shown_then = log.projection(point.id)
-            assert shown_then is not None
-            changed, against = against_reference(shown_then), reference_words_of(shown_then)
-            shown = [
-                MEASURES[m].label
-                for m in ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
-            ]
-            for row in changed.itertuples(index=False):
-                if row.measure in shown:
-                    typer.echo(
-                        f"    {row.option}{' (taken)' if row.option == option.name else ''} "
-                        f"against {against}: {row.measure} {row.difference:+.1f} "
-                        f"{row.unit} (95% interval {row.low:+.1f} to {row.high:+.1f})"
-                    )
-        log = play.advance(log, log.end())  # play on to the end of the exercise's runs
-        save(log)
-        step = step_inputs(log)  # the office as play ended, for the report
-        log = play.add_standing(
-            log, standing_of(log, step, run_step(step, engine=engine.value, workers=workers))
+        rehearse(
+            log,
+            rehearsal,
+            lambda step: run_step(step, engine=engine.value, workers=workers),
+            save,
+            typer.echo,
         )
-        for text in rehearsal.notes:
-            log = play.add_note(log, text)
-        for observation in rehearsal.observations:
-            log = evaluation.observe(log, observation)
-        for rating in rehearsal.ratings:
-            log = play.rate(log, rating)
-        for item in rehearsal.hot_wash:
-            log = evaluation.add_hot_wash(log, item)
-        if rehearsal.actions:
-            log = play.set_actions(log, rehearsal.actions)
-        save(log)
     except StaleStepError as err:
         fail(f"{file}: play stopped: {err}")
     except (play.ExerciseError, ExerciseStoreError) as err:
