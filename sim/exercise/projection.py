@@ -19,7 +19,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
 from sim.domain.calendar import DAY
@@ -33,6 +32,7 @@ from sim.exercise.log import (
     scenario_now,
 )
 from sim.experiments.compare import COMPARED, Experiment, compare
+from sim.experiments.statistics import percentiles
 from sim.experiments.stopping import StoppingRule
 from sim.results.measures import MEASURES
 from sim.scenario.exercise import DecisionPoint, Option
@@ -253,11 +253,11 @@ def standing_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Standin
 
 
 def spread(values: pd.Series) -> dict[str, float]:
-    """Median and the 10th to 90th percentile range over replications."""
+    """Median and the 10th to 90th percentile range over replications, by nearest rank."""
     v = values.dropna().to_numpy(dtype=float)
     if not len(v):
         return {"median": math.nan, "p10": math.nan, "p90": math.nan}
-    p10, p50, p90 = np.percentile(v, [10, 50, 90])
+    p10, p50, p90 = percentiles(v, [10, 50, 90])
     return {"median": float(p50), "p10": float(p10), "p90": float(p90)}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
@@ -131,6 +132,17 @@ def probability_better(plan, reference, lower_is_better: bool = True) -> float:
         return math.nan
     better = (a < b) if lower_is_better else (a > b)
     return float((better.sum() + 0.5 * (a == b).sum()) / len(a))
+
+
+# The one percentile convention of every view (P10, P50, P90 of replications): nearest rank,
+# the smallest value with at least q% of the values at or below it (numpy's "inverted_cdf")
+PERCENTILE_METHOD: Final = "inverted_cdf"
+
+
+def percentiles(values, qs, axis: int | None = None):
+    """The ``qs`` percentiles of ``values`` (along ``axis``) by nearest rank, the convention of
+    :func:`nearest_rank` (without its NaN ranking: give values that have one)."""
+    return np.percentile(values, qs, axis=axis, method=PERCENTILE_METHOD)
 
 
 def nearest_rank(values, q: float) -> float:

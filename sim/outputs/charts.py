@@ -33,7 +33,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from sim.domain.vocabulary import ROLES, ROSH_LEVELS, pretty
-from sim.experiments.statistics import mean_ci
+from sim.experiments.statistics import mean_ci, percentiles
 
 BASELINE_COLOUR = "#7f7f7f"
 DISRUPTION_COLOUR = "#d62728"
@@ -154,7 +154,7 @@ def _fan(ax, backlog: pd.DataFrame, labels: list[str], column: str, to_x, colour
         if wide.empty:
             continue
         days = np.array([to_x(d + 1) for d in wide.index.to_numpy()])
-        low, mid, high = np.percentile(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
+        low, mid, high = percentiles(wide.to_numpy(), [BAND[0], 50, BAND[1]], axis=1)
         ax.fill_between(days, low, high, color=colours[label], alpha=0.18, lw=0)
         ax.plot(
             days,
@@ -171,7 +171,7 @@ def _median_peak(backlog: pd.DataFrame, label: str, column: str) -> float:
     wide = backlog[backlog["plan"] == label].pivot(
         index="day", columns="replication", values=column
     )
-    return float(np.percentile(wide.to_numpy(), 50, axis=1).max()) if len(wide) else 0.0
+    return float(percentiles(wide.to_numpy(), 50, axis=1).max()) if len(wide) else 0.0
 
 
 def backlog_fan(

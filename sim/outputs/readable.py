@@ -46,8 +46,9 @@ _CONVENTIONS = {
     "without_value": "Time to recover of a run that had not recovered by its end is counted "
     "as the days from restoration to the end of the run: the mean is then a lower bound, and "
     "such a run ranks as no better than any that recovered (never left out).",
-    "percentile": "P50 and P90 by nearest rank over replications; a run that had not "
-    "recovered by its end counts as later than any that had.",
+    "percentile": "P50 and P90 by nearest rank over replications (the smallest value with at "
+    "least that share of replications at or below it; every percentile in the app and reports "
+    "is taken so); a run that had not recovered by its end counts as later than any that had.",
     "breach": "Probability of breach: the share of replications in which the objective was "
     "breached, among those in which it could be assessed.",
     "objectives": "Each run is judged against the no-outage run of the same replication, "
