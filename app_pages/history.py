@@ -9,7 +9,7 @@ from app_pages import state
 from app_pages.results_view import render_experiment
 from app_pages.widgets import code, plain, table
 from sim.experiments.compare import Experiment
-from sim.experiments.store import ResultsStore, StoreError
+from sim.store.results import ResultsStore, StoreError
 
 
 def render() -> None:

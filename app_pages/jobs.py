@@ -42,10 +42,10 @@ from sim.experiments.engines import RunStopped, default_workers, new_pool
 from sim.experiments.robustness import Robustness, robustness
 from sim.experiments.shared_pool import SharedPool
 from sim.experiments.stopping import StoppingRule
-from sim.experiments.store import ResultsStore, StoreError
 from sim.run import ModelError
 from sim.scenario.plans import DO_NOTHING, Plan
 from sim.scenario.schema import Scenario, digest
+from sim.store.results import ResultsStore, StoreError
 
 KEEP = 16  # finished experiments kept in memory (older ones are reloaded from the store)
 T = TypeVar("T")

@@ -23,7 +23,7 @@ from app_test_kit import (
     texts,
     wait_for_results,
 )
-from sim.experiments.store import ResultsStore
+from sim.store.results import ResultsStore
 
 
 def test_the_entry_point_opens_the_scenarios_page(folders):

@@ -7,7 +7,7 @@ import time
 
 from app_test_kit import S02, button, by_label, no_crash, page, texts
 from sim import RunLimits
-from sim.experiments.store import ResultsStore
+from sim.store.results import ResultsStore
 
 # S2 at ten times the reference office, each case sending five risk escalations a week: a
 # comparison of two plans on two replications takes over a minute on two workers

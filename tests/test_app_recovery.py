@@ -9,9 +9,9 @@ import pytest
 
 from app_test_kit import PAPER, S02, no_crash, page, texts
 from sim.experiments.compare import Experiment, compare
-from sim.experiments.store import ResultsStore
 from sim.results.measures import label
 from sim.scenario.loader import load_plan, load_scenario
+from sim.store.results import ResultsStore
 
 RULE_WORDS = "back within max(10 items, 25%) of the same replication's no-outage backlog"
 NOT_RANKED = "Time to recover is not ranked"

@@ -17,7 +17,6 @@ from office_runs import reference_scenario
 from sim.cli.comparison_text import comparison_text
 from sim.experiments.compare import Experiment, compare, comparison_table, recovery_table
 from sim.experiments.comparison import tie_counts
-from sim.experiments.store import ResultsStore
 from sim.outputs.readable import probability_text, readable
 from sim.outputs.recovery_words import NOTHING_TO_RECOVER
 from sim.outputs.report_content import comparison_table as report_table
@@ -26,6 +25,7 @@ from sim.outputs.verdict import verdict
 from sim.results.measures import label
 from sim.results.recovery import RULE
 from sim.scenario.plans import Plan
+from sim.store.results import ResultsStore
 
 PLANS = ["Do nothing", "Overtime"]
 RULE_MANIFEST = {"recovery_rule": RULE.as_dict(), "weeks": 12, "disruption_days": [21.0, 25.0]}

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli.main import app
-from sim.experiments.store import ResultsStore
 from sim.outputs.describe import disruption_table, plan_table
 from sim.scenario.changes import changes, edited
 from sim.scenario.library import labelled
 from sim.scenario.loader import load_plan, load_scenario
+from sim.store.results import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT / "scenarios"

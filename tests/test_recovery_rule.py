@@ -19,7 +19,6 @@ from sim.cli.comparison_text import recovery_warning
 from sim.cli.main import app
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.recovery_range import recovery_range
-from sim.experiments.store import ResultsStore
 from sim.outputs.report_content import report_content
 from sim.outputs.report_html import render_html
 from sim.outputs.verdict import verdict
@@ -33,6 +32,7 @@ from sim.results.recovery import (
     too_short_to_recover,
 )
 from sim.scenario.plans import DO_NOTHING
+from sim.store.results import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
 S02 = ROOT / "scenarios" / "s02-ndelius-upgrade.yaml"

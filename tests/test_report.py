@@ -78,7 +78,7 @@ def saved(tmp_path_factory):
 
 
 def stored(saved, table: str) -> pd.DataFrame:
-    from sim.experiments.store import ResultsStore
+    from sim.store.results import ResultsStore
 
     return ResultsStore(saved["store"]).load(saved["run_id"])[0][table]
 

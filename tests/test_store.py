@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments.store import LIST_COLUMNS, ResultsStore, StoreError
+from sim.store.results import LIST_COLUMNS, ResultsStore, StoreError
 
 WRITERS, SAVES = 2, 20
 
@@ -133,8 +133,8 @@ def test_never_overwrites(tmp_path, monkeypatch):
     assert len(ids) == 5  # the same experiment saved again is a new run
     taken = min(ids)
     same_uuid = SimpleNamespace(hex=taken.split("-")[1] + "0" * 24)
-    monkeypatch.setattr("sim.experiments.store.datetime", _FrozenClock(taken))
-    monkeypatch.setattr("sim.experiments.store.uuid", SimpleNamespace(uuid4=lambda: same_uuid))
+    monkeypatch.setattr("sim.store.results.datetime", _FrozenClock(taken))
+    monkeypatch.setattr("sim.store.results.uuid", SimpleNamespace(uuid4=lambda: same_uuid))
     before = (tmp_path / taken / "manifest.json").read_bytes()
     with pytest.raises(StoreError, match=f"run {taken} already exists.*nothing was overwritten"):
         store.save(*experiment(1, 1))

@@ -10,8 +10,8 @@ import time
 import pandas as pd
 import pytest
 
-from sim.experiments.store import ResultsStore, StoreError
-from sim.experiments.store_files import TMP_MAX_AGE_S
+from sim.store.files import TMP_MAX_AGE_S
+from sim.store.results import ResultsStore, StoreError
 from test_store import experiment
 
 

@@ -48,7 +48,7 @@ DEFAULT_STORE = Path("results")
 def load_run(store: Path, run_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
     """A saved experiment's tables and manifest (exit code 2, with the fix, if it cannot be
     loaded)."""
-    from sim.experiments.store import ResultsStore, StoreError
+    from sim.store.results import ResultsStore, StoreError
 
     try:
         return ResultsStore(store).load(run_id)

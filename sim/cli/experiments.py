@@ -120,8 +120,8 @@ def run_and_save(
     from sim.experiments.compare import Experiment
     from sim.experiments.compare import compare as run_comparison
     from sim.experiments.stopping import StoppingRule
-    from sim.experiments.store import ResultsStore, StoreError
     from sim.outputs.readable import stopping_words
+    from sim.store.results import ResultsStore, StoreError
 
     loaded, sources = load_for_run(scenario)
     chosen = chosen_plans(loaded, scenario, plans)
@@ -209,7 +209,7 @@ def stopped(latest: list[Experiment]) -> None:
 @runs_app.command("list")
 def runs_list(store: Store = DEFAULT_STORE) -> None:
     """Saved experiments, newest first."""
-    from sim.experiments.store import ResultsStore
+    from sim.store.results import ResultsStore
 
     results = ResultsStore(store)
     table = results.list()

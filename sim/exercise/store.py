@@ -2,7 +2,7 @@
 
 Each exercise has a folder named by its id; each step is a new file ``step-000001.json`` holding
 the whole log with its SHA-256 checksum, written durably and never replaced (the same rules as
-the results store, :mod:`sim.experiments.store_files`). Loading takes the newest step that is a
+the results store, :mod:`sim.store.files`). Loading takes the newest step that is a
 regular file of bounded size, matches its checksum and validates; a damaged newer step is
 skipped and named in :meth:`ExerciseStore.problems`, so an exercise goes on from its last good
 step. Two exercises never share a folder, so they run at once without mixing.
@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from sim.exercise.history import SHOWN_STEPS, since
 from sim.exercise.log import ExerciseLog
-from sim.experiments.store_files import TMP_MAX_AGE_S, checksum, fsync_dir, write_durably
+from sim.store.files import TMP_MAX_AGE_S, checksum, fsync_dir, write_durably
 
 FORMAT = 1
 MAX_STEP_BYTES = 16_777_216  # a log holds the exercise, its scenario and each projection's runs

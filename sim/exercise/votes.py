@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError, model_validator
 
-from sim.experiments.store_files import fsync_dir, write_durably
 from sim.scenario.frozen import Frozen
+from sim.store.files import fsync_dir, write_durably
 
 MAX_VOTE_BYTES = 16_384
 MAX_VOTES = 10_000  # files read at most, per exercise

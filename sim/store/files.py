@@ -1,6 +1,6 @@
 """The files of one saved run and how they are checked: written durably, each table with its
 SHA-256 checksum in the manifest and the manifest with a checksum of its own, and read back
-only if they are what was saved (see :mod:`sim.experiments.store`).
+only if they are what was saved (see :mod:`sim.store.results`).
 
 A folder is never trusted: its manifest must be a regular file of bounded size (a pipe or a
 device named ``manifest.json`` is refused without being opened), belong to the folder's run, hold

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.store_files import (
+from sim.store.files import (
     MANIFEST,
     TABLE_NAME,
     TMP_PREFIX,
@@ -63,7 +63,7 @@ LIST_COLUMNS = (
     "exercise",  # the tabletop exercise whose step ran it (None: not run by an exercise)
 )
 _DTYPES_KEY = (
-    b"sim.experiments.store.dtypes"  # Parquet metadata: how to restore categorical/object columns
+    b"sim.store.results.dtypes"  # Parquet metadata: how to restore categorical/object columns
 )
 _LIST_HINT = "list the saved run ids with ResultsStore({root!r}).list()"
 
