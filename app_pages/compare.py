@@ -24,7 +24,7 @@ from sim.experiments.cost import (
 )
 from sim.experiments.stopping import StoppingRule
 from sim.outputs.readable import partial_words
-from sim.results.measures import label
+from sim.results.measures import headlined, label
 from sim.results.recovery import RULE
 from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import DO_NOTHING
@@ -35,9 +35,7 @@ UNTIL_CLEAR, FIXED = "Until the answer is clear", "A fixed count"
 JOB = "compare_job"
 FIRST_ANSWER = "compare_first_answer"  # (the partial comparison, its table) last shown
 # shown while a comparison runs, from its first replications
-FIRST_MEASURES = tuple(
-    label(m) for m in ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
-)
+FIRST_MEASURES = tuple(label(m) for m in headlined("first_answer"))
 
 
 def render() -> None:

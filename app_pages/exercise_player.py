@@ -18,11 +18,11 @@ from sim.exercise.evaluation import everyone
 from sim.exercise.log import ExerciseLog, when
 from sim.exercise.store import ExerciseStoreError
 from sim.exercise.votes import Vote, VoteBox, VoteError, latest_votes
-from sim.results.measures import MEASURES
+from sim.results.measures import MEASURES, headlined
 from sim.scenario.exercise import DecisionPoint, Participant
 
 ANOTHER = "Another option (describe it)"
-SHOWN = ("backlog_mean", "missed_risk_checks", "extra_hours")  # the room's three
+SHOWN = headlined("room")  # the room's three
 
 
 def box() -> VoteBox:

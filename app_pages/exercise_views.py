@@ -35,20 +35,13 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import heading, label
+from sim.results.measures import heading, headlined, label
 from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.plans import CARRY_ON, reference_words
 
 EXERCISES = state.SCENARIOS / "exercises"
-HEADLINE = (
-    "backlog_mean",
-    "rekeying_debt_max",  # beside the backlog, never in it
-    "missed_risk_checks",
-    "late_recalls",
-    "extra_hours",
-    "overtime_hours",
-)
+HEADLINE = headlined("exercise")  # the options table's measures (the registry's)
 
 
 def exercises_dir() -> Path:

@@ -27,12 +27,12 @@ from sim.exercise.projection import Step
 from sim.experiments.compare import Experiment
 from sim.outputs import charts
 from sim.outputs.readable import partial_words
-from sim.results.measures import MEASURES
+from sim.results.measures import MEASURES, headlined
 from sim.scenario.exercise import DecisionPoint, Inject
 
 # The three of PRODUCT.md's measures the room reads first, by the registry's names: the backlog
 # (work not done), the missed risk checks and the unpaid hours staff absorb
-ROOM_MEASURES = ("backlog_mean", "missed_risk_checks", "extra_hours")
+ROOM_MEASURES = headlined("room")
 assert set(ROOM_MEASURES) <= set(views.HEADLINE)
 NOW_COLOUR = "#1f2933"  # the dashed line at the clock
 CHART_POINTS = 15  # the fan chart's type, in points (about 20 px as the room's chart is drawn)

@@ -34,22 +34,13 @@ from sim.exercise.log import (
 from sim.experiments.compare import COMPARED, Experiment, compare
 from sim.experiments.statistics import percentiles
 from sim.experiments.stopping import StoppingRule
-from sim.results.measures import MEASURES
+from sim.results.measures import MEASURES, headlined
 from sim.scenario.exercise import DecisionPoint, Option
 from sim.scenario.plans import CARRY_ON, DO_NOTHING, Plan
 from sim.scenario.schema import Scenario
 
 # The office now, in the room's words (PRODUCT.md's measures, as they stood at the clock)
-NOW_MEASURES = (
-    "backlog_end",
-    "rekeying_debt_end",
-    "rekeying_debt_hours_end",
-    "missed_risk_checks",
-    "late_recalls",
-    "late_court_results",
-    "extra_hours",
-    "overtime_hours",
-)
+NOW_MEASURES = headlined("office_now")
 # Each measure's words when the run is cut at the clock (the same computation; "the end of the
 # run" is then the last day, or week, that has ended)
 NOW_WORDS = {

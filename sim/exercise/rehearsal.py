@@ -19,11 +19,11 @@ from sim.exercise import log as play
 from sim.exercise.options_compared import against_reference, reference_words_of
 from sim.exercise.projection import Step, projection_of, standing_of, step_inputs
 from sim.experiments.compare import Experiment
-from sim.results.measures import MEASURES
+from sim.results.measures import MEASURES, headlined
 from sim.scenario.exercise import Exercise, Rehearsal
 
 # What the command line says of each decision against carrying on as decided
-TOLD = ("backlog_mean", "rekeying_debt_max", "missed_risk_checks", "extra_hours")
+TOLD = headlined("rehearsal")
 
 
 def mismatches(exercise: Exercise, rehearsal: Rehearsal, decisions: str, file: str) -> list[str]:

@@ -25,10 +25,10 @@ from sim.exercise.options_compared import (
 from sim.exercise.projection import now_table, standing_backlog
 from sim.outputs import charts
 from sim.outputs.report_content import Table, number
-from sim.results.measures import MEASURES, heading
+from sim.results.measures import MEASURES, heading, headlined
 
 # the headline measures the executive summary states for each decision, the backlog first
-SUMMARY_MEASURES = ("backlog_mean", "missed_risk_checks", "extra_hours")
+SUMMARY_MEASURES = headlined("room")  # the room's three
 
 
 def text_table(columns: tuple[str, ...], rows) -> Table:

@@ -38,6 +38,12 @@ VIEWS = (
     "recalls",  # the Compare page's recall table
     "office_workload",  # the Workload page's office-wide table
     "claims",  # office-wide measures the claim tester offers
+    "room",  # a tabletop's three for the room: its slide's cards, the players' page, the
+    # after-action report's executive summary
+    "exercise",  # a tabletop decision's options table on the facilitator's page
+    "rehearsal",  # what `exercise run` says of each decision against carrying on
+    "first_answer",  # the Compare page's table while a comparison runs
+    "office_now",  # a tabletop's office now, as it stands at the clock
 )
 
 
@@ -99,7 +105,7 @@ _REGISTRY = (
         "backlog_mean",
         "mean backlog",
         "items",
-        "compared verdict command_line report claims",
+        "compared verdict command_line report claims room exercise rehearsal first_answer",
         pooled="summed_daily",
         about="Work not done: items past due and not done at the end of each day, averaged "
         "over the days of the run. Paper records awaiting re-keying are not backlog: they are "
@@ -117,6 +123,7 @@ _REGISTRY = (
         "backlog_end",
         "backlog at the end of the run",
         "items",
+        "office_now",
         pooled="summed_daily",
         about="The backlog (work not done) at the end of the last day.",
     ),
@@ -124,7 +131,7 @@ _REGISTRY = (
         "rekeying_debt_max",
         "peak re-keying debt",
         "records",
-        "compared verdict_states command_line report claims",
+        "compared verdict_states command_line report claims exercise rehearsal first_answer",
         pooled="summed_daily",
         ranked=False,
         about="The most paper records written and not yet re-keyed at the end of a day: work "
@@ -145,7 +152,7 @@ _REGISTRY = (
         "rekeying_debt_end",
         "re-keying debt at the end of the run",
         "records",
-        "compared",
+        "compared office_now",
         pooled="summed_daily",
         ranked=False,
         about="Paper records still awaiting re-keying at the end of the last day.",
@@ -154,6 +161,7 @@ _REGISTRY = (
         "rekeying_debt_hours_end",
         "re-keying debt at the end of the run in hours",
         "hours",
+        "office_now",
         pooled="summed_daily",
         ranked=False,
         about="The hours of re-keying still owed at the end of the last day.",
@@ -162,7 +170,8 @@ _REGISTRY = (
         "missed_risk_checks",
         "missed risk checks",
         "contacts",
-        "compared verdict command_line report claims",
+        "compared verdict command_line report claims room exercise rehearsal first_answer "
+        "office_now",
         about="Contacts held without the pre-contact risk information.",
     ),
     _m(
@@ -209,7 +218,7 @@ _REGISTRY = (
         "late_recalls",
         "late recalls",
         "recalls",
-        "compared verdict command_line report recalls claims",
+        "compared verdict command_line report recalls claims exercise office_now",
         about="Recall requests delivered after the 24-hour target, or not delivered and past it "
         "at the end of the run; a lost request resent is one recall.",
     ),
@@ -253,7 +262,7 @@ _REGISTRY = (
         "late_court_results",
         "late court results",
         "results",
-        "compared",
+        "compared office_now",
         about="Court results entered after their deadline, or not entered and past it.",
     ),
     _m(
@@ -284,7 +293,7 @@ _REGISTRY = (
         "overtime_hours",
         "overtime hours",
         "hours",
-        "compared command_line report office_workload claims",
+        "compared command_line report office_workload claims exercise office_now",
         about="Paid hours worked past the contracted day under an overtime lever, over the "
         "office and the run: staff stay on for them beyond any hours they would have given "
         "unpaid.",
@@ -318,7 +327,7 @@ _REGISTRY = (
         "extra_hours",
         "unpaid hours beyond the contracted day",
         "hours",
-        "compared office_workload",
+        "compared office_workload room exercise rehearsal first_answer office_now",
         about="Unpaid hours worked past the end of the contracted day: finishing work in hand, "
         "seeing people still waiting, and practitioners clearing their own overdue work (at "
         "most an hour a day).",
