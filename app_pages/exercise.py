@@ -208,12 +208,18 @@ def controls(log: play.ExerciseLog, exercise_id: str) -> None:
     point = log.pending()
     stop = log.next_stop()
     columns = st.columns(3)
-    label = "Next inject or decision point" + ("" if stop is None else f" ({play.when(stop)})")
+    at_end = log.clock.minute >= log.end().minute
+    if stop is None and point is None:  # nothing left to play: straight to the end
+        label = f"To the end of play ({play.when(log.end())})"
+        disabled = at_end
+    else:
+        label = "Next inject or decision point" + ("" if stop is None else f" ({play.when(stop)})")
+        disabled = point is not None or stop is None
     moves = {
-        "next": columns[0].button(
-            label, key="exercise_next", disabled=point is not None or stop is None, type="primary"
+        "next": columns[0].button(label, key="exercise_next", disabled=disabled, type="primary"),
+        "day": columns[1].button(
+            "Forward one day", key="exercise_day", disabled=point is not None or at_end
         ),
-        "day": columns[1].button("Forward one day", key="exercise_day", disabled=point is not None),
     }
     if columns[2].button("Leave this exercise", key="exercise_leave"):
         leave()
@@ -222,12 +228,14 @@ def controls(log: play.ExerciseLog, exercise_id: str) -> None:
     elif stop is None:
         st.success(
             "Every inject and decision point has been played. Move the clock on to see the "
-            "office at a later day, hold the hot wash, rate the capabilities, and prepare the "
-            "after-action report."
+            "office at a later day or to the end of play, hold the hot wash, rate the "
+            "capabilities, and prepare the after-action report."
         )
     views.decisions_so_far(log)
     try:
-        if moves["next"]:
+        if moves["next"] and stop is None:
+            forms.save(play.advance(log, log.end()), exercise_id)
+        elif moves["next"]:
             forms.save(play.advance_to_next(log), exercise_id)
         elif moves["day"]:
             forms.save(play.advance_days(log, 1), exercise_id)

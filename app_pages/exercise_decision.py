@@ -35,7 +35,13 @@ def decision(
     people = [*players, "the room", *leads]
     with st.form(f"decide-{point.id}"):
         chosen = st.radio("Option taken", names, key=f"decide-option-{point.id}")
-        by = st.selectbox("Decided by", people, key=f"decide-by-{point.id}")
+        by = st.selectbox(
+            "Decided by",
+            people,
+            index=None,
+            placeholder="Who decided (left empty: not recorded)",
+            key=f"decide-by-{point.id}",
+        )
         why = st.text_area("Why", key=f"decide-why-{point.id}", max_chars=4000)
         ready = views.answer(job) is not None
         recorded = st.form_submit_button("Record decision", type="primary", disabled=not ready)
@@ -43,9 +49,9 @@ def decision(
         st.caption("The decision can be recorded once the first answer is in.")
     elif job.result is None:
         st.caption(
-            f"Recorded now, the log keeps the numbers as they stand ({views.progress_words(job)}"
-            "); the remaining runs finish in the background and their final numbers are added to "
-            "the log beside them."
+            "Recorded now, the log keeps the numbers as they stand (the first answer above); the "
+            "remaining runs finish in the background and their final numbers are added to the "
+            "log beside them."
         )
     shown = job.result if job.result is not None else job.partial
     if recorded and shown is not None and chosen is not None:

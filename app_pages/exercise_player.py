@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import exercise_views as views
+from app_pages.room_layout import numbers, signed
 from app_pages.widgets import plain
 from sim.exercise.evaluation import everyone
 from sim.exercise.log import ExerciseLog, when
@@ -112,8 +113,13 @@ def options(log: ExerciseLog) -> None:
                 continue
             r = found_row.iloc[0]
             diff = r.get("vs_reference_mean", float("nan"))
-            versus = "" if diff != diff else f" ({diff:+,.0f} vs carrying on)"
-            parts.append(f"{MEASURES[measure].heading}: {r['mean']:,.0f}{versus}")
+            if diff == diff:  # as the room writes it: the difference and its 95% interval
+                d, low, high = signed(diff, r["vs_reference_low"], r["vs_reference_high"])
+                versus = f" ({d} vs carrying on, {low} to {high})"
+            else:
+                low, high = numbers(r["ci_low"], r["ci_high"])
+                versus = f" ({low} to {high})"
+            parts.append(f"{MEASURES[measure].heading}: {numbers(r['mean'])[0]}{versus}")
         tag = " (carrying on as decided)" if name == step.reference else ""
         st.markdown(f"**{plain(name)}**{plain(tag)}  \n" + plain("; ".join(parts)))
     st.caption(

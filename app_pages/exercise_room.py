@@ -5,7 +5,8 @@ links it), reads it from the exercise store every two seconds, and so follows ea
 facilitator takes. The first screen is a slide (:mod:`app_pages.room_layout`): at a decision
 point, the clock, the question, each option's headline measures and the fan chart; between
 them, the clock, every inject of the moment, the systems' status and the office now. Below it,
-for whoever scrolls: the office now, the systems, every option's measures and the verdict.
+for whoever scrolls: the systems' status, the office now, every option's measures and the
+verdict.
 Read-only: the page never changes the exercise."""
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def room(exercise_id: str) -> None:
         between(log, step, job)
         return
     layout.decision(log, point, step, job, found)
+    st.markdown("## Systems")
+    views.systems_status(log, big=True)
     st.markdown("## The office now")
     views.office_now(job, step, big=True)
     if found is not None:

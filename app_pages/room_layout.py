@@ -269,8 +269,8 @@ def decision(
     log: ExerciseLog, point: DecisionPoint, step: Step, job: Job, found: Experiment | None
 ) -> None:
     """The slide at a decision point: the clock and the question across the top; the options'
-    cards, carrying on as decided first (with the injects of the moment and the systems' status
-    below them) beside the fan."""
+    cards, carrying on as decided first (with the injects of the moment below them) beside the
+    fan. The systems' status follows below the slide (a long list would not fit on it)."""
     names = [plan.name for plan in step.plans]
     names = [step.reference, *(n for n in names if n != step.reference)]
     with st.container(key="room-slide"):
@@ -283,7 +283,5 @@ def decision(
                 injects = views.injects_of_the_moment(log)
                 if injects:
                     moment(injects, big=False)
-                with st.container(key="room-systems"):
-                    views.systems_status(log, big=True)
             if found is not None:
                 fan(log, job, found, names)

@@ -301,3 +301,29 @@ def test_a_note_added_on_a_page_left_open_is_refused_kept_and_saved_after_a_relo
         "Reception is on paper",
         "Call the duty manager",
     ]
+
+
+def test_once_everything_is_played_one_button_moves_the_clock_to_the_end(exercises, tmp_path):
+    """Not twenty clicks of Forward one day: with no inject or decision point left, the first
+    button takes play to its end, where neither moves the clock further."""
+    from sim.exercise import log as play
+    from sim.scenario.loader import load_exercise
+
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    log = play.start(load_exercise(path))
+    for point in ("fallback", "overtime"):
+        while log.pending() is None:
+            log = play.advance_to_next(log)
+        log = play.decide(log, point, log.options(point)[0])
+    exercise_id = ExerciseStore(exercises).save(log)
+    at = page("exercise", exercise_id=exercise_id)
+    no_crash(at)
+    to_end = next(b for b in at.button if b.label.startswith("To the end of play"))
+    assert "day 20, 23:00" in to_end.label
+    to_end.click()
+    at = at.run()
+    no_crash(at)
+    assert ExerciseStore(exercises).load(exercise_id).clock == log.end()
+    assert button(at, "Forward one day").disabled
+    assert next(b for b in at.button if b.label.startswith("To the end of play")).disabled

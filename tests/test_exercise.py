@@ -265,6 +265,7 @@ def test_a_played_drill_branches_exactly_replays_and_reports(played, tmp_path):
             m for _, m in now
         }
     _kept_rekeying_debt_beside_the_backlog(log)
+    _the_end_of_play_counts_every_week(log)
     _replays(played)
     _reports(played, tmp_path)
 
@@ -286,6 +287,18 @@ def test_the_office_now_is_the_same_under_every_option(small):
     changed = against_reference(projection)
     assert projection.reference == "Wait"  # the option that changes nothing: carrying on
     assert set(changed["option"]) == {"Paper"} and changed["replications"].min() == 2
+
+
+def _the_end_of_play_counts_every_week(log) -> None:
+    """The office as play ended is the whole run, as the last projection counts it: nothing
+    changed the model after the last decision (Overtime), so its unpaid and overtime hours are
+    those of Overtime's runs to the end, the last week included."""
+    last = log.standings[-1]
+    ended = {(r, m): v for r, m, v in last.now}
+    projected = log.projection("overtime")
+    for measure in ("extra_hours", "overtime_hours"):
+        runs = {r: v for p, r, m, v in projected.runs if p == "Overtime" and m == measure}
+        assert runs and all(ended[(r, measure)] == pytest.approx(v) for r, v in runs.items())
 
 
 def _kept_rekeying_debt_beside_the_backlog(log) -> None:
@@ -337,7 +350,8 @@ def _reports(played, tmp_path) -> None:
         "Decided:</b> Paper",
         "Each option against Wait (carrying on as decided)",
         "The office as play ended",
-        "At day 20, 23:00, under the plan as decided (2 decision(s))",
+        "At the end of play (day 20, 23:00, every day and week of the runs ended), under the "
+        "plan as decided (2 decision(s))",
         "Paper (taken) minus Wait (carrying on as decided): mean (95% interval)",
         "backlog now: work not done",
         "re-keying debt now: paper records awaiting re-keying",

@@ -157,7 +157,7 @@ def test_the_report_opens_with_the_overview_then_a_summary_in_words(evaluated):
     assert any(
         "rated 1 of the 2 capabilities: Continuity of supervision S" in s for s in report.summary
     )
-    assert any("1 strength(s), 1 area(s) for improvement" in s for s in report.summary)
+    assert any("1 strength, 1 area for improvement" in s for s in report.summary)
 
 
 def test_a_decision_that_carries_on_says_what_the_options_not_taken_would_have_changed(
@@ -227,7 +227,7 @@ def test_a_log_without_any_of_it_still_reports(tmp_path):
     path.write_text(SMALL)
     report = exercise_report(play.start(load_exercise(path)), "old")
     assert report.date == "date not recorded" and "date not recorded" in report.subtitle
-    assert report.summary[0].startswith("Small drill (date not recorded) had 2 participant(s)")
+    assert report.summary[0].startswith("Small drill (date not recorded) had 2 participants (1 facilitator, 1 player)")
     html = render_exercise_html(report)
     assert "No objectives were set." in html and "No actions recorded." in html
     assert render_exercise_pdf(report).startswith(b"%PDF")

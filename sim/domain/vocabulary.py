@@ -85,3 +85,9 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def pretty(name: object) -> str:
     """A name from the vocabulary in words: ``probation_officer`` -> ``probation officer``."""
     return str(name).replace("_", " ")
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is one: "1 strength", "2 strengths",
+    "3 areas for improvement" (``plural`` where adding an s is wrong)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

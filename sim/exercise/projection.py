@@ -105,12 +105,21 @@ def step_inputs(log: ExerciseLog, options: tuple[Option, ...] | None = None) -> 
         replications=exercise.replications,
         seed=exercise.scenario_settings.run.seed,
         weeks=exercise.run_weeks,
-        as_at_minute=log.clock.minute,
+        as_at_minute=clock_minute(log),
         point=point,
         options=chosen,
         stopping=None if point is None else StoppingRule(),
         reference=reference,
     )
+
+
+def clock_minute(log: ExerciseLog) -> float:
+    """Where the office is read as it stands: the clock, or at the end of play the end of the
+    runs, so that the last day and week count as ended (as every projection counts them), not
+    the hour before."""
+    if log.clock.minute >= log.end().minute:
+        return log.exercise.run_weeks * 7 * DAY
+    return log.clock.minute
 
 
 def carrying_on(
@@ -219,7 +228,7 @@ def standing_of(log: ExerciseLog, step: Step, experiment: Experiment) -> Standin
     as_at = as_at[(as_at["plan"] == step.plans[-1].name) & as_at["measure"].isin(NOW_MEASURES)]
     backlog = experiment["backlog"]
     backlog = backlog[
-        (backlog["plan"] == step.plans[-1].name) & (backlog["day"] < log.clock.minute // DAY)
+        (backlog["plan"] == step.plans[-1].name) & (backlog["day"] < step.as_at_minute // DAY)
     ]
     return Standing(
         clock=log.clock,

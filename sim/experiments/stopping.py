@@ -157,7 +157,7 @@ class StoppingRule:
                 "precision",
                 n,
                 f"precision reached (every headline's paired 95% interval was within "
-                f"{self.relative:.0%} of {against}'s mean, or its floor)",
+                f"{self.relative:.0%} of the mean of {against}, or its floor)",
             )
         if self.hold and ranking_held(values, self.measures, self.hold, reference):
             return Stop(

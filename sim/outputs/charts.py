@@ -180,6 +180,7 @@ def backlog_fan(
     disruption_days=None,
     title: str = "Backlog at the end of each day",
     outage_began: date | None = None,
+    marked: tuple[float, str] | None = None,
 ) -> Figure:
     """Per plan: the median backlog (work not done) over replications, with the P10-P90 band.
     Where a plan left paper records awaiting re-keying, a second panel below shows the
@@ -188,12 +189,13 @@ def backlog_fan(
     start of the run, as the scenario counts it (day 0 is the first Monday, so an outage from
     day 21 is shaded from 21); each point is a day's end (day d's backlog at d + 1). With
     ``outage_began``, the axis is dated, the day the first disruption starts being that date.
-    One legend, below the panels, names the plans (their colours are the same in both)."""
+    One legend, below the panels, names the plans (their colours are the same in both).
+    ``marked``: a day to mark with a dashed line, and its name in the legend (a decision)."""
     colours = plan_colours(labels)
     debt = has_rekeying_debt(backlog, labels)
     entries = _fan_entries(backlog, labels, debt)
     columns = 3 if max((len(e) for e in entries.values()), default=0) <= 30 else 2
-    rows = -(-(len(entries) + bool(disruption_days)) // columns)
+    rows = -(-(len(entries) + bool(disruption_days) + bool(marked)) // columns)
     tallest = max((_lines(e, FAN_LEGEND_CHARS) for e in entries.values()), default=1)
     panels_high, legend_high = (6.0 if debt else 3.8), 0.3 + 0.19 * rows * tallest  # inches
     fig = Figure(figsize=(9, panels_high + legend_high), layout="constrained")
@@ -222,6 +224,8 @@ def backlog_fan(
         if len(backlog):  # an outage beyond the run is cut off
             ax.set_xlim(to_x(0), to_x(int(backlog["day"].max()) + 1))
         _fan(ax, backlog, labels, column, to_x, colours)
+        if marked is not None:
+            ax.axvline(to_x(marked[0]), color="#1f2933", ls="--", lw=1, label=marked[1])
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         ax.set_autoscalex_on(False)
@@ -234,6 +238,7 @@ def backlog_fan(
     handles, names = axes[0].get_legend_handles_labels()
     shown = dict(zip(names, handles, strict=True))
     keys = (["outage"] if "outage" in shown else []) + [f"{label} (median)" for label in labels]
+    keys += [marked[1]] if marked is not None else []
     found = [(shown[k], entries.get(k, k)) for k in keys if k in shown]
     below.legend(  # below the panels, in a figure of its own, so a note at the foot is not on it
         [h for h, _ in found],

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
+from sim.domain.vocabulary import counted
 from sim.exercise.evaluation import everyone
 from sim.exercise.improvement import to_csv
 from sim.exercise.log import ExerciseLog, levers_words, when
@@ -92,13 +93,14 @@ def summary_words(log: ExerciseLog) -> tuple[str, ...]:
     against carrying on as decided, then the evaluation."""
     exercise = log.exercise
     roles = [p.role for p in everyone(log)]
-    counted = ", ".join(f"{roles.count(r)} {r}(s)" for r in dict.fromkeys(roles))
+    by_role = ", ".join(counted(roles.count(r), r) for r in dict.fromkeys(roles))
     opening = (
         f"{exercise.name} ({held_words(exercise.date)}) had {len(roles)} "
-        f"participant(s){f' ({counted})' if roles else ''}, on the scenario "
+        f"participant{'' if len(roles) == 1 else 's'}{f' ({by_role})' if roles else ''}, "
+        "on the scenario "
         f"{exercise.scenario_settings.name}: play ran from {when(exercise.starts_at)} to "
-        f"{when(log.clock)}, with {len(log.delivered)} inject(s) delivered and "
-        f"{len(log.decisions)} decision(s) taken."
+        f"{when(log.clock)}, with {counted(len(log.delivered), 'inject')} delivered and "
+        f"{counted(len(log.decisions), 'decision')} taken."
     )
     decided = [decision_words(log, d) for d in log.decisions]
     return (opening, *decided, *evaluation_words(log))
@@ -120,7 +122,7 @@ def exercise_report(log: ExerciseLog, exercise_id: str) -> ExerciseReport:
             labels = compared_names(projection)
 
             def draw(backlog=backlog, labels=labels, day=point.at.minute / 1440):
-                return charts.backlog_fan(backlog, labels, (day, day))
+                return charts.backlog_fan(backlog, labels, marked=(day, "the decision"))
 
             figure = draw
         decided.append(

@@ -135,8 +135,11 @@ def standing_section(log: ExerciseLog) -> tuple[str, Table, Callable[[], Figure]
     def draw() -> Figure:
         return charts.backlog_fan(backlog, ["As decided"], None, "Backlog as played")
 
+    ended = last.clock.minute >= (last.weeks * 7 - 1) * 1440 + 23 * 60  # the end of play
+    moment = f"the end of play ({when(last.clock)}, every day and week of the runs ended)"
     words = (
-        f"At {when(last.clock)}, under the plan as decided ({last.decisions} decision(s)) and "
+        f"At {moment if ended else when(last.clock)}, under the plan as decided "
+        f"({last.decisions} decision(s)) and "
         f"the {len(last.delivered)} inject(s) delivered: the median over {last.replications} "
         "replications, with the middle 80% (P10 to P90)."
     )

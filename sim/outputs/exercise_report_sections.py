@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sim.domain.vocabulary import counted
 from sim.exercise.evaluation import everyone, objectives_of, observations_of
 from sim.exercise.improvement import COLUMNS
 from sim.exercise.log import ExerciseLog, when
@@ -177,18 +178,20 @@ def evaluation_words(log: ExerciseLog) -> list[str]:
     counts = {k: sum(o.kind == k for o in log.observations) for k in KINDS}
     if log.observations:
         said.append(
-            f"They recorded {counts['strength']} strength(s), {counts['area for improvement']} "
-            f"area(s) for improvement and {counts['observation']} other observation(s)."
+            f"They recorded {counted(counts['strength'], 'strength')}, "
+            f"{counted(counts['area for improvement'], 'area', 'areas')} for improvement and "
+            f"{counted(counts['observation'], 'other observation')}."
         )
     if log.hot_wash:
         well = sum(h.kind == "went well" for h in log.hot_wash)
         said.append(
-            f"At the hot wash the room named {well} thing(s) that went well and "
+            f"At the hot wash the room named {counted(well, 'thing')} that went well and "
             f"{len(log.hot_wash) - well} to improve."
         )
     open_ = sum(a.status != "done" for a in log.actions)
     said.append(
-        f"The improvement plan has {len(log.actions)} corrective action(s), {open_} not done."
+        f"The improvement plan has {counted(len(log.actions), 'corrective action')}, "
+        f"{open_} not done."
         if log.actions
         else "No corrective action has been recorded in the improvement plan."
     )

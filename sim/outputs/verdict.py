@@ -120,14 +120,17 @@ def measure_finding(
     )
     if better.empty:
         n = int(rows["replications"].max())
-        return Finding(
-            name,
-            None,
-            (
+        if worse.empty:
+            head = (
                 f"No clear difference in {words}: no plan's paired 95% interval against "
-                f"{against} lies below zero over {_plural(n, 'replication')} ({base})." + worse_text
-            ),
-        )
+                f"{against} lies below zero over {_plural(n, 'replication')} ({base})."
+            )
+        else:  # none lower, and some clearly higher: said as worse, never "no difference"
+            head = (
+                f"No plan gave clearly less {words} than {against} over "
+                f"{_plural(n, 'replication')} ({base}), and some gave clearly more."
+            )
+        return Finding(name, None, head + worse_text)
     ordered = better.sort_values(["mean", "plan"])
     best = ordered.iloc[0]
     head = (
@@ -354,7 +357,7 @@ def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
         worst = judged.sort_values("p_rto_breached").iloc[-1]
         return (
             f"No plan is more likely than not to breach a maximum tolerable period of "
-            f"disruption; the RTO most often breached is {worst['activity']}'s under "
+            f"disruption; the RTO most often breached is that of {worst['activity']} under "
             f"{worst['plan']}, {_breaches(worst['p_rto_breached'], worst)}." + volume
         )
     listed = "; ".join(
