@@ -227,7 +227,9 @@ def test_a_log_without_any_of_it_still_reports(tmp_path):
     path.write_text(SMALL)
     report = exercise_report(play.start(load_exercise(path)), "old")
     assert report.date == "date not recorded" and "date not recorded" in report.subtitle
-    assert report.summary[0].startswith("Small drill (date not recorded) had 2 participants (1 facilitator, 1 player)")
+    assert report.summary[0].startswith(
+        "Small drill (date not recorded) had 2 participants (1 facilitator, 1 player)"
+    )
     html = render_exercise_html(report)
     assert "No objectives were set." in html and "No actions recorded." in html
     assert render_exercise_pdf(report).startswith(b"%PDF")
