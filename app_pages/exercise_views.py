@@ -17,17 +17,10 @@ import streamlit as st
 from app_pages import state
 from app_pages.jobs import Job
 from app_pages.widgets import chart, chart_png, plain
-from sim.exercise.log import (
-    ExerciseError,
-    ExerciseLog,
-    advance_to_next,
-    levers_words,
-    plan_now,
-    scenario_now,
-    when,
-)
+from sim.exercise.log import ExerciseError, ExerciseLog, advance_to_next, when
 from sim.exercise.option_reach import option_warnings, same_effect
 from sim.exercise.options_compared import difference_text
+from sim.exercise.plans_in_play import levers_words, plan_now, scenario_now
 from sim.exercise.projection import Step, now_table, step_inputs
 from sim.exercise.store import ExerciseStore
 from sim.experiments.compare import Experiment

@@ -113,6 +113,7 @@ def main() -> None:
 
     from app_pages.jobs import JobBoard
     from sim.exercise import log as play
+    from sim.exercise import plans_in_play
     from sim.exercise.projection import step_inputs
     from sim.scenario.loader import load_exercise
 
@@ -145,7 +146,9 @@ def main() -> None:
         for name in [*cases, *order]:
             with tempfile.TemporaryDirectory() as store:
                 board = JobBoard(Path(store), args.workers)
-                board.start(now_step.scenario, [play.plan_now(decided)], 2, 99, 1)  # warm the pool
+                board.start(
+                    now_step.scenario, [plans_in_play.plan_now(decided)], 2, 99, 1
+                )  # warm the pool
                 while any(j.running for j in list(board._jobs.values())):
                     time.sleep(0.05)
                 if name == "decision":

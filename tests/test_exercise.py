@@ -17,6 +17,7 @@ from exercise_drill import DECISIONS, SMALL
 from sim.cli.main import app
 from sim.domain.calendar import DAY
 from sim.exercise import log as play
+from sim.exercise import plans_in_play
 from sim.exercise.improvement import (
     ImprovementPlanError,
     capability_options,
@@ -150,7 +151,7 @@ def test_play_stops_at_each_decision_point_and_delivers_injects_on_time(small):
     log = play.decide(log, "fallback", log.point("fallback").options[1], "Team manager")
     with pytest.raises(play.ExerciseError, match="already been decided"):
         play.decide(log, "fallback", Option(name="Paper"))
-    plan = play.plan_now(log)
+    plan = plans_in_play.plan_now(log)
     assert plan.levers_at(9 * DAY + 9 * 60 - 1).paper_fallback is None
     assert plan.levers_at(9 * DAY + 9 * 60).paper_fallback is not None
     late = Inject(id="late", at=Moment(day=3), title="t", told="t")
@@ -164,7 +165,7 @@ def test_an_option_adds_to_the_levers_in_force_and_can_stop_one(small):
     log = play.decide(log, "fallback", log.point("fallback").options[1])
     log = play.advance_to_next(play.advance_to_next(log))
     point = log.pending()
-    plans = play.option_plans(
+    plans = plans_in_play.option_plans(
         log, point, (Option(name="Both"), Option(name="Stop paper", stop=("paper_fallback",)))
     )
     after = point.at.minute
@@ -176,7 +177,7 @@ def test_an_option_adds_to_the_levers_in_force_and_can_stop_one(small):
 def test_an_inject_changes_nothing_before_its_moment(small):
     exercise = load_exercise(small)
     log = play.advance_days(play.start(exercise), 1.5)
-    with_inject = play.scenario_now(log)
+    with_inject = plans_in_play.scenario_now(log)
     without = exercise.scenario_settings
     a = simulate(with_inject, seed=1, weeks=3)["backlog_daily"]
     b = simulate(without, seed=1, weeks=3)["backlog_daily"]
@@ -471,6 +472,6 @@ def test_an_outage_lengthened_by_an_inject_shows_as_one_to_its_new_end():
         play.decide(log, "keep-going", exercise.decision_points[0].options[0])
     )
     assert log.delivered == ("upgrade-overruns",)
-    status = disruptions_at(play.scenario_now(log), log.clock.minute)
+    status = disruptions_at(plans_in_play.scenario_now(log), log.clock.minute)
     assert list(status["system"]) == ["NDelius"]
     assert status["until"].iloc[0] == "end of day 24 (Thu, week 4)"

@@ -11,6 +11,7 @@ import pytest
 
 from exercise_drill import SMALL
 from sim.exercise import log as play
+from sim.exercise import plans_in_play
 from sim.exercise.options_compared import against_reference, compared_names
 from sim.exercise.projection import projection_of, run_step, step_inputs
 from sim.outputs.verdict import verdict
@@ -48,7 +49,7 @@ def test_the_second_decision_is_compared_with_the_path_the_room_took(small):
     carry_on = next(p for p in step.plans if p.name == "Carry on as now")
     later = log.point("overtime").at.minute + 60
     assert carry_on.levers_at(later).paper_fallback is not None  # decision 1 stays in force
-    assert carry_on.levers_at(later) == play.plan_now(log).levers_at(later)
+    assert carry_on.levers_at(later) == plans_in_play.plan_now(log).levers_at(later)
 
 
 def test_where_no_option_carries_on_carrying_on_as_decided_runs_beside_them(small):
@@ -61,7 +62,7 @@ def test_where_no_option_carries_on_carrying_on_as_decided_runs_beside_them(smal
     assert step.reference == CARRY_ON
     assert [p.name for p in step.plans] == [CARRY_ON, "Overtime", "Stop paper"]
     later = log.point("overtime").at.minute + 60
-    assert step.plans[0].levers_at(later) == play.plan_now(log).levers_at(later)
+    assert step.plans[0].levers_at(later) == plans_in_play.plan_now(log).levers_at(later)
 
 
 def test_an_option_named_carry_on_as_decided_must_change_nothing():

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from office_runs import reference_scenario
 from sim import simulate
 from sim.domain.calendar import DAY, HOUR
-from sim.exercise.log import advance_to_next, option_plans, scenario_now, start
+from sim.exercise.log import advance_to_next, start
+from sim.exercise.plans_in_play import option_plans, scenario_now
 from sim.scenario.loader import load_exercise
 from sim.scenario.outages import Moment
 from sim.scenario.plans import Levers, Plan, Switch

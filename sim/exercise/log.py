@@ -1,14 +1,9 @@
 """An exercise's state as a log, and the steps of play, each a function returning a new log.
 
 The log holds the exercise itself (with its scenario), so it is all that is needed to go on
-playing, to report, or to replay. The model's inputs are read from it:
-
-* :func:`scenario_now`: the scenario with the effects of every inject delivered so far (the room
-  plans on what it knows: an inject not yet delivered changes nothing);
-* :func:`plan_now`: the plan as decided: the exercise's starting levers, then at each decision's
-  moment the levers its option leaves in force (a timed switch, as in a plan file);
-* :func:`option_plans`: at a decision point, one plan per option: the plan as decided, then the
-  option from the decision's moment.
+playing, to report, or to replay. The model's inputs are read from it by
+:mod:`sim.exercise.plans_in_play` (the scenario as the room knows it, the plan as decided, one
+plan per option at a decision point).
 """
 
 from __future__ import annotations
@@ -16,6 +11,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, Field
 
 from sim.domain.calendar import DAY, moment_words
+from sim.exercise.plans_in_play import levers_words, plan_before
 from sim.exercise.votes import Vote
 from sim.scenario.evaluation import Action, HotWashItem, Observation, Rating
 from sim.scenario.exercise import (
@@ -25,12 +21,9 @@ from sim.scenario.exercise import (
     Option,
     Participant,
     too_early,
-    with_outages,
 )
 from sim.scenario.frozen import Frozen
 from sim.scenario.outages import Moment
-from sim.scenario.plans import Levers, Plan, Switch
-from sim.scenario.schema import Scenario
 
 
 class ExerciseError(Exception):
@@ -362,51 +355,3 @@ def set_actions(log: ExerciseLog, actions: tuple[Action, ...]) -> ExerciseLog:
     return _step(
         log.model_copy(update={"actions": actions}), f"Improvement plan: {len(actions)} actions"
     )
-
-
-def scenario_now(log: ExerciseLog, delivered: tuple[str, ...] | None = None) -> Scenario:
-    """The scenario as the room knows it: its own disruptions and the delivered injects'."""
-    ids = log.delivered if delivered is None else delivered
-    effects = [log.inject(i).effect for i in ids]
-    return with_outages(log.exercise.scenario_settings, effects)
-
-
-def plan_now(log: ExerciseLog, decisions: int | None = None) -> Plan:
-    """The plan as decided (by the first ``decisions`` decisions; all by default)."""
-    current = log.exercise.levers
-    switches = []
-    for decision in log.decisions[: len(log.decisions) if decisions is None else decisions]:
-        current = decision.option.after(current)
-        switches.append(Switch(at=log.point(decision.point).at, levers=current))
-    return Plan(
-        name="As decided",
-        description="The exercise's plan: its starting levers and each decision from its moment.",
-        levers=log.exercise.levers,
-        switches=tuple(switches),
-    )
-
-
-def plan_before(log: ExerciseLog, point: DecisionPoint) -> Plan:
-    """The plan as decided by the decisions taken before ``point``."""
-    before = [d for d in log.decisions if log.point(d.point).at.minute < point.at.minute]
-    return plan_now(log, len(before))
-
-
-def option_plans(log: ExerciseLog, point: DecisionPoint, options: tuple[Option, ...]) -> list[Plan]:
-    """One plan per option: the plan as decided before ``point``, then the option from it."""
-    base = plan_before(log, point)
-    current = base.levers_at(point.at.minute)
-    return [
-        Plan(
-            name=option.name,
-            description=f"At {point.id}: {option.name}",
-            levers=base.levers,
-            switches=(*base.switches, Switch(at=point.at, levers=option.after(current))),
-        )
-        for option in options
-    ]
-
-
-def levers_words(levers: Levers) -> str:
-    pulled = [n.replace("_", " ") for n in type(levers).model_fields if getattr(levers, n)]
-    return ", ".join(pulled) or "no levers"

@@ -8,7 +8,8 @@ another of the point's options does is refused (:func:`sim.exercise.log.propose`
 from __future__ import annotations
 
 from sim.domain.calendar import DAY
-from sim.exercise.log import ExerciseLog, plan_before, scenario_now
+from sim.exercise.log import ExerciseLog
+from sim.exercise.plans_in_play import plan_before, scenario_now
 from sim.scenario.exercise import DecisionPoint, Option
 from sim.scenario.lever_reach import disruptions, levers_without_effect, without_outages
 from sim.scenario.lever_settings import lever_settings

@@ -22,15 +22,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from sim.domain.calendar import DAY
-from sim.exercise.log import (
-    ExerciseLog,
-    Projection,
-    Standing,
-    option_plans,
-    plan_before,
-    plan_now,
-    scenario_now,
-)
+from sim.exercise.log import ExerciseLog, Projection, Standing
+from sim.exercise.plans_in_play import option_plans, plan_before, plan_now, scenario_now
 from sim.experiments.compare import COMPARED, Experiment, compare
 from sim.experiments.statistics import percentiles
 from sim.experiments.stopping import StoppingRule

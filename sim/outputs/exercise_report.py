@@ -22,8 +22,9 @@ from matplotlib.figure import Figure
 from sim.domain.vocabulary import counted
 from sim.exercise.evaluation import everyone
 from sim.exercise.improvement import to_csv
-from sim.exercise.log import ExerciseLog, levers_words, when
+from sim.exercise.log import ExerciseLog, when
 from sim.exercise.options_compared import compared_names, recorded_on, reference_words_of
+from sim.exercise.plans_in_play import levers_words
 from sim.exercise.projection import backlog_frame
 from sim.exercise.votes import votes_words
 from sim.outputs import charts
