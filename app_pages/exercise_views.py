@@ -28,7 +28,7 @@ from sim.outputs import charts
 from sim.outputs.describe import disruptions_at
 from sim.outputs.readable import partial_words
 from sim.outputs.verdict import verdict
-from sim.results.measures import heading, headlined, label
+from sim.results.measures import MEASURES, heading, headlined, label
 from sim.scenario.exercise import Inject
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.plans import CARRY_ON, reference_words
@@ -249,7 +249,10 @@ def differences_frame(experiment: Experiment, names: list[str], reference: str) 
                 r = found.iloc[0]
                 heading = f"{label(measure)}: difference (95% interval)"
                 row[heading] = difference_text(
-                    r["vs_reference_mean"], r["vs_reference_low"], r["vs_reference_high"]
+                    r["vs_reference_mean"],
+                    r["vs_reference_low"],
+                    r["vs_reference_high"],
+                    MEASURES[measure].unit,
                 )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -162,3 +162,11 @@ def test_an_option_that_changes_what_another_does_is_refused_and_one_acting_on_n
     assert warnings and all("option 'Phone' at decision point 'fallback'" in w for w in warnings)
     assert option_warnings(log, point, log.options("fallback")[1]) == []  # paper acts
     assert same_effect(play.propose(log, "fallback", phone), point) == []
+
+
+def test_a_difference_is_written_one_way_and_a_shares_in_percentage_points():
+    from sim.exercise.options_compared import difference_text
+
+    assert difference_text(-33.24, -34.01, -32.4) == "-33.2 (-34.0 to -32.4)"
+    assert difference_text(-0.004, -0.009, 0.001, "share") == "-0.4 points (-0.9 to +0.1)"
+    assert difference_text(float("nan"), 0.0, 0.0) == "-"

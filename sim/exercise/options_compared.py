@@ -34,11 +34,14 @@ DIFFERENCES = (
 )
 
 
-def difference_text(mean: float, low: float, high: float) -> str:
+def difference_text(mean: float, low: float, high: float, unit: str = "") -> str:
     """A paired difference with its 95% interval as every view of a decision writes it:
-    ``-33.2 (-34.0 to -32.4)``; "-" where there is none."""
+    ``-33.2 (-34.0 to -32.4)``; a share's in percentage points (``-0.4 points (-0.9 to
+    +0.1)``, where ``-0.0`` would hide it); "-" where there is none."""
     if mean != mean:
         return "-"
+    if unit == "share":
+        return f"{mean * 100:+,.1f} points ({low * 100:+,.1f} to {high * 100:+,.1f})"
     return f"{mean:+,.1f} ({low:+,.1f} to {high:+,.1f})"
 
 

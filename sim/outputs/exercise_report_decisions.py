@@ -108,7 +108,7 @@ def changed_grid(projection: Projection, taken: str) -> Table:
             found = group[group["option"] == other]
             r = found.iloc[0] if len(found) else None
             cells.append(
-                "-" if r is None else difference_text(r["difference"], r["low"], r["high"])
+                "-" if r is None else difference_text(r["difference"], r["low"], r["high"], unit)
             )
         rows.append((heading(measure, unit), f"{better} is better", *cells))
     against = reference_words_of(projection)
