@@ -228,7 +228,7 @@ def test_time_to_recover_says_when_the_paper_records_were_all_keyed_in():
     """Back within the no-outage backlog is not every record keyed in: a plan that left paper
     records has, beside its time to recover, when they were all re-keyed (or that they were
     still waiting at the end of the run)."""
-    from sim.outputs.verdict import rekeyed_words
+    from sim.outputs.recovery_words import rekeyed_words
 
     rows = []
     for replication, cleared_on in enumerate((12, 14, 31)):  # the last still owed at the end

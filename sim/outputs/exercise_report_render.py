@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import base64
 import html
-import io
-
-import matplotlib
-from matplotlib.backends.backend_pdf import PdfPages
+from functools import partial
 
 from sim.outputs import charts
 from sim.outputs.exercise_report import ExerciseReport
 from sim.outputs.exercise_report_sections import CapabilityAnalysis
 from sim.outputs.report_content import Table
-from sim.outputs.report_pdf import Pages
+from sim.outputs.report_pdf import Pages, pdf_document
 from sim.scenario.evaluation import RATINGS
 
 SECTIONS = (
@@ -202,59 +199,56 @@ def _capability_pdf(pages: Pages, c: CapabilityAnalysis) -> None:
 
 
 def render_exercise_pdf(report: ExerciseReport) -> bytes:
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
-        pages = Pages(pdf, report.title)
-        pages.text(report.title, 17, "bold", space=0.05)
-        pages.text(report.subtitle, 9, color="#52606d", space=0.2)
-        pages.heading(SECTIONS[0])
-        pages.text(f"Date: {report.date}")
-        pages.text(report.description)
-        pages.text("Objectives", 10, "bold")
-        _table_or(pages, report.objectives, "No objectives were set.", widths=(1.6, 5, 2.4))
-        pages.text("Participants", 10, "bold")
-        _table_or(pages, report.participants, "None.", widths=(3, 1.5, 4, 1.5))
-        pages.heading(SECTIONS[1])
-        for sentence in report.summary:
-            pages.text(sentence)
-        pages.text(SUMMARY_NOTE, 8, color="#52606d")
-        pages.heading(SECTIONS[2])
-        pages.table(report.timeline, widths=(1.4, 1.4, 7))
-        pages.heading(SECTIONS[3])
-        pages.text(DECISIONS_NOTE, 8, color="#52606d")
-        for d in report.decisions:
-            pages.text(f"{d.at}: {d.question}", 10, "bold")
-            pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
-            if d.recorded_on:
-                pages.text(d.recorded_on, 8, color="#52606d")
-            if d.votes:
-                pages.text(d.votes, 8)
-            pages.text(f"Each option against {d.against} (the option minus it, paired)", 9, "bold")
-            pages.table(d.changed, size=7)
-            pages.text("Every option's course, as projected then", 9, "bold")
-            pages.table(d.options, size=7)
-            if d.figure is not None:
-                pages.chart(d.figure(), OPTIONS_CAPTION)
-        pages.heading(SECTIONS[4])
-        pages.text(report.ending_words)
-        if report.ending.rows:
-            pages.table(report.ending, widths=(5, 2, 3))
-        if report.ending_figure is not None:
-            pages.chart(report.ending_figure(), PLAYED_CAPTION)
-        pages.heading(SECTIONS[5])
-        pages.text(RATINGS_NOTE, 8, color="#52606d")
-        pages.table(report.ratings, widths=(2.4, 0.7, 2.2, 1.6, 1, 1.3, 1.5))
-        for capability in report.capabilities:
-            _capability_pdf(pages, capability)
-        pages.heading(SECTIONS[6])
-        for heading, table in report.hot_wash:
-            pages.text(heading, 10, "bold")
-            _table_or(pages, table, "Nothing recorded.", widths=(7, 2))
-        pages.heading(SECTIONS[7])
-        _table_or(pages, report.improvement_plan, "No actions recorded.", widths=PLAN_WIDTHS)
-        pages.heading(SECTIONS[8])
-        _table_or(pages, report.notes, "No notes.", widths=(1.5, 1.5, 7))
-        pages.heading(SECTIONS[9])
-        pages.text(report.replay, 8)
-        pages.close_page()
-    return buffer.getvalue()
+    return pdf_document(report.title, report.subtitle, partial(_exercise_pages, report))
+
+
+def _exercise_pages(report: ExerciseReport, pages: Pages) -> None:
+    pages.heading(SECTIONS[0])
+    pages.text(f"Date: {report.date}")
+    pages.text(report.description)
+    pages.text("Objectives", 10, "bold")
+    _table_or(pages, report.objectives, "No objectives were set.", widths=(1.6, 5, 2.4))
+    pages.text("Participants", 10, "bold")
+    _table_or(pages, report.participants, "None.", widths=(3, 1.5, 4, 1.5))
+    pages.heading(SECTIONS[1])
+    for sentence in report.summary:
+        pages.text(sentence)
+    pages.text(SUMMARY_NOTE, 8, color="#52606d")
+    pages.heading(SECTIONS[2])
+    pages.table(report.timeline, widths=(1.4, 1.4, 7))
+    pages.heading(SECTIONS[3])
+    pages.text(DECISIONS_NOTE, 8, color="#52606d")
+    for d in report.decisions:
+        pages.text(f"{d.at}: {d.question}", 10, "bold")
+        pages.text(f"Decided: {d.taken}; by {d.by}; why: {d.why}")
+        if d.recorded_on:
+            pages.text(d.recorded_on, 8, color="#52606d")
+        if d.votes:
+            pages.text(d.votes, 8)
+        pages.text(f"Each option against {d.against} (the option minus it, paired)", 9, "bold")
+        pages.table(d.changed, size=7)
+        pages.text("Every option's course, as projected then", 9, "bold")
+        pages.table(d.options, size=7)
+        if d.figure is not None:
+            pages.chart(d.figure(), OPTIONS_CAPTION)
+    pages.heading(SECTIONS[4])
+    pages.text(report.ending_words)
+    if report.ending.rows:
+        pages.table(report.ending, widths=(5, 2, 3))
+    if report.ending_figure is not None:
+        pages.chart(report.ending_figure(), PLAYED_CAPTION)
+    pages.heading(SECTIONS[5])
+    pages.text(RATINGS_NOTE, 8, color="#52606d")
+    pages.table(report.ratings, widths=(2.4, 0.7, 2.2, 1.6, 1, 1.3, 1.5))
+    for capability in report.capabilities:
+        _capability_pdf(pages, capability)
+    pages.heading(SECTIONS[6])
+    for heading, table in report.hot_wash:
+        pages.text(heading, 10, "bold")
+        _table_or(pages, table, "Nothing recorded.", widths=(7, 2))
+    pages.heading(SECTIONS[7])
+    _table_or(pages, report.improvement_plan, "No actions recorded.", widths=PLAN_WIDTHS)
+    pages.heading(SECTIONS[8])
+    _table_or(pages, report.notes, "No notes.", widths=(1.5, 1.5, 7))
+    pages.heading(SECTIONS[9])
+    pages.text(report.replay, 8)

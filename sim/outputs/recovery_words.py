@@ -8,12 +8,18 @@ experiment was made under)."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
+from sim.domain.vocabulary import counted
+from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.comparison import unrecovered
 from sim.experiments.recovery_range import recovery_range
+from sim.experiments.statistics import nearest_rank
 from sim.outputs.readable import CONVENTIONS
-from sim.results.recovery import rule_of, too_short_to_recover
+from sim.results.recovery import RULE, RecoveryRule, rule_of, too_short_to_recover
 
 NOTHING_TO_RECOVER = "There was no outage to recover from, so no time to recover is measured."
 
@@ -95,3 +101,72 @@ def recovery_range_rows(backlog: pd.DataFrame, manifest: dict) -> pd.DataFrame:
             ],
         }
     )
+
+
+def recovery_sentence(
+    recovery: pd.DataFrame, rule: RecoveryRule = RULE, rekeyed: dict[str, str] | None = None
+) -> str | None:
+    """Time to recover plan by plan (the backlog, work not done, back to the no-outage run's);
+    ``rekeyed``: for plans that left paper records, when they were all keyed in."""
+    rekeyed = rekeyed or {}
+    rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
+    if rows.empty:
+        return None
+    parts = []
+    for row in rows.itertuples():
+        n = int(row.replications)
+        recovered = int(row.recovered)
+        within = f"{recovered} of {counted(n, 'replication')} recovered within the run"
+        if recovered == 0:
+            parts.append(
+                f"{row.plan}: no replication had recovered by the end of the run (0 of {n})"
+            )
+        elif math.isnan(row.time_to_recover_p50):
+            parts.append(f"{row.plan}: P50 after the end of the run ({within})")
+        elif math.isnan(row.time_to_recover_p90):
+            parts.append(
+                f"{row.plan}: P50 {counted(round(row.time_to_recover_p50), 'day')}; P90 after "
+                f"the end of the run ({within})"
+            )
+        else:
+            parts.append(
+                f"{row.plan}: P50 {counted(round(row.time_to_recover_p50), 'day')}, P90 "
+                f"{counted(round(row.time_to_recover_p90), 'day')} ({within})"
+            )
+        parts[-1] += rekeyed.get(row.plan, "")
+    return f"Time to recover after the outage ended ({rule.short()}) - " + "; ".join(parts) + "."
+
+
+def rekeyed_words(backlog: pd.DataFrame | None, manifest: dict | None) -> dict[str, str]:
+    """For each plan that left paper records to re-key: when, after the outage ended, they
+    were all keyed in (P50 over replications), or how many replications still had records
+    waiting at the end of the run. Time to recover reads the backlog (work not done) alone, so
+    this is said beside it: back to normal is not the same as every record keyed in."""
+    days = (manifest or {}).get("disruption_days")
+    if backlog is None or "rekeying_debt" not in backlog or not days:
+        return {}
+    restored = int(days[1])
+    words = {}
+    for plan, rows in backlog.groupby("plan", sort=False):
+        if rows["rekeying_debt"].max() <= 0:
+            continue
+        cleared = []
+        for _, run in rows.sort_values("day").groupby("replication"):
+            owed = run.loc[run["day"] >= restored, "rekeying_debt"].to_numpy()
+            last = np.flatnonzero(owed > 0)
+            cleared.append(
+                math.nan
+                if len(last) and last[-1] == len(owed) - 1
+                else (last[-1] + 1 if len(last) else 0)
+            )
+        waiting = sum(math.isnan(c) for c in cleared)
+        p50 = nearest_rank(np.array(cleared, dtype=float), 50)
+        words[str(plan)] = (
+            f"; its paper records still awaiting re-keying at the end of the run in {waiting} "
+            f"of {counted(len(cleared), 'replication')}"
+            if math.isnan(p50)
+            else f"; its paper records all re-keyed P50 {counted(int(p50), 'day')} after the "
+            "outage ended"
+            + (f" (not by the end of the run in {waiting} of {len(cleared)})" if waiting else "")
+        )
+    return words

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Callable
+from functools import partial
 
 import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
@@ -141,69 +143,79 @@ class Pages:
         self.text(caption, 7.5, color="#52606d", space=0.2)
 
 
-def render_pdf(content: ReportContent) -> bytes:
+def pdf_document(title: str, subtitle: str, body: Callable[[Pages], None]) -> bytes:
+    """A PDF report: its title and subtitle at the top of the first page, then ``body`` (which
+    lays out the rest on the pages it is given), in fonts a reader can search and copy."""
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
-        pages = Pages(pdf, content.title)
-        pages.text(content.title, 17, "bold", space=0.05)
-        pages.text(content.subtitle, 9, color="#52606d", space=0.2)
-        pages.heading("1. The scenario")
-        pages.text(content.scenario_text or "No description was given with the scenario.")
-        pages.text("Disruptions as run (from the scenario's settings)", 10, "bold")
-        if content.disruptions.rows:
-            pages.table(content.disruptions, widths=(1.6, 2, 2.2, 2.2, 1, 3.4, 1.2))
-        else:
-            pages.text("None: the office in normal operation.")
-        pages.heading("2. The plans compared")
-        pages.text(
-            "Each plan's levers and timed decisions as they ran, from the plans' settings.",
-            8,
-            color="#52606d",
-        )
-        pages.table(content.plans, widths=(2, 2.2, 2, 5))
-        pages.heading("3. Verdict")
-        for sentence in content.verdict:
-            pages.text("- " + sentence)
-        if content.robustness:
-            pages.text("How robust the verdict is", 10, "bold")
-            pages.text(content.robustness.sentence)
-            pages.text(content.robustness.note, 8, color="#52606d")
-            pages.table(content.robustness.table, widths=(2, 2.2, 2.2, 2.4, 2.4, 1.2))
-        pages.heading("4. Charts", keep=4.0)
-        for caption, draw in content.charts.values():
-            pages.chart(draw(), caption)
-        pages.heading("5. Comparison")
-        pages.text(content.comparison_note, 8, color="#52606d")
-        pages.table(content.comparison, widths=(3, 2.2, 1.2, 2, 2.8, 1, 1))
-        if content.recovery:
-            pages.text("Time to recover under the recovery rule's range", 10, "bold")
-            pages.text(content.recovery_note, 8, color="#52606d")
-            pages.table(content.recovery, widths=(2.2, 1.2, 2.4, 1.4, 1.4, 1.4))
-        pages.heading("6. Continuity objectives")
-        if content.objectives:
-            pages.text(content.objectives_note, 8, color="#52606d")
-            pages.table(content.objectives, widths=(1.8, 2, 0.9, 1.6, 1.1, 1.4, 1.2, 1.1, 2.6))
-        else:
-            pages.text("The scenario sets no continuity objectives.")
-        pages.heading("7. Workload evidence")
-        pages.text(content.workload_note, 8, color="#52606d")
-        for plan, table in content.workload.items():
-            pages.text(plan, 10, "bold")
-            pages.table(table, widths=(2.2, 0.9, 1.3, 1.2, 1.3, 1.4, 1.4, 1.3, 1.3))
-        if content.login_served:
-            pages.text("Whom the login cap served", 10, "bold")
-            for note in content.login_served_notes:
-                pages.text(note, 8, color="#52606d")
-            pages.table(content.login_served, widths=(2.4, 2.2, 0.9, 1.3, 1.3, 1.6, 1.8))
-        pages.heading("8. Method")
-        for heading, text in content.method:
-            pages.text(heading, 10, "bold", space=0.02)
-            pages.text(text)
-        pages.text("Assumptions and sources", 10, "bold", space=0.02)
-        pages.text(content.sources_note, 8, color="#52606d")
-        pages.table(content.sources, size=6, widths=(3, 1.6, 4.4, 1.6))
-        pages.heading("9. Reproducibility")
-        pages.table(Table(("what", "value"), content.reproducibility), size=7, widths=(2, 6))
-        pages.text("The result tables are in the CSV files beside this report.", 8)
+        pages = Pages(pdf, title)
+        pages.text(title, 17, "bold", space=0.05)
+        pages.text(subtitle, 9, color="#52606d", space=0.2)
+        body(pages)
         pages.close_page()
     return buffer.getvalue()
+
+
+def render_pdf(content: ReportContent) -> bytes:
+    return pdf_document(content.title, content.subtitle, partial(_report_pages, content))
+
+
+def _report_pages(content: ReportContent, pages: Pages) -> None:
+    pages.heading("1. The scenario")
+    pages.text(content.scenario_text or "No description was given with the scenario.")
+    pages.text("Disruptions as run (from the scenario's settings)", 10, "bold")
+    if content.disruptions.rows:
+        pages.table(content.disruptions, widths=(1.6, 2, 2.2, 2.2, 1, 3.4, 1.2))
+    else:
+        pages.text("None: the office in normal operation.")
+    pages.heading("2. The plans compared")
+    pages.text(
+        "Each plan's levers and timed decisions as they ran, from the plans' settings.",
+        8,
+        color="#52606d",
+    )
+    pages.table(content.plans, widths=(2, 2.2, 2, 5))
+    pages.heading("3. Verdict")
+    for sentence in content.verdict:
+        pages.text("- " + sentence)
+    if content.robustness:
+        pages.text("How robust the verdict is", 10, "bold")
+        pages.text(content.robustness.sentence)
+        pages.text(content.robustness.note, 8, color="#52606d")
+        pages.table(content.robustness.table, widths=(2, 2.2, 2.2, 2.4, 2.4, 1.2))
+    pages.heading("4. Charts", keep=4.0)
+    for caption, draw in content.charts.values():
+        pages.chart(draw(), caption)
+    pages.heading("5. Comparison")
+    pages.text(content.comparison_note, 8, color="#52606d")
+    pages.table(content.comparison, widths=(3, 2.2, 1.2, 2, 2.8, 1, 1))
+    if content.recovery:
+        pages.text("Time to recover under the recovery rule's range", 10, "bold")
+        pages.text(content.recovery_note, 8, color="#52606d")
+        pages.table(content.recovery, widths=(2.2, 1.2, 2.4, 1.4, 1.4, 1.4))
+    pages.heading("6. Continuity objectives")
+    if content.objectives:
+        pages.text(content.objectives_note, 8, color="#52606d")
+        pages.table(content.objectives, widths=(1.8, 2, 0.9, 1.6, 1.1, 1.4, 1.2, 1.1, 2.6))
+    else:
+        pages.text("The scenario sets no continuity objectives.")
+    pages.heading("7. Workload evidence")
+    pages.text(content.workload_note, 8, color="#52606d")
+    for plan, table in content.workload.items():
+        pages.text(plan, 10, "bold")
+        pages.table(table, widths=(2.2, 0.9, 1.3, 1.2, 1.3, 1.4, 1.4, 1.3, 1.3))
+    if content.login_served:
+        pages.text("Whom the login cap served", 10, "bold")
+        for note in content.login_served_notes:
+            pages.text(note, 8, color="#52606d")
+        pages.table(content.login_served, widths=(2.4, 2.2, 0.9, 1.3, 1.3, 1.6, 1.8))
+    pages.heading("8. Method")
+    for heading, text in content.method:
+        pages.text(heading, 10, "bold", space=0.02)
+        pages.text(text)
+    pages.text("Assumptions and sources", 10, "bold", space=0.02)
+    pages.text(content.sources_note, 8, color="#52606d")
+    pages.table(content.sources, size=6, widths=(3, 1.6, 4.4, 1.6))
+    pages.heading("9. Reproducibility")
+    pages.table(Table(("what", "value"), content.reproducibility), size=7, widths=(2, 6))
+    pages.text("The result tables are in the CSV files beside this report.", 8)

@@ -25,18 +25,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from sim.domain.vocabulary import counted
 from sim.experiments.compare import NO_OUTAGE
 from sim.experiments.comparison import reference_of
-from sim.experiments.statistics import Interval, nearest_rank, paired_difference
+from sim.experiments.statistics import Interval, paired_difference
 from sim.outputs.charts import recovery_horizon
 from sim.outputs.readable import probability_text
-from sim.outputs.recovery_words import censored_sentence, nothing_to_recover, too_short_sentence
+from sim.outputs.recovery_words import (
+    censored_sentence,
+    nothing_to_recover,
+    recovery_sentence,
+    rekeyed_words,
+    too_short_sentence,
+)
 from sim.results.measures import headlined, measure
 from sim.results.objectives import MIN_ITEMS, NOT_ASSESSABLE
-from sim.results.recovery import RULE, RecoveryRule, rule_of
+from sim.results.recovery import rule_of
 from sim.scenario.plans import DO_NOTHING, reference_words
 
 HEADLINE = headlined("verdict")
@@ -61,10 +67,6 @@ def _count(value: float, unit: str) -> str:
 def _interval(low: float, high: float, signed: bool = False) -> str:
     form = "{:+,.1f}" if signed else "{:,.1f}"
     return f"95% interval {form.format(low)} to {form.format(high)}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def paired(runs: pd.DataFrame, name: str, plan: str, reference: str) -> Interval:
@@ -123,12 +125,12 @@ def measure_finding(
         if worse.empty:
             head = (
                 f"No clear difference in {words}: no plan's paired 95% interval against "
-                f"{against} lies below zero over {_plural(n, 'replication')} ({base})."
+                f"{against} lies below zero over {counted(n, 'replication')} ({base})."
             )
         else:  # none lower, and some clearly higher: said as worse, never "no difference"
             head = (
                 f"No plan gave clearly less {words} than {against} over "
-                f"{_plural(n, 'replication')} ({base}), and some gave clearly more."
+                f"{counted(n, 'replication')} ({base}), and some gave clearly more."
             )
         return Finding(name, None, head + worse_text)
     ordered = better.sort_values(["mean", "plan"])
@@ -136,7 +138,7 @@ def measure_finding(
     head = (
         f"Lowest {words}: {best['plan']}, {_count(best['mean'], unit)} on average "
         f"({_interval(best['ci_low'], best['ci_high'])}, "
-        f"{_plural(int(best['replications']), 'replication')}); "
+        f"{counted(int(best['replications']), 'replication')}); "
         f"{-best['vs_reference_mean']:,.1f} {unit} below {against} "
         f"({_interval(-best['vs_reference_high'], -best['vs_reference_low'])}); P(better) "
         f"{probability_text(best['probability_better'], replications=int(best['replications']))}"
@@ -265,75 +267,6 @@ def rekeying_debt_sentence(comparison: pd.DataFrame) -> str | None:
         "Re-keying debt (paper records awaiting re-keying, shown beside the backlog, not in "
         f"it, and not ranked on): {'; '.join(owing)}{tail}."
     )
-
-
-def recovery_sentence(
-    recovery: pd.DataFrame, rule: RecoveryRule = RULE, rekeyed: dict[str, str] | None = None
-) -> str | None:
-    """Time to recover plan by plan (the backlog, work not done, back to the no-outage run's);
-    ``rekeyed``: for plans that left paper records, when they were all keyed in."""
-    rekeyed = rekeyed or {}
-    rows = recovery[recovery["plan"] != NO_OUTAGE].dropna(subset=["recovered_share"])
-    if rows.empty:
-        return None
-    parts = []
-    for row in rows.itertuples():
-        n = int(row.replications)
-        recovered = int(row.recovered)
-        counted = f"{recovered} of {_plural(n, 'replication')} recovered within the run"
-        if recovered == 0:
-            parts.append(
-                f"{row.plan}: no replication had recovered by the end of the run (0 of {n})"
-            )
-        elif math.isnan(row.time_to_recover_p50):
-            parts.append(f"{row.plan}: P50 after the end of the run ({counted})")
-        elif math.isnan(row.time_to_recover_p90):
-            parts.append(
-                f"{row.plan}: P50 {_plural(round(row.time_to_recover_p50), 'day')}; P90 after "
-                f"the end of the run ({counted})"
-            )
-        else:
-            parts.append(
-                f"{row.plan}: P50 {_plural(round(row.time_to_recover_p50), 'day')}, P90 "
-                f"{_plural(round(row.time_to_recover_p90), 'day')} ({counted})"
-            )
-        parts[-1] += rekeyed.get(row.plan, "")
-    return f"Time to recover after the outage ended ({rule.short()}) - " + "; ".join(parts) + "."
-
-
-def rekeyed_words(backlog: pd.DataFrame | None, manifest: dict | None) -> dict[str, str]:
-    """For each plan that left paper records to re-key: when, after the outage ended, they
-    were all keyed in (P50 over replications), or how many replications still had records
-    waiting at the end of the run. Time to recover reads the backlog (work not done) alone, so
-    this is said beside it: back to normal is not the same as every record keyed in."""
-    days = (manifest or {}).get("disruption_days")
-    if backlog is None or "rekeying_debt" not in backlog or not days:
-        return {}
-    restored = int(days[1])
-    words = {}
-    for plan, rows in backlog.groupby("plan", sort=False):
-        if rows["rekeying_debt"].max() <= 0:
-            continue
-        cleared = []
-        for _, run in rows.sort_values("day").groupby("replication"):
-            owed = run.loc[run["day"] >= restored, "rekeying_debt"].to_numpy()
-            last = np.flatnonzero(owed > 0)
-            cleared.append(
-                math.nan
-                if len(last) and last[-1] == len(owed) - 1
-                else (last[-1] + 1 if len(last) else 0)
-            )
-        waiting = sum(math.isnan(c) for c in cleared)
-        p50 = nearest_rank(np.array(cleared, dtype=float), 50)
-        words[str(plan)] = (
-            f"; its paper records still awaiting re-keying at the end of the run in {waiting} "
-            f"of {_plural(len(cleared), 'replication')}"
-            if math.isnan(p50)
-            else f"; its paper records all re-keyed P50 {_plural(int(p50), 'day')} after the "
-            "outage ended"
-            + (f" (not by the end of the run in {waiting} of {len(cleared)})" if waiting else "")
-        )
-    return words
 
 
 def objectives_sentence(objectives: pd.DataFrame | None) -> str | None:
