@@ -17,7 +17,6 @@ wider (or, for a y label, taller) than its axes or the figure, measuring the dra
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
@@ -29,85 +28,15 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from sim.domain.vocabulary import ROLES, ROSH_LEVELS, pretty
 from sim.experiments.statistics import mean_ci, percentiles
+from sim.outputs.chart_fit import FAN_LEGEND_CHARS, fitted, legend_label, lines_of, wrapped
 
 BASELINE_COLOUR = "#7f7f7f"
 DISRUPTION_COLOUR = "#d62728"
 BAND = (10, 90)  # percentiles of the fan chart's band
-LEGEND_CHARS = 34  # a legend entry's lines are at most this long (a plan's name can be 120)
-FAN_LEGEND_CHARS = 48  # the fan chart's legend, below it, has the figure's width
-
-
-def legend_label(text: str, chars: int = LEGEND_CHARS) -> str:
-    """A legend entry in lines of at most ``chars`` characters."""
-    return _wrapped(text, chars)
-
-
-def _lines(text: str, chars: int) -> int:
-    return legend_label(text, chars).count("\n") + 1
-
-
-def _wrapped(text: str, chars: int) -> str:
-    lines = textwrap.wrap(" ".join(text.split()), max(chars, 8), break_on_hyphens=False)
-    return "\n".join(lines) or text
-
-
-def _inside(text: Text, whole) -> float:
-    """The width ``text`` may have to stay inside the figure ``whole`` (a box in pixels) where
-    it stands now (infinite: it is inside)."""
-    box = text.get_window_extent()
-    over = max(0.0, box.x1 - whole.x1) + max(0.0, whole.x0 - box.x0)
-    return box.width - over if over else float("inf")
-
-
-def _limits(fig: Figure) -> list[tuple[Text, float, float]]:
-    """Every text of the figure with the width and height it must fit in (pixels): the
-    figure's titles and notes its width; an axes' titles and x label the axes' width, its y
-    label the axes' height; every text (legend entries, notes on a plot) inside the figure."""
-    whole, figures = fig.bbox, [fig, *fig.subfigs]
-    found = [(t, whole.width, whole.height) for f in figures for t in f.texts]
-    for ax in fig.axes:
-        inner = ax.bbox
-        titles = [t for t in ax.get_children() if isinstance(t, Text) and t not in ax.texts]
-        found += [(t, inner.width, whole.height) for t in titles]
-        found.append((ax.xaxis.label, max(inner.width, whole.width * 0.6), whole.height))
-        found.append((ax.yaxis.label, whole.width, inner.height))
-        found += [(t, whole.width, whole.height) for t in ax.texts]
-    legends = [*(g for f in figures for g in f.legends), *(ax.get_legend() for ax in fig.axes)]
-    found += [
-        (t, whole.width, whole.height) for legend in legends if legend for t in legend.get_texts()
-    ]
-    return [
-        (text, min(width, _inside(text, whole)), height)
-        for text, width, height in found
-        if text.get_visible() and text.get_text().strip()
-    ]
-
-
-def fitted(fig: Figure, tries: int = 5) -> Figure:
-    """``fig`` with every title, axis label, legend entry and note wrapped until it fits
-    (:func:`_limits`). The figure is drawn (without rendering) to measure them, and again after
-    each change, since the layout moves."""
-    for _ in range(tries):
-        fig.draw_without_rendering()
-        if any(min(ax.bbox.width, ax.bbox.height) < 20 for ax in fig.axes):
-            break  # the layout failed (no room for the axes): its sizes measure nothing
-        changed = False
-        for text, width, height in _limits(fig):
-            box = text.get_window_extent()
-            ratio = max(box.width / max(width * 0.98, 1.0), box.height / (height * 0.98))
-            if ratio > 1:
-                longest = max(len(line) for line in text.get_text().splitlines())
-                wrapped = _wrapped(text.get_text(), int(longest / ratio) - 1)
-                changed = changed or wrapped != text.get_text()
-                text.set_text(wrapped)
-        if not changed:
-            break
-    return fig
 
 
 def plan_colours(labels: list[str]) -> dict[str, Any]:
@@ -196,7 +125,7 @@ def backlog_fan(
     entries = _fan_entries(backlog, labels, debt)
     columns = 3 if max((len(e) for e in entries.values()), default=0) <= 30 else 2
     rows = -(-(len(entries) + bool(disruption_days) + bool(marked)) // columns)
-    tallest = max((_lines(e, FAN_LEGEND_CHARS) for e in entries.values()), default=1)
+    tallest = max((lines_of(e, FAN_LEGEND_CHARS) for e in entries.values()), default=1)
     panels_high, legend_high = (6.0 if debt else 3.8), 0.3 + 0.19 * rows * tallest  # inches
     fig = Figure(figsize=(9, panels_high + legend_high), layout="constrained")
     parts = fig.subfigures(2, 1, height_ratios=(panels_high, legend_high))
@@ -403,7 +332,7 @@ def stamped(fig: Figure, manifest: dict) -> Figure:
     """The figure with its experiment's provenance written at its foot, so a chart copied out
     of the app or a report still says what it is of."""
     size = 6.5  # points; a character is about 0.62 of that wide
-    words = _wrapped(provenance(manifest), int(fig.get_figwidth() * 72 / (size * 0.62)) - 4)
+    words = wrapped(provenance(manifest), int(fig.get_figwidth() * 72 / (size * 0.62)) - 4)
     fig.text(0.005, 0.002, words, fontsize=size, color="#52606d", ha="left", va="bottom")
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
