@@ -24,7 +24,8 @@ from app_pages import state
 from app_pages.widgets import code, plain, show_problems, show_warnings
 from sim.exercise import log as play
 from sim.exercise.store import ExerciseStoreError
-from sim.scenario.exercise import Exercise, exercise_without_effect
+from sim.scenario.exercise import Exercise
+from sim.scenario.exercise_warnings import exercise_without_effect
 from sim.scenario.loader import ScenarioError, load_exercise
 from sim.scenario.problems import validate
 

@@ -13,7 +13,8 @@ import pytest
 
 from exercise_drill import PHONE
 from office_runs import reference_scenario
-from sim.scenario.exercise import Exercise, exercise_without_effect
+from sim.scenario.exercise import Exercise
+from sim.scenario.exercise_warnings import exercise_without_effect
 from sim.scenario.lever_reach import plan_levers_without_effect
 from sim.scenario.loader import load_exercise, load_scenario, plans_of
 from sim.scenario.no_effect import without_effect

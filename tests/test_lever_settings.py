@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from office_runs import reference_scenario
 from sim.model.roster import mutual_aid_people
-from sim.scenario.exercise import Exercise, exercise_without_effect
+from sim.scenario.exercise import Exercise
+from sim.scenario.exercise_warnings import exercise_without_effect
 from sim.scenario.lever_settings import switch_faults
 from sim.scenario.no_effect import without_effect
 from sim.scenario.plans import Plan

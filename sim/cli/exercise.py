@@ -53,7 +53,7 @@ def run(
     from sim.exercise.projection import run_step
     from sim.exercise.rehearsal import mismatches, opening, rehearse
     from sim.exercise.store import ExerciseStoreError, StaleStepError
-    from sim.scenario.exercise import exercise_without_effect
+    from sim.scenario.exercise_warnings import exercise_without_effect
     from sim.scenario.loader import ScenarioError, load_exercise, load_rehearsal
 
     try:

@@ -1,7 +1,7 @@
 """Settings that load but change nothing, or cannot mean what they say, in a run of a given
 length; :func:`without_effect` is the one entry point every view calls (the command line on
 standard error, the scenario and plan builders as the user types, Compare, and through
-:func:`sim.scenario.exercise.exercise_without_effect` the exercise page and commands).
+:func:`sim.scenario.exercise_warnings.exercise_without_effect` the exercise page and commands).
 
 Said here: an outage that starts after the run ends or lasts no time, or that the office's size
 or its own setting leaves without effect (a login or office cap at or above the headcount, a
