@@ -2,8 +2,9 @@
 levers it pulls that the scenario as the room knows it gives nothing to act on from the
 decision's moment, and settings that act on nothing (the warnings an exercise file's options
 get, :func:`sim.scenario.exercise_warnings.exercise_without_effect`). A warning, not a
-refusal: a room may want to see that a choice changes nothing. An option that leaves the levers in force as
-another of the point's options does is refused (:func:`sim.exercise.log.propose`)."""
+refusal: a room may want to see that a choice changes nothing. An option that leaves the
+levers in force as another of the point's options does is refused
+(:func:`sim.exercise.log.propose`)."""
 
 from __future__ import annotations
 
