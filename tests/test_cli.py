@@ -99,7 +99,7 @@ def test_extends_from_cli(tmp_path):
 def test_the_command_lines_choices_are_the_models_own():
     from sim.cli.claim import Comparison, Role
     from sim.domain.vocabulary import ROLES
-    from sim.results.measures import COMPARISONS
+    from sim.results.claim_terms import COMPARISONS
 
     assert tuple(Comparison) == COMPARISONS and tuple(Role) == ROLES
 

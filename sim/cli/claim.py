@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import DEFAULT_STORE, fail, load_run
-from sim.results.measures import ROLE_MEASURES, headlined
+from sim.results.claim_terms import ROLE_MEASURES
+from sim.results.measures import headlined
 
 
 class Comparison(StrEnum):

@@ -23,13 +23,8 @@ from pydantic import Field, model_validator
 from sim.domain.vocabulary import Role, pretty
 from sim.domain.wmt import CONSECUTIVE_WEEKS, OVER_CAPACITY, OVER_HOURS
 from sim.experiments.compare import NO_OUTAGE
-from sim.results.measures import (
-    COMPARISON_WORDS,
-    MEASURES,
-    ROLE_MEASURES,
-    Comparison,
-    headlined,
-)
+from sim.results.claim_terms import COMPARISON_WORDS, ROLE_MEASURES, Comparison
+from sim.results.measures import MEASURES, headlined
 from sim.results.workload import longest_run
 from sim.scenario.frozen import Frozen
 

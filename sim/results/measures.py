@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 from sim.domain.vocabulary import ROSH_LEVELS, pretty
 
@@ -394,34 +394,3 @@ def measure(name: str) -> Measure:
 def label(name: str) -> str:
     """A measure's words with its unit: ``mean backlog (items)`` (:func:`heading`)."""
     return measure(name).heading
-
-
-# Per-role measures, from each person's weeks (the Workload page and the claim tester):
-# name -> (what it is, in words, for {role}; its unit)
-ROLE_MEASURES = {
-    "share_over_110_hours_4_weeks": (
-        "share of {role}s over 110% of contracted hours for 4 consecutive weeks",
-        "share",
-    ),
-    "share_over_110_wmt_4_weeks": (
-        "share of {role}s over 110% WMT capacity for 4 consecutive weeks",
-        "share",
-    ),
-    "mean_weekly_hours": ("mean weekly hours worked per {role}", "hours"),
-    "mean_weekly_hours_over_contract": (
-        "mean weekly hours worked beyond contract per {role}",
-        "hours",
-    ),
-    "overtime_hours_per_person": ("overtime hours per {role} over the run", "hours"),
-    "double_handling_hours_per_person": ("double-handling hours per {role} over the run", "hours"),
-}
-
-# How a claim compares a measure with its threshold
-Comparison = Literal["more_than", "at_least", "less_than", "at_most"]
-COMPARISONS: tuple[str, ...] = get_args(Comparison)
-COMPARISON_WORDS = {
-    "more_than": "more than",
-    "at_least": "at least",
-    "less_than": "less than",
-    "at_most": "at most",
-}
